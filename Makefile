@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: MIT
+# Front door for people and CI: `make run`, `make test`. Everything below installs what is missing first.
+PRESET ?= dev
+BUILD_DIR := build/$(PRESET)
+KODEMON := $(BUILD_DIR)/app/kodemon
+ARGS ?=
+
+# Debian 12 packages the build, the tests and the app need. Qt's SQLite driver, OpenGL and WebSockets
+# libraries are not pulled in by the -dev packages and must be named.
+DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config git \
+	qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libqt6opengl6-dev libqt6sql6-sqlite \
+	libjs-dygraphs sqlite3 python3 chromium xvfb xauth x11-utils imagemagick fonts-dejavu-core \
+	file dpkg-dev
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+E2E_DIR := tests/e2e
+
+.PHONY: all deps build run test bench clean distclean format tidy help
+
+all: build
+
+help:
+	@echo "make run     install what is missing, build, start Kodemon (window if a display exists, else headless)"
+	@echo "make test    install what is missing, build, run every test"
+	@echo "make bench   build in release mode and run the benchmarks"
+	@echo "make deps    only install the missing Debian and npm packages"
+	@echo "make format  clang-format every C++ file; make tidy: clang-tidy the sources"
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then missing="$$missing nodejs npm"; fi; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing missing Debian packages:" $$missing; \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+	@if [ -f $(E2E_DIR)/package-lock.json ] && [ ! -d $(E2E_DIR)/node_modules ]; then \
+		echo "Installing the browser-test driver (playwright-core) from npm"; \
+		cd $(E2E_DIR) && npm ci --no-audit --no-fund; \
+	fi
+
+$(BUILD_DIR)/build.ninja:
+	cmake --preset $(PRESET)
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build --preset $(PRESET)
+
+run: build
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "Starting Kodemon (close the window or press Ctrl+C to stop)"; \
+		exec $(KODEMON) $(ARGS); \
+	else \
+		echo "No display found: starting the headless collector (Ctrl+C stops it; data is kept)"; \
+		exec $(KODEMON) --headless $(ARGS); \
+	fi
+
+test: build
+	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600 -j2
+
+clean:
+	cmake --build --preset $(PRESET) --target clean
+
+distclean:
+	rm -rf build $(E2E_DIR)/node_modules
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+tidy: build
+	git ls-files 'core/*.cpp' 'ui/*.cpp' 'app/*.cpp' | xargs clang-tidy -p $(BUILD_DIR) --quiet

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+#include "application.h"
+
+#include "collector.h"
+#include "logging.h"
+#include "sqlitestore.h"
+#include "unixsignals.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+
+#include <cstdio>
+
+namespace Kodemon {
+
+namespace {
+
+    QString hostPort(const QHostAddress& address, quint16 port)
+    {
+        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+            ? QStringLiteral("[%1]").arg(address.toString())
+            : address.toString();
+        return QStringLiteral("%1:%2").arg(host).arg(port);
+    }
+
+    void printLine(const QString& line)
+    {
+        std::fputs(qPrintable(line + QLatin1Char('\n')), stdout);
+        std::fflush(stdout);
+    }
+
+} // namespace
+
+Application::Application(AppOptions options, QObject* parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+}
+
+Application::~Application()
+{
+    stop();
+}
+
+int Application::run()
+{
+    if (const int failure = start(); failure != ExitOk)
+        return failure;
+    printLine(startupLine());
+    return m_options.headless ? runHeadless() : runDesktop();
+}
+
+int Application::start()
+{
+    m_store = std::make_shared<SqliteStore>(QFileInfo(m_options.databasePath).absoluteFilePath());
+    if (auto status = m_store->open(); !status) {
+        qCCritical(lcStorage).noquote() << "cannot use the database:" << status.error();
+        return ExitStorageError;
+    }
+    Collector::Options collector;
+    collector.udp.address = m_options.udpAddress;
+    collector.udp.port = m_options.udpPort;
+    collector.udp.receiveBufferBytes = m_options.receiveBufferBytes;
+    m_collector = std::make_unique<Collector>(m_store, collector);
+    if (auto status = m_collector->start(); !status) {
+        qCCritical(lcUdp).noquote() << status.error();
+        return ExitNetworkError;
+    }
+    return ExitOk;
+}
+
+QString Application::startupLine() const
+{
+    return QStringLiteral("Kodemon %1 listening on UDP %2 and HTTP http://%3/, storing in %4")
+        .arg(QLatin1String(KODEMON_VERSION), hostPort(m_options.udpAddress, m_collector->udpPort()),
+            hostPort(m_options.httpAddress, m_options.httpPort), m_store->location());
+}
+
+int Application::runHeadless()
+{
+    UnixSignals unixSignals;
+    connect(&unixSignals, &UnixSignals::terminationRequested, this, [](int number) {
+        qCInfo(lcApp) << "received signal" << number << "- storing what was received and stopping";
+        QCoreApplication::quit();
+    });
+    const int code = QCoreApplication::exec();
+    stop();
+    qCInfo(lcApp) << "stopped";
+    return code;
+}
+
+int Application::runDesktop()
+{
+    // The desktop viewer arrives with the UI; until then the window-less collector serves.
+    return runHeadless();
+}
+
+void Application::stop()
+{
+    if (m_collector)
+        m_collector->stop();
+}
+
+} // namespace Kodemon

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "appoptions.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace Kodemon {
+
+class Collector;
+class Store;
+
+// The composition root: creates the store, the collector, the HTTP server and (unless headless) the window,
+// wires them together, and tears them down in order.
+class Application final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Application(AppOptions options, QObject* parent = nullptr);
+    ~Application() override;
+    Q_DISABLE_COPY_MOVE(Application)
+
+    // Runs until SIGINT/SIGTERM (or the window closes); returns the process exit code.
+    int run();
+
+private:
+    int start();
+    int runHeadless();
+    int runDesktop();
+    void stop();
+    QString startupLine() const;
+
+    AppOptions m_options;
+    std::shared_ptr<Store> m_store;
+    std::unique_ptr<Collector> m_collector;
+};
+
+} // namespace Kodemon

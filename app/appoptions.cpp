@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+#include "appoptions.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QStandardPaths>
+
+namespace Kodemon {
+
+namespace {
+
+    struct Definitions
+    {
+        QCommandLineOption headless { QStringLiteral("headless"),
+            QStringLiteral("Run the collector and HTTP API without a window (for servers).") };
+        QCommandLineOption udpAddress { QStringLiteral("udp-address"),
+            QStringLiteral("Address to receive datagrams on (default 127.0.0.1; 0.0.0.0 for every interface)."),
+            QStringLiteral("address"), QStringLiteral("127.0.0.1") };
+        QCommandLineOption udpPort { QStringLiteral("udp-port"),
+            QStringLiteral("UDP port the decorators send to (default 4000; 0 picks a free port and prints it)."),
+            QStringLiteral("port"), QStringLiteral("4000") };
+        QCommandLineOption httpAddress { QStringLiteral("http-address"),
+            QStringLiteral("Address of the HTTP API and web page (default 127.0.0.1)."), QStringLiteral("address"),
+            QStringLiteral("127.0.0.1") };
+        QCommandLineOption httpPort { QStringLiteral("http-port"),
+            QStringLiteral("TCP port of the HTTP API and web page (default 4000; 0 picks a free port and prints it)."),
+            QStringLiteral("port"), QStringLiteral("4000") };
+        QCommandLineOption database { QStringLiteral("db"),
+            QStringLiteral("SQLite file to store samples in (default %1).").arg(defaultDatabasePath()),
+            QStringLiteral("path") };
+        QCommandLineOption receiveBuffer { QStringLiteral("udp-buffer"),
+            QStringLiteral("UDP receive buffer to ask the kernel for, in MiB (default 32)."), QStringLiteral("MiB"),
+            QStringLiteral("32") };
+    };
+
+    const QString ExitCodesHelp = QStringLiteral(
+        "\nExit codes: 0 stopped normally, 1 database unusable, 2 a port or address cannot be used, 64 bad command "
+        "line.\nThe decorator sends to KODEMON_HOST:KODEMON_PORT (default localhost:4000) over UDP.\n");
+
+    std::optional<quint16> parsePort(const QString& text)
+    {
+        bool ok = false;
+        const uint port = text.toUInt(&ok);
+        if (!ok || port > 65535)
+            return std::nullopt;
+        return quint16(port);
+    }
+
+    ParsedCommandLine usageError(const QString& message)
+    {
+        return { std::nullopt, ExitUsage,
+            QStringLiteral("kodemon: %1\nTry 'kodemon --help' for the options.\n").arg(message) };
+    }
+
+    std::optional<QHostAddress> parseAddress(const QString& text)
+    {
+        if (text == QLatin1String("localhost"))
+            return QHostAddress(QHostAddress::LocalHost);
+        QHostAddress address;
+        if (!address.setAddress(text))
+            return std::nullopt;
+        return address;
+    }
+
+} // namespace
+
+QString defaultDatabasePath()
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir(folder).filePath(QStringLiteral("kodemon.sqlite"));
+}
+
+ParsedCommandLine parseCommandLine(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Kodemon receives the execution times that @kodemon-decorated functions send over UDP, stores them in "
+        "SQLite, shows them live, and serves them over HTTP."));
+    const Definitions options;
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    parser.addOptions({ options.headless, options.udpAddress, options.udpPort, options.httpAddress, options.httpPort,
+        options.database, options.receiveBuffer });
+
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText());
+    if (parser.isSet(help))
+        return { std::nullopt, ExitOk, parser.helpText() + ExitCodesHelp };
+    if (parser.isSet(version))
+        return { std::nullopt, ExitOk, QStringLiteral("kodemon %1\n").arg(QLatin1String(KODEMON_VERSION)) };
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().constFirst()));
+
+    AppOptions app;
+    app.headless = parser.isSet(options.headless);
+    const auto udpAddress = parseAddress(parser.value(options.udpAddress));
+    const auto httpAddress = parseAddress(parser.value(options.httpAddress));
+    const auto udpPort = parsePort(parser.value(options.udpPort));
+    const auto httpPort = parsePort(parser.value(options.httpPort));
+    if (!udpAddress)
+        return usageError(QStringLiteral("--udp-address \"%1\" is not an IP address").arg(parser.value(options.udpAddress)));
+    if (!httpAddress)
+        return usageError(QStringLiteral("--http-address \"%1\" is not an IP address").arg(parser.value(options.httpAddress)));
+    if (!udpPort)
+        return usageError(QStringLiteral("--udp-port \"%1\" is not a port (0-65535)").arg(parser.value(options.udpPort)));
+    if (!httpPort)
+        return usageError(QStringLiteral("--http-port \"%1\" is not a port (0-65535)").arg(parser.value(options.httpPort)));
+    bool ok = false;
+    const int bufferMiB = parser.value(options.receiveBuffer).toInt(&ok);
+    if (!ok || bufferMiB < 1 || bufferMiB > 1024)
+        return usageError(QStringLiteral("--udp-buffer must be between 1 and 1024 MiB"));
+
+    app.udpAddress = *udpAddress;
+    app.httpAddress = *httpAddress;
+    app.udpPort = *udpPort;
+    app.httpPort = *httpPort;
+    app.receiveBufferBytes = bufferMiB * 1024 * 1024;
+    app.databasePath = parser.isSet(options.database) ? parser.value(options.database) : defaultDatabasePath();
+    return { app, ExitOk, {} };
+}
+
+} // namespace Kodemon

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace Kodemon {
+
+// Everything the command line can set; defaults are the documented ones.
+struct AppOptions
+{
+    bool headless = false;
+    QHostAddress udpAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 udpPort = 4000;
+    QHostAddress httpAddress = QHostAddress(QHostAddress::LocalHost);
+    quint16 httpPort = 4000;
+    QString databasePath;
+    int receiveBufferBytes = 32 * 1024 * 1024;
+};
+
+// Exit codes of `kodemon`, documented in --help and the README.
+enum ExitCode {
+    ExitOk = 0,
+    ExitStorageError = 1, // the database cannot be opened or used
+    ExitNetworkError = 2, // a port is taken or an address cannot be bound
+    ExitUsage = 64, // the command line is wrong (EX_USAGE)
+};
+
+struct ParsedCommandLine
+{
+    std::optional<AppOptions> options; // empty when the program should exit
+    int exitCode = ExitOk;
+    QString output; // help, version or an error, printed by main
+};
+
+// Parses `arguments` (argv as a list, program name first).
+ParsedCommandLine parseCommandLine(const QStringList& arguments);
+
+// The default database: kodemon.sqlite in the application data folder.
+QString defaultDatabasePath();
+
+} // namespace Kodemon

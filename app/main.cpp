@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#include "appoptions.h"
+#include "application.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace {
+
+// Help, version and --headless must work without a display, so they decide the kind of application object.
+bool needsWindow(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        for (const char* windowless : { "--headless", "--help", "-h", "--help-all", "--version", "-v", "-?" }) {
+            if (std::strcmp(argv[i], windowless) == 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+bool displayAvailable()
+{
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
+        || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+std::unique_ptr<QCoreApplication> makeApplication(int& argc, char** argv, bool window)
+{
+    if (window)
+        return std::make_unique<QApplication>(argc, argv);
+    return std::make_unique<QCoreApplication>(argc, argv);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (!qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
+        qSetMessagePattern(QStringLiteral("%{time yyyy-MM-dd hh:mm:ss.zzz} %{category} %{if-warning}warning: "
+                                          "%{endif}%{if-critical}error: %{endif}%{message}"));
+    const bool window = needsWindow(argc, argv);
+    if (window && !displayAvailable()) {
+        std::fputs("kodemon: no display found (DISPLAY is not set); run 'kodemon --headless' to collect without a "
+                   "window\n",
+            stderr);
+        return Kodemon::ExitUsage;
+    }
+    auto app = makeApplication(argc, argv, window);
+    QCoreApplication::setApplicationName(QStringLiteral("kodemon"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(KODEMON_VERSION));
+
+    auto parsed = Kodemon::parseCommandLine(QCoreApplication::arguments());
+    if (!parsed.options) {
+        std::fputs(qPrintable(parsed.output), parsed.exitCode == Kodemon::ExitOk ? stdout : stderr);
+        return parsed.exitCode;
+    }
+    Kodemon::Application application(*parsed.options);
+    return application.run();
+}

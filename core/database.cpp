@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+#include "database.h"
+
+#include "logging.h"
+
+#include <QAtomicInteger>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+
+namespace Kodemon {
+
+namespace {
+
+    QString nextConnectionName()
+    {
+        static QAtomicInteger<quint64> counter;
+        return QStringLiteral("kodemon-sqlite-%1").arg(counter.fetchAndAddRelaxed(1));
+    }
+
+    Error sqlError(const QString& what, const QSqlError& error)
+    {
+        return Error { QStringLiteral("%1: %2").arg(what, error.text()) };
+    }
+
+    Status applyPragmas(SqliteConnection& connection)
+    {
+        auto mode = connection.scalar(QStringLiteral("PRAGMA journal_mode = WAL"));
+        if (!mode)
+            return Error { mode.error() };
+        if (mode->toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
+            qCWarning(lcStorage) << "SQLite refused write-ahead logging (journal mode is" << mode->toString()
+                                 << "); writes will be slower and readers may wait for the writer";
+        for (const char* pragma : { "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY",
+                 "PRAGMA cache_size = -32768" }) {
+            if (auto status = connection.execute(QLatin1String(pragma)); !status)
+                return status;
+        }
+        return Ok {};
+    }
+
+} // namespace
+
+SqliteConnection::SqliteConnection(QString name)
+    : m_name(std::move(name))
+{
+}
+
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const QString& path)
+{
+    std::unique_ptr<SqliteConnection> connection(new SqliteConnection(nextConnectionName()));
+    auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection->m_name);
+    if (!db.isValid())
+        return Error { QStringLiteral("the Qt SQLite driver (libqt6sql6-sqlite) is not installed") };
+    db.setDatabaseName(path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open())
+        return sqlError(QStringLiteral("cannot open %1").arg(path), db.lastError());
+    // The first read fails on a file that is not SQLite; report it here, before anything writes.
+    if (auto probe = connection->scalar(QStringLiteral("PRAGMA schema_version")); !probe)
+        return Error { QStringLiteral("%1 is not a usable SQLite database (%2)").arg(path, probe.error()) };
+    if (auto status = applyPragmas(*connection); !status)
+        return Error { status.error() };
+    return connection;
+}
+
+SqliteConnection::~SqliteConnection()
+{
+    {
+        auto db = QSqlDatabase::database(m_name, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_name);
+}
+
+QSqlDatabase SqliteConnection::database() const
+{
+    return QSqlDatabase::database(m_name, false);
+}
+
+Status SqliteConnection::execute(const QString& sql)
+{
+    QSqlQuery query(database());
+    if (!query.exec(sql))
+        return sqlError(sql, query.lastError());
+    return Ok {};
+}
+
+Result<QVariant> SqliteConnection::scalar(const QString& sql)
+{
+    QSqlQuery query(database());
+    if (!query.exec(sql))
+        return sqlError(sql, query.lastError());
+    if (!query.next())
+        return QVariant();
+    return query.value(0);
+}
+
+namespace Schema {
+
+    namespace {
+
+        // Version 1: one row per (token, key) with running totals, samples clustered by series and time.
+        const char* const Version1[] = {
+            R"(CREATE TABLE series (
+                   id INTEGER PRIMARY KEY,
+                   token TEXT NOT NULL,
+                   key TEXT NOT NULL,
+                   sample_count INTEGER NOT NULL DEFAULT 0,
+                   first_ts REAL,
+                   last_ts REAL,
+                   last_seq INTEGER NOT NULL DEFAULT 0,
+                   UNIQUE (key, token)))",
+            // seq numbers a series' samples in arrival order; it makes equal timestamps distinct.
+            R"(CREATE TABLE samples (
+                   series_id INTEGER NOT NULL,
+                   ts REAL NOT NULL,
+                   seq INTEGER NOT NULL,
+                   execution_time REAL NOT NULL,
+                   received_at INTEGER NOT NULL,
+                   extra TEXT,
+                   PRIMARY KEY (series_id, ts, seq)) WITHOUT ROWID)",
+        };
+
+        // Version 2: the sum of execution times per series, so the key list shows a mean without a scan.
+        const char* const Version2[] = {
+            "ALTER TABLE series ADD COLUMN total_ms REAL NOT NULL DEFAULT 0",
+            R"(UPDATE series SET total_ms =
+                   (SELECT coalesce(sum(execution_time), 0) FROM samples WHERE series_id = series.id))",
+        };
+
+        template<size_t N>
+        QList<const char*> statements(const char* const (&list)[N])
+        {
+            return QList<const char*>(std::begin(list), std::end(list));
+        }
+
+        QList<const char*> stepStatements(int version)
+        {
+            switch (version) {
+            case 1:
+                return statements(Version1);
+            case 2:
+                return statements(Version2);
+            default:
+                return {};
+            }
+        }
+
+        Status applyStep(SqliteConnection& connection, int version)
+        {
+            auto db = connection.database();
+            if (!db.transaction())
+                return sqlError(QStringLiteral("cannot start the upgrade to schema version %1").arg(version),
+                    db.lastError());
+            for (const char* sql : stepStatements(version)) {
+                if (auto status = connection.execute(QLatin1String(sql)); !status) {
+                    db.rollback();
+                    return Error { QStringLiteral("upgrade to schema version %1 failed: %2").arg(version).arg(status.error()) };
+                }
+            }
+            if (auto status = connection.execute(QStringLiteral("PRAGMA user_version = %1").arg(version)); !status) {
+                db.rollback();
+                return status;
+            }
+            if (!db.commit())
+                return sqlError(QStringLiteral("cannot commit the upgrade to schema version %1").arg(version),
+                    db.lastError());
+            return Ok {};
+        }
+
+        Result<QStringList> tableNames(SqliteConnection& connection)
+        {
+            QSqlQuery query(connection.database());
+            if (!query.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")))
+                return sqlError(QStringLiteral("cannot list tables"), query.lastError());
+            QStringList names;
+            while (query.next())
+                names.append(query.value(0).toString());
+            return names;
+        }
+
+        Status checkForeignFile(SqliteConnection& connection)
+        {
+            auto tables = tableNames(connection);
+            if (!tables)
+                return Error { tables.error() };
+            if (tables->isEmpty())
+                return Ok {};
+            return Error { QStringLiteral("this SQLite file belongs to another program (it has tables %1 but no "
+                                          "Kodemon schema); it was left untouched, choose another file")
+                               .arg(tables->join(QLatin1String(", "))) };
+        }
+
+    } // namespace
+
+    Status migrateTo(SqliteConnection& connection, int version)
+    {
+        auto stored = connection.scalar(QStringLiteral("PRAGMA user_version"));
+        if (!stored)
+            return Error { stored.error() };
+        const int from = stored->toInt();
+        if (from > CurrentVersion)
+            return Error { QStringLiteral("the database was written by a newer Kodemon (schema version %1, this "
+                                          "build knows up to %2); it was left untouched: upgrade Kodemon or use "
+                                          "another file")
+                               .arg(from)
+                               .arg(CurrentVersion) };
+        if (from == 0) {
+            if (auto status = checkForeignFile(connection); !status)
+                return status;
+        }
+        for (int step = from + 1; step <= version; ++step) {
+            if (auto status = applyStep(connection, step); !status)
+                return status;
+            qCInfo(lcStorage) << "database upgraded to schema version" << step;
+        }
+        return Ok {};
+    }
+
+    Status migrate(SqliteConnection& connection)
+    {
+        return migrateTo(connection, CurrentVersion);
+    }
+
+} // namespace Schema
+
+} // namespace Kodemon

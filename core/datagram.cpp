@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+#include "datagram.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QJsonValue>
+
+#include <cmath>
+
+namespace Kodemon {
+
+namespace {
+
+    constexpr std::array<QLatin1StringView, RejectReasonCount> ReasonNames = {
+        QLatin1StringView("empty"),
+        QLatin1StringView("too_large"),
+        QLatin1StringView("not_json"),
+        QLatin1StringView("not_object"),
+        QLatin1StringView("missing_key"),
+        QLatin1StringView("bad_key"),
+        QLatin1StringView("missing_execution_time"),
+        QLatin1StringView("bad_execution_time"),
+        QLatin1StringView("missing_timestamp"),
+        QLatin1StringView("bad_timestamp"),
+        QLatin1StringView("bad_token"),
+        QLatin1StringView("source_not_allowed"),
+    };
+
+    const QString KeyField = QStringLiteral("key");
+    const QString ExecutionTimeField = QStringLiteral("execution_time");
+    const QString TimestampField = QStringLiteral("timestamp");
+    const QString TokenField = QStringLiteral("token");
+
+    bool isFiniteNumber(const QJsonValue& value)
+    {
+        return value.isDouble() && std::isfinite(value.toDouble());
+    }
+
+    std::optional<Rejection> readKey(const QJsonObject& object, Sample& sample)
+    {
+        const auto value = object.value(KeyField);
+        if (value.isUndefined())
+            return Rejection { RejectReason::MissingKey, QStringLiteral("no \"key\" member") };
+        if (!value.isString())
+            return Rejection { RejectReason::BadKey, QStringLiteral("\"key\" is not a string") };
+        sample.key = value.toString();
+        if (sample.key.isEmpty())
+            return Rejection { RejectReason::BadKey, QStringLiteral("\"key\" is empty") };
+        if (sample.key.toUtf8().size() > MaxKeyBytes)
+            return Rejection { RejectReason::BadKey,
+                QStringLiteral("\"key\" is longer than %1 bytes").arg(MaxKeyBytes) };
+        return std::nullopt;
+    }
+
+    std::optional<Rejection> readExecutionTime(const QJsonObject& object, Sample& sample)
+    {
+        const auto value = object.value(ExecutionTimeField);
+        if (value.isUndefined())
+            return Rejection { RejectReason::MissingExecutionTime, QStringLiteral("no \"execution_time\" member") };
+        if (!isFiniteNumber(value) || value.toDouble() < 0)
+            return Rejection { RejectReason::BadExecutionTime,
+                QStringLiteral("\"execution_time\" is not a finite number >= 0 (milliseconds)") };
+        sample.executionTime = value.toDouble();
+        return std::nullopt;
+    }
+
+    std::optional<Rejection> readTimestamp(const QJsonObject& object, Sample& sample)
+    {
+        const auto value = object.value(TimestampField);
+        if (value.isUndefined())
+            return Rejection { RejectReason::MissingTimestamp, QStringLiteral("no \"timestamp\" member") };
+        if (!isFiniteNumber(value))
+            return Rejection { RejectReason::BadTimestamp,
+                QStringLiteral("\"timestamp\" is not a finite number (epoch seconds)") };
+        sample.timestamp = value.toDouble();
+        return std::nullopt;
+    }
+
+    std::optional<Rejection> readToken(const QJsonObject& object, Sample& sample)
+    {
+        const auto value = object.value(TokenField);
+        if (value.isUndefined())
+            return std::nullopt;
+        if (!value.isString())
+            return Rejection { RejectReason::BadToken, QStringLiteral("\"token\" is not a string") };
+        sample.token = value.toString();
+        return std::nullopt;
+    }
+
+    QByteArray extraMembers(QJsonObject object)
+    {
+        for (const auto& field : { KeyField, ExecutionTimeField, TimestampField, TokenField })
+            object.remove(field);
+        if (object.isEmpty())
+            return {};
+        return QJsonDocument(object).toJson(QJsonDocument::Compact);
+    }
+
+    // QJsonDocument only takes objects and arrays at the top; a lone number, string or null is still JSON.
+    bool isJsonScalar(QByteArrayView text)
+    {
+        if (text.startsWith('{') || text.startsWith('['))
+            return false;
+        QJsonParseError error {};
+        QJsonDocument::fromJson('[' + text.toByteArray() + ']', &error);
+        return error.error == QJsonParseError::NoError;
+    }
+
+    std::variant<Sample, Rejection> parseObject(QByteArrayView text)
+    {
+        QJsonParseError error {};
+        const auto document = QJsonDocument::fromJson(text.toByteArray(), &error);
+        if (error.error != QJsonParseError::NoError) {
+            if (isJsonScalar(text))
+                return Rejection { RejectReason::NotObject, QStringLiteral("the JSON value is not an object") };
+            return Rejection { RejectReason::NotJson,
+                QStringLiteral("%1 at offset %2").arg(error.errorString()).arg(error.offset) };
+        }
+        if (!document.isObject())
+            return Rejection { RejectReason::NotObject, QStringLiteral("the JSON value is not an object") };
+
+        const auto object = document.object();
+        Sample sample;
+        for (auto* read : { readKey, readExecutionTime, readTimestamp, readToken }) {
+            if (auto rejection = read(object, sample))
+                return *rejection;
+        }
+        sample.extra = extraMembers(object);
+        return sample;
+    }
+
+    void appendResult(std::variant<Sample, Rejection>&& result, ParsedDatagram& out)
+    {
+        if (auto* sample = std::get_if<Sample>(&result))
+            out.samples.append(std::move(*sample));
+        else
+            out.rejections.append(std::get<Rejection>(std::move(result)));
+    }
+
+    void parseInto(QByteArrayView text, ParsedDatagram& out)
+    {
+        appendResult(parseObject(text), out);
+    }
+
+    bool isBlank(QByteArrayView text)
+    {
+        return text.trimmed().isEmpty();
+    }
+
+} // namespace
+
+QLatin1StringView rejectReasonName(RejectReason reason)
+{
+    const auto index = static_cast<size_t>(reason);
+    return index < ReasonNames.size() ? ReasonNames[index] : QLatin1StringView("unknown");
+}
+
+ParsedDatagram parseDatagram(QByteArrayView datagram)
+{
+    ParsedDatagram out;
+    if (datagram.size() > MaxDatagramBytes) {
+        out.rejections.append({ RejectReason::TooLarge,
+            QStringLiteral("%1 bytes, more than a UDP datagram can carry").arg(datagram.size()) });
+        return out;
+    }
+    if (isBlank(datagram)) {
+        out.rejections.append({ RejectReason::Empty, QStringLiteral("empty datagram") });
+        return out;
+    }
+
+    // A pretty-printed object spans lines too, so only split when the whole is not one object.
+    const auto trimmed = datagram.trimmed();
+    if (!trimmed.contains('\n')) {
+        parseInto(trimmed, out);
+        return out;
+    }
+    auto whole = parseObject(trimmed);
+    const auto* rejection = std::get_if<Rejection>(&whole);
+    if (!rejection || rejection->reason != RejectReason::NotJson) {
+        appendResult(std::move(whole), out);
+        return out;
+    }
+    qsizetype start = 0;
+    while (start < trimmed.size()) {
+        auto end = trimmed.indexOf('\n', start);
+        if (end < 0)
+            end = trimmed.size();
+        const auto line = trimmed.sliced(start, end - start);
+        if (!isBlank(line))
+            parseInto(line.trimmed(), out);
+        start = end + 1;
+    }
+    return out;
+}
+
+} // namespace Kodemon

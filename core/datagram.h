@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "types.h"
+
+#include <QByteArrayView>
+#include <QLatin1StringView>
+
+#include <array>
+
+namespace Kodemon {
+
+// Why an object (or a whole datagram) was not stored. Names are stable: they appear in the API and logs.
+enum class RejectReason {
+    Empty, // an empty datagram or line
+    TooLarge, // larger than a UDP datagram can be
+    NotJson,
+    NotObject,
+    MissingKey,
+    BadKey, // not a string, empty, or longer than MaxKeyBytes
+    MissingExecutionTime,
+    BadExecutionTime, // not a finite number >= 0
+    MissingTimestamp,
+    BadTimestamp, // not a finite number
+    BadToken, // present but not a string
+    SourceNotAllowed, // the sender's address is outside the allowed ranges
+    Count
+};
+
+inline constexpr int RejectReasonCount = static_cast<int>(RejectReason::Count);
+inline constexpr qsizetype MaxDatagramBytes = 65507;
+inline constexpr qsizetype MaxKeyBytes = 1024;
+
+QLatin1StringView rejectReasonName(RejectReason reason);
+
+struct Rejection
+{
+    RejectReason reason;
+    QString detail; // what exactly was wrong, for the log
+};
+
+struct ParsedDatagram
+{
+    QList<Sample> samples;
+    QList<Rejection> rejections;
+};
+
+// Parses one datagram of the decorator's wire format: one JSON object, or several separated by newlines.
+// Valid objects become samples (receivedAt is left to the caller); each invalid object is one rejection.
+ParsedDatagram parseDatagram(QByteArrayView datagram);
+
+} // namespace Kodemon

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "datagram.h"
+
+#include <QMutex>
+#include <QString>
+
+#include <array>
+#include <atomic>
+
+namespace Kodemon {
+
+// A consistent-enough copy of the counters for display; each field is read atomically.
+struct IngestSnapshot
+{
+    qint64 datagrams = 0; // datagrams read from the socket
+    qint64 accepted = 0; // objects that parsed into samples
+    qint64 stored = 0; // samples committed to the store
+    qint64 unstored = 0; // samples the store refused and that were given up on
+    qint64 pending = 0; // samples waiting for the writer (including retries)
+    qint64 kernelDrops = 0; // datagrams the kernel dropped because the socket buffer was full
+    std::array<qint64, RejectReasonCount> rejected {};
+    int receiveBufferBytes = 0; // what the kernel granted
+    QString storeError; // the store's last error while it keeps failing, else empty
+
+    qint64 rejectedTotal() const;
+};
+
+// Counters shared by the receiver, the writer and whoever displays them; updated lock-free on the hot path.
+class IngestCounters final
+{
+public:
+    IngestCounters() = default;
+    Q_DISABLE_COPY_MOVE(IngestCounters)
+
+    void addDatagrams(qint64 n) { m_datagrams.fetch_add(n, std::memory_order_relaxed); }
+    void addAccepted(qint64 n) { m_accepted.fetch_add(n, std::memory_order_relaxed); }
+    void addStored(qint64 n) { m_stored.fetch_add(n, std::memory_order_relaxed); }
+    void addUnstored(qint64 n) { m_unstored.fetch_add(n, std::memory_order_relaxed); }
+    void setPending(qint64 n) { m_pending.store(n, std::memory_order_relaxed); }
+    void addRejected(RejectReason reason, qint64 n = 1)
+    {
+        m_rejected[static_cast<size_t>(reason)].fetch_add(n, std::memory_order_relaxed);
+    }
+    void setKernelDrops(qint64 n) { m_kernelDrops.store(n, std::memory_order_relaxed); }
+    void setReceiveBufferBytes(int n) { m_receiveBuffer.store(n, std::memory_order_relaxed); }
+    void setStoreError(const QString& message);
+
+    IngestSnapshot snapshot() const;
+
+private:
+    std::atomic<qint64> m_datagrams { 0 };
+    std::atomic<qint64> m_accepted { 0 };
+    std::atomic<qint64> m_stored { 0 };
+    std::atomic<qint64> m_unstored { 0 };
+    std::atomic<qint64> m_pending { 0 };
+    std::atomic<qint64> m_kernelDrops { 0 };
+    std::atomic<int> m_receiveBuffer { 0 };
+    std::array<std::atomic<qint64>, RejectReasonCount> m_rejected {};
+    mutable QMutex m_errorLock;
+    QString m_storeError;
+};
+
+} // namespace Kodemon

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "store.h"
+
+#include <memory>
+
+namespace Kodemon {
+
+// The one query layer: the desktop viewer, the HTTP API and CSV export all ask their questions here.
+// It checks the request (ranges, limits) and leaves the answering to the store's reader.
+// Not thread-safe: each thread makes its own Query from Store::createReader().
+class Query final
+{
+public:
+    static constexpr int DefaultPageSize = 10000;
+    static constexpr int MaxPageSize = 1000000;
+    static constexpr int DefaultBucketCount = 500;
+    static constexpr int MaxBucketCount = 10000;
+
+    explicit Query(std::unique_ptr<StoreReader> reader);
+    ~Query();
+    Q_DISABLE_COPY_MOVE(Query)
+
+    // Every (token, key) that sent data, sorted by key then token; only one token's when given.
+    Result<QList<SeriesInfo>> keys(const std::optional<QString>& token = std::nullopt);
+    // Execution times in range, oldest first, `limit` at a time; pass the page's `next` to continue.
+    Result<SamplePage> executions(const SeriesSelector& selector, const QString& cursor = {},
+        int limit = DefaultPageSize);
+    // Exact statistics of the range.
+    Result<KeyStats> stats(const SeriesSelector& selector);
+    // The range cut into `bucketCount` equal buckets (an open range spans the data).
+    Result<BucketedSeries> series(const SeriesSelector& selector, int bucketCount = DefaultBucketCount);
+
+private:
+    std::unique_ptr<StoreReader> m_reader;
+};
+
+// Checks a selector before it reaches a store: a key is required and the range must not be reversed.
+Status validateSelector(const SeriesSelector& selector);
+
+} // namespace Kodemon

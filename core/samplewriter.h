@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "types.h"
+
+#include <QObject>
+
+#include <memory>
+
+class QTimer;
+
+namespace Kodemon {
+
+class IngestCounters;
+class Store;
+class StoreWriter;
+
+// Lives on the writer thread: gathers samples into batches and commits each batch in one transaction,
+// at the latest `flushIntervalMs` after its first sample. When the store fails (full disk, locked file) it
+// keeps the batch, up to a bound, and retries every second until the store works again.
+class SampleWriter final : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int flushIntervalMs = 100;
+        int maxBatch = 20000;
+        int maxRetained = 500000; // samples kept for retry while the store fails; older ones are given up
+        int retryIntervalMs = 1000;
+    };
+
+    SampleWriter(std::shared_ptr<Store> store, std::shared_ptr<IngestCounters> counters, Options options);
+    ~SampleWriter() override;
+    Q_DISABLE_COPY_MOVE(SampleWriter)
+
+    void append(const QList<Kodemon::Sample>& samples);
+    // Commits whatever is pending now; returns false while the store keeps failing.
+    bool flush();
+
+Q_SIGNALS:
+    void stored(const QList<Kodemon::Sample>& samples);
+    void failed(const QString& message);
+    void recovered();
+
+private:
+    void scheduleFlush();
+    void giveUpExcess();
+    void reportFailure(const QString& message);
+
+    std::shared_ptr<Store> m_store;
+    std::shared_ptr<IngestCounters> m_counters;
+    Options m_options;
+    std::unique_ptr<StoreWriter> m_writer;
+    QList<Sample> m_pending;
+    QTimer* m_timer = nullptr;
+    bool m_failing = false;
+};
+
+} // namespace Kodemon

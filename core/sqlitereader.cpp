@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+#include "sqlitereader.h"
+
+#include "database.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <algorithm>
+
+namespace Kodemon {
+
+namespace {
+
+    // Orders a page: by timestamp, then series, then arrival; the cursor is the last position returned.
+    struct Position
+    {
+        double timestamp = 0;
+        qint64 seriesId = 0;
+        qint64 seq = 0;
+
+        friend bool operator<(const Position& a, const Position& b)
+        {
+            return std::tie(a.timestamp, a.seriesId, a.seq) < std::tie(b.timestamp, b.seriesId, b.seq);
+        }
+    };
+
+    QString encodeCursor(const Position& position)
+    {
+        const QByteArray raw = QByteArray::number(position.timestamp, 'g', 17) + '|'
+            + QByteArray::number(position.seriesId) + '|' + QByteArray::number(position.seq);
+        return QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    }
+
+    Result<std::optional<Position>> decodeCursor(const QString& cursor)
+    {
+        if (cursor.isEmpty())
+            return std::optional<Position>();
+        const Error invalid { QStringLiteral("the cursor \"%1\" is not one this server gave out").arg(cursor),
+            ErrorKind::Invalid };
+        const auto decoded = QByteArray::fromBase64Encoding(cursor.toLatin1(),
+            QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+        const auto parts = decoded.decoded.split('|');
+        if (!decoded || parts.size() != 3)
+            return invalid;
+        bool ok[3] = {};
+        const Position position { parts[0].toDouble(&ok[0]), parts[1].toLongLong(&ok[1]), parts[2].toLongLong(&ok[2]) };
+        if (!ok[0] || !ok[1] || !ok[2])
+            return invalid;
+        return std::optional<Position>(position);
+    }
+
+    Error queryError(const QSqlQuery& query)
+    {
+        return Error { QStringLiteral("database query failed: %1").arg(query.lastError().text()) };
+    }
+
+    // The WHERE clause for one series within a range, optionally after a cursor position.
+    struct RangeClause
+    {
+        QString sql;
+        QVariantList values;
+    };
+
+    RangeClause rangeClause(qint64 seriesId, const TimeRange& range, const std::optional<Position>& after)
+    {
+        RangeClause clause { QStringLiteral("series_id = ?"), { seriesId } };
+        if (range.from) {
+            clause.sql += QStringLiteral(" AND ts >= ?");
+            clause.values.append(*range.from);
+        }
+        if (range.to) {
+            clause.sql += QStringLiteral(" AND ts <= ?");
+            clause.values.append(*range.to);
+        }
+        if (after) {
+            if (seriesId < after->seriesId) {
+                clause.sql += QStringLiteral(" AND ts > ?");
+                clause.values.append(after->timestamp);
+            } else if (seriesId > after->seriesId) {
+                clause.sql += QStringLiteral(" AND ts >= ?");
+                clause.values.append(after->timestamp);
+            } else {
+                clause.sql += QStringLiteral(" AND (ts > ? OR (ts = ? AND seq > ?))");
+                clause.values << after->timestamp << after->timestamp << after->seq;
+            }
+        }
+        return clause;
+    }
+
+    bool run(QSqlQuery& query, const QString& sql, const QVariantList& values)
+    {
+        query.setForwardOnly(true);
+        if (!query.prepare(sql))
+            return false;
+        for (int i = 0; i < values.size(); ++i)
+            query.bindValue(i, values.at(i));
+        return query.exec();
+    }
+
+    TimeRange coveredRange(const QList<SqliteReader::SeriesRef>& series, const TimeRange& range)
+    {
+        TimeRange covered = range;
+        double first = series.front().first;
+        double last = series.front().last;
+        for (const auto& ref : series) {
+            first = std::min(first, ref.first);
+            last = std::max(last, ref.last);
+        }
+        if (!covered.from)
+            covered.from = first;
+        if (!covered.to)
+            covered.to = last;
+        return covered;
+    }
+
+} // namespace
+
+SqliteReader::SqliteReader(QString path)
+    : m_path(std::move(path))
+{
+}
+
+SqliteReader::~SqliteReader() = default;
+
+Status SqliteReader::ensureOpen()
+{
+    if (m_connection)
+        return Ok {};
+    auto connection = SqliteConnection::open(m_path);
+    if (!connection)
+        return Error { connection.error() };
+    m_connection = std::move(connection).value();
+    return Ok {};
+}
+
+Result<QList<SeriesInfo>> SqliteReader::listSeries(const std::optional<QString>& token)
+{
+    if (auto status = ensureOpen(); !status)
+        return Error { status.error() };
+    QSqlQuery query(m_connection->database());
+    QString sql = QStringLiteral(
+        "SELECT token, key, sample_count, first_ts, last_ts, total_ms FROM series WHERE sample_count > 0");
+    QVariantList values;
+    if (token) {
+        sql += QStringLiteral(" AND token = ?");
+        values.append(*token);
+    }
+    if (!run(query, sql + QStringLiteral(" ORDER BY key, token"), values))
+        return queryError(query);
+    QList<SeriesInfo> series;
+    while (query.next()) {
+        SeriesInfo info;
+        info.id = KeyId { query.value(0).toString(), query.value(1).toString() };
+        info.count = query.value(2).toLongLong();
+        info.first = query.value(3).toDouble();
+        info.last = query.value(4).toDouble();
+        info.totalExecutionTime = query.value(5).toDouble();
+        series.append(info);
+    }
+    return series;
+}
+
+Result<QList<SqliteReader::SeriesRef>> SqliteReader::resolve(const SeriesSelector& selector)
+{
+    if (auto status = ensureOpen(); !status)
+        return Error { status.error() };
+    QSqlQuery query(m_connection->database());
+    QString sql = QStringLiteral("SELECT id, token, first_ts, last_ts FROM series WHERE key = ? AND sample_count > 0");
+    QVariantList values { selector.key };
+    if (selector.token) {
+        sql += QStringLiteral(" AND token = ?");
+        values.append(*selector.token);
+    }
+    if (!run(query, sql + QStringLiteral(" ORDER BY id"), values))
+        return queryError(query);
+    QList<SeriesRef> series;
+    while (query.next())
+        series.append({ query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toDouble(),
+            query.value(3).toDouble() });
+    if (series.isEmpty()) {
+        const QString which = selector.token ? QStringLiteral(" with token \"%1\"").arg(*selector.token) : QString();
+        return Error { QStringLiteral("no samples of key \"%1\"%2").arg(selector.key, which), ErrorKind::NotFound };
+    }
+    return series;
+}
+
+Result<SamplePage> SqliteReader::samples(const SeriesSelector& selector, const QString& cursor, int limit)
+{
+    auto after = decodeCursor(cursor);
+    if (!after)
+        return after.failure();
+    auto series = resolve(selector);
+    if (!series)
+        return series.failure();
+
+    QList<std::pair<Position, StoredSample>> rows;
+    for (const auto& ref : *series) {
+        const auto clause = rangeClause(ref.id, selector.range, *after);
+        QSqlQuery query(m_connection->database());
+        const QString sql = QStringLiteral("SELECT ts, seq, execution_time, extra FROM samples WHERE %1 "
+                                           "ORDER BY ts, seq LIMIT %2")
+                                .arg(clause.sql)
+                                .arg(qint64(limit) + 1);
+        if (!run(query, sql, clause.values))
+            return queryError(query);
+        while (query.next()) {
+            StoredSample sample { query.value(0).toDouble(), query.value(2).toDouble(), ref.token,
+                query.value(3).toString().toUtf8(), query.value(1).toLongLong() };
+            rows.append({ Position { sample.timestamp, ref.id, sample.sequence }, std::move(sample) });
+        }
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+
+    SamplePage page;
+    const qsizetype count = std::min<qsizetype>(rows.size(), limit);
+    page.samples.reserve(count);
+    for (qsizetype i = 0; i < count; ++i)
+        page.samples.append(std::move(rows[i].second));
+    if (rows.size() > limit)
+        page.next = encodeCursor(rows[count - 1].first);
+    return page;
+}
+
+Result<QList<double>> SqliteReader::executionTimes(const QList<SeriesRef>& series, const TimeRange& range)
+{
+    QList<double> values;
+    for (const auto& ref : series) {
+        const auto clause = rangeClause(ref.id, range, std::nullopt);
+        QSqlQuery query(m_connection->database());
+        if (!run(query, QStringLiteral("SELECT execution_time FROM samples WHERE ") + clause.sql, clause.values))
+            return queryError(query);
+        while (query.next())
+            values.append(query.value(0).toDouble());
+    }
+    return values;
+}
+
+Result<QList<TimedValue>> SqliteReader::timedValues(const QList<SeriesRef>& series, const TimeRange& range)
+{
+    QList<TimedValue> values;
+    for (const auto& ref : series) {
+        const auto clause = rangeClause(ref.id, range, std::nullopt);
+        QSqlQuery query(m_connection->database());
+        const auto middle = values.size();
+        if (!run(query, QStringLiteral("SELECT ts, execution_time FROM samples WHERE %1 ORDER BY ts").arg(clause.sql),
+                clause.values))
+            return queryError(query);
+        while (query.next())
+            values.append({ query.value(0).toDouble(), query.value(1).toDouble() });
+        // Each series comes sorted; merging keeps the whole sorted without a full sort.
+        std::inplace_merge(values.begin(), values.begin() + middle, values.end(),
+            [](const TimedValue& a, const TimedValue& b) { return a.timestamp < b.timestamp; });
+    }
+    return values;
+}
+
+Result<KeyStats> SqliteReader::stats(const SeriesSelector& selector)
+{
+    auto series = resolve(selector);
+    if (!series)
+        return series.failure();
+    auto values = executionTimes(*series, selector.range);
+    if (!values)
+        return values.failure();
+    return computeStats(std::move(values).value());
+}
+
+Result<BucketedSeries> SqliteReader::buckets(const SeriesSelector& selector, int bucketCount)
+{
+    auto series = resolve(selector);
+    if (!series)
+        return series.failure();
+    const auto covered = coveredRange(*series, selector.range);
+    auto values = timedValues(*series, covered);
+    if (!values)
+        return values.failure();
+    return bucketize(*values, *covered.from, *covered.to, bucketCount);
+}
+
+} // namespace Kodemon

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "stats.h"
+#include "store.h"
+
+#include <memory>
+
+namespace Kodemon {
+
+class SqliteConnection;
+
+// Answers queries from one thread's own connection to the SQLite file.
+class SqliteReader final : public StoreReader
+{
+public:
+    explicit SqliteReader(QString path);
+    ~SqliteReader() override;
+    Q_DISABLE_COPY_MOVE(SqliteReader)
+
+    Result<QList<SeriesInfo>> listSeries(const std::optional<QString>& token) override;
+    Result<SamplePage> samples(const SeriesSelector& selector, const QString& cursor, int limit) override;
+    Result<KeyStats> stats(const SeriesSelector& selector) override;
+    Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount) override;
+
+    struct SeriesRef
+    {
+        qint64 id = 0;
+        QString token;
+        double first = 0;
+        double last = 0;
+    };
+
+private:
+    Status ensureOpen();
+    Result<QList<SeriesRef>> resolve(const SeriesSelector& selector);
+    Result<QList<double>> executionTimes(const QList<SeriesRef>& series, const TimeRange& range);
+    Result<QList<TimedValue>> timedValues(const QList<SeriesRef>& series, const TimeRange& range);
+
+    QString m_path;
+    std::unique_ptr<SqliteConnection> m_connection;
+};
+
+} // namespace Kodemon

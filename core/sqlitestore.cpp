@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+#include "sqlitestore.h"
+
+#include "database.h"
+#include "logging.h"
+#include "sqlitereader.h"
+#include "sqlitewriter.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace Kodemon {
+
+SqliteStore::SqliteStore(QString path)
+    : m_path(std::move(path))
+{
+}
+
+SqliteStore::~SqliteStore() = default;
+
+Status SqliteStore::checkPath() const
+{
+    const QFileInfo file(m_path);
+    if (file.exists() && !file.isFile())
+        return Error { QStringLiteral("%1 is not a file").arg(m_path) };
+    const QDir folder = file.absoluteDir();
+    if (!folder.exists() && !QDir().mkpath(folder.absolutePath()))
+        return Error { QStringLiteral("cannot create the folder %1 for the database").arg(folder.absolutePath()) };
+    if (file.exists() && !file.isWritable())
+        return Error { QStringLiteral("the database %1 is read-only; make it writable or choose another file with --db")
+                           .arg(m_path) };
+    if (!QFileInfo(folder.absolutePath()).isWritable())
+        return Error { QStringLiteral("the folder %1 is not writable (SQLite keeps its write-ahead log beside the "
+                                      "database); choose another place with --db")
+                           .arg(folder.absolutePath()) };
+    return Ok {};
+}
+
+Status SqliteStore::lock()
+{
+    m_lock = std::make_unique<QLockFile>(m_path + QStringLiteral(".lock"));
+    m_lock->setStaleLockTime(0); // a lock is stale only when its process is gone, never by age
+    if (m_lock->tryLock(0))
+        return Ok {};
+    qint64 pid = 0;
+    QString host, app;
+    m_lock->getLockInfo(&pid, &host, &app);
+    m_lock.reset();
+    return Error { QStringLiteral("another Kodemon (process %1 on %2) is already using %3; stop it or pass another "
+                                  "--db")
+                       .arg(pid)
+                       .arg(host, m_path) };
+}
+
+Status SqliteStore::open()
+{
+    if (auto status = checkPath(); !status)
+        return status;
+    if (auto status = lock(); !status)
+        return status;
+    return openShared();
+}
+
+Status SqliteStore::openShared()
+{
+    auto connection = SqliteConnection::open(m_path);
+    if (!connection)
+        return Error { connection.error() };
+    if (auto status = Schema::migrate(**connection); !status)
+        return Error { QStringLiteral("%1: %2").arg(m_path, status.error()) };
+    return Ok {};
+}
+
+std::unique_ptr<StoreWriter> SqliteStore::createWriter()
+{
+    return std::make_unique<SqliteWriter>(m_path);
+}
+
+std::unique_ptr<StoreReader> SqliteStore::createReader()
+{
+    return std::make_unique<SqliteReader>(m_path);
+}
+
+qint64 SqliteStore::sizeOnDisk() const
+{
+    qint64 total = 0;
+    for (const auto& suffix : { QString(), QStringLiteral("-wal") }) {
+        const QFileInfo file(m_path + suffix);
+        if (file.exists())
+            total += file.size();
+    }
+    return total;
+}
+
+} // namespace Kodemon

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "store.h"
+
+#include <QLockFile>
+
+namespace Kodemon {
+
+// The default store: one SQLite file, locked against a second Kodemon writing to it.
+class SqliteStore final : public Store
+{
+public:
+    explicit SqliteStore(QString path);
+    ~SqliteStore() override;
+    Q_DISABLE_COPY_MOVE(SqliteStore)
+
+    Status open() override;
+    std::unique_ptr<StoreWriter> createWriter() override;
+    std::unique_ptr<StoreReader> createReader() override;
+    QString location() const override { return m_path; }
+    qint64 sizeOnDisk() const override;
+
+    // Opens without taking the instance lock, for readers in another process (tools, tests).
+    Status openShared();
+
+private:
+    Status checkPath() const;
+    Status lock();
+
+    QString m_path;
+    std::unique_ptr<QLockFile> m_lock;
+};
+
+} // namespace Kodemon

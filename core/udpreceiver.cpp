@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+#include "udpreceiver.h"
+
+#include "datagram.h"
+#include "ingestcounters.h"
+#include "logging.h"
+#include "socketoptions.h"
+
+#include <QDateTime>
+#include <QTimer>
+#include <QUdpSocket>
+
+namespace Kodemon {
+
+namespace {
+
+    constexpr int SmallBufferWarning = 4 * 1024 * 1024;
+    constexpr qsizetype StopDrainLimit = 1000000;
+
+    QString describe(const QHostAddress& address, quint16 port)
+    {
+        return (address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]:%2")
+                                                                     : QStringLiteral("%1:%2"))
+            .arg(address.toString())
+            .arg(port);
+    }
+
+} // namespace
+
+UdpReceiver::UdpReceiver(Options options, std::shared_ptr<IngestCounters> counters)
+    : m_options(std::move(options))
+    , m_counters(std::move(counters))
+    , m_buffer(int(MaxDatagramBytes) + 1, Qt::Uninitialized)
+{
+}
+
+UdpReceiver::~UdpReceiver() = default;
+
+Status UdpReceiver::start()
+{
+    m_socket = new QUdpSocket(this);
+    // DontShareAddress: a second collector on the same port must fail loudly, not split the traffic.
+    if (!m_socket->bind(m_options.address, m_options.port, QAbstractSocket::DontShareAddress)) {
+        const QString message = QStringLiteral("cannot listen for datagrams on UDP %1: %2")
+                                    .arg(describe(m_options.address, m_options.port), m_socket->errorString());
+        delete m_socket;
+        m_socket = nullptr;
+        return Error { message };
+    }
+    m_boundPort = m_socket->localPort();
+    configureBuffer();
+    connect(m_socket, &QUdpSocket::readyRead, this, &UdpReceiver::readBurst);
+    m_dropsTimer = new QTimer(this);
+    connect(m_dropsTimer, &QTimer::timeout, this, &UdpReceiver::pollKernelDrops);
+    m_dropsTimer->start(1000);
+    m_sinceRejectLog.start();
+    return Ok {};
+}
+
+void UdpReceiver::configureBuffer()
+{
+    const int granted = requestReceiveBuffer(m_socket->socketDescriptor(), m_options.receiveBufferBytes);
+    m_counters->setReceiveBufferBytes(granted);
+    qCInfo(lcUdp).noquote() << "listening on UDP" << describe(m_options.address, m_boundPort)
+                            << "with a receive buffer of" << granted / 1024 << "KiB";
+    if (granted < SmallBufferWarning && granted < m_options.receiveBufferBytes)
+        qCWarning(lcUdp).noquote()
+            << "the kernel granted a small receive buffer; bursts may be dropped by the kernel. Raise the limit "
+               "with: sudo sysctl -w net.core.rmem_max="
+            << m_options.receiveBufferBytes << "(or run Kodemon with CAP_NET_ADMIN)";
+}
+
+quint16 UdpReceiver::boundPort() const
+{
+    return m_boundPort;
+}
+
+void UdpReceiver::readBurst()
+{
+    if (!m_socket)
+        return;
+    if (readDatagrams(m_options.burstSize) == m_options.burstSize && m_socket->hasPendingDatagrams()) {
+        // More is waiting: continue after the event loop had its turn (timers, stop requests).
+        QMetaObject::invokeMethod(this, &UdpReceiver::readBurst, Qt::QueuedConnection);
+    }
+}
+
+qsizetype UdpReceiver::readDatagrams(qsizetype limit)
+{
+    QList<Sample> batch;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    qsizetype count = 0;
+    QHostAddress sender;
+    for (; count < limit && m_socket->hasPendingDatagrams(); ++count) {
+        const qint64 size = m_socket->readDatagram(m_buffer.data(), m_buffer.size(), &sender);
+        if (size < 0)
+            break;
+        auto parsed = parseDatagram(QByteArrayView(m_buffer.constData(), size));
+        for (const auto& rejection : std::as_const(parsed.rejections))
+            reject(rejection, sender);
+        for (auto& sample : parsed.samples)
+            sample.receivedAt = now;
+        batch.append(std::move(parsed.samples));
+    }
+    m_counters->addDatagrams(count);
+    m_counters->addAccepted(batch.size());
+    if (!batch.isEmpty())
+        Q_EMIT received(batch);
+    return count;
+}
+
+void UdpReceiver::reject(const Rejection& rejection, const QHostAddress& sender)
+{
+    m_counters->addRejected(rejection.reason);
+    if (m_sinceRejectLog.elapsed() < 1000) {
+        ++m_unloggedRejections;
+        return;
+    }
+    const QString more = m_unloggedRejections > 0
+        ? QStringLiteral(" (%1 more rejected since the last message)").arg(m_unloggedRejections)
+        : QString();
+    qCWarning(lcUdp).noquote() << "rejected a datagram from" << sender.toString() << ":"
+                               << rejectReasonName(rejection.reason) << "-" << rejection.detail << more;
+    m_unloggedRejections = 0;
+    m_sinceRejectLog.restart();
+}
+
+void UdpReceiver::pollKernelDrops()
+{
+    if (auto drops = kernelDrops(m_socket->socketDescriptor()))
+        m_counters->setKernelDrops(*drops);
+}
+
+void UdpReceiver::stop()
+{
+    if (!m_socket)
+        return;
+    m_dropsTimer->stop();
+    pollKernelDrops();
+    readDatagrams(StopDrainLimit);
+    m_socket->close();
+    delete m_socket;
+    m_socket = nullptr;
+}
+
+} // namespace Kodemon

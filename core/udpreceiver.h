@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "result.h"
+#include "types.h"
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QObject>
+
+#include <memory>
+
+class QTimer;
+class QUdpSocket;
+
+namespace Kodemon {
+
+class IngestCounters;
+struct Rejection;
+
+// Lives on its own thread: reads datagrams in bounded bursts (so its event loop never stalls), parses them
+// and hands the valid samples on as one batch per burst. Rejections are counted per reason and logged at
+// most once a second.
+class UdpReceiver final : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QHostAddress address = QHostAddress(QHostAddress::LocalHost);
+        quint16 port = 4000;
+        int receiveBufferBytes = 32 * 1024 * 1024;
+        int burstSize = 512; // datagrams read before the event loop gets a turn
+    };
+
+    UdpReceiver(Options options, std::shared_ptr<IngestCounters> counters);
+    ~UdpReceiver() override;
+    Q_DISABLE_COPY_MOVE(UdpReceiver)
+
+    // Binds the socket; call on the receiver's thread.
+    Status start();
+    // Reads what the kernel already holds for us, hands it on, and closes the socket.
+    void stop();
+    quint16 boundPort() const;
+
+Q_SIGNALS:
+    void received(const QList<Kodemon::Sample>& samples);
+
+private:
+    void readBurst();
+    qsizetype readDatagrams(qsizetype limit);
+    void reject(const Rejection& rejection, const QHostAddress& sender);
+    void pollKernelDrops();
+    void configureBuffer();
+
+    Options m_options;
+    std::shared_ptr<IngestCounters> m_counters;
+    QUdpSocket* m_socket = nullptr;
+    QTimer* m_dropsTimer = nullptr;
+    QByteArray m_buffer;
+    QElapsedTimer m_sinceRejectLog;
+    qint64 m_unloggedRejections = 0;
+    quint16 m_boundPort = 0;
+};
+
+} // namespace Kodemon

@@ -1,0 +1,2 @@
+// SPDX-License-Identifier: MIT
+// The desktop viewer lands here (issue #4).
