@@ -41,6 +41,11 @@ namespace {
 
 } // namespace
 
+QVariant sqlText(const QString& value)
+{
+    return value.isNull() ? QVariant(QStringLiteral("")) : QVariant(value);
+}
+
 SqliteConnection::SqliteConnection(QString name)
     : m_name(std::move(name))
 {

@@ -30,6 +30,9 @@ private:
     QString m_name;
 };
 
+// A null QString binds as SQL NULL, which equals nothing; keys and tokens are never NULL (no token is "").
+QVariant sqlText(const QString& value);
+
 namespace Schema {
     // The schema version this build writes; PRAGMA user_version holds the version of a file.
     inline constexpr int CurrentVersion = 2;

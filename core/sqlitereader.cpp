@@ -144,7 +144,7 @@ Result<QList<SeriesInfo>> SqliteReader::listSeries(const std::optional<QString>&
     QVariantList values;
     if (token) {
         sql += QStringLiteral(" AND token = ?");
-        values.append(*token);
+        values.append(sqlText(*token));
     }
     if (!run(query, sql + QStringLiteral(" ORDER BY key, token"), values))
         return queryError(query);
@@ -167,10 +167,10 @@ Result<QList<SqliteReader::SeriesRef>> SqliteReader::resolve(const SeriesSelecto
         return Error { status.error() };
     QSqlQuery query(m_connection->database());
     QString sql = QStringLiteral("SELECT id, token, first_ts, last_ts FROM series WHERE key = ? AND sample_count > 0");
-    QVariantList values { selector.key };
+    QVariantList values { sqlText(selector.key) };
     if (selector.token) {
         sql += QStringLiteral(" AND token = ?");
-        values.append(*selector.token);
+        values.append(sqlText(*selector.token));
     }
     if (!run(query, sql + QStringLiteral(" ORDER BY id"), values))
         return queryError(query);

@@ -26,7 +26,9 @@ Status SqliteStore::checkPath() const
     const QDir folder = file.absoluteDir();
     if (!folder.exists() && !QDir().mkpath(folder.absolutePath()))
         return Error { QStringLiteral("cannot create the folder %1 for the database").arg(folder.absolutePath()) };
-    if (file.exists() && !file.isWritable())
+    // Write bits, not just access(): root may write anywhere, but a file someone made read-only stays so.
+    constexpr auto AnyWrite = QFileDevice::WriteOwner | QFileDevice::WriteGroup | QFileDevice::WriteOther;
+    if (file.exists() && (!file.isWritable() || !(file.permissions() & AnyWrite)))
         return Error { QStringLiteral("the database %1 is read-only; make it writable or choose another file with --db")
                            .arg(m_path) };
     if (!QFileInfo(folder.absolutePath()).isWritable())

@@ -105,16 +105,16 @@ Result<SqliteWriter::SeriesState*> SqliteWriter::series(const KeyId& id)
     if (auto it = m_series.find(id); it != m_series.end())
         return &it.value();
     SeriesState state;
-    m_findSeries->bindValue(0, id.key);
-    m_findSeries->bindValue(1, id.token);
+    m_findSeries->bindValue(0, sqlText(id.key));
+    m_findSeries->bindValue(1, sqlText(id.token));
     if (!m_findSeries->exec())
         return queryError(QStringLiteral("cannot look up a series"), *m_findSeries);
     if (m_findSeries->next()) {
         state.id = m_findSeries->value(0).toLongLong();
         state.lastSeq = m_findSeries->value(1).toLongLong();
     } else {
-        m_insertSeries->bindValue(0, id.key);
-        m_insertSeries->bindValue(1, id.token);
+        m_insertSeries->bindValue(0, sqlText(id.key));
+        m_insertSeries->bindValue(1, sqlText(id.token));
         if (!m_insertSeries->exec())
             return queryError(QStringLiteral("cannot add a series"), *m_insertSeries);
         state.id = m_insertSeries->lastInsertId().toLongLong();

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+// Exact statistics and bucketing: the numbers every view and the API report.
+#include "stats.h"
+
+#include <QRandomGenerator>
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Kodemon;
+
+class tst_Stats : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void nearestRankPercentiles_data();
+    void nearestRankPercentiles();
+    void momentsOfKnownData();
+    void emptyInput();
+    void singleValue();
+    void percentilesMatchSortedReference();
+    void bucketsKeepMinAndMax();
+    void bucketsCoverInclusiveEnds();
+    void bucketsIgnorePointsOutsideTheRange();
+    void zeroSpanIsOneBucket();
+};
+
+void tst_Stats::nearestRankPercentiles_data()
+{
+    QTest::addColumn<int>("count");
+    QTest::addColumn<int>("permille");
+    QTest::addColumn<double>("expected"); // values are 1..count
+
+    QTest::newRow("p50 of 1..100") << 100 << 500 << 50.0;
+    QTest::newRow("p90 of 1..100") << 100 << 900 << 90.0;
+    QTest::newRow("p95 of 1..100") << 100 << 950 << 95.0;
+    QTest::newRow("p99 of 1..100") << 100 << 990 << 99.0;
+    QTest::newRow("p99.9 of 1..100") << 100 << 999 << 100.0;
+    QTest::newRow("p99.9 of 1..1000") << 1000 << 999 << 999.0;
+    QTest::newRow("p50 of 1..4") << 4 << 500 << 2.0;
+    QTest::newRow("p50 of 1..5") << 5 << 500 << 3.0;
+    QTest::newRow("p95 of 1..10") << 10 << 950 << 10.0;
+    QTest::newRow("p90 of 1..10") << 10 << 900 << 9.0;
+    QTest::newRow("p50 of one") << 1 << 500 << 1.0;
+}
+
+void tst_Stats::nearestRankPercentiles()
+{
+    QFETCH(int, count);
+    QFETCH(int, permille);
+    QFETCH(double, expected);
+    QList<double> sorted;
+    for (int i = 1; i <= count; ++i)
+        sorted.append(i);
+    QCOMPARE(nearestRank(sorted, permille), expected);
+}
+
+void tst_Stats::momentsOfKnownData()
+{
+    // Shuffled so that the selection algorithm, not the input order, finds the ranks.
+    const auto stats = computeStats({ 4, 9, 2, 7, 5, 4, 5, 4 });
+    QCOMPARE(stats.count, 8);
+    QCOMPARE(stats.min, 2.0);
+    QCOMPARE(stats.max, 9.0);
+    QCOMPARE(stats.mean, 5.0);
+    QCOMPARE(stats.stddev, 2.0); // the classic population example
+    QCOMPARE(stats.p50, 4.0);
+    QCOMPARE(stats.p90, 9.0);
+    QCOMPARE(stats.p99, 9.0);
+}
+
+void tst_Stats::emptyInput()
+{
+    const auto stats = computeStats({});
+    QCOMPARE(stats.count, 0);
+    QCOMPARE(stats.mean, 0.0);
+}
+
+void tst_Stats::singleValue()
+{
+    const auto stats = computeStats({ 31.9 });
+    QCOMPARE(stats.count, 1);
+    QCOMPARE(stats.min, 31.9);
+    QCOMPARE(stats.p999, 31.9);
+    QCOMPARE(stats.stddev, 0.0);
+}
+
+void tst_Stats::percentilesMatchSortedReference()
+{
+    QRandomGenerator random(42);
+    QList<double> values;
+    for (int i = 0; i < 10007; ++i)
+        values.append(std::exp(random.generateDouble() * 8));
+    auto sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    const auto stats = computeStats(values);
+    QCOMPARE(stats.p50, sorted.at(5003)); // ceil(10007 * 0.5) = 5004th
+    QCOMPARE(stats.p90, sorted.at(9006)); // ceil(9006.3) = 9007th
+    QCOMPARE(stats.p95, sorted.at(9506)); // ceil(9506.65) = 9507th
+    QCOMPARE(stats.p99, sorted.at(9906)); // ceil(9906.93) = 9907th
+    QCOMPARE(stats.p999, sorted.at(9996)); // ceil(9996.993) = 9997th
+    QCOMPARE(stats.min, sorted.first());
+    QCOMPARE(stats.max, sorted.last());
+}
+
+void tst_Stats::bucketsKeepMinAndMax()
+{
+    // 1000 points of 1 ms with one spike: whatever the bucket count, the spike survives as a max.
+    QList<TimedValue> points;
+    for (int i = 0; i < 1000; ++i)
+        points.append({ double(i), i == 637 ? 950.0 : 1.0 });
+    for (int buckets : { 1, 7, 10, 100, 1000 }) {
+        const auto series = bucketize(points, 0, 999, buckets);
+        QCOMPARE(series.buckets.size(), buckets);
+        qint64 total = 0;
+        double highest = 0;
+        double lowest = 1e9;
+        for (const auto& bucket : series.buckets) {
+            total += bucket.count;
+            highest = std::max(highest, bucket.max);
+            lowest = std::min(lowest, bucket.min);
+        }
+        QCOMPARE(total, 1000);
+        QCOMPARE(highest, 950.0);
+        QCOMPARE(lowest, 1.0);
+    }
+}
+
+void tst_Stats::bucketsCoverInclusiveEnds()
+{
+    const QList<TimedValue> points { { 100, 1 }, { 150, 2 }, { 199, 3 }, { 200, 4 } };
+    const auto series = bucketize(points, 100, 200, 2);
+    QCOMPARE(series.step, 50.0);
+    QCOMPARE(series.buckets.size(), 2);
+    QCOMPARE(series.buckets.at(0).start, 100.0);
+    QCOMPARE(series.buckets.at(0).count, 1);
+    QCOMPARE(series.buckets.at(1).start, 150.0);
+    QCOMPARE(series.buckets.at(1).count, 3); // 200 is the inclusive end: it lands in the last bucket
+    QCOMPARE(series.buckets.at(1).mean, 3.0);
+    QCOMPARE(series.buckets.at(1).p95, 4.0);
+}
+
+void tst_Stats::bucketsIgnorePointsOutsideTheRange()
+{
+    const QList<TimedValue> points { { 5, 100 }, { 10, 1 }, { 20, 2 }, { 25, 100 } };
+    const auto series = bucketize(points, 10, 20, 10);
+    qint64 total = 0;
+    for (const auto& bucket : series.buckets) {
+        total += bucket.count;
+        QVERIFY(bucket.max < 100);
+    }
+    QCOMPARE(total, 2);
+}
+
+void tst_Stats::zeroSpanIsOneBucket()
+{
+    const QList<TimedValue> points { { 7, 1 }, { 7, 3 } };
+    const auto series = bucketize(points, 7, 7, 500);
+    QCOMPARE(series.buckets.size(), 1);
+    QCOMPARE(series.buckets.first().start, 7.0);
+    QCOMPARE(series.buckets.first().mean, 2.0);
+}
+
+QTEST_GUILESS_MAIN(tst_Stats)
+#include "tst_stats.moc"
