@@ -2,6 +2,7 @@
 #include "application.h"
 
 #include "collector.h"
+#include "httpserver.h"
 #include "logging.h"
 #include "sqlitestore.h"
 #include "unixsignals.h"
@@ -66,6 +67,22 @@ int Application::start()
         qCCritical(lcUdp).noquote() << status.error();
         return ExitNetworkError;
     }
+    return startHttp();
+}
+
+int Application::startHttp()
+{
+    HttpServer::Options http;
+    http.address = m_options.httpAddress;
+    http.port = m_options.httpPort;
+    http.udpAddress = m_options.udpAddress;
+    http.udpPort = m_collector->udpPort();
+    http.counters = m_collector->counters();
+    m_http = std::make_unique<HttpServer>(m_store, http);
+    if (auto status = m_http->start(); !status) {
+        qCCritical(lcHttp).noquote() << status.error();
+        return ExitNetworkError;
+    }
     return ExitOk;
 }
 
@@ -73,7 +90,7 @@ QString Application::startupLine() const
 {
     return QStringLiteral("Kodemon %1 listening on UDP %2 and HTTP http://%3/, storing in %4")
         .arg(QLatin1String(KODEMON_VERSION), hostPort(m_options.udpAddress, m_collector->udpPort()),
-            hostPort(m_options.httpAddress, m_options.httpPort), m_store->location());
+            hostPort(m_options.httpAddress, m_http->port()), m_store->location());
 }
 
 int Application::runHeadless()
@@ -97,6 +114,8 @@ int Application::runDesktop()
 
 void Application::stop()
 {
+    if (m_http)
+        m_http->stop();
     if (m_collector)
         m_collector->stop();
 }

@@ -10,6 +10,7 @@
 namespace Kodemon {
 
 class Collector;
+class HttpServer;
 class Store;
 
 // The composition root: creates the store, the collector, the HTTP server and (unless headless) the window,
@@ -27,6 +28,7 @@ public:
 
 private:
     int start();
+    int startHttp();
     int runHeadless();
     int runDesktop();
     void stop();
@@ -35,6 +37,7 @@ private:
     AppOptions m_options;
     std::shared_ptr<Store> m_store;
     std::unique_ptr<Collector> m_collector;
+    std::unique_ptr<HttpServer> m_http;
 };
 
 } // namespace Kodemon

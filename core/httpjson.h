@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "ingestcounters.h"
+#include "types.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+
+namespace Kodemon {
+
+// What /api/status reports, gathered by the HTTP server from the collector and the store.
+struct ServerStatus
+{
+    double startedAt = 0; // epoch seconds
+    double now = 0;
+    QHostAddress udpAddress;
+    quint16 udpPort = 0;
+    QHostAddress httpAddress;
+    quint16 httpPort = 0;
+    QString databasePath;
+    qint64 databaseBytes = -1;
+    IngestSnapshot counters;
+};
+
+// The JSON documents of the HTTP API, written directly as UTF-8 text: pages of executions are streamed
+// row by row, and numbers keep their shortest exact form (as in CSV).
+namespace Json {
+
+QByteArray string(const QString& text);
+QByteArray optionalString(const std::optional<QString>& text); // null when absent
+QByteArray number(double value); // null when not finite
+QByteArray optionalNumber(const std::optional<double>& value);
+// A stored extra object as it was received, {} when there is none or it is not a JSON object.
+QByteArray extraObject(const QByteArray& extra);
+
+QByteArray keys(const QList<SeriesInfo>& series);
+QByteArray execution(const StoredSample& sample);
+// {"key":..,"token":..,"from":..,"to":..,"executions":[  ...  ],"next":..}: the parts around the rows.
+QByteArray executionsOpening(const SeriesSelector& selector);
+QByteArray executionsClosing(const std::optional<QString>& next);
+QByteArray stats(const SeriesSelector& selector, const KeyStats& stats);
+QByteArray series(const SeriesSelector& selector, const BucketedSeries& series);
+QByteArray status(const ServerStatus& status);
+
+} // namespace Json
+
+} // namespace Kodemon

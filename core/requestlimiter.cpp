@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+#include "requestlimiter.h"
+
+#include <QList>
+
+namespace Kodemon {
+
+namespace {
+
+// The value of "Name: value" when the line's name is `name` (case-insensitive), else a null view.
+QByteArrayView headerValue(const QByteArray& line, QByteArrayView name)
+{
+    const auto colon = line.indexOf(':');
+    if (colon < 0 || QByteArrayView(line).first(colon).trimmed().compare(name, Qt::CaseInsensitive) != 0)
+        return {};
+    return QByteArrayView(line).sliced(colon + 1).trimmed();
+}
+
+bool listContains(QByteArrayView list, QByteArrayView token)
+{
+    for (const auto& item : list.toByteArray().split(','))
+        if (QByteArrayView(item).trimmed().compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+} // namespace
+
+RequestLimiter::RequestLimiter(Limits limits)
+    : m_limits(limits)
+{ }
+
+RequestLimiter::Verdict RequestLimiter::feed(QByteArrayView bytes)
+{
+    for (qsizetype i = 0; i < bytes.size() && m_verdict == Verdict::Continue; ++i) {
+        if (m_state == State::Body) {
+            const qint64 skip = std::min<qint64>(m_bodyLeft, bytes.size() - i);
+            m_bodyLeft -= skip;
+            i += skip - 1;
+            if (m_bodyLeft == 0)
+                m_state = State::RequestLine;
+            continue;
+        }
+        consume(bytes[i]);
+    }
+    return m_verdict;
+}
+
+void RequestLimiter::consume(char c)
+{
+    if (c == '\n') {
+        if (m_line.endsWith('\r'))
+            m_line.chop(1);
+        m_state == State::RequestLine ? endRequestLine() : endHeaderLine();
+        m_line.clear();
+        m_lineBytes = 0;
+        return;
+    }
+    ++m_lineBytes;
+    if (m_state == State::RequestLine && m_lineBytes > m_limits.maxRequestLine) {
+        m_verdict = Verdict::UriTooLong;
+        return;
+    }
+    if (m_state == State::Headers && m_headerBytes + m_lineBytes > m_limits.maxHeaderBytes) {
+        m_verdict = Verdict::HeadersTooLarge;
+        return;
+    }
+    m_line.append(c);
+}
+
+void RequestLimiter::endRequestLine()
+{
+    if (m_line.isEmpty())
+        return; // empty lines between requests are allowed (RFC 9112, 2.2)
+    m_current = Head {};
+    m_current.http10 = m_line.endsWith("HTTP/1.0");
+    m_current.closeRequested = m_current.http10;
+    m_headerBytes = 0;
+    m_contentLength = 0;
+    m_chunked = false;
+    m_state = State::Headers;
+}
+
+void RequestLimiter::endHeaderLine()
+{
+    if (m_line.isEmpty()) {
+        endHead();
+        return;
+    }
+    m_headerBytes += m_lineBytes + 1;
+    if (const auto length = headerValue(m_line, "content-length"); !length.isNull()) {
+        bool ok = false;
+        m_contentLength = length.toLongLong(&ok);
+        if (!ok || m_contentLength < 0)
+            m_verdict = Verdict::BadRequest;
+    } else if (const auto encoding = headerValue(m_line, "transfer-encoding"); !encoding.isNull()) {
+        m_chunked = listContains(encoding, "chunked");
+    } else if (const auto connection = headerValue(m_line, "connection"); !connection.isNull()) {
+        if (listContains(connection, "close"))
+            m_current.closeRequested = true;
+        else if (m_current.http10 && listContains(connection, "keep-alive"))
+            m_current.closeRequested = false;
+    }
+}
+
+void RequestLimiter::endHead()
+{
+    m_lastHead = m_current;
+    ++m_completedHeads;
+    if (m_chunked) {
+        m_verdict = Verdict::LengthRequired;
+    } else if (m_contentLength > m_limits.maxBodyBytes) {
+        m_verdict = Verdict::BodyTooLarge;
+    } else if (m_contentLength > 0) {
+        m_bodyLeft = m_contentLength;
+        m_state = State::Body;
+        return;
+    }
+    m_state = State::RequestLine;
+}
+
+} // namespace Kodemon
