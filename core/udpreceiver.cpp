@@ -2,13 +2,13 @@
 #include "udpreceiver.h"
 
 #include "datagram.h"
+#include "datagramsource.h"
 #include "ingestcounters.h"
 #include "logging.h"
 #include "socketoptions.h"
 
 #include <QDateTime>
 #include <QTimer>
-#include <QUdpSocket>
 
 namespace Kodemon {
 
@@ -30,7 +30,6 @@ namespace {
 UdpReceiver::UdpReceiver(Options options, std::shared_ptr<IngestCounters> counters)
     : m_options(std::move(options))
     , m_counters(std::move(counters))
-    , m_buffer(int(MaxDatagramBytes) + 1, Qt::Uninitialized)
 {
 }
 
@@ -38,18 +37,15 @@ UdpReceiver::~UdpReceiver() = default;
 
 Status UdpReceiver::start()
 {
-    m_socket = new QUdpSocket(this);
-    // DontShareAddress: a second collector on the same port must fail loudly, not split the traffic.
-    if (!m_socket->bind(m_options.address, m_options.port, QAbstractSocket::DontShareAddress)) {
-        const QString message = QStringLiteral("cannot listen for datagrams on UDP %1: %2")
-                                    .arg(describe(m_options.address, m_options.port), m_socket->errorString());
-        delete m_socket;
-        m_socket = nullptr;
-        return Error { message };
+    m_source = DatagramSource::create(this);
+    if (auto status = m_source->bind(m_options.address, m_options.port); !status) {
+        m_source.reset();
+        return Error { QStringLiteral("cannot listen for datagrams on UDP %1: %2")
+                           .arg(describe(m_options.address, m_options.port), status.error()) };
     }
-    m_boundPort = m_socket->localPort();
+    m_boundPort = m_source->localPort();
     configureBuffer();
-    connect(m_socket, &QUdpSocket::readyRead, this, &UdpReceiver::readBurst);
+    connect(m_source.get(), &DatagramSource::readyRead, this, &UdpReceiver::readBurst);
     m_dropsTimer = new QTimer(this);
     connect(m_dropsTimer, &QTimer::timeout, this, &UdpReceiver::pollKernelDrops);
     m_dropsTimer->start(1000);
@@ -59,7 +55,7 @@ Status UdpReceiver::start()
 
 void UdpReceiver::configureBuffer()
 {
-    const int granted = requestReceiveBuffer(m_socket->socketDescriptor(), m_options.receiveBufferBytes);
+    const int granted = requestReceiveBuffer(m_source->descriptor(), m_options.receiveBufferBytes);
     m_counters->setReceiveBufferBytes(granted);
     qCInfo(lcUdp).noquote() << "listening on UDP" << describe(m_options.address, m_boundPort)
                             << "with a receive buffer of" << granted / 1024 << "KiB";
@@ -77,11 +73,13 @@ quint16 UdpReceiver::boundPort() const
 
 void UdpReceiver::readBurst()
 {
-    if (!m_socket)
+    if (!m_source)
         return;
-    if (readDatagrams(m_options.burstSize) == m_options.burstSize && m_socket->hasPendingDatagrams()) {
-        // More is waiting: continue after the event loop had its turn (timers, stop requests).
-        QMetaObject::invokeMethod(this, &UdpReceiver::readBurst, Qt::QueuedConnection);
+    if (readDatagrams(m_options.burstSize) == m_options.burstSize && !m_burstQueued) {
+        // More may be waiting: continue after the event loop had its turn (timers, stop requests). Not left to
+        // the socket notifier alone: an unbuffered QUdpSocket can miss a notification under load.
+        m_burstQueued = true;
+        QMetaObject::invokeMethod(this, &UdpReceiver::continueReading, Qt::QueuedConnection);
     }
 }
 
@@ -89,19 +87,14 @@ qsizetype UdpReceiver::readDatagrams(qsizetype limit)
 {
     QList<Sample> batch;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    qsizetype count = 0;
-    QHostAddress sender;
-    for (; count < limit && m_socket->hasPendingDatagrams(); ++count) {
-        const qint64 size = m_socket->readDatagram(m_buffer.data(), m_buffer.size(), &sender);
-        if (size < 0)
-            break;
-        auto parsed = parseDatagram(QByteArrayView(m_buffer.constData(), size));
+    const qsizetype count = m_source->read(limit, [&](QByteArrayView payload, const QHostAddress& sender) {
+        auto parsed = parseDatagram(payload);
         for (const auto& rejection : std::as_const(parsed.rejections))
             reject(rejection, sender);
         for (auto& sample : parsed.samples)
             sample.receivedAt = now;
         batch.append(std::move(parsed.samples));
-    }
+    });
     m_counters->addDatagrams(count);
     m_counters->addAccepted(batch.size());
     if (!batch.isEmpty())
@@ -125,22 +118,27 @@ void UdpReceiver::reject(const Rejection& rejection, const QHostAddress& sender)
     m_sinceRejectLog.restart();
 }
 
+void UdpReceiver::continueReading()
+{
+    m_burstQueued = false;
+    readBurst();
+}
+
 void UdpReceiver::pollKernelDrops()
 {
-    if (auto drops = kernelDrops(m_socket->socketDescriptor()))
+    if (auto drops = kernelDrops(m_source->descriptor()))
         m_counters->setKernelDrops(*drops);
+    readBurst(); // a safety net should a notification ever be lost
 }
 
 void UdpReceiver::stop()
 {
-    if (!m_socket)
+    if (!m_source)
         return;
     m_dropsTimer->stop();
     pollKernelDrops();
     readDatagrams(StopDrainLimit);
-    m_socket->close();
-    delete m_socket;
-    m_socket = nullptr;
+    m_source.reset();
 }
 
 } // namespace Kodemon

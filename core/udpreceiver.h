@@ -11,10 +11,10 @@
 #include <memory>
 
 class QTimer;
-class QUdpSocket;
 
 namespace Kodemon {
 
+class DatagramSource;
 class IngestCounters;
 struct Rejection;
 
@@ -48,6 +48,7 @@ Q_SIGNALS:
 
 private:
     void readBurst();
+    void continueReading();
     qsizetype readDatagrams(qsizetype limit);
     void reject(const Rejection& rejection, const QHostAddress& sender);
     void pollKernelDrops();
@@ -55,12 +56,12 @@ private:
 
     Options m_options;
     std::shared_ptr<IngestCounters> m_counters;
-    QUdpSocket* m_socket = nullptr;
+    std::unique_ptr<DatagramSource> m_source;
     QTimer* m_dropsTimer = nullptr;
-    QByteArray m_buffer;
     QElapsedTimer m_sinceRejectLog;
     qint64 m_unloggedRejections = 0;
     quint16 m_boundPort = 0;
+    bool m_burstQueued = false;
 };
 
 } // namespace Kodemon

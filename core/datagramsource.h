@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "result.h"
+
+#include <QByteArrayView>
+#include <QHostAddress>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace Kodemon {
+
+// A bound UDP socket that hands out datagrams in batches. The Linux implementation reads with recvmmsg;
+// a QUdpSocket one serves everywhere else (and in tests, with KODEMON_UDP_BACKEND=qt).
+class DatagramSource : public QObject
+{
+    Q_OBJECT
+public:
+    using Sink = std::function<void(QByteArrayView payload, const QHostAddress& sender)>;
+
+    using QObject::QObject;
+    ~DatagramSource() override = default;
+
+    // Binds; the error says what is wrong in words ("already in use", "permission denied").
+    virtual Status bind(const QHostAddress& address, quint16 port) = 0;
+    virtual quint16 localPort() const = 0;
+    // Reads up to `max` datagrams that are already waiting, without blocking; returns how many.
+    // A datagram larger than the largest UDP payload is passed on whole-size so the parser rejects it.
+    virtual qsizetype read(qsizetype max, const Sink& sink) = 0;
+    virtual qintptr descriptor() const = 0;
+
+    // Linux recvmmsg where available, QUdpSocket otherwise.
+    static std::unique_ptr<DatagramSource> create(QObject* parent = nullptr);
+
+Q_SIGNALS:
+    void readyRead();
+};
+
+} // namespace Kodemon

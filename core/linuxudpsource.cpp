@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+#include "linuxudpsource.h"
+
+#include "datagram.h"
+
+#include <QSocketNotifier>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace Kodemon {
+
+namespace {
+
+    constexpr int MessagesPerCall = 64;
+    // One byte more than the largest UDP payload, so that an oversized datagram shows as such.
+    constexpr int SlotBytes = int(MaxDatagramBytes) + 1;
+
+    QString bindErrorText(int error)
+    {
+        switch (error) {
+        case EADDRINUSE:
+            return QStringLiteral("the address is already in use (another Kodemon or another program listens there)");
+        case EACCES:
+            return QStringLiteral("permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)");
+        case EADDRNOTAVAIL:
+            return QStringLiteral("this machine has no such address");
+        default:
+            return QString::fromLocal8Bit(std::strerror(error));
+        }
+    }
+
+    socklen_t toSockaddr(const QHostAddress& address, quint16 port, sockaddr_storage& storage)
+    {
+        std::memset(&storage, 0, sizeof storage);
+        if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+            auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
+            in6->sin6_family = AF_INET6;
+            in6->sin6_port = htons(port);
+            const Q_IPV6ADDR bytes = address.toIPv6Address();
+            std::memcpy(&in6->sin6_addr, &bytes, sizeof bytes);
+            return sizeof(sockaddr_in6);
+        }
+        auto* in4 = reinterpret_cast<sockaddr_in*>(&storage);
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+        in4->sin_addr.s_addr = htonl(address.toIPv4Address());
+        return sizeof(sockaddr_in);
+    }
+
+    quint16 boundPort(int fd)
+    {
+        sockaddr_storage storage {};
+        socklen_t length = sizeof storage;
+        if (::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
+            return 0;
+        const auto* in = reinterpret_cast<const sockaddr_in*>(&storage); // the port sits alike in both families
+        return ntohs(in->sin_port);
+    }
+
+} // namespace
+
+LinuxUdpSource::LinuxUdpSource(QObject* parent)
+    : DatagramSource(parent)
+    , m_buffers(qsizetype(MessagesPerCall) * SlotBytes, Qt::Uninitialized)
+{
+}
+
+LinuxUdpSource::~LinuxUdpSource()
+{
+    delete m_notifier;
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+Status LinuxUdpSource::bind(const QHostAddress& address, quint16 port)
+{
+    sockaddr_storage storage {};
+    const socklen_t length = toSockaddr(address, port, storage);
+    m_fd = ::socket(storage.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (m_fd < 0)
+        return Error { QString::fromLocal8Bit(std::strerror(errno)) };
+    if (storage.ss_family == AF_INET6 && address == QHostAddress(QHostAddress::AnyIPv6)) {
+        const int dualStack = 0;
+        ::setsockopt(m_fd, IPPROTO_IPV6, IPV6_V6ONLY, &dualStack, sizeof dualStack);
+    }
+    if (::bind(m_fd, reinterpret_cast<const sockaddr*>(&storage), length) != 0) {
+        const int error = errno;
+        ::close(m_fd);
+        m_fd = -1;
+        return Error { bindErrorText(error) };
+    }
+    m_port = boundPort(m_fd);
+    m_notifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &DatagramSource::readyRead);
+    return Ok {};
+}
+
+qsizetype LinuxUdpSource::read(qsizetype max, const Sink& sink)
+{
+    std::array<mmsghdr, MessagesPerCall> messages {};
+    std::array<iovec, MessagesPerCall> vectors {};
+    std::array<sockaddr_storage, MessagesPerCall> senders {};
+    qsizetype total = 0;
+    while (total < max) {
+        const int wanted = int(std::min<qsizetype>(MessagesPerCall, max - total));
+        for (int i = 0; i < wanted; ++i) {
+            vectors[i] = { m_buffers.data() + qsizetype(i) * SlotBytes, size_t(SlotBytes) };
+            messages[i].msg_hdr = {};
+            messages[i].msg_hdr.msg_iov = &vectors[i];
+            messages[i].msg_hdr.msg_iovlen = 1;
+            messages[i].msg_hdr.msg_name = &senders[i];
+            messages[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+        }
+        // MSG_TRUNC makes msg_len the datagram's real size, so oversized ones are reported as such.
+        const int received = ::recvmmsg(m_fd, messages.data(), unsigned(wanted), MSG_DONTWAIT | MSG_TRUNC, nullptr);
+        if (received <= 0)
+            break;
+        for (int i = 0; i < received; ++i) {
+            const qsizetype size = qsizetype(messages[i].msg_len);
+            const char* data = m_buffers.constData() + qsizetype(i) * SlotBytes;
+            const QHostAddress sender(reinterpret_cast<const sockaddr*>(&senders[i]));
+            sink(QByteArrayView(data, std::min<qsizetype>(size, SlotBytes)), sender);
+        }
+        total += received;
+        if (received < wanted)
+            break;
+    }
+    return total;
+}
+
+} // namespace Kodemon
