@@ -45,6 +45,12 @@ Application::~Application()
 
 int Application::run()
 {
+    // First of all: a SIGTERM or Ctrl+C during start-up must stop cleanly too, not kill the process.
+    UnixSignals unixSignals;
+    connect(&unixSignals, &UnixSignals::terminationRequested, this, [](int number) {
+        qCInfo(lcApp) << "received signal" << number << "- storing what was received and stopping";
+        QCoreApplication::quit();
+    });
     if (const int failure = start(); failure != ExitOk)
         return failure;
     printLine(startupLine());
@@ -95,11 +101,6 @@ QString Application::startupLine() const
 
 int Application::runHeadless()
 {
-    UnixSignals unixSignals;
-    connect(&unixSignals, &UnixSignals::terminationRequested, this, [](int number) {
-        qCInfo(lcApp) << "received signal" << number << "- storing what was received and stopping";
-        QCoreApplication::quit();
-    });
     const int code = QCoreApplication::exec();
     stop();
     qCInfo(lcApp) << "stopped";

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "datagram.h"
 
+#include "fastdatagram.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
@@ -138,9 +140,12 @@ namespace {
             out.rejections.append(std::get<Rejection>(std::move(result)));
     }
 
-    void parseInto(QByteArrayView text, ParsedDatagram& out)
+    void parseInto(QByteArrayView text, ParsedDatagram& out, StringCache* strings)
     {
-        appendResult(parseObject(text), out);
+        if (auto sample = parseSimpleObject(text, strings))
+            out.samples.append(std::move(*sample));
+        else
+            appendResult(parseObject(text), out);
     }
 
     bool isBlank(QByteArrayView text)
@@ -156,7 +161,7 @@ QLatin1StringView rejectReasonName(RejectReason reason)
     return index < ReasonNames.size() ? ReasonNames[index] : QLatin1StringView("unknown");
 }
 
-ParsedDatagram parseDatagram(QByteArrayView datagram)
+ParsedDatagram parseDatagram(QByteArrayView datagram, StringCache* strings)
 {
     ParsedDatagram out;
     if (datagram.size() > MaxDatagramBytes) {
@@ -172,14 +177,18 @@ ParsedDatagram parseDatagram(QByteArrayView datagram)
     // A pretty-printed object spans lines too, so only split when the whole is not one object.
     const auto trimmed = datagram.trimmed();
     if (!trimmed.contains('\n')) {
-        parseInto(trimmed, out);
+        parseInto(trimmed, out, strings);
         return out;
     }
-    auto whole = parseObject(trimmed);
-    const auto* rejection = std::get_if<Rejection>(&whole);
-    if (!rejection || rejection->reason != RejectReason::NotJson) {
-        appendResult(std::move(whole), out);
-        return out;
+    // A batch's first line is a whole object; only otherwise is the datagram worth parsing as one.
+    const bool batch = parseSimpleObject(trimmed.first(trimmed.indexOf('\n')).trimmed()).has_value();
+    if (!batch) {
+        auto whole = parseObject(trimmed);
+        const auto* rejection = std::get_if<Rejection>(&whole);
+        if (!rejection || rejection->reason != RejectReason::NotJson) {
+            appendResult(std::move(whole), out);
+            return out;
+        }
     }
     qsizetype start = 0;
     while (start < trimmed.size()) {
@@ -188,7 +197,7 @@ ParsedDatagram parseDatagram(QByteArrayView datagram)
             end = trimmed.size();
         const auto line = trimmed.sliced(start, end - start);
         if (!isBlank(line))
-            parseInto(line.trimmed(), out);
+            parseInto(line.trimmed(), out, strings);
         start = end + 1;
     }
     return out;

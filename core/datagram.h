@@ -45,8 +45,11 @@ struct ParsedDatagram
     QList<Rejection> rejections;
 };
 
+class StringCache;
+
 // Parses one datagram of the decorator's wire format: one JSON object, or several separated by newlines.
 // Valid objects become samples (receivedAt is left to the caller); each invalid object is one rejection.
-ParsedDatagram parseDatagram(QByteArrayView datagram);
+// With a cache, repeated keys and tokens share one QString.
+ParsedDatagram parseDatagram(QByteArrayView datagram, StringCache* strings = nullptr);
 
 } // namespace Kodemon

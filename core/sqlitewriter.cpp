@@ -3,23 +3,15 @@
 
 #include "database.h"
 
-#include <QSqlError>
-#include <QSqlQuery>
+#include <sqlite3.h>
 
 namespace Kodemon {
 
 namespace {
 
-    Error queryError(const QString& what, const QSqlQuery& query)
+    Error statementError(const QString& what, const SqliteStatement& statement)
     {
-        return Error { QStringLiteral("%1: %2").arg(what, query.lastError().text()) };
-    }
-
-    std::unique_ptr<QSqlQuery> prepare(const QSqlDatabase& db, const char* sql)
-    {
-        auto query = std::make_unique<QSqlQuery>(db);
-        query->prepare(QLatin1String(sql));
-        return query;
+        return Error { QStringLiteral("%1: %2").arg(what, statement.error()) };
     }
 
 } // namespace
@@ -31,11 +23,11 @@ SqliteWriter::SqliteWriter(QString path)
 
 SqliteWriter::~SqliteWriter()
 {
-    // Statements must go before the connection they were prepared on.
-    m_insertSample.reset();
-    m_findSeries.reset();
-    m_insertSeries.reset();
-    m_updateSeries.reset();
+    // Statements must be finalized before their connection closes.
+    m_insertSample = {};
+    m_findSeries = {};
+    m_insertSeries = {};
+    m_updateSeries = {};
 }
 
 Status SqliteWriter::ensureOpen()
@@ -46,19 +38,50 @@ Status SqliteWriter::ensureOpen()
     if (!connection)
         return Error { connection.error() };
     m_connection = std::move(connection).value();
-    const auto db = m_connection->database();
-    m_insertSample = prepare(db,
-        "INSERT INTO samples (series_id, ts, seq, execution_time, received_at, extra) VALUES (?, ?, ?, ?, ?, ?)");
-    m_findSeries = prepare(db, "SELECT id, last_seq FROM series WHERE key = ? AND token = ?");
-    m_insertSeries = prepare(db, "INSERT INTO series (key, token) VALUES (?, ?)");
-    m_updateSeries = prepare(db,
-        R"(UPDATE series SET sample_count = sample_count + ?,
-               first_ts = min(coalesce(first_ts, ?), ?),
-               last_ts = max(coalesce(last_ts, ?), ?),
-               total_ms = total_ms + ?,
-               last_seq = ?
-           WHERE id = ?)");
+    m_handle = SqliteStatement::handle(m_connection->database());
+    if (auto status = prepareStatements(); !status) {
+        m_connection.reset();
+        return status;
+    }
     return Ok {};
+}
+
+Status SqliteWriter::prepareStatements()
+{
+    struct Entry
+    {
+        SqliteStatement* statement;
+        const char* sql;
+    };
+    const Entry entries[] = {
+        { &m_insertSample,
+            "INSERT INTO samples (series_id, ts, seq, execution_time, received_at, extra) VALUES (?, ?, ?, ?, ?, ?)" },
+        { &m_findSeries, "SELECT id, last_seq FROM series WHERE key = ? AND token = ?" },
+        { &m_insertSeries, "INSERT INTO series (key, token) VALUES (?, ?)" },
+        { &m_updateSeries, R"(UPDATE series SET sample_count = sample_count + ?1,
+                                  first_ts = min(coalesce(first_ts, ?2), ?2),
+                                  last_ts = max(coalesce(last_ts, ?3), ?3),
+                                  total_ms = total_ms + ?4,
+                                  last_seq = ?5
+                              WHERE id = ?6)" },
+    };
+    for (const auto& entry : entries) {
+        auto statement = SqliteStatement::prepare(m_handle, entry.sql);
+        if (!statement)
+            return Error { statement.error() };
+        *entry.statement = std::move(statement).value();
+    }
+    return Ok {};
+}
+
+Status SqliteWriter::execute(const char* sql)
+{
+    char* message = nullptr;
+    if (sqlite3_exec(m_handle, sql, nullptr, nullptr, &message) == SQLITE_OK)
+        return Ok {};
+    Error error { QString::fromUtf8(message ? message : sqlite3_errmsg(m_handle)) };
+    sqlite3_free(message);
+    return error;
 }
 
 Status SqliteWriter::write(const QList<Sample>& batch)
@@ -67,14 +90,15 @@ Status SqliteWriter::write(const QList<Sample>& batch)
         return Ok {};
     if (auto status = ensureOpen(); !status)
         return status;
-    auto db = m_connection->database();
-    if (!db.transaction())
-        return Error { QStringLiteral("cannot start a transaction: %1").arg(db.lastError().text()) };
+    if (auto status = execute("BEGIN"); !status)
+        return Error { QStringLiteral("cannot start a transaction: %1").arg(status.error()) };
     auto status = writeInTransaction(batch);
-    if (status && !db.commit())
-        status = Error { QStringLiteral("cannot commit %1 samples: %2").arg(batch.size()).arg(db.lastError().text()) };
+    if (status) {
+        if (auto committed = execute("COMMIT"); !committed)
+            status = Error { QStringLiteral("cannot commit %1 samples: %2").arg(batch.size()).arg(committed.error()) };
+    }
     if (!status) {
-        db.rollback();
+        execute("ROLLBACK");
         m_series.clear(); // ids and sequence numbers of the rolled-back transaction are void
     }
     return status;
@@ -104,36 +128,47 @@ Result<SqliteWriter::SeriesState*> SqliteWriter::series(const KeyId& id)
 {
     if (auto it = m_series.find(id); it != m_series.end())
         return &it.value();
+    const QByteArray key = id.key.toUtf8();
+    const QByteArray token = id.token.toUtf8();
     SeriesState state;
-    m_findSeries->bindValue(0, sqlText(id.key));
-    m_findSeries->bindValue(1, sqlText(id.token));
-    if (!m_findSeries->exec())
-        return queryError(QStringLiteral("cannot look up a series"), *m_findSeries);
-    if (m_findSeries->next()) {
-        state.id = m_findSeries->value(0).toLongLong();
-        state.lastSeq = m_findSeries->value(1).toLongLong();
+    m_findSeries.reset();
+    m_findSeries.bindText(1, key);
+    m_findSeries.bindText(2, token);
+    if (m_findSeries.step()) {
+        state.id = m_findSeries.columnInt(0);
+        state.lastSeq = m_findSeries.columnInt(1);
     } else {
-        m_insertSeries->bindValue(0, sqlText(id.key));
-        m_insertSeries->bindValue(1, sqlText(id.token));
-        if (!m_insertSeries->exec())
-            return queryError(QStringLiteral("cannot add a series"), *m_insertSeries);
-        state.id = m_insertSeries->lastInsertId().toLongLong();
+        if (m_findSeries.failed())
+            return statementError(QStringLiteral("cannot look up a series"), m_findSeries);
+        m_insertSeries.reset();
+        m_insertSeries.bindText(1, key);
+        m_insertSeries.bindText(2, token);
+        m_insertSeries.step();
+        if (m_insertSeries.failed())
+            return statementError(QStringLiteral("cannot add a series"), m_insertSeries);
+        state.id = sqlite3_last_insert_rowid(m_handle);
     }
-    m_findSeries->finish();
+    m_findSeries.reset();
+    m_insertSeries.reset();
     return &m_series.insert(id, state).value();
 }
 
 Status SqliteWriter::insertSample(const Sample& sample, SeriesState& series)
 {
     series.lastSeq += 1;
-    m_insertSample->bindValue(0, series.id);
-    m_insertSample->bindValue(1, sample.timestamp);
-    m_insertSample->bindValue(2, series.lastSeq);
-    m_insertSample->bindValue(3, sample.executionTime);
-    m_insertSample->bindValue(4, sample.receivedAt);
-    m_insertSample->bindValue(5, sample.extra.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(QString::fromUtf8(sample.extra)));
-    if (!m_insertSample->exec())
-        return queryError(QStringLiteral("cannot store a sample"), *m_insertSample);
+    m_insertSample.reset();
+    m_insertSample.bind(1, series.id);
+    m_insertSample.bind(2, sample.timestamp);
+    m_insertSample.bind(3, series.lastSeq);
+    m_insertSample.bind(4, sample.executionTime);
+    m_insertSample.bind(5, sample.receivedAt);
+    if (sample.extra.isEmpty())
+        m_insertSample.bindNull(6);
+    else
+        m_insertSample.bindText(6, sample.extra);
+    m_insertSample.step();
+    if (m_insertSample.failed())
+        return statementError(QStringLiteral("cannot store a sample"), m_insertSample);
     return Ok {};
 }
 
@@ -141,12 +176,16 @@ Status SqliteWriter::updateSeries(const QHash<qint64, SeriesDelta>& deltas)
 {
     for (auto it = deltas.begin(); it != deltas.end(); ++it) {
         const auto& delta = it.value();
-        const QVariantList values { delta.count, delta.firstTs, delta.firstTs, delta.lastTs, delta.lastTs,
-            delta.totalMs, delta.lastSeq, it.key() };
-        for (int i = 0; i < values.size(); ++i)
-            m_updateSeries->bindValue(i, values.at(i));
-        if (!m_updateSeries->exec())
-            return queryError(QStringLiteral("cannot update a series' totals"), *m_updateSeries);
+        m_updateSeries.reset();
+        m_updateSeries.bind(1, delta.count);
+        m_updateSeries.bind(2, delta.firstTs);
+        m_updateSeries.bind(3, delta.lastTs);
+        m_updateSeries.bind(4, delta.totalMs);
+        m_updateSeries.bind(5, delta.lastSeq);
+        m_updateSeries.bind(6, it.key());
+        m_updateSeries.step();
+        if (m_updateSeries.failed())
+            return statementError(QStringLiteral("cannot update a series' totals"), m_updateSeries);
     }
     return Ok {};
 }

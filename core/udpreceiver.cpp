@@ -88,7 +88,7 @@ qsizetype UdpReceiver::readDatagrams(qsizetype limit)
     QList<Sample> batch;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const qsizetype count = m_source->read(limit, [&](QByteArrayView payload, const QHostAddress& sender) {
-        auto parsed = parseDatagram(payload);
+        auto parsed = parseDatagram(payload, &m_strings);
         for (const auto& rejection : std::as_const(parsed.rejections))
             reject(rejection, sender);
         for (auto& sample : parsed.samples)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "fastdatagram.h"
 #include "result.h"
 #include "types.h"
 
@@ -58,6 +59,7 @@ private:
     std::shared_ptr<IngestCounters> m_counters;
     std::unique_ptr<DatagramSource> m_source;
     QTimer* m_dropsTimer = nullptr;
+    StringCache m_strings;
     QElapsedTimer m_sinceRejectLog;
     qint64 m_unloggedRejections = 0;
     quint16 m_boundPort = 0;

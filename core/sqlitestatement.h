@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "result.h"
+
+#include <QByteArrayView>
+
+struct sqlite3;
+struct sqlite3_stmt;
+class QSqlDatabase;
+
+namespace Kodemon {
+
+// A prepared statement on the SQLite handle behind a QtSql connection, for the hot paths (the batch INSERT,
+// range scans over millions of rows) where QtSql's per-row QVariant traffic costs more than the query.
+class SqliteStatement final
+{
+public:
+    SqliteStatement() = default;
+    ~SqliteStatement();
+    SqliteStatement(SqliteStatement&& other) noexcept;
+    SqliteStatement& operator=(SqliteStatement&& other) noexcept;
+    Q_DISABLE_COPY(SqliteStatement)
+
+    // The raw handle of an open QSQLITE connection, or nullptr.
+    static sqlite3* handle(const QSqlDatabase& db);
+    static Result<SqliteStatement> prepare(sqlite3* db, const char* sql);
+
+    void bind(int index, double value);
+    void bind(int index, qint64 value);
+    void bindText(int index, QByteArrayView utf8); // must outlive the next step()
+    void bindNull(int index);
+
+    // Advances; true while there is a row. Errors end the iteration and are kept in error().
+    bool step();
+    void reset();
+    bool failed() const { return m_failed; }
+    QString error() const;
+
+    double columnDouble(int column) const;
+    qint64 columnInt(int column) const;
+    QByteArrayView columnText(int column) const; // valid until the next step()
+
+private:
+    sqlite3_stmt* m_statement = nullptr;
+    bool m_failed = false;
+};
+
+} // namespace Kodemon

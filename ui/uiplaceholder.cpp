@@ -1,2 +1,0 @@
-// SPDX-License-Identifier: MIT
-// The desktop viewer lands here (issue #4).
