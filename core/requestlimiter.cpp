@@ -57,14 +57,15 @@ void RequestLimiter::consume(char c)
         return;
     }
     ++m_lineBytes;
-    if (m_state == State::RequestLine && m_lineBytes > m_limits.maxRequestLine) {
-        m_verdict = Verdict::UriTooLong;
-        return;
+    if (m_state == State::RequestLine) {
+        // The line end does not count: its CR is the one byte allowed past the limit.
+        if (m_lineBytes > m_limits.maxRequestLine + (c == '\r' ? 1 : 0))
+            m_verdict = Verdict::UriTooLong;
+    } else if (m_headerBytes + m_lineBytes > m_limits.maxHeaderBytes && !(m_lineBytes == 1 && c == '\r')) {
+        m_verdict = Verdict::HeadersTooLarge; // (a lone CR may start the blank line that ends the head)
     }
-    if (m_state == State::Headers && m_headerBytes + m_lineBytes > m_limits.maxHeaderBytes) {
-        m_verdict = Verdict::HeadersTooLarge;
+    if (m_verdict != Verdict::Continue)
         return;
-    }
     m_line.append(c);
 }
 
@@ -88,6 +89,10 @@ void RequestLimiter::endHeaderLine()
         return;
     }
     m_headerBytes += m_lineBytes + 1;
+    if (m_headerBytes > m_limits.maxHeaderBytes) {
+        m_verdict = Verdict::HeadersTooLarge;
+        return;
+    }
     if (const auto length = headerValue(m_line, "content-length"); !length.isNull()) {
         bool ok = false;
         m_contentLength = length.toLongLong(&ok);

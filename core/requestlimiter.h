@@ -9,8 +9,10 @@ namespace Kodemon {
 // How large a request may be (at namespace scope so that it can be a default argument).
 struct RequestLimits
 {
-    int maxRequestLine = 16 * 1024; // bytes of "GET /path?query HTTP/1.1"
-    int maxHeaderBytes = 64 * 1024; // bytes of every header line together (below http_parser's 80 KiB)
+    int maxRequestLine = 16 * 1024; // bytes of "GET /path?query HTTP/1.1", without the line end
+    // Bytes of the header lines with their line ends. Both limits together stay below the 80 KiB at which
+    // Qt's http_parser fails without answering.
+    int maxHeaderBytes = 32 * 1024;
     qint64 maxBodyBytes = 64 * 1024; // the API only reads; bodies are tolerated, not used
 };
 

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+// Query parameters of every route: decoding of keys, every time form, defaults, limits and the 400 errors
+// that name the wrong parameter.
+#include "httpparams.h"
+
+#include <QtTest>
+#include <QUrl>
+#include <QUrlQuery>
+
+using namespace Kodemon;
+
+class tst_HttpParams : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void keysAreDecodedExactly_data();
+    void keysAreDecodedExactly();
+    void timeForms_data();
+    void timeForms();
+    void errorsNameTheParameter_data();
+    void errorsNameTheParameter();
+    void tokens_data();
+    void tokens();
+    void countsAndDefaults();
+    void formats_data();
+    void formats();
+    void routesWithoutParameters();
+};
+
+namespace {
+
+constexpr double Now = 1'700'000'000;
+
+// The query as the server sees it: parsed from the request target like QHttpServer does.
+QUrlQuery queryOf(const QString& raw)
+{
+    return QUrlQuery(QUrl(QStringLiteral("http://127.0.0.1/api/x?") + raw));
+}
+
+std::optional<ParamError> errorOf(const QString& route, const QString& raw, const QByteArray& accept = {})
+{
+    const auto query = queryOf(raw);
+    if (route == u"keys") {
+        auto p = parseKeysParams(query);
+        return p.ok() ? std::nullopt : std::optional<ParamError>(p.error);
+    }
+    if (route == u"executions") {
+        auto p = parseExecutionsParams(query, Now, accept);
+        return p.ok() ? std::nullopt : std::optional<ParamError>(p.error);
+    }
+    if (route == u"stats") {
+        auto p = parseStatsParams(query, Now);
+        return p.ok() ? std::nullopt : std::optional<ParamError>(p.error);
+    }
+    if (route == u"series") {
+        auto p = parseSeriesParams(query, Now);
+        return p.ok() ? std::nullopt : std::optional<ParamError>(p.error);
+    }
+    return checkNoParams(query);
+}
+
+} // namespace
+
+void tst_HttpParams::keysAreDecodedExactly_data()
+{
+    QTest::addColumn<QString>("raw");
+    QTest::addColumn<QString>("key");
+    QTest::newRow("plain") << QStringLiteral("key=app.py-handler") << QStringLiteral("app.py-handler");
+    QTest::newRow("slash as is") << QStringLiteral("key=/srv/app.py-f") << QStringLiteral("/srv/app.py-f");
+    QTest::newRow("slash encoded") << QStringLiteral("key=%2Fsrv%2Fapp.py-f") << QStringLiteral("/srv/app.py-f");
+    QTest::newRow("plus is a plus") << QStringLiteral("key=a+b") << QStringLiteral("a+b");
+    QTest::newRow("encoded plus") << QStringLiteral("key=a%2Bb") << QStringLiteral("a+b");
+    QTest::newRow("encoded space") << QStringLiteral("key=a%20b") << QStringLiteral("a b");
+    QTest::newRow("percent") << QStringLiteral("key=100%25") << QStringLiteral("100%");
+    QTest::newRow("question mark as is") << QStringLiteral("key=a?b") << QStringLiteral("a?b");
+    QTest::newRow("question and hash encoded") << QStringLiteral("key=a%3Fb%23c") << QStringLiteral("a?b#c");
+    QTest::newRow("ampersand and equals") << QStringLiteral("key=a%26b%3Dc") << QStringLiteral("a&b=c");
+    QTest::newRow("non-ASCII") << QStringLiteral("key=caf%C3%A9-%E2%82%AC-%F0%9F%98%80")
+                               << QString::fromUtf8("café-€-😀");
+    QTest::newRow("dots") << QStringLiteral("key=..%2F..%2Fetc") << QStringLiteral("../../etc");
+    QTest::newRow("backslash and quote") << QStringLiteral("key=a%5Cb%22c") << QStringLiteral("a\\b\"c");
+}
+
+void tst_HttpParams::keysAreDecodedExactly()
+{
+    QFETCH(QString, raw);
+    QFETCH(QString, key);
+    const auto params = parseExecutionsParams(queryOf(raw), Now);
+    QVERIFY2(params.ok(), qPrintable(params.error.detail));
+    QCOMPARE(params.value->selector.key, key);
+    const auto stats = parseStatsParams(queryOf(raw), Now);
+    QVERIFY(stats.ok());
+    QCOMPARE(stats.value->selector.key, key);
+}
+
+void tst_HttpParams::timeForms_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<double>("seconds");
+    QTest::newRow("epoch") << QStringLiteral("1413404125") << 1413404125.0;
+    QTest::newRow("epoch fraction") << QStringLiteral("1413404125.25") << 1413404125.25;
+    QTest::newRow("ISO UTC") << QStringLiteral("2014-10-15T20:15:25Z") << 1413404125.0;
+    QTest::newRow("ISO offset, plus as is") << QStringLiteral("2014-10-15T22:15:25+02:00") << 1413404125.0;
+    QTest::newRow("ISO offset, plus encoded") << QStringLiteral("2014-10-15T22:15:25%2B02:00") << 1413404125.0;
+    QTest::newRow("ISO milliseconds") << QStringLiteral("2014-10-15T20:15:25.500Z") << 1413404125.5;
+    QTest::newRow("ISO date") << QStringLiteral("2014-10-15") << 1413331200.0;
+    QTest::newRow("now") << QStringLiteral("now") << Now;
+    QTest::newRow("now-15m") << QStringLiteral("now-15m") << Now - 900;
+    QTest::newRow("now-7d") << QStringLiteral("now-7d") << Now - 7 * 86400;
+    QTest::newRow("now+1h") << QStringLiteral("now%2B1h") << Now + 3600;
+}
+
+void tst_HttpParams::timeForms()
+{
+    QFETCH(QString, value);
+    QFETCH(double, seconds);
+    const auto from = parseSeriesParams(queryOf(QStringLiteral("key=k&from=") + value), Now);
+    QVERIFY2(from.ok(), qPrintable(from.error.detail));
+    QCOMPARE(from.value->selector.range.from, std::optional<double>(seconds));
+    QVERIFY(!from.value->selector.range.to);
+    const auto to = parseExecutionsParams(queryOf(QStringLiteral("key=k&to=") + value), Now);
+    QVERIFY2(to.ok(), qPrintable(to.error.detail));
+    QCOMPARE(to.value->selector.range.to, std::optional<double>(seconds));
+    QVERIFY(!to.value->selector.range.from);
+}
+
+void tst_HttpParams::errorsNameTheParameter_data()
+{
+    QTest::addColumn<QString>("route");
+    QTest::addColumn<QString>("raw");
+    QTest::addColumn<QString>("parameter");
+    QTest::addColumn<QString>("detailPart");
+    for (const char* route : { "executions", "stats", "series" }) {
+        const QString r = QString::fromLatin1(route);
+        QTest::addRow("%s: no key", route) << r << QString() << QStringLiteral("key") << QStringLiteral("required");
+        QTest::addRow("%s: empty key", route)
+            << r << QStringLiteral("key=") << QStringLiteral("key") << QStringLiteral("required");
+        QTest::addRow("%s: bad from", route) << r << QStringLiteral("key=k&from=yesterday") << QStringLiteral("from")
+                                             << QStringLiteral("\"yesterday\" is not a time");
+        QTest::addRow("%s: empty to", route)
+            << r << QStringLiteral("key=k&to=") << QStringLiteral("to") << QStringLiteral("empty");
+        QTest::addRow("%s: bad relative", route)
+            << r << QStringLiteral("key=k&from=now-15x") << QStringLiteral("from") << QStringLiteral("now-15m");
+        QTest::addRow("%s: reversed", route)
+            << r << QStringLiteral("key=k&from=200&to=100") << QStringLiteral("to") << QStringLiteral("reversed");
+        QTest::addRow("%s: key twice", route)
+            << r << QStringLiteral("key=a&key=b") << QStringLiteral("key") << QStringLiteral("more than once");
+        QTest::addRow("%s: typo", route) << r << QStringLiteral("key=a&form=1") << QStringLiteral("form")
+                                         << QStringLiteral("unknown parameter");
+    }
+    const QString e = QStringLiteral("executions");
+    QTest::newRow("limit 0") << e << QStringLiteral("key=k&limit=0") << QStringLiteral("limit")
+                             << QStringLiteral("from 1 to 1000000");
+    QTest::newRow("limit too big") << e << QStringLiteral("key=k&limit=1000001") << QStringLiteral("limit")
+                                   << QStringLiteral("1000001");
+    QTest::newRow("limit not a number") << e << QStringLiteral("key=k&limit=ten") << QStringLiteral("limit")
+                                        << QStringLiteral("ten");
+    QTest::newRow("limit fraction") << e << QStringLiteral("key=k&limit=1.5") << QStringLiteral("limit")
+                                    << QStringLiteral("whole number");
+    QTest::newRow("limit negative") << e << QStringLiteral("key=k&limit=-5") << QStringLiteral("limit")
+                                    << QStringLiteral("-5");
+    QTest::newRow("format") << e << QStringLiteral("key=k&format=xml") << QStringLiteral("format")
+                            << QStringLiteral("json or csv");
+    QTest::newRow("csv with limit") << e << QStringLiteral("key=k&format=csv&limit=5") << QStringLiteral("limit")
+                                    << QStringLiteral("whole range");
+    QTest::newRow("csv with cursor") << e << QStringLiteral("key=k&format=csv&cursor=abc") << QStringLiteral("cursor")
+                                     << QStringLiteral("whole range");
+    const QString s = QStringLiteral("series");
+    QTest::newRow("points 0") << s << QStringLiteral("key=k&points=0") << QStringLiteral("points")
+                              << QStringLiteral("from 1 to 10000");
+    QTest::newRow("points too many") << s << QStringLiteral("key=k&points=10001") << QStringLiteral("points")
+                                     << QStringLiteral("10001");
+    QTest::newRow("stats has no points") << QStringLiteral("stats") << QStringLiteral("key=k&points=5")
+                                         << QStringLiteral("points") << QStringLiteral("unknown parameter");
+    QTest::newRow("keys has no key") << QStringLiteral("keys") << QStringLiteral("key=k") << QStringLiteral("key")
+                                     << QStringLiteral("takes: token");
+    QTest::newRow("token twice") << QStringLiteral("keys") << QStringLiteral("token=a&token=a")
+                                 << QStringLiteral("token") << QStringLiteral("more than once");
+    QTest::newRow("status takes nothing") << QStringLiteral("status") << QStringLiteral("verbose=1")
+                                          << QStringLiteral("verbose") << QStringLiteral("no parameters");
+}
+
+void tst_HttpParams::errorsNameTheParameter()
+{
+    QFETCH(QString, route);
+    QFETCH(QString, raw);
+    QFETCH(QString, parameter);
+    QFETCH(QString, detailPart);
+    const auto error = errorOf(route, raw);
+    QVERIFY2(error.has_value(), "the parameters were accepted");
+    QCOMPARE(error->parameter, parameter);
+    QVERIFY2(error->detail.contains(detailPart), qPrintable(error->detail));
+}
+
+void tst_HttpParams::tokens_data()
+{
+    QTest::addColumn<QString>("raw");
+    QTest::addColumn<bool>("hasToken");
+    QTest::addColumn<QString>("token");
+    QTest::newRow("absent: every token") << QStringLiteral("key=k") << false << QString();
+    QTest::newRow("given") << QStringLiteral("key=k&token=my-shop") << true << QStringLiteral("my-shop");
+    QTest::newRow("empty: samples sent without one") << QStringLiteral("key=k&token=") << true << QString();
+    QTest::newRow("decoded") << QStringLiteral("key=k&token=a%20b%2Bc+d") << true << QStringLiteral("a b+c+d");
+}
+
+void tst_HttpParams::tokens()
+{
+    QFETCH(QString, raw);
+    QFETCH(bool, hasToken);
+    QFETCH(QString, token);
+    const auto params = parseSeriesParams(queryOf(raw), Now);
+    QVERIFY(params.ok());
+    QCOMPARE(params.value->selector.token.has_value(), hasToken);
+    if (hasToken)
+        QCOMPARE(*params.value->selector.token, token);
+    const QString withoutKey = raw.mid(QStringLiteral("key=k&").size()); // the same token for /api/keys
+    const auto keys = parseKeysParams(queryOf(withoutKey));
+    QVERIFY(keys.ok());
+    QCOMPARE(keys.value->token.has_value(), hasToken);
+    QCOMPARE(keys.value->token.value_or(QString()), token);
+}
+
+void tst_HttpParams::countsAndDefaults()
+{
+    const auto defaults = parseExecutionsParams(queryOf(QStringLiteral("key=k")), Now);
+    QVERIFY(defaults.ok());
+    QCOMPARE(defaults.value->limit, 10000);
+    QCOMPARE(defaults.value->cursor, QString());
+    QCOMPARE(defaults.value->format, ExportFormat::Json);
+    QVERIFY(!defaults.value->selector.range.from && !defaults.value->selector.range.to);
+
+    const auto paged = parseExecutionsParams(queryOf(QStringLiteral("key=k&limit=1000000&cursor=MTIzfDF8Mg")), Now);
+    QVERIFY(paged.ok());
+    QCOMPARE(paged.value->limit, 1000000);
+    QCOMPARE(paged.value->cursor, QStringLiteral("MTIzfDF8Mg"));
+
+    QCOMPARE(parseSeriesParams(queryOf(QStringLiteral("key=k")), Now).value->points, 500);
+    QCOMPARE(parseSeriesParams(queryOf(QStringLiteral("key=k&points=1")), Now).value->points, 1);
+    QCOMPARE(parseSeriesParams(queryOf(QStringLiteral("key=k&points=10000")), Now).value->points, 10000);
+    const auto equal = parseStatsParams(queryOf(QStringLiteral("key=k&from=100&to=100")), Now);
+    QVERIFY2(equal.ok(), "a range of one instant is not reversed");
+}
+
+void tst_HttpParams::formats_data()
+{
+    QTest::addColumn<QString>("raw");
+    QTest::addColumn<QByteArray>("accept");
+    QTest::addColumn<bool>("csv");
+    QTest::newRow("default") << QStringLiteral("key=k") << QByteArray() << false;
+    QTest::newRow("browser accept") << QStringLiteral("key=k")
+                                    << QByteArray("text/html,application/xhtml+xml,*/*;q=0.8") << false;
+    QTest::newRow("format=csv") << QStringLiteral("key=k&format=csv") << QByteArray() << true;
+    QTest::newRow("Accept: text/csv") << QStringLiteral("key=k") << QByteArray("text/csv") << true;
+    QTest::newRow("format wins over Accept") << QStringLiteral("key=k&format=json") << QByteArray("text/csv") << false;
+}
+
+void tst_HttpParams::formats()
+{
+    QFETCH(QString, raw);
+    QFETCH(QByteArray, accept);
+    QFETCH(bool, csv);
+    const auto params = parseExecutionsParams(queryOf(raw), Now, accept);
+    QVERIFY(params.ok());
+    QCOMPARE(params.value->format == ExportFormat::Csv, csv);
+}
+
+void tst_HttpParams::routesWithoutParameters()
+{
+    QVERIFY(!checkNoParams(queryOf(QString())));
+    QVERIFY(checkNoParams(queryOf(QStringLiteral("a=1"))));
+}
+
+QTEST_GUILESS_MAIN(tst_HttpParams)
+#include "tst_httpparams.moc"
