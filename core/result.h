@@ -42,7 +42,9 @@ public:
     T& value() & { return std::get<T>(m_state); }
     T&& value() && { return std::get<T>(std::move(m_state)); }
     const T& operator*() const& { return value(); }
+    T& operator*() & { return value(); }
     const T* operator->() const { return &value(); }
+    T* operator->() { return &value(); }
     const QString& error() const { return std::get<Error>(m_state).message; }
     ErrorKind errorKind() const { return std::get<Error>(m_state).kind; }
     const Error& failure() const { return std::get<Error>(m_state); }

@@ -2,6 +2,7 @@
 #include "sqlitereader.h"
 
 #include "database.h"
+#include "sqlitestatement.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -166,7 +167,8 @@ Result<QList<SqliteReader::SeriesRef>> SqliteReader::resolve(const SeriesSelecto
     if (auto status = ensureOpen(); !status)
         return Error { status.error() };
     QSqlQuery query(m_connection->database());
-    QString sql = QStringLiteral("SELECT id, token, first_ts, last_ts FROM series WHERE key = ? AND sample_count > 0");
+    QString sql = QStringLiteral(
+        "SELECT id, token, first_ts, last_ts, sample_count FROM series WHERE key = ? AND sample_count > 0");
     QVariantList values { sqlText(selector.key) };
     if (selector.token) {
         sql += QStringLiteral(" AND token = ?");
@@ -177,7 +179,7 @@ Result<QList<SqliteReader::SeriesRef>> SqliteReader::resolve(const SeriesSelecto
     QList<SeriesRef> series;
     while (query.next())
         series.append({ query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toDouble(),
-            query.value(3).toDouble() });
+            query.value(3).toDouble(), query.value(4).toLongLong() });
     if (series.isEmpty()) {
         const QString which = selector.token ? QStringLiteral(" with token \"%1\"").arg(*selector.token) : QString();
         return Error { QStringLiteral("no samples of key \"%1\"%2").arg(selector.key, which), ErrorKind::NotFound };
@@ -222,37 +224,61 @@ Result<SamplePage> SqliteReader::samples(const SeriesSelector& selector, const Q
     return page;
 }
 
+Result<SqliteStatement> SqliteReader::scan(const QString& columns, const SeriesRef& ref, const TimeRange& range)
+{
+    // Range scans read up to millions of rows: the raw statement avoids a QVariant per value.
+    const auto clause = rangeClause(ref.id, range, std::nullopt);
+    const QByteArray sql = QStringLiteral("SELECT %1 FROM samples WHERE %2 ORDER BY ts").arg(columns, clause.sql).toUtf8();
+    auto statement = SqliteStatement::prepare(SqliteStatement::handle(m_connection->database()), sql.constData());
+    if (!statement)
+        return statement.failure();
+    for (int i = 0; i < clause.values.size(); ++i) {
+        const QVariant& value = clause.values.at(i);
+        if (value.typeId() == QMetaType::Double)
+            statement->bind(i + 1, value.toDouble());
+        else
+            statement->bind(i + 1, value.toLongLong());
+    }
+    return statement;
+}
+
+qsizetype SqliteReader::sizeHint(const QList<SeriesRef>& series)
+{
+    // The series' totals bound a range's size; reserving avoids regrowing a list of millions.
+    qint64 total = 0;
+    for (const auto& ref : series)
+        total += ref.count;
+    return qsizetype(std::min<qint64>(total, 16 * 1024 * 1024));
+}
+
 Result<QList<double>> SqliteReader::executionTimes(const QList<SeriesRef>& series, const TimeRange& range)
 {
     QList<double> values;
+    values.reserve(sizeHint(series));
     for (const auto& ref : series) {
-        const auto clause = rangeClause(ref.id, range, std::nullopt);
-        QSqlQuery query(m_connection->database());
-        if (!run(query, QStringLiteral("SELECT execution_time FROM samples WHERE ") + clause.sql, clause.values))
-            return queryError(query);
-        while (query.next())
-            values.append(query.value(0).toDouble());
+        auto statement = scan(QStringLiteral("execution_time"), ref, range);
+        if (!statement)
+            return statement.failure();
+        while (statement->step())
+            values.append(statement->columnDouble(0));
+        if (statement->failed())
+            return Error { QStringLiteral("database query failed: %1").arg(statement->error()) };
     }
     return values;
 }
 
-Result<QList<TimedValue>> SqliteReader::timedValues(const QList<SeriesRef>& series, const TimeRange& range)
+Status SqliteReader::addToBuckets(const QList<SeriesRef>& series, const TimeRange& range, Bucketizer& buckets)
 {
-    QList<TimedValue> values;
     for (const auto& ref : series) {
-        const auto clause = rangeClause(ref.id, range, std::nullopt);
-        QSqlQuery query(m_connection->database());
-        const auto middle = values.size();
-        if (!run(query, QStringLiteral("SELECT ts, execution_time FROM samples WHERE %1 ORDER BY ts").arg(clause.sql),
-                clause.values))
-            return queryError(query);
-        while (query.next())
-            values.append({ query.value(0).toDouble(), query.value(1).toDouble() });
-        // Each series comes sorted; merging keeps the whole sorted without a full sort.
-        std::inplace_merge(values.begin(), values.begin() + middle, values.end(),
-            [](const TimedValue& a, const TimedValue& b) { return a.timestamp < b.timestamp; });
+        auto statement = scan(QStringLiteral("ts, execution_time"), ref, range);
+        if (!statement)
+            return statement.failure();
+        while (statement->step())
+            buckets.add(statement->columnDouble(0), statement->columnDouble(1));
+        if (statement->failed())
+            return Error { QStringLiteral("database query failed: %1").arg(statement->error()) };
     }
-    return values;
+    return Ok {};
 }
 
 Result<KeyStats> SqliteReader::stats(const SeriesSelector& selector)
@@ -272,10 +298,11 @@ Result<BucketedSeries> SqliteReader::buckets(const SeriesSelector& selector, int
     if (!series)
         return series.failure();
     const auto covered = coveredRange(*series, selector.range);
-    auto values = timedValues(*series, covered);
-    if (!values)
-        return values.failure();
-    return bucketize(*values, *covered.from, *covered.to, bucketCount);
+    Bucketizer buckets(*covered.from, *covered.to, bucketCount);
+    buckets.reserve(sizeHint(*series));
+    if (auto status = addToBuckets(*series, covered, buckets); !status)
+        return status.failure();
+    return buckets.finish();
 }
 
 } // namespace Kodemon

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "sqlitestatement.h"
 #include "stats.h"
 #include "store.h"
 
@@ -29,13 +30,16 @@ public:
         QString token;
         double first = 0;
         double last = 0;
+        qint64 count = 0;
     };
 
 private:
     Status ensureOpen();
     Result<QList<SeriesRef>> resolve(const SeriesSelector& selector);
+    Result<SqliteStatement> scan(const QString& columns, const SeriesRef& ref, const TimeRange& range);
     Result<QList<double>> executionTimes(const QList<SeriesRef>& series, const TimeRange& range);
-    Result<QList<TimedValue>> timedValues(const QList<SeriesRef>& series, const TimeRange& range);
+    Status addToBuckets(const QList<SeriesRef>& series, const TimeRange& range, Bucketizer& buckets);
+    static qsizetype sizeHint(const QList<SeriesRef>& series);
 
     QString m_path;
     std::unique_ptr<SqliteConnection> m_connection;

@@ -50,22 +50,22 @@ namespace {
         stats.stddev = std::sqrt(squares / double(values.size()));
     }
 
-    SeriesBucket summarize(QList<double>& values, double start)
+    SeriesBucket summarize(QList<double>::iterator values, qsizetype count, double start)
     {
         SeriesBucket bucket;
         bucket.start = start;
-        bucket.count = values.size();
+        bucket.count = count;
         double sum = 0;
-        bucket.min = values.front();
-        bucket.max = values.front();
-        for (double v : values) {
-            sum += v;
-            bucket.min = std::min(bucket.min, v);
-            bucket.max = std::max(bucket.max, v);
+        bucket.min = *values;
+        bucket.max = *values;
+        for (auto v = values; v != values + count; ++v) {
+            sum += *v;
+            bucket.min = std::min(bucket.min, *v);
+            bucket.max = std::max(bucket.max, *v);
         }
-        bucket.mean = sum / double(values.size());
-        auto nth = values.begin() + rankIndex(values.size(), 950);
-        std::nth_element(values.begin(), nth, values.end());
+        bucket.mean = sum / double(count);
+        auto nth = values + rankIndex(count, 950);
+        std::nth_element(values, nth, values + count);
         bucket.p95 = *nth;
         return bucket;
     }
@@ -93,32 +93,61 @@ KeyStats computeStats(QList<double> values)
     return stats;
 }
 
+Bucketizer::Bucketizer(double from, double to, int bucketCount)
+    : m_from(from)
+    , m_to(to)
+    , m_bucketCount(std::max(bucketCount, 1))
+{
+    const double span = to - from;
+    m_step = span > 0 ? span / m_bucketCount : 1.0;
+}
+
+void Bucketizer::reserve(qsizetype values)
+{
+    m_bucketOf.reserve(values);
+    m_values.reserve(values);
+}
+
+void Bucketizer::add(double timestamp, double value)
+{
+    if (timestamp < m_from || timestamp > m_to)
+        return;
+    const auto index = std::min<qint64>(m_bucketCount - 1, qint64((timestamp - m_from) / m_step));
+    m_bucketOf.append(qint32(index));
+    m_values.append(value);
+}
+
+BucketedSeries Bucketizer::finish()
+{
+    // Counting sort: the values of bucket b end up in grouped[offset[b] .. offset[b + 1]).
+    QList<qsizetype> offset(m_bucketCount + 1, 0);
+    for (const qint32 bucket : std::as_const(m_bucketOf))
+        ++offset[bucket + 1];
+    for (int b = 0; b < m_bucketCount; ++b)
+        offset[b + 1] += offset[b];
+    QList<double> grouped(m_values.size());
+    QList<qsizetype> next(offset.begin(), offset.end() - 1);
+    for (qsizetype i = 0; i < m_values.size(); ++i)
+        grouped[next[m_bucketOf.at(i)]++] = m_values.at(i);
+
+    BucketedSeries series;
+    series.step = m_step;
+    for (int b = 0; b < m_bucketCount; ++b) {
+        const qsizetype begin = offset.at(b);
+        const qsizetype count = offset.at(b + 1) - begin;
+        if (count > 0)
+            series.buckets.append(summarize(grouped.begin() + begin, count, m_from + double(b) * m_step));
+    }
+    return series;
+}
+
 BucketedSeries bucketize(const QList<TimedValue>& points, double from, double to, int bucketCount)
 {
-    BucketedSeries series;
-    bucketCount = std::max(bucketCount, 1);
-    const double span = to - from;
-    series.step = span > 0 ? span / bucketCount : 1.0;
-
-    QList<double> values;
-    qint64 current = -1;
-    auto close = [&] {
-        if (!values.isEmpty())
-            series.buckets.append(summarize(values, from + double(current) * series.step));
-        values.clear();
-    };
-    for (const auto& point : points) {
-        if (point.timestamp < from || point.timestamp > to)
-            continue;
-        const auto index = std::min<qint64>(bucketCount - 1, qint64(std::floor((point.timestamp - from) / series.step)));
-        if (index != current) {
-            close();
-            current = index;
-        }
-        values.append(point.value);
-    }
-    close();
-    return series;
+    Bucketizer bucketizer(from, to, bucketCount);
+    bucketizer.reserve(points.size());
+    for (const auto& point : points)
+        bucketizer.add(point.timestamp, point.value);
+    return bucketizer.finish();
 }
 
 } // namespace Kodemon

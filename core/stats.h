@@ -19,8 +19,28 @@ KeyStats computeStats(QList<double> values);
 // The nearest-rank percentile of `sorted` (ascending, non-empty): the ceil(n * permille / 1000)-th smallest.
 double nearestRank(const QList<double>& sorted, int permille);
 
-// Splits [from, to] into `bucketCount` equal buckets and summarizes the points of each.
-// `points` must be ordered by timestamp; points outside the interval are ignored.
+// Splits [from, to] into equal buckets and summarizes the values that fall into each, in any order, in linear
+// time: values are gathered per bucket with a counting sort, then each bucket's p95 is selected in place.
+class Bucketizer final
+{
+public:
+    Bucketizer(double from, double to, int bucketCount);
+
+    // Values outside [from, to] are ignored.
+    void add(double timestamp, double value);
+    void reserve(qsizetype values);
+    BucketedSeries finish();
+
+private:
+    double m_from;
+    double m_to;
+    int m_bucketCount;
+    double m_step;
+    QList<qint32> m_bucketOf;
+    QList<double> m_values;
+};
+
+// Bucketizer over a list: summarizes `points` (any order) in `bucketCount` equal buckets of [from, to].
 BucketedSeries bucketize(const QList<TimedValue>& points, double from, double to, int bucketCount);
 
 } // namespace Kodemon

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// kodemon-gendb: writes the query benchmark's database straight through the real store: 10,000,000 samples over
+// 1,000 series and 30 days, one of them with 1,000,000 samples. Optionally writes the same samples as InfluxDB
+// line protocol, so the peer answers the same questions about the same data.
+#include "sqlitestore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+
+#include <cmath>
+#include <cstdio>
+#include <random>
+
+using namespace Kodemon;
+
+namespace {
+
+QString seriesKey(int series)
+{
+    static const char* const packages[] = { "/srv/app/shop", "/srv/app/api/v2", "/opt/services/billing",
+        "/home/deploy/my project/worker", "/srv/app/../lib/common" };
+    return QStringLiteral("%1/module%2.py-function_%3")
+        .arg(QLatin1String(packages[series % 5]))
+        .arg(series / 5)
+        .arg(series);
+}
+
+QByteArray influxLine(const Sample& sample)
+{
+    QByteArray key = sample.key.toUtf8();
+    key.replace(' ', "\\ ").replace(',', "\\,").replace('=', "\\=");
+    return "kodemon,token=" + sample.token.toUtf8() + ",key=" + key + " execution_time="
+        + QByteArray::number(sample.executionTime, 'g', 17) + ' ' + QByteArray::number(qint64(sample.timestamp)) + '\n';
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Generates the 10M-sample benchmark database."));
+    parser.addHelpOption();
+    parser.addOptions({ { QStringLiteral("db"), QStringLiteral("SQLite file to create."), QStringLiteral("path") },
+        { QStringLiteral("samples"), QStringLiteral("Samples in all (default 10000000)."), QStringLiteral("n"),
+            QStringLiteral("10000000") },
+        { QStringLiteral("series"), QStringLiteral("Series (default 1000)."), QStringLiteral("n"), QStringLiteral("1000") },
+        { QStringLiteral("days"), QStringLiteral("Days covered, ending now (default 30)."), QStringLiteral("n"),
+            QStringLiteral("30") },
+        { QStringLiteral("influx"), QStringLiteral("Also write line protocol here."), QStringLiteral("path") } });
+    parser.process(app);
+    const qint64 total = parser.value(QStringLiteral("samples")).toLongLong();
+    const int seriesCount = parser.value(QStringLiteral("series")).toInt();
+    const double span = parser.value(QStringLiteral("days")).toDouble() * 86400;
+
+    SqliteStore store(parser.value(QStringLiteral("db")));
+    if (auto status = store.open(); !status) {
+        std::fprintf(stderr, "%s\n", qPrintable(status.error()));
+        return 1;
+    }
+    QFile influx(parser.value(QStringLiteral("influx")));
+    const bool writeInflux = !influx.fileName().isEmpty() && influx.open(QIODevice::WriteOnly);
+
+    auto writer = store.createWriter();
+    std::mt19937_64 random(1);
+    std::lognormal_distribution<double> milliseconds(2.0, 1.0);
+    std::uniform_int_distribution<int> others(1, seriesCount - 1);
+    const double end = double(QDateTime::currentSecsSinceEpoch());
+    const double start = end - span;
+    QList<QString> keys;
+    for (int i = 0; i < seriesCount; ++i)
+        keys.append(seriesKey(i));
+    const QString token = QStringLiteral("bench");
+
+    QElapsedTimer timer;
+    timer.start();
+    QList<Sample> batch;
+    for (qint64 i = 0; i < total; ++i) {
+        // Series 0 gets a tenth of all samples (1M of 10M): the "one series of 1,000,000 samples".
+        const int series = (i % 10 == 0) ? 0 : others(random);
+        const double timestamp = std::floor(start + span * double(i) / double(total));
+        batch.append(Sample { token, keys.at(series), timestamp, milliseconds(random), qint64(timestamp), {} });
+        if (batch.size() == 100000 || i + 1 == total) {
+            if (auto status = writer->write(batch); !status) {
+                std::fprintf(stderr, "%s\n", qPrintable(status.error()));
+                return 1;
+            }
+            if (writeInflux) {
+                QByteArray lines;
+                for (const auto& sample : std::as_const(batch))
+                    lines += influxLine(sample);
+                influx.write(lines);
+            }
+            batch.clear();
+        }
+    }
+    std::printf("{\"samples\": %lld, \"series\": %d, \"seconds\": %.1f, \"bytes\": %lld, \"big_key\": \"%s\", "
+                "\"from\": %.0f, \"to\": %.0f}\n",
+        total, seriesCount, timer.elapsed() / 1000.0, store.sizeOnDisk(), qPrintable(keys.first()), start, end);
+    return 0;
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// kodemon-querybench: times the query layer's answers on the benchmark database (median of repeated runs).
+#include "query.h"
+#include "sqlitestore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+
+using namespace Kodemon;
+
+namespace {
+
+struct Timing
+{
+    double medianMs = 0;
+    double minMs = 0;
+    double maxMs = 0;
+};
+
+Timing measure(int repeats, const std::function<bool()>& run)
+{
+    QList<double> times;
+    for (int i = 0; i < repeats; ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        if (!run())
+            return { -1, -1, -1 };
+        times.append(timer.nsecsElapsed() / 1e6);
+    }
+    std::sort(times.begin(), times.end());
+    return { times.at(times.size() / 2), times.first(), times.last() };
+}
+
+void report(const char* name, const Timing& timing, double targetMs, qint64 rows)
+{
+    const char* verdict = timing.medianMs < 0 ? "error" : (timing.medianMs <= targetMs ? "pass" : "FAIL");
+    std::printf("{\"query\": \"%s\", \"median_ms\": %.2f, \"min_ms\": %.2f, \"max_ms\": %.2f, \"target_ms\": %.0f, "
+                "\"rows\": %lld, \"verdict\": \"%s\"}\n",
+        name, timing.medianMs, timing.minMs, timing.maxMs, targetMs, rows, verdict);
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addOptions({ { QStringLiteral("db"), QStringLiteral("The database from kodemon-gendb."), QStringLiteral("path") },
+        { QStringLiteral("key"), QStringLiteral("The 1M-sample key."), QStringLiteral("key"),
+            QStringLiteral("/srv/app/shop/module0.py-function_0") },
+        { QStringLiteral("repeats"), QStringLiteral("Runs per query (default 7)."), QStringLiteral("n"), QStringLiteral("7") } });
+    parser.process(app);
+    SqliteStore store(parser.value(QStringLiteral("db")));
+    if (auto status = store.openShared(); !status) {
+        std::fprintf(stderr, "%s\n", qPrintable(status.error()));
+        return 1;
+    }
+    Query query(store.createReader());
+    const int repeats = parser.value(QStringLiteral("repeats")).toInt();
+    const QString key = parser.value(QStringLiteral("key"));
+    const SeriesSelector whole { key, std::nullopt, {} };
+    qint64 rows = 0;
+
+    {
+        const auto timing = measure(repeats, [&] {
+        auto keys = query.keys();
+        rows = keys ? keys->size() : 0;
+        return keys.ok();
+    });
+        report("key list", timing, 5, rows);
+    }
+
+    auto keys = query.keys();
+    const auto info = std::find_if(keys->begin(), keys->end(), [&](const SeriesInfo& s) { return s.id.key == key; });
+    if (info == keys->end()) {
+        std::fprintf(stderr, "no key %s\n", qPrintable(key));
+        return 1;
+    }
+    const double middle = (info->first + info->last) / 2;
+    const SeriesSelector fromMiddle { key, std::nullopt, { middle, std::nullopt } };
+    {
+        const auto timing = measure(repeats, [&] {
+        auto page = query.executions(fromMiddle, {}, 10000);
+        rows = page ? page->samples.size() : 0;
+        return page.ok();
+    });
+        report("page of 10000 executions", timing, 20, rows);
+    }
+    {
+        const auto timing = measure(repeats, [&] {
+        auto stats = query.stats(whole);
+        rows = stats ? stats->count : 0;
+        return stats.ok();
+    });
+        report("exact stats over 1M samples", timing, 250, rows);
+    }
+    {
+        const auto timing = measure(repeats, [&] {
+        auto series = query.series(whole, 1000);
+        rows = series ? series->buckets.size() : 0;
+        return series.ok();
+    });
+        report("1000 buckets over 1M samples", timing, 100, rows);
+    }
+    const SeriesSelector hour { key, std::nullopt, { middle, middle + 3600 } };
+    {
+        const auto timing = measure(repeats, [&] {
+        auto page = query.executions(hour, {}, 10000);
+        auto stats = query.stats(hour);
+        rows = page ? page->samples.size() : 0;
+        return page.ok() && stats.ok();
+    });
+        report("1-hour range: executions + stats", timing, 20, rows);
+    }
+    return 0;
+}
