@@ -17,8 +17,8 @@
   let view = null; // what the chart holds: { mode, points, step, base, lastTs, lastTsCount, span }
   let generation = 0; // a newer load makes every older request's answer stale
   let liveTimer = null;
-  let slowTimer = null;
   let ticking = false;
+  let statsAt = 0;
 
   // ---- API -------------------------------------------------------------------------------------------
 
@@ -84,6 +84,13 @@
   }
 
   const integer = (n) => Number(n).toLocaleString('en-US');
+
+  function duration(seconds) {
+    if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+    if (seconds < 120) return `${Number(seconds.toFixed(1))} s`;
+    if (seconds < 7200) return `${Number((seconds / 60).toFixed(1))} min`;
+    return `${Number((seconds / 3600).toFixed(1))} h`;
+  }
 
   function ago(seconds) {
     const s = Math.max(0, Date.now() / 1000 - seconds);
@@ -226,6 +233,7 @@
     $('title').title = state.key;
     $('subtitle').textContent = state.token === null ? 'all tokens' : `token: ${state.token || '(none)'}`;
     try {
+      statsAt = Date.now();
       const stats = await api('/api/stats', selector());
       if (gen !== generation) return;
       renderStats(stats);
@@ -309,6 +317,7 @@
       append(rows);
       slide();
       showChart(view);
+      if (rows.length && Date.now() - statsAt > 2000) refreshStats(gen);
     } catch (error) {
       if (gen === generation) showError(`Live update failed: ${error.message}`);
     } finally {
@@ -352,16 +361,19 @@
     else if (first < 0) view.points.length = 0;
   }
 
-  async function refreshSlow() {
+  // The statistics of a live range are asked for again at most every 2 s (they read the whole range).
+  async function refreshStats(gen) {
+    statsAt = Date.now();
+    try {
+      const stats = await api('/api/stats', selector());
+      if (gen === generation) renderStats(stats);
+    } catch (error) { /* the live tick reports problems */ }
+  }
+
+  function refreshSlow() {
     refreshKeys();
     refreshStatus();
-    if (state.key && isLive() && liveTimer) {
-      const gen = generation;
-      try {
-        const stats = await api('/api/stats', selector());
-        if (gen === generation) renderStats(stats);
-      } catch (error) { /* the live tick reports problems */ }
-    }
+    if (state.key && isLive() && liveTimer) refreshStats(generation);
   }
 
   // ---- chart ---------------------------------------------------------------------------------------------
@@ -421,6 +433,9 @@
     div.dataset.points = String(count);
     div.dataset.calls = String(v ? (v.mode === 'raw' ? count : v.points.reduce((n, b) => n + b.count, 0)) : 0);
     div.dataset.last = v && count ? String(v.mode === 'raw' ? v.points[count - 1][0] : v.lastTs) : '';
+    $('chart-mode').textContent = !v || count === 0 ? ''
+      : v.mode === 'raw' ? `${integer(count)} calls, each drawn`
+        : `${integer(div.dataset.calls)} calls in ${integer(count)} buckets of ${duration(v.step)}: min–max band and mean`;
     if (!v || count === 0) {
       if (chart) chart.destroy();
       chart = null;
@@ -513,7 +528,7 @@
     refreshKeys();
     refreshStatus();
     load();
-    slowTimer = setInterval(refreshSlow, SLOW_MS);
+    setInterval(refreshSlow, SLOW_MS);
   }
 
   start();

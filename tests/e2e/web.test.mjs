@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+// The web page end to end: the real `kodemon --headless` on free ports with a fresh database, datagrams sent
+// over UDP exactly as the Python decorator sends them, and the page driven in Debian's headless Chromium.
+// Usage: node web.test.mjs [path/to/kodemon]   (or KODEMON_BINARY); screenshots go to KODEMON_E2E_OUTPUT.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+// Imported here so that a missing driver says what to do instead of failing to resolve a module.
+const { chromium } = await import('playwright-core').catch(() => {
+  console.error('playwright-core is missing: run `make deps` (npm ci in tests/e2e)');
+  process.exit(1);
+});
+
+const BINARY = process.argv[2] || process.env.KODEMON_BINARY;
+const OUTPUT = process.env.KODEMON_E2E_OUTPUT || path.join(os.tmpdir(), 'kodemon-e2e');
+const CHROMIUM = process.env.KODEMON_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const CHECKOUT = '/srv/shop/views.py-checkout';
+const MAIL = '/srv/shop/jobs.py-send_mail';
+const ODD = '/srv/my shop/util.py-a+b';
+const BUSY = '/srv/shop/api.py-search';
+const TOKEN = 'e2e';
+
+let kodemon;
+let folder;
+let udpPort;
+let base;
+let context;
+let page;
+const foreignRequests = [];
+const now = Math.floor(Date.now() / 1000);
+
+// json.dumps of the decorator's dict: ", " and ": " separators, keys in this order.
+function decoratorDatagram(key, executionTime, timestamp, token = TOKEN) {
+  return `{"key": ${JSON.stringify(key)}, "execution_time": ${executionTime}, "timestamp": ${timestamp}, "token": ${JSON.stringify(token)}}`;
+}
+
+async function send(datagrams) {
+  const socket = dgram.createSocket('udp4');
+  for (let i = 0; i < datagrams.length; i += 1) {
+    await new Promise((resolve, reject) => socket.send(datagrams[i], udpPort, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  socket.close();
+}
+
+async function api(route) {
+  const response = await fetch(`${base}${route}`);
+  assert.equal(response.status, 200, `${route}: ${response.status}`);
+  return response.json();
+}
+
+async function waitFor(what, predicate, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await predicate()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function startKodemon() {
+  return new Promise((resolve, reject) => {
+    const db = path.join(folder, 'kodemon.sqlite');
+    kodemon = spawn(BINARY, ['--headless', '--udp-port', '0', '--http-port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`kodemon did not start:\n${output}`)), 15000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /listening on UDP \S+:(\d+) and HTTP (http:\/\/\S+:\d+)\//.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        udpPort = Number(match[1]);
+        base = match[2];
+        resolve();
+      }
+    };
+    kodemon.stdout.on('data', onData);
+    kodemon.stderr.on('data', onData);
+    kodemon.on('exit', (code) => reject(new Error(`kodemon exited with ${code}:\n${output}`)));
+  });
+}
+
+const chartState = () => page.$eval('#chart', (div) => ({ ...div.dataset }));
+const statValue = (name) => page.$eval(`dd[data-stat="${name}"]`, (dd) => dd.textContent);
+const localInput = (seconds) => {
+  const d = new Date(seconds * 1000);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+};
+
+before(async () => {
+  assert.ok(BINARY && fs.existsSync(BINARY), `the kodemon binary is not at "${BINARY}"`);
+  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install chromium (make deps)`);
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'kodemon-e2e-'));
+  await startKodemon();
+
+  // checkout: one call every 5 s over the last 10 minutes; send_mail: a few; the odd key; and a busy
+  // function with more calls than the chart has pixels, which is drawn as buckets.
+  const datagrams = [];
+  for (let i = 0; i < 120; i += 1) datagrams.push(decoratorDatagram(CHECKOUT, 20 + (i % 10) * 3.5 + (i === 60 ? 180 : 0), now - 600 + i * 5));
+  for (let i = 0; i < 5; i += 1) datagrams.push(decoratorDatagram(MAIL, 250 + i, now - 100 + i * 10));
+  datagrams.push(decoratorDatagram(ODD, 1.25, now - 30));
+  for (let i = 0; i < 6000; i += 1) datagrams.push(decoratorDatagram(BUSY, 5 + 4 * Math.sin(i / 300) + (i % 7), now - 3000 + i * 0.5));
+  await send(datagrams);
+  await waitFor('the datagrams to be stored', async () => (await api('/api/status')).counters.samples_stored === datagrams.length, 10000);
+
+  context = await chromium.launchPersistentContext(path.join(folder, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 860 },
+    acceptDownloads: true,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('request', (request) => {
+    if (!request.url().startsWith(base)) foreignRequests.push(request.url());
+  });
+  page.on('pageerror', (error) => foreignRequests.push(`page error: ${error.message}`));
+});
+
+after(async () => {
+  await context?.close();
+  if (kodemon && kodemon.exitCode === null) {
+    const exited = new Promise((resolve) => kodemon.once('exit', resolve));
+    kodemon.kill('SIGTERM');
+    await exited;
+  }
+  if (folder) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+test('the key list shows every function that sent data', async () => {
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => document.querySelectorAll('#keys li').length === 4);
+  const keys = await page.$$eval('#keys li', (items) => items.map((li) => li.dataset.key));
+  assert.deepEqual([...keys].sort(), [BUSY, CHECKOUT, MAIL, ODD].sort());
+  const checkout = await page.$eval(`#keys li[data-key="${CHECKOUT}"]`, (li) => li.textContent);
+  assert.match(checkout, /checkout/);
+  assert.match(checkout, /120/);
+  assert.match(checkout, /ago/);
+  await page.fill('#filter', 'shop/jobs');
+  await page.waitForFunction(() => document.querySelectorAll('#keys li').length === 1);
+  assert.equal(await page.$eval('#keys li', (li) => li.dataset.key), MAIL);
+  await page.fill('#filter', '');
+});
+
+test('selecting a function draws its calls and their statistics', async () => {
+  await page.click(`#keys li[data-key="${CHECKOUT}"]`);
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.points === '120');
+  const chart = await chartState();
+  assert.equal(chart.mode, 'raw');
+  assert.ok(await page.$('#chart canvas'), 'no chart canvas was drawn');
+  assert.equal(await statValue('count'), '120');
+  assert.equal(await statValue('max'), '200.0 ms');
+  assert.equal(await page.textContent('#title'), CHECKOUT);
+  const hash = decodeURIComponent(new URL(page.url()).hash);
+  assert.ok(hash.includes(`key=${CHECKOUT}`) && hash.includes(`token=${TOKEN}`), hash);
+  assert.equal(await page.isVisible('#live'), true);
+});
+
+test('a function with more calls than pixels is drawn as min/mean/max buckets', async () => {
+  await page.click('#presets button[data-range="1h"]');
+  await page.click(`#keys li[data-key="${BUSY}"]`);
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.mode === 'buckets');
+  const chart = await chartState();
+  assert.ok(Number(chart.points) > 50 && Number(chart.points) <= 10000, JSON.stringify(chart));
+  assert.equal(Number(chart.calls), 6000);
+  assert.equal(await statValue('count'), '6,000');
+  await page.screenshot({ path: path.join(OUTPUT, 'web-buckets.png') });
+});
+
+test('a custom range narrows the data, and the range is in the URL', async () => {
+  await page.click(`#keys li[data-key="${CHECKOUT}"]`);
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.mode === 'raw');
+  const from = now - 300;
+  const to = now - 100;
+  await page.fill('#from', localInput(from));
+  await page.fill('#to', localInput(to));
+  await page.click('#custom button[type="submit"]');
+  // Calls every 5 s from now-600: those in [now-300, now-100], both ends included.
+  const expected = Array.from({ length: 120 }, (_, i) => now - 600 + i * 5).filter((t) => t >= from && t <= to).length;
+  await page.waitForFunction((n) => document.querySelector('#chart').dataset.points === String(n), expected);
+  assert.equal(await statValue('count'), String(expected));
+  assert.equal(await page.isVisible('#live'), false);
+  // The URL alone brings the same view back.
+  const shared = page.url();
+  assert.match(decodeURIComponent(shared), /from=\d{4}-\d\d-\d\dT/);
+  const second = await context.newPage();
+  await second.goto(shared);
+  await second.waitForFunction((n) => document.querySelector('#chart').dataset.points === String(n), expected);
+  await second.close();
+});
+
+test('new calls appear in the live chart within 3 seconds', async () => {
+  await page.click('#presets button[data-range="15m"]');
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.points === '120');
+  assert.equal(await page.isVisible('#live'), true);
+  const sentAt = Date.now();
+  const t = Math.floor(sentAt / 1000);
+  await send([decoratorDatagram(CHECKOUT, 77.7, t), decoratorDatagram(CHECKOUT, 88.8, t), decoratorDatagram(CHECKOUT, 99.9, t)]);
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.points === '123', null, { timeout: 3000 });
+  assert.ok(Date.now() - sentAt < 3000);
+  assert.equal((await chartState()).last, String(t));
+  // The statistics follow too (they are asked for again at most every 2 s).
+  await page.waitForFunction(() => document.querySelector('dd[data-stat="count"]').textContent === '123', null, { timeout: 6000 });
+  // The page asked only for what was new: it did not reload itself.
+  assert.equal(await page.$eval(`#keys li[data-key="${CHECKOUT}"]`, (li) => li.getAttribute('aria-selected')), 'true');
+  await page.screenshot({ path: path.join(OUTPUT, 'web.png') });
+});
+
+test('the range downloads as CSV', async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+  assert.match(download.suggestedFilename(), /^kodemon-.*\.csv$/);
+  const file = path.join(folder, 'download.csv');
+  await download.saveAs(file);
+  const lines = fs.readFileSync(file, 'utf8').split('\r\n').filter(Boolean);
+  assert.equal(lines[0], 'timestamp,token,key,execution_time_ms,extra');
+  assert.equal(lines.length - 1, 123);
+  assert.ok(lines.slice(1).every((line) => line.includes(`,${TOKEN},${CHECKOUT},`)), lines[1]);
+});
+
+test('the page loads nothing from anywhere else and raises no script error', () => {
+  assert.deepEqual(foreignRequests, []);
+});
