@@ -90,8 +90,10 @@ void HttpApi::registerRoutes(QHttpServer& server)
     add(server, QStringLiteral("/api/openapi.json"), &HttpApi::openApi);
     // GET / -> the web page; GET /assets/<file> -> its scripts, styles and the chart library
     addAssets(server);
+    // No route takes other methods than GET and HEAD, so those get 405 anywhere (methods Qt does not know too).
     server.setMissingHandler([](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-        notFound(request, responder.socket());
+        if (checkMethod(request, responder.socket()))
+            notFound(request, responder.socket());
     });
 }
 

@@ -457,8 +457,8 @@ void tst_HttpApi::errors()
 
 void tst_HttpApi::wrongMethodGets405()
 {
-    for (const QByteArray method : { "POST", "PUT", "DELETE", "PATCH" }) {
-        for (const QByteArray target : { "/api/keys", "/api/executions?key=a", "/", "/assets/app.js" }) {
+    for (const QByteArray method : { "POST", "PUT", "DELETE", "PATCH", "OPTIONS" }) {
+        for (const QByteArray target : { "/api/keys", "/api/executions?key=a", "/", "/assets/app.js", "/nothing" }) {
             const auto response = m_client->request(method, target, "Content-Length: 0\r\n");
             QCOMPARE(response.status, 405);
             QCOMPARE(response.header("Allow"), QByteArray("GET, HEAD"));
