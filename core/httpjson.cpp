@@ -178,8 +178,8 @@ QByteArray series(const SeriesSelector& selector, const BucketedSeries& series)
 QByteArray status(const ServerStatus& s)
 {
     return object({ member("version", string(QStringLiteral(KODEMON_VERSION))), member("started", number(s.startedAt)),
-        member("uptime_seconds", number(std::round((s.now - s.startedAt) * 1000) / 1000)), member("udp", address(s.udpAddress, s.udpPort)),
-        member("http", address(s.httpAddress, s.httpPort)),
+        member("uptime_seconds", number(std::round((s.now - s.startedAt) * 1000) / 1000)),
+        member("udp", address(s.udpAddress, s.udpPort)), member("http", address(s.httpAddress, s.httpPort)),
         member("database",
             object(
                 { member("path", string(s.databasePath)), member("size_bytes", QByteArray::number(s.databaseBytes)) })),
