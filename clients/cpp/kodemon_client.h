@@ -186,8 +186,11 @@ namespace Client {
     public:
         static Sender& instance() noexcept
         {
-            static Sender sender; // constructed once, thread-safe, shared by every translation unit
-            return sender;
+            // Constructed once (thread-safe), shared by every translation unit, and never destroyed: a scope
+            // that ends in another static object's destructor at exit must still find it. The kernel closes
+            // the socket when the process ends.
+            static Sender* const sender = new Sender;
+            return *sender;
         }
 
         Sender(const Sender&) = delete;
@@ -218,11 +221,7 @@ namespace Client {
                 [] { instance().m_mutex.unlock(); });
         }
 
-        ~Sender()
-        {
-            if (m_socket >= 0)
-                ::close(m_socket);
-        }
+        ~Sender() = default;
 
         void sendLocked(std::string_view datagram)
         {

@@ -143,8 +143,8 @@ private slots:
             threads.emplace_back([] {
                 for (int i = 0; i < 100; ++i) {
                     KODEMON_SCOPE("cpp/threads");
-                    if (i % 20 == 0)
-                        std::this_thread::sleep_for(1ms); // lets the receiver keep up on one core
+                    if (i % 10 == 0)
+                        std::this_thread::sleep_for(1ms); // paced: a stock 208 KiB receive buffer must do
                 }
             });
         }

@@ -153,7 +153,7 @@ class EndToEnd(unittest.TestCase):
         self.assertGreaterEqual(row["execution_time"], 10.0)
         row = self.server.executions(__file__ + "-waits", 1)["executions"][0]
         self.assertEqual(row["extra"], {"kind": "async"})
-        self.assertGreaterEqual(row["execution_time"], 20.0)
+        self.assertGreaterEqual(row["execution_time"], 19.0)  # the event loop may wake a hair early
         self.server.executions("e2e async block \u2603", 1)
 
     def test_batched_samples_are_all_stored(self):

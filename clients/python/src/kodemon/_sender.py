@@ -290,6 +290,7 @@ def _flush_loop(sender_ref):
         try:
             delay = sender._flush_if_old()
             wakeup = sender._wakeup
+            sender._emit_logs()
         except Exception:
             return
         if delay is None:
