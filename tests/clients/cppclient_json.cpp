@@ -4,17 +4,16 @@
 // loopback from a ScopeTimer.
 #include "kodemon_client.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
+#include <netinet/in.h>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -32,10 +31,10 @@ void check(bool ok, const char* what, int line, const std::string& detail = {})
 }
 
 #define CHECK(condition) check((condition), #condition, __LINE__)
-#define CHECK_EQUAL(actual, expected)                                                                        \
-    do {                                                                                                     \
-        const std::string a_(actual), e_(expected);                                                          \
-        check(a_ == e_, #actual, __LINE__, "\n  actual:   " + a_ + "\n  expected: " + e_);                  \
+#define CHECK_EQUAL(actual, expected)                                                                                  \
+    do {                                                                                                               \
+        const std::string a_(actual), e_(expected);                                                                    \
+        check(a_ == e_, #actual, __LINE__, "\n  actual:   " + a_ + "\n  expected: " + e_);                             \
     } while (false)
 
 std::string json(std::string_view text)
@@ -103,7 +102,8 @@ void messages()
         R"({"key": "/srv/app/emit.py-plain", "execution_time": 0.000476837158203125, "timestamp": 1795608111, "token": "test-token"})");
     CHECK_EQUAL(message("k", 1.5, 0, "t", "exception"),
         R"({"key": "k", "execution_time": 1.5, "timestamp": 0, "error": "exception", "token": "t"})");
-    CHECK_EQUAL(message("a\"b", 2, 3, "x\ny"), R"({"key": "a\"b", "execution_time": 2.0, "timestamp": 3, "token": "x\ny"})");
+    CHECK_EQUAL(
+        message("a\"b", 2, 3, "x\ny"), R"({"key": "a\"b", "execution_time": 2.0, "timestamp": 3, "token": "x\ny"})");
 }
 
 // A loopback socket standing in for Kodemon.
@@ -158,8 +158,7 @@ void scopeTimerSends()
     try {
         KODEMON_SCOPE("throws");
         throw std::runtime_error("x");
-    } catch (const std::runtime_error&) {
-    }
+    } catch (const std::runtime_error&) { }
     CHECK(receiver.datagram().find(R"("error": "exception", "token": )") != std::string::npos);
 
     ::setenv("KODEMON_PORT", "not-a-port", 1);

@@ -4,6 +4,9 @@
 #include "kodemon_client.h"
 #include "kodemonprocess.h"
 
+#include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,15 +17,10 @@
 #include <QTest>
 #include <QTimer>
 #include <QUrl>
-
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <cmath>
-#include <cstdint>
 #include <stdexcept>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -48,8 +46,8 @@ private:
     QJsonObject executions(const QString& key)
     {
         // Every byte but the unreserved ones percent-encoded: keys hold spaces, '+', '&', '#' and '?'.
-        const QByteArray query = "key=" + QUrl::toPercentEncoding(key) + "&token="
-            + QUrl::toPercentEncoding(QString::fromUtf8(Token));
+        const QByteArray query
+            = "key=" + QUrl::toPercentEncoding(key) + "&token=" + QUrl::toPercentEncoding(QString::fromUtf8(Token));
         const QUrl url(m_kodemon->baseUrl() + QStringLiteral("/api/executions?") + QString::fromLatin1(query));
         QNetworkRequest request(url);
         request.setTransferTimeout(10000);
@@ -89,10 +87,7 @@ private slots:
         qputenv("KODEMON_TOKEN", Token);
     }
 
-    void cleanupTestCase()
-    {
-        QCOMPARE(m_kodemon->terminate(), 0);
-    }
+    void cleanupTestCase() { QCOMPARE(m_kodemon->terminate(), 0); }
 
     void scopesAreStoredWithTimeAndToken()
     {
@@ -126,8 +121,7 @@ private slots:
         try {
             KODEMON_SCOPE("cpp/throws");
             throw std::runtime_error("declined");
-        } catch (const std::runtime_error&) {
-        }
+        } catch (const std::runtime_error&) { }
         QCOMPARE(waitForExecutions(QStringLiteral("cpp/explicit timer"), 1).size(), 1);
         const auto rows = waitForExecutions(QStringLiteral("cpp/throws"), 1);
         QCOMPARE(rows.size(), 1);
