@@ -1,0 +1,2 @@
+// SPDX-License-Identifier: MIT
+// Placeholder until the desktop viewer lands (issue #4).
