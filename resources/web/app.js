@@ -19,6 +19,7 @@
   let liveTimer = null;
   let ticking = false;
   let statsAt = 0;
+  let waiting = false; // the selected function has no calls yet
 
   // ---- API -------------------------------------------------------------------------------------------
 
@@ -119,6 +120,8 @@
     try {
       keys = (await api('/api/keys')).keys;
       renderKeys();
+      // A function asked for before it sent anything is shown as soon as it does.
+      if (waiting && keys.some((k) => k.key === state.key && (state.token === null || k.token === state.token))) load();
     } catch (error) {
       showError(`Cannot list the functions: ${error.message}`);
     }
@@ -220,6 +223,8 @@
   async function load() {
     const gen = ++generation;
     stopLive();
+    waiting = false;
+    view = null;
     hideError();
     renderRange();
     if (!state.key) {
@@ -245,7 +250,8 @@
       if (isLive()) startLive(gen);
     } catch (error) {
       if (gen !== generation) return;
-      showChart(null, error.status === 404 ? 'No calls of this function yet.' : '');
+      waiting = error.status === 404;
+      showChart(null, waiting ? 'No calls of this function yet: it appears here once it sends some.' : '');
       renderStats(null);
       if (error.status !== 404) showError(error.message);
     }

@@ -216,6 +216,16 @@ test('new calls appear in the live chart within 3 seconds', async () => {
   await page.screenshot({ path: path.join(OUTPUT, 'web.png') });
 });
 
+test('a function asked for by URL before it sends appears once it does', async () => {
+  const fresh = '/srv/shop/late.py-first_call';
+  const second = await context.newPage();
+  await second.goto(`${base}/#key=${encodeURIComponent(fresh)}&from=now-5m&to=now`);
+  await second.waitForFunction(() => document.querySelector('#chart-message').textContent.includes('No calls'));
+  await send([decoratorDatagram(fresh, 12.5, Math.floor(Date.now() / 1000))]);
+  await second.waitForFunction(() => document.querySelector('#chart').dataset.points === '1', null, { timeout: 8000 });
+  await second.close();
+});
+
 test('the range downloads as CSV', async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
   assert.match(download.suggestedFilename(), /^kodemon-.*\.csv$/);
