@@ -4,6 +4,7 @@
 #include "collector.h"
 #include "httpserver.h"
 #include "logging.h"
+#include "mainwindow.h"
 #include "sqlitestore.h"
 #include "unixsignals.h"
 
@@ -62,6 +63,7 @@ int Application::start()
     m_store = std::make_shared<SqliteStore>(QFileInfo(m_options.databasePath).absoluteFilePath());
     if (auto status = m_store->open(); !status) {
         qCCritical(lcStorage).noquote() << "cannot use the database:" << status.error();
+        m_startError = QStringLiteral("Cannot use the database: %1").arg(status.error());
         return ExitStorageError;
     }
     Collector::Options collector;
@@ -71,6 +73,7 @@ int Application::start()
     m_collector = std::make_unique<Collector>(m_store, collector);
     if (auto status = m_collector->start(); !status) {
         qCCritical(lcUdp).noquote() << status.error();
+        m_startError = status.error();
         return ExitNetworkError;
     }
     return startHttp();
@@ -87,6 +90,7 @@ int Application::startHttp()
     m_http = std::make_unique<HttpServer>(m_store, http);
     if (auto status = m_http->start(); !status) {
         qCCritical(lcHttp).noquote() << status.error();
+        m_startError = status.error();
         return ExitNetworkError;
     }
     return ExitOk;
@@ -109,8 +113,64 @@ int Application::runHeadless()
 
 int Application::runDesktop()
 {
-    // The desktop viewer arrives with the UI; until then the window-less collector serves.
-    return runHeadless();
+    MainWindow window;
+    m_window = &window;
+    connect(&window, &MainWindow::settingsRequested, this, &Application::applySettings);
+    window.attach(viewerServices());
+    window.show();
+    const int code = QCoreApplication::exec();
+    window.detach();
+    m_window = nullptr;
+    stop();
+    qCInfo(lcApp) << "stopped";
+    return code;
+}
+
+ViewerServices Application::viewerServices() const
+{
+    ViewerServices services;
+    services.store = m_store;
+    services.collector = m_collector && m_collector->isRunning() ? m_collector.get() : nullptr;
+    services.settings = ConnectionSettings { m_options.udpAddress, m_options.udpPort, m_options.httpAddress,
+        m_options.httpPort, m_options.databasePath };
+    if (m_http && m_http->isRunning()) {
+        const bool anywhere
+            = m_options.httpAddress == QHostAddress::Any || m_options.httpAddress == QHostAddress::AnyIPv4;
+        const QHostAddress host = anywhere ? QHostAddress(QHostAddress::LocalHost) : m_options.httpAddress;
+        services.webUrl = QUrl(QStringLiteral("http://%1/").arg(hostPort(host, m_http->port())));
+    }
+    return services;
+}
+
+// Settings from the window: everything restarts on the new ports and database; if that fails, on the old ones.
+void Application::applySettings(const ConnectionSettings& settings)
+{
+    const AppOptions previous = m_options;
+    m_window->detach(); // the window's readers hold the store, whose lock the new store may need
+    stop();
+    m_http.reset();
+    m_collector.reset();
+    m_options.udpAddress = settings.udpAddress;
+    m_options.udpPort = settings.udpPort;
+    m_options.httpAddress = settings.httpAddress;
+    m_options.httpPort = settings.httpPort;
+    m_options.databasePath = settings.databasePath;
+    m_startError.clear();
+    QString failure;
+    if (start() != ExitOk) {
+        failure = m_startError;
+        stop();
+        m_http.reset();
+        m_collector.reset();
+        m_options = previous;
+        if (start() != ExitOk)
+            failure += QStringLiteral("\n\nThe previous settings failed too: ") + m_startError;
+    }
+    if (m_collector && m_http)
+        qCInfo(lcApp).noquote() << startupLine();
+    m_window->attach(viewerServices());
+    if (!failure.isEmpty())
+        m_window->showSettingsError(failure);
 }
 
 void Application::stop()

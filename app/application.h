@@ -2,6 +2,7 @@
 #pragma once
 
 #include "appoptions.h"
+#include "viewerservices.h"
 
 #include <QObject>
 
@@ -11,6 +12,7 @@ namespace Kodemon {
 
 class Collector;
 class HttpServer;
+class MainWindow;
 class Store;
 
 // The composition root: creates the store, the collector, the HTTP server and (unless headless) the window,
@@ -31,6 +33,8 @@ private:
     int startHttp();
     int runHeadless();
     int runDesktop();
+    ViewerServices viewerServices() const;
+    void applySettings(const Kodemon::ConnectionSettings& settings);
     void stop();
     QString startupLine() const;
 
@@ -38,6 +42,8 @@ private:
     std::shared_ptr<Store> m_store;
     std::unique_ptr<Collector> m_collector;
     std::unique_ptr<HttpServer> m_http;
+    MainWindow* m_window = nullptr; // while the desktop viewer runs
+    QString m_startError; // why start() failed, in words for the Settings dialog
 };
 
 } // namespace Kodemon

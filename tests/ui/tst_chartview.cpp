@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+// The chart as the user sees it: points or band and mean, axes, legend, hover values, drag-zoom, zoom out.
+#include "chartview.h"
+
+#include <QAreaSeries>
+#include <QCategoryAxis>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QSignalSpy>
+#include <QtTest>
+#include <QValueAxis>
+
+using namespace Kodemon;
+
+namespace {
+
+const KeyId Fetch { QStringLiteral("shop"), QStringLiteral("/srv/app/views.py-fetch_latest") };
+const KeyId Checkout { QStringLiteral("shop"), QStringLiteral("/srv/app/views.py-checkout") };
+
+ChartData rawData()
+{
+    ChartSeries series;
+    series.id = Fetch;
+    for (int i = 0; i < 60; ++i)
+        series.points.append(QPointF(1000 + 10 * i, i == 30 ? 95.0 : 10.0 + i % 5));
+    return ChartData { 1000, 1600, { series }, {} };
+}
+
+ChartData bucketedData()
+{
+    ChartSeries series;
+    series.id = Checkout;
+    series.bucketed = true;
+    series.origin = 1000;
+    series.step = 6;
+    for (int i = 0; i < 100; ++i)
+        series.buckets.append(SeriesBucket { 1000 + 6.0 * i, 50, 1, 4, i == 70 ? 480.0 : 9.0, 8 });
+    return ChartData { 1000, 1600, { series }, {} };
+}
+
+void sendMouse(
+    QWidget* widget, QEvent::Type type, const QPointF& position, Qt::MouseButton button, Qt::MouseButtons buttons)
+{
+    QMouseEvent event(type, position, widget->mapToGlobal(position), button, buttons, Qt::NoModifier);
+    QApplication::sendEvent(widget, &event);
+}
+
+} // namespace
+
+class tst_ChartView : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void rawCallsArePoints();
+    void manyCallsAreABandWithAMeanLine();
+    void severalKeysOverlayWithALegend();
+    void hoverShowsTheValue();
+    void dragZoomsIntoTheDraggedRange();
+    void rightClickZoomsOut();
+    void emptySelectionExplainsItself();
+    void sameShapeReplacesPointsWithoutNewSeries();
+
+private:
+    QPoint pixelOf(double seconds, double milliseconds) const;
+
+    std::unique_ptr<ChartView> m_view;
+};
+
+void tst_ChartView::init()
+{
+    m_view = std::make_unique<ChartView>();
+    m_view->resize(900, 500);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+}
+
+void tst_ChartView::cleanup()
+{
+    m_view.reset();
+}
+
+QPoint tst_ChartView::pixelOf(double seconds, double milliseconds) const
+{
+    const QList<QAbstractSeries*> series = m_view->chart()->series();
+    const QPointF scene = m_view->chart()->mapToPosition(QPointF(seconds, milliseconds), series.first());
+    return m_view->mapFromScene(scene);
+}
+
+void tst_ChartView::rawCallsArePoints()
+{
+    m_view->setData(rawData());
+    const auto series = m_view->chart()->series();
+    QCOMPARE(series.size(), 1);
+    auto* scatter = qobject_cast<QScatterSeries*>(series.first());
+    QVERIFY(scatter);
+    QCOMPARE(scatter->count(), 60);
+    QCOMPARE(m_view->timeAxis()->min(), 1000.0);
+    QCOMPARE(m_view->timeAxis()->max(), 1600.0);
+    QVERIFY(m_view->valueAxis()->max() >= 95.0);
+    QVERIFY(m_view->valueAxis()->max() < 150.0);
+    QVERIFY(!m_view->timeAxis()->categoriesLabels().isEmpty());
+    QVERIFY(m_view->chart()->title().contains(QStringLiteral("every call")));
+}
+
+void tst_ChartView::manyCallsAreABandWithAMeanLine()
+{
+    m_view->setData(bucketedData());
+    const auto series = m_view->chart()->series();
+    QCOMPARE(series.size(), 2);
+    auto* band = qobject_cast<QAreaSeries*>(series.at(0));
+    auto* mean = qobject_cast<QLineSeries*>(series.at(1));
+    QVERIFY(band);
+    QVERIFY(mean);
+    QCOMPARE(band->upperSeries()->count(), 100);
+    QCOMPARE(band->lowerSeries()->count(), 100);
+    QCOMPARE(mean->count(), 100);
+    // The spike stays visible: the band's top reaches it and the axis includes it.
+    double top = 0;
+    for (const QPointF& point : band->upperSeries()->points())
+        top = std::max(top, point.y());
+    QCOMPARE(top, 480.0);
+    QVERIFY(m_view->valueAxis()->max() >= 480.0);
+    QVERIFY(m_view->chart()->title().contains(QStringLiteral("min–max band")));
+}
+
+void tst_ChartView::severalKeysOverlayWithALegend()
+{
+    ChartData data = rawData();
+    data.series.append(bucketedData().series.first());
+    m_view->setData(data);
+    QTest::qWait(50); // the legend lays its markers out on the next paint
+    QStringList visible;
+    for (QLegendMarker* marker : m_view->chart()->legend()->markers()) {
+        if (marker->isVisible())
+            visible.append(marker->label());
+    }
+    QCOMPARE(visible,
+        (QStringList { QStringLiteral("views.py-fetch_latest · shop"), QStringLiteral("views.py-checkout · shop") }));
+    QVERIFY(m_view->chart()->legend()->isVisible());
+}
+
+void tst_ChartView::hoverShowsTheValue()
+{
+    m_view->setData(rawData());
+    const QPoint spike = pixelOf(1300, 95);
+    sendMouse(m_view->viewport(), QEvent::MouseMove, spike + QPoint(2, 1), Qt::NoButton, Qt::NoButton);
+    QVERIFY2(m_view->hoverText().contains(QStringLiteral("95.0 ms")), qPrintable(m_view->hoverText()));
+    QVERIFY(m_view->hoverText().contains(QStringLiteral("views.py-fetch_latest")));
+    sendMouse(m_view->viewport(), QEvent::MouseMove, pixelOf(1305, 60), Qt::NoButton, Qt::NoButton);
+    QCOMPARE(m_view->hoverText(), QString()); // nothing near
+}
+
+void tst_ChartView::dragZoomsIntoTheDraggedRange()
+{
+    m_view->setData(rawData());
+    QSignalSpy zoom(m_view.get(), &ChartView::zoomRequested);
+    const QPoint start = pixelOf(1100, 50);
+    const QPoint end = pixelOf(1400, 50);
+    sendMouse(m_view->viewport(), QEvent::MouseButtonPress, start, Qt::LeftButton, Qt::LeftButton);
+    sendMouse(m_view->viewport(), QEvent::MouseMove, (start + end) / 2, Qt::NoButton, Qt::LeftButton);
+    sendMouse(m_view->viewport(), QEvent::MouseMove, end, Qt::NoButton, Qt::LeftButton);
+    sendMouse(m_view->viewport(), QEvent::MouseButtonRelease, end, Qt::LeftButton, Qt::NoButton);
+    QCOMPARE(zoom.size(), 1);
+    // Within a pixel's worth of time (600 s over ~800 px).
+    QVERIFY(std::abs(zoom.at(0).at(0).toDouble() - 1100) < 1.5);
+    QVERIFY(std::abs(zoom.at(0).at(1).toDouble() - 1400) < 1.5);
+
+    // A click without dragging is not a zoom.
+    sendMouse(m_view->viewport(), QEvent::MouseButtonPress, start, Qt::LeftButton, Qt::LeftButton);
+    sendMouse(m_view->viewport(), QEvent::MouseButtonRelease, start + QPoint(2, 0), Qt::LeftButton, Qt::NoButton);
+    QCOMPARE(zoom.size(), 1);
+}
+
+void tst_ChartView::rightClickZoomsOut()
+{
+    m_view->setData(rawData());
+    QSignalSpy zoomOut(m_view.get(), &ChartView::zoomOutRequested);
+    const QPoint middle = pixelOf(1300, 50);
+    sendMouse(m_view->viewport(), QEvent::MouseButtonPress, middle, Qt::RightButton, Qt::RightButton);
+    sendMouse(m_view->viewport(), QEvent::MouseButtonRelease, middle, Qt::RightButton, Qt::NoButton);
+    QCOMPARE(zoomOut.size(), 1);
+}
+
+void tst_ChartView::emptySelectionExplainsItself()
+{
+    m_view->setData(ChartData {});
+    m_view->setMessage(QStringLiteral("Select a function"));
+    QCOMPARE(m_view->message(), QStringLiteral("Select a function"));
+    ChartData empty = rawData();
+    empty.series.first().points.clear();
+    m_view->setData(empty);
+    QCOMPARE(m_view->message(), QStringLiteral("No calls in this time range"));
+}
+
+void tst_ChartView::sameShapeReplacesPointsWithoutNewSeries()
+{
+    m_view->setData(rawData());
+    QPointer<QAbstractSeries> before = m_view->chart()->series().first();
+    ChartData more = rawData();
+    more.series.first().points.append(QPointF(1599, 12));
+    m_view->setData(more);
+    QVERIFY(before); // not deleted and rebuilt
+    QCOMPARE(m_view->chart()->series().first(), before.data());
+    QCOMPARE(qobject_cast<QScatterSeries*>(before)->count(), 61);
+}
+
+QTEST_MAIN(tst_ChartView)
+#include "tst_chartview.moc"

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+// The statistics window of live mode: exact figures after adds and drops, and a histogram that covers every call.
+#include "samplewindow.h"
+
+#include <QRandomGenerator>
+#include <QtTest>
+
+using namespace Kodemon;
+
+namespace {
+
+QList<TimedValue> randomValues(int count, quint32 seed, double firstTimestamp)
+{
+    QRandomGenerator random(seed);
+    QList<TimedValue> values;
+    for (int i = 0; i < count; ++i) {
+        // Mostly small, some zeros and duplicates, a long tail: like real execution times.
+        const double value
+            = random.bounded(10) == 0 ? 0.0 : std::round(std::exp(random.generateDouble() * 8) * 10) / 10;
+        values.append(TimedValue { firstTimestamp + double(random.bounded(1000)), value });
+    }
+    return values;
+}
+
+QList<double> valuesOf(const QList<TimedValue>& values, double from)
+{
+    QList<double> out;
+    for (const auto& value : values) {
+        if (value.timestamp >= from)
+            out.append(value.value);
+    }
+    return out;
+}
+
+void compareStats(const KeyStats& got, const KeyStats& expected)
+{
+    QCOMPARE(got.count, expected.count);
+    QCOMPARE(got.min, expected.min);
+    QCOMPARE(got.max, expected.max);
+    QVERIFY(qFuzzyCompare(got.mean + 1, expected.mean + 1));
+    QCOMPARE(got.p50, expected.p50);
+    QCOMPARE(got.p90, expected.p90);
+    QCOMPARE(got.p95, expected.p95);
+    QCOMPARE(got.p99, expected.p99);
+}
+
+} // namespace
+
+class tst_SampleWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void matchesTheQueryLayersStatistics_data();
+    void matchesTheQueryLayersStatistics();
+    void addAndDropEqualAFreshWindow();
+    void histogramCoversEveryCall();
+    void emptyWindow();
+};
+
+void tst_SampleWindow::matchesTheQueryLayersStatistics_data()
+{
+    QTest::addColumn<int>("count");
+    QTest::addColumn<quint32>("seed");
+    QTest::newRow("one") << 1 << 1u;
+    QTest::newRow("ten") << 10 << 2u;
+    QTest::newRow("thousand") << 1000 << 3u;
+    QTest::newRow("many") << 50000 << 4u;
+}
+
+void tst_SampleWindow::matchesTheQueryLayersStatistics()
+{
+    QFETCH(int, count);
+    QFETCH(quint32, seed);
+    const auto values = randomValues(count, seed, 0);
+    compareStats(SampleWindow(values).stats(), computeStats(valuesOf(values, 0)));
+}
+
+void tst_SampleWindow::addAndDropEqualAFreshWindow()
+{
+    const auto first = randomValues(5000, 7, 0);
+    const auto later = randomValues(3000, 8, 500);
+    SampleWindow window(first);
+    window.add(later);
+    window.dropBefore(400);
+    QList<TimedValue> all = first + later;
+    compareStats(window.stats(), computeStats(valuesOf(all, 400)));
+    QCOMPARE(window.size(), valuesOf(all, 400).size());
+    window.dropBefore(100000);
+    QCOMPARE(window.stats().count, 0);
+}
+
+void tst_SampleWindow::histogramCoversEveryCall()
+{
+    const auto values = randomValues(20000, 9, 0);
+    const SampleWindow window(values);
+    const Histogram histogram = window.histogram(10);
+    QCOMPARE(histogram.edges.size(), histogram.counts.size() + 1);
+    qint64 total = 0;
+    for (qint64 count : histogram.counts)
+        total += count;
+    QCOMPARE(total, qint64(values.size()));
+    QVERIFY(histogram.edges.front() > 0); // a log axis needs a positive start
+    QVERIFY(histogram.edges.back() >= window.stats().max);
+    for (qsizetype i = 1; i < histogram.edges.size(); ++i)
+        QVERIFY(histogram.edges[i] > histogram.edges[i - 1]);
+}
+
+void tst_SampleWindow::emptyWindow()
+{
+    const SampleWindow window;
+    QCOMPARE(window.stats().count, 0);
+    QVERIFY(window.histogram().counts.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(tst_SampleWindow)
+#include "tst_samplewindow.moc"

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+// Renders the window with a realistic hour of a web shop (offscreen) and saves it to docs/screenshots/, which the
+// README shows. Time is fixed and the zone is UTC, so that the picture only changes when the window does.
+#include "chartview.h"
+#include "emptystate.h"
+#include "functionspanel.h"
+#include "ingestcounters.h"
+#include "mainwindow.h"
+#include "statspanel.h"
+#include "testdata.h"
+#include "timerangecontroller.h"
+#include "viewerfixture.h"
+
+#include <cmath>
+#include <QDir>
+#include <QRandomGenerator>
+#include <QTableView>
+#include <QtTest>
+
+using namespace Kodemon;
+using Kodemon::Test::ViewerFixture;
+
+namespace {
+
+constexpr double Now = 1795534200; // 2026-11-24 15:30:00 UTC
+
+struct Function
+{
+    const char* key;
+    const char* token;
+    double callsPerSecond;
+    double medianMs;
+    double sigma;
+};
+
+const Function Shop[] = {
+    { "/srv/shop/app/views.py-product_detail", "shop", 5, 18, 0.3 },
+    { "/srv/shop/app/search.py-search_products", "shop", 2.5, 42, 0.45 },
+    { "/srv/shop/app/db/queries.py-load_cart", "shop", 4, 2.4, 0.5 },
+    { "/srv/shop/app/templates/render.py-render_page", "shop", 5, 6.5, 0.25 },
+    { "/srv/shop/app/views.py-checkout", "shop", 0.6, 85, 0.4 },
+    { "/srv/shop/app/tasks/email.py-send_receipt", "worker", 0.5, 240, 0.35 },
+    { "/srv/api/handlers/orders.py-list_orders", "api", 1.5, 12, 0.6 },
+};
+
+double logNormal(QRandomGenerator& random, double median, double sigma)
+{
+    const double u = std::max(1e-12, random.generateDouble());
+    return median * std::exp(sigma * std::sqrt(-2 * std::log(u)) * std::cos(2 * M_PI * random.generateDouble()));
+}
+
+// Two hours of calls; product pages get slower at 15:05 (a deploy) and everything sees rare slow outliers.
+QList<Sample> history()
+{
+    QRandomGenerator random(42);
+    QList<Sample> samples;
+    for (const Function& function : Shop) {
+        const double step = 1 / function.callsPerSecond;
+        for (double t = Now - 7200; t < Now - 60; t += step * (0.5 + random.generateDouble())) {
+            double ms = logNormal(random, function.medianMs, function.sigma);
+            if (QByteArray(function.key).contains("product_detail") && t > Now - 1500)
+                ms *= 1.6;
+            if (random.bounded(1000) < 3)
+                ms *= 6 + random.bounded(10);
+            samples.append(ViewerFixture::sample(QString::fromLatin1(function.key), QString::fromLatin1(function.token),
+                std::floor(t), std::round(ms * 1000) / 1000));
+        }
+    }
+    return samples;
+}
+
+QString screenshotPath(const QString& name)
+{
+    const QString folder = qEnvironmentVariable("KODEMON_SCREENSHOT_DIR", QStringLiteral(KODEMON_SCREENSHOT_DIR));
+    QDir().mkpath(folder);
+    return QDir(folder).filePath(name);
+}
+
+} // namespace
+
+class tst_Screenshot : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void emptyState();
+    void mainWindow();
+
+private:
+    std::unique_ptr<MainWindow> openWindow(ViewerFixture& fixture);
+    void selectKey(MainWindow& window, const QString& key, Qt::KeyboardModifiers modifiers = {});
+};
+
+std::unique_ptr<MainWindow> tst_Screenshot::openWindow(ViewerFixture& fixture)
+{
+    auto window = std::make_unique<MainWindow>();
+    window->timeRange()->setClock([] { return Now; });
+    window->timeRange()->setPreset(TimeRangeController::Preset::LastHour);
+    window->timeRange()->setLive(true);
+    auto services = fixture.services();
+    services.webUrl = QUrl(QStringLiteral("http://127.0.0.1:4000/"));
+    window->attach(services);
+    window->resize(1440, 900);
+    window->show();
+    if (!QTest::qWaitForWindowExposed(window.get()))
+        return nullptr;
+    return window;
+}
+
+void tst_Screenshot::selectKey(MainWindow& window, const QString& key, Qt::KeyboardModifiers modifiers)
+{
+    QTableView* table = window.functions()->table();
+    for (int row = 0; row < table->model()->rowCount(); ++row) {
+        const QModelIndex index = table->model()->index(row, 0);
+        if (index.data().toString() == key)
+            QTest::mouseClick(table->viewport(), Qt::LeftButton, modifiers, table->visualRect(index).center());
+    }
+}
+
+void tst_Screenshot::emptyState()
+{
+    ViewerFixture fixture;
+    QVERIFY(fixture.startCollector(4000) || fixture.startCollector(0));
+    auto window = openWindow(fixture);
+    QVERIFY(window);
+    QTRY_VERIFY(window->isShowingEmptyState());
+    const QImage image = window->grab().toImage();
+    QVERIFY(image.save(screenshotPath(QStringLiteral("empty-state.png"))));
+}
+
+void tst_Screenshot::mainWindow()
+{
+    ViewerFixture fixture;
+    QVERIFY(fixture.write(history()));
+    QVERIFY(fixture.startCollector(4000) || fixture.startCollector(0));
+    auto window = openWindow(fixture);
+    QVERIFY(window);
+    QTRY_COMPARE(window->functions()->table()->model()->rowCount(), int(std::size(Shop)));
+
+    // The last minute arrives the real way, over UDP, while the window is live.
+    QList<QByteArray> recent;
+    QRandomGenerator random(7);
+    for (int i = 0; i < 300; ++i)
+        recent.append(Kodemon::Test::decoratorDatagram(QString::fromLatin1(Shop[i % 3].key),
+            logNormal(random, Shop[i % 3].medianMs * (i % 3 == 0 ? 1.6 : 1), Shop[i % 3].sigma),
+            qint64(Now - 60 + i / 5), QStringLiteral("shop")));
+    Kodemon::Test::sendDatagrams(recent, fixture.collector->udpPort());
+    QTRY_COMPARE_WITH_TIMEOUT(fixture.collector->counters()->snapshot().stored, qint64(300), 10000);
+
+    const QString product = QString::fromLatin1(Shop[0].key);
+    selectKey(*window, QString::fromLatin1(Shop[4].key));
+    selectKey(*window, product, Qt::ControlModifier); // current: its statistics are shown
+    QTRY_COMPARE(window->functions()->currentKey()->key, product);
+    QTRY_COMPARE(window->chart()->data().series.size(), 2);
+    QTRY_VERIFY(window->stats()->figureText(StatsPanel::Count) != QStringLiteral("–"));
+    QVERIFY(window->chart()->data().series.first().bucketed); // thousands of calls: the band and mean line
+    QTest::qWait(2500); // live steps, the status bar's refresh and the table's (every two seconds while data arrives)
+
+    // Hover over the slowest bucket of the product pages, to show the value callout too.
+    ChartView* chart = window->chart();
+    const ChartSeries& series = chart->data().series.first();
+    const auto slowest = std::max_element(series.buckets.begin(), series.buckets.end(),
+        [](const SeriesBucket& a, const SeriesBucket& b) { return a.max < b.max; });
+    const QPointF scene = chart->chart()->mapToPosition(
+        QPointF(slowest->start + series.step / 2, slowest->mean), chart->chart()->series().first());
+    QMouseEvent move(QEvent::MouseMove, chart->mapFromScene(scene), chart->mapToGlobal(chart->mapFromScene(scene)),
+        Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(chart->viewport(), &move);
+    QVERIFY(!chart->hoverText().isEmpty());
+
+    const QImage image = window->grab().toImage();
+    QCOMPARE(image.size(), QSize(1440, 900) * window->devicePixelRatio());
+    QVERIFY(image.save(screenshotPath(QStringLiteral("main-window.png"))));
+}
+
+int main(int argc, char** argv)
+{
+    qputenv("TZ", "UTC");
+    QApplication app(argc, argv);
+    tst_Screenshot test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_screenshot.moc"

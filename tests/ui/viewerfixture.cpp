@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#include "viewerfixture.h"
+
+#include <QDateTime>
+#include <QSettings>
+#include <QStandardPaths>
+
+namespace Kodemon::Test {
+
+ViewerFixture::ViewerFixture()
+    : store(std::make_shared<SqliteStore>(m_dir.filePath(QStringLiteral("kodemon.sqlite"))))
+{
+    clearSettings();
+    m_valid = m_dir.isValid() && store->open().ok();
+}
+
+ViewerFixture::~ViewerFixture()
+{
+    if (collector)
+        collector->stop();
+}
+
+bool ViewerFixture::startCollector(quint16 port)
+{
+    Collector::Options options;
+    options.udp.port = port;
+    options.udp.receiveBufferBytes = 1024 * 1024;
+    collector = std::make_unique<Collector>(store, options);
+    return collector->start().ok();
+}
+
+bool ViewerFixture::write(const QList<Sample>& samples)
+{
+    return store->createWriter()->write(samples).ok();
+}
+
+ViewerServices ViewerFixture::services() const
+{
+    ViewerServices services;
+    services.store = store;
+    services.collector = collector.get();
+    services.settings.udpPort = collector ? collector->udpPort() : 0;
+    services.settings.databasePath = store->location();
+    return services;
+}
+
+Sample ViewerFixture::sample(const QString& key, const QString& token, double timestamp, double milliseconds)
+{
+    return Sample { token, key, timestamp, milliseconds, qint64(timestamp), {} };
+}
+
+double ViewerFixture::now()
+{
+    return double(QDateTime::currentSecsSinceEpoch());
+}
+
+void ViewerFixture::clearSettings()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings(QStringLiteral("kodemon"), QStringLiteral("kodemon")).clear();
+}
+
+} // namespace Kodemon::Test

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "jobtracker.h"
+#include "types.h"
+
+#include <QObject>
+
+namespace Kodemon {
+
+class ChartView;
+struct ChartData;
+class QueryThread;
+class TimeRangeController;
+
+// Feeds the chart: loads the selected keys when the selection or the range changes, and while live appends
+// the calls that were just stored instead of reading the range again.
+class ChartUpdater final : public QObject
+{
+    Q_OBJECT
+public:
+    ChartUpdater(ChartView* view, TimeRangeController* range, QObject* parent = nullptr);
+    ~ChartUpdater() override;
+    Q_DISABLE_COPY_MOVE(ChartUpdater)
+
+    void setQueryThread(QueryThread* thread);
+    void setKeys(const QList<Kodemon::KeyId>& keys);
+    const QList<KeyId>& keys() const { return m_keys; }
+    void reload();
+    void noteStored(const QList<Kodemon::Sample>& samples);
+
+Q_SIGNALS:
+    // A load was shown: the range the chart covers (open ends resolved).
+    void loaded(double from, double to);
+
+private:
+    void advance(const TimeRange& range);
+    void apply(ChartData data);
+    bool outgrown(const ChartData& data) const;
+
+    ChartView* m_view;
+    TimeRangeController* m_range;
+    QueryThread* m_thread = nullptr;
+    JobTracker m_jobs;
+    QList<KeyId> m_keys;
+    QList<Sample> m_pending; // stored since the last live step, of the shown keys
+};
+
+} // namespace Kodemon

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: MIT
+#include "chartview.h"
+
+#include "axisticks.h"
+#include "displayformat.h"
+#include "hovercallout.h"
+
+#include <cmath>
+#include <QAreaSeries>
+#include <QCategoryAxis>
+#include <QDateTime>
+#include <QGraphicsSimpleTextItem>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QMouseEvent>
+#include <QRubberBand>
+#include <QScatterSeries>
+#include <QValueAxis>
+
+namespace Kodemon {
+
+namespace {
+
+constexpr qreal HoverReach = 14; // pixels from a point within which hovering shows it
+constexpr int MinDragPixels = 5;
+
+// Bucket centres, so that a band lines up with the calls it summarizes.
+QList<QPointF> bucketLine(const ChartSeries& series, double SeriesBucket::*field)
+{
+    QList<QPointF> out;
+    out.reserve(series.buckets.size());
+    for (const auto& bucket : series.buckets)
+        out.append(QPointF(bucket.start + series.step / 2, bucket.*field));
+    return out;
+}
+
+QString timeOf(double seconds, const char* format)
+{
+    return QDateTime::fromMSecsSinceEpoch(qint64(seconds * 1000)).toString(QString::fromLatin1(format));
+}
+
+} // namespace
+
+ChartView::ChartView(QWidget* parent)
+    : QChartView(new QChart, parent)
+    , m_timeAxis(new QCategoryAxis)
+    , m_valueAxis(new QValueAxis)
+    , m_message(new QGraphicsSimpleTextItem)
+    , m_callout(new HoverCallout)
+    , m_rubberBand(new QRubberBand(QRubberBand::Rectangle, viewport()))
+{
+    setUpChart();
+    setRenderHint(QPainter::Antialiasing);
+    setMouseTracking(true);
+    setRubberBand(QChartView::NoRubberBand);
+    setToolTip(tr("Drag to zoom into a time range · right-click or Ctrl+- to zoom out"));
+}
+
+ChartView::~ChartView() = default;
+
+void ChartView::setUpChart()
+{
+    QChart* c = chart();
+    c->setMargins(QMargins(4, 4, 12, 4));
+    c->setBackgroundRoundness(0);
+    c->setAnimationOptions(QChart::NoAnimation);
+    c->legend()->setAlignment(Qt::AlignTop);
+    c->legend()->setShowToolTips(true);
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    c->legend()->setFont(small);
+    c->setTitleFont(small);
+    c->setTitleBrush(QColor(0x60, 0x60, 0x60));
+    for (QAbstractAxis* axis : std::initializer_list<QAbstractAxis*> { m_timeAxis, m_valueAxis }) {
+        axis->setLabelsFont(small);
+        axis->setGridLineColor(QColor(0xe4, 0xe4, 0xe4));
+        axis->setLinePenColor(QColor(0xb0, 0xb0, 0xb0));
+    }
+    m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    m_valueAxis->setTitleText(tr("Execution time (ms)"));
+    m_valueAxis->setTitleFont(small);
+    m_valueAxis->setLabelFormat(QStringLiteral("%g"));
+    m_valueAxis->setMinorTickCount(1);
+    m_valueAxis->setMinorGridLineColor(QColor(0xf2, 0xf2, 0xf2));
+    c->addAxis(m_timeAxis, Qt::AlignBottom);
+    c->addAxis(m_valueAxis, Qt::AlignLeft);
+    c->scene()->addItem(m_message);
+    c->scene()->addItem(m_callout);
+    m_message->setBrush(QColor(0x70, 0x70, 0x70));
+}
+
+QColor ChartView::colorFor(int index)
+{
+    // Tableau 10: distinct, readable on white, kind to common colour blindness.
+    static const QRgb colors[]
+        = { 0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac };
+    return QColor(colors[index % int(std::size(colors))]);
+}
+
+void ChartView::setData(const ChartData& data)
+{
+    const bool rebuildNeeded = !sameShape(data);
+    m_data = data;
+    if (rebuildNeeded) {
+        rebuild();
+    } else {
+        for (int i = 0; i < m_drawn.size(); ++i)
+            fill(m_drawn[i], m_data.series[i]);
+    }
+    updateAxes();
+    updateTitle();
+    m_callout->hide();
+}
+
+bool ChartView::sameShape(const ChartData& data) const
+{
+    if (data.series.size() != m_data.series.size() || m_drawn.size() != m_data.series.size())
+        return false;
+    for (int i = 0; i < data.series.size(); ++i) {
+        if (data.series[i].id != m_data.series[i].id || data.series[i].bucketed != m_data.series[i].bucketed)
+            return false;
+    }
+    return true;
+}
+
+void ChartView::rebuild()
+{
+    chart()->removeAllSeries();
+    m_drawn.clear();
+    for (int i = 0; i < m_data.series.size(); ++i) {
+        m_drawn.append(addSeries(m_data.series[i], i));
+        fill(m_drawn.last(), m_data.series[i]);
+    }
+    chart()->legend()->setVisible(!m_data.series.isEmpty());
+}
+
+ChartView::Drawn ChartView::addSeries(const ChartSeries& series, int index)
+{
+    const QColor color = colorFor(index);
+    Drawn drawn;
+    QList<QAbstractSeries*> added;
+    if (!series.bucketed) {
+        drawn.calls = new QScatterSeries;
+        drawn.calls->setMarkerSize(7);
+        drawn.calls->setColor(color);
+        drawn.calls->setBorderColor(color.darker(130));
+        drawn.calls->setName(seriesName(series));
+        added.append(drawn.calls);
+    } else {
+        drawn.upper = new QLineSeries;
+        drawn.lower = new QLineSeries;
+        drawn.band = new QAreaSeries(drawn.upper, drawn.lower);
+        drawn.upper->setParent(drawn.band); // the area series does not own its lines
+        drawn.lower->setParent(drawn.band);
+        QColor fill = color;
+        fill.setAlpha(70);
+        drawn.band->setBrush(fill);
+        drawn.band->setPen(QPen(color.lighter(120), 0.8));
+        drawn.mean = new QLineSeries;
+        drawn.mean->setPen(QPen(color.darker(115), 1.6));
+        drawn.mean->setName(seriesName(series));
+        added << drawn.band << drawn.mean;
+    }
+    for (QAbstractSeries* s : added) {
+        chart()->addSeries(s);
+        s->attachAxis(m_timeAxis);
+        s->attachAxis(m_valueAxis);
+    }
+    if (drawn.band) {
+        for (QLegendMarker* marker : chart()->legend()->markers(drawn.band))
+            marker->setVisible(false);
+    }
+    return drawn;
+}
+
+void ChartView::fill(const Drawn& drawn, const ChartSeries& series)
+{
+    if (drawn.calls) {
+        drawn.calls->replace(series.points);
+        return;
+    }
+    drawn.upper->replace(bucketLine(series, &SeriesBucket::max));
+    drawn.lower->replace(bucketLine(series, &SeriesBucket::min));
+    drawn.mean->replace(bucketLine(series, &SeriesBucket::mean));
+}
+
+QString ChartView::seriesName(const ChartSeries& series) const
+{
+    QString name = DisplayFormat::shortKey(series.id.key);
+    if (!series.id.token.isEmpty())
+        name += QStringLiteral(" · ") + series.id.token;
+    return name;
+}
+
+void ChartView::updateAxes()
+{
+    updateTimeTicks();
+    double peak = 0;
+    for (const auto& series : m_data.series)
+        peak = std::max(peak, series.peak());
+    const auto scale = AxisTicks::niceScale(peak, 7);
+    m_valueAxis->setRange(0, scale.max);
+    m_valueAxis->setTickCount(scale.tickCount);
+}
+
+void ChartView::updateTimeTicks()
+{
+    for (const QString& label : m_timeAxis->categoriesLabels())
+        m_timeAxis->remove(label);
+    const double to = std::max(m_data.to, m_data.from + 1);
+    m_timeAxis->setRange(m_data.from, to);
+    m_timeAxis->setStartValue(m_data.from);
+    for (auto tick : AxisTicks::timeTicks(m_data.from, to, std::max(2, plotWidth() / 90))) {
+        if (tick.seconds <= m_data.from)
+            continue;
+        // A category axis needs distinct labels; the same time on two days gets an invisible difference.
+        while (m_timeAxis->categoriesLabels().contains(tick.label))
+            tick.label += QChar(0x200B);
+        m_timeAxis->append(tick.label, tick.seconds);
+    }
+}
+
+void ChartView::updateTitle()
+{
+    qint64 calls = 0;
+    const ChartSeries* bucketed = nullptr;
+    for (const auto& series : m_data.series) {
+        for (const auto& bucket : series.buckets)
+            calls += bucket.count;
+        calls += series.points.size();
+        bucketed = series.bucketed ? &series : bucketed;
+    }
+    QString title;
+    if (bucketed)
+        title = tr("%1 calls · min–max band and mean per %2")
+                    .arg(DisplayFormat::count(calls),
+                        bucketed->step >= 1 ? QStringLiteral("%1 s").arg(
+                            QLocale().toString(bucketed->step, 'f', bucketed->step < 10 ? 1 : 0))
+                                            : DisplayFormat::duration(bucketed->step * 1000));
+    else if (calls > 0)
+        title = tr("%1 calls · every call shown").arg(DisplayFormat::count(calls));
+    chart()->setTitle(title);
+    setMessage(m_data.series.isEmpty() ? message()
+            : calls == 0               ? (m_data.error.isEmpty() ? tr("No calls in this time range") : m_data.error)
+                                       : QString());
+}
+
+void ChartView::setMessage(const QString& message)
+{
+    m_message->setText(message);
+    m_message->setVisible(!message.isEmpty());
+    placeMessage();
+}
+
+QString ChartView::message() const
+{
+    return m_message->isVisible() ? m_message->text() : QString();
+}
+
+void ChartView::placeMessage()
+{
+    const QRectF plot = chart()->plotArea();
+    const QRectF text = m_message->boundingRect();
+    m_message->setPos(plot.center() - QPointF(text.width() / 2, text.height() / 2));
+}
+
+int ChartView::plotWidth() const
+{
+    const int width = int(chart()->plotArea().width());
+    return width > 50 ? width : std::max(200, viewport()->width() - 100);
+}
+
+QString ChartView::hoverText() const
+{
+    return m_callout->text();
+}
+
+double ChartView::timeAt(double x) const
+{
+    const QRectF plot = chart()->plotArea();
+    return m_data.from + (x - plot.left()) / plot.width() * (m_data.to - m_data.from);
+}
+
+QPointF ChartView::toPixel(double seconds, double milliseconds) const
+{
+    const QRectF plot = chart()->plotArea();
+    const double x = plot.left() + (seconds - m_data.from) / std::max(1e-9, m_data.to - m_data.from) * plot.width();
+    const double top = std::max(1e-12, m_valueAxis->max() - m_valueAxis->min());
+    const double y = plot.bottom() - (milliseconds - m_valueAxis->min()) / top * plot.height();
+    return QPointF(x, y);
+}
+
+void ChartView::updateHover(const QPointF& position)
+{
+    struct Best
+    {
+        qreal distance = HoverReach;
+        QPointF anchor;
+        QString text;
+        QColor color;
+    } best;
+    const double reachSeconds = HoverReach / chart()->plotArea().width() * (m_data.to - m_data.from);
+    const double t = timeAt(position.x());
+    for (int i = 0; i < m_data.series.size(); ++i) {
+        const ChartSeries& series = m_data.series[i];
+        const QString name = DisplayFormat::shortKey(series.id.key);
+        if (!series.bucketed) {
+            auto it = std::lower_bound(series.points.begin(), series.points.end(), t - reachSeconds,
+                [](const QPointF& p, double value) { return p.x() < value; });
+            for (; it != series.points.end() && it->x() <= t + reachSeconds; ++it) {
+                const QPointF pixel = toPixel(it->x(), it->y());
+                const qreal distance = QLineF(pixel, position).length();
+                if (distance < best.distance)
+                    best = { distance, pixel,
+                        QStringLiteral("%1\n%2 · %3")
+                            .arg(name, timeOf(it->x(), "HH:mm:ss"), DisplayFormat::duration(it->y())),
+                        colorFor(i) };
+            }
+            continue;
+        }
+        for (const auto& bucket : series.buckets) {
+            if (t < bucket.start || t >= bucket.start + series.step)
+                continue;
+            const QPointF pixel = toPixel(bucket.start + series.step / 2, bucket.mean);
+            const qreal distance = std::abs(pixel.y() - position.y()) / 4; // the whole column is the target
+            if (distance < best.distance)
+                best = { distance, pixel,
+                    QStringLiteral("%1\n%2–%3 · %4 calls\nmin %5 · mean %6 · max %7")
+                        .arg(name, timeOf(bucket.start, "HH:mm:ss"), timeOf(bucket.start + series.step, "HH:mm:ss"),
+                            DisplayFormat::count(bucket.count), DisplayFormat::duration(bucket.min),
+                            DisplayFormat::duration(bucket.mean), DisplayFormat::duration(bucket.max)),
+                    colorFor(i) };
+        }
+    }
+    if (best.text.isEmpty())
+        m_callout->hide();
+    else
+        m_callout->show(best.anchor, best.text, best.color, chart()->plotArea());
+}
+
+void ChartView::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::LeftButton && chart()->plotArea().contains(event->position())) {
+        m_dragStart = event->position().x();
+        m_rubberBand->setGeometry(QRect());
+        m_rubberBand->show();
+        m_callout->hide();
+        event->accept();
+        return;
+    }
+    QChartView::mousePressEvent(event);
+}
+
+void ChartView::mouseMoveEvent(QMouseEvent* event)
+{
+    if (m_dragStart) {
+        const QRectF plot = chart()->plotArea();
+        const qreal x = std::clamp(event->position().x(), plot.left(), plot.right());
+        m_rubberBand->setGeometry(
+            QRectF(QPointF(std::min(x, *m_dragStart), plot.top()), QPointF(std::max(x, *m_dragStart), plot.bottom()))
+                .toRect());
+    } else {
+        updateHover(event->position());
+    }
+    QChartView::mouseMoveEvent(event);
+}
+
+void ChartView::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::RightButton) {
+        Q_EMIT zoomOutRequested();
+        event->accept();
+        return;
+    }
+    if (event->button() == Qt::LeftButton && m_dragStart) {
+        const QRectF plot = chart()->plotArea();
+        const qreal end = std::clamp(event->position().x(), plot.left(), plot.right());
+        const qreal start = *m_dragStart;
+        m_dragStart.reset();
+        m_rubberBand->hide();
+        if (std::abs(end - start) >= MinDragPixels)
+            Q_EMIT zoomRequested(timeAt(std::min(start, end)), timeAt(std::max(start, end)));
+        event->accept();
+        return;
+    }
+    QChartView::mouseReleaseEvent(event);
+}
+
+void ChartView::leaveEvent(QEvent* event)
+{
+    m_callout->hide();
+    QChartView::leaveEvent(event);
+}
+
+void ChartView::resizeEvent(QResizeEvent* event)
+{
+    QChartView::resizeEvent(event);
+    updateTimeTicks();
+    placeMessage();
+}
+
+} // namespace Kodemon

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "chartdata.h"
+
+#include <QChartView>
+
+class QAreaSeries;
+class QCategoryAxis;
+class QGraphicsSimpleTextItem;
+class QLineSeries;
+class QRubberBand;
+class QScatterSeries;
+class QValueAxis;
+
+namespace Kodemon {
+
+class HoverCallout;
+
+// Execution time over time for the selected keys: raw calls as points, or a min–max band with the mean line
+// when there are more calls than pixels. Drag to pick a range, right-click to go back, hover for values.
+class ChartView final : public QChartView
+{
+    Q_OBJECT
+public:
+    explicit ChartView(QWidget* parent = nullptr);
+    ~ChartView() override;
+    Q_DISABLE_COPY_MOVE(ChartView)
+
+    // Shows `data` (series are rebuilt only when keys or modes changed; points always via replace()).
+    void setData(const ChartData& data);
+    const ChartData& data() const { return m_data; }
+    // A centred note shown while nothing is drawn ("Select a function…", "No calls in this range").
+    void setMessage(const QString& message);
+    QString message() const;
+    // Pixels across the plot: the most raw points worth drawing.
+    int plotWidth() const;
+    // What the hover callout says now; empty when it is hidden.
+    QString hoverText() const;
+    // x: epoch seconds, labelled at round local times.
+    QCategoryAxis* timeAxis() const { return m_timeAxis; }
+    QValueAxis* valueAxis() const { return m_valueAxis; }
+
+    static QColor colorFor(int index);
+
+Q_SIGNALS:
+    void zoomRequested(double from, double to); // epoch seconds
+    void zoomOutRequested();
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    struct Drawn
+    {
+        QScatterSeries* calls = nullptr;
+        QLineSeries* upper = nullptr;
+        QLineSeries* lower = nullptr;
+        QAreaSeries* band = nullptr;
+        QLineSeries* mean = nullptr;
+    };
+    void setUpChart();
+    bool sameShape(const ChartData& data) const;
+    void rebuild();
+    Drawn addSeries(const ChartSeries& series, int index);
+    void fill(const Drawn& drawn, const ChartSeries& series);
+    void updateAxes();
+    void updateTimeTicks();
+    void updateTitle();
+    void updateHover(const QPointF& position);
+    QString seriesName(const ChartSeries& series) const;
+    double timeAt(double x) const;
+    QPointF toPixel(double seconds, double milliseconds) const;
+    void placeMessage();
+
+    ChartData m_data;
+    QList<Drawn> m_drawn;
+    QCategoryAxis* m_timeAxis = nullptr;
+    QValueAxis* m_valueAxis = nullptr;
+    QGraphicsSimpleTextItem* m_message = nullptr;
+    HoverCallout* m_callout = nullptr;
+    QRubberBand* m_rubberBand = nullptr;
+    std::optional<double> m_dragStart; // x pixel where a left drag began
+};
+
+} // namespace Kodemon

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+#include "displayformat.h"
+
+#include <algorithm>
+#include <cmath>
+#include <QDateTime>
+#include <QLocale>
+
+namespace Kodemon::DisplayFormat {
+
+namespace {
+
+// Decimals that leave about three significant digits, never more than `most`.
+int decimalsFor(double value, int most)
+{
+    if (value <= 0 || !std::isfinite(value))
+        return 0;
+    const int magnitude = int(std::floor(std::log10(value)));
+    return std::clamp(2 - magnitude, 0, most);
+}
+
+QString fixed(double value, int most)
+{
+    return QLocale().toString(value, 'f', decimalsFor(value, most));
+}
+
+} // namespace
+
+QString duration(double ms)
+{
+    if (ms == 0)
+        return QStringLiteral("0 ms");
+    if (ms < 1)
+        return fixed(ms * 1000, 1) + QStringLiteral(" µs");
+    if (ms < 1000)
+        return fixed(ms, 2) + QStringLiteral(" ms");
+    return fixed(ms / 1000, 2) + QStringLiteral(" s");
+}
+
+QString milliseconds(double ms)
+{
+    return fixed(ms, 4);
+}
+
+QString count(qint64 value)
+{
+    return QLocale().toString(value);
+}
+
+QString bytes(qint64 value)
+{
+    if (value < 0)
+        return QStringLiteral("?");
+    return QLocale().formattedDataSize(value, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QString dateTime(double epochSeconds)
+{
+    return QDateTime::fromMSecsSinceEpoch(qint64(epochSeconds * 1000)).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+QString clockTime(double epochSeconds, double now)
+{
+    const QDateTime moment = QDateTime::fromMSecsSinceEpoch(qint64(epochSeconds * 1000));
+    const QDateTime present = QDateTime::fromMSecsSinceEpoch(qint64(now * 1000));
+    if (moment.date() == present.date())
+        return moment.toString(QStringLiteral("HH:mm:ss"));
+    return moment.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+}
+
+QString shortKey(const QString& key)
+{
+    return key.section(u'/', -1);
+}
+
+} // namespace Kodemon::DisplayFormat

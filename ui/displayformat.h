@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QString>
+
+namespace Kodemon::DisplayFormat {
+
+// Execution time with a unit that keeps three significant digits readable: "412 µs", "31.9 ms", "2.40 s".
+QString duration(double milliseconds);
+// Milliseconds as a plain number with about three significant digits, for table columns headed "(ms)".
+QString milliseconds(double milliseconds);
+// A count with the locale's digit grouping: "12,345".
+QString count(qint64 value);
+// Bytes in KiB/MiB/GiB.
+QString bytes(qint64 value);
+// Epoch seconds as local date and time, to the second.
+QString dateTime(double epochSeconds);
+// The time of day for moments of the same day as `now`, the date and time otherwise.
+QString clockTime(double epochSeconds, double now);
+// A short name for a key: the file name and function, without the folders.
+QString shortKey(const QString& key);
+
+} // namespace Kodemon::DisplayFormat

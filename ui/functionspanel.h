@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "types.h"
+
+#include <optional>
+#include <QWidget>
+
+class QComboBox;
+class QLineEdit;
+class QTableView;
+
+namespace Kodemon {
+
+class KeyFilterProxy;
+class KeyListModel;
+
+// The left pane: a filter box, a token selector (when there is more than one token) and the functions table.
+class FunctionsPanel final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit FunctionsPanel(KeyListModel* model, QWidget* parent = nullptr);
+    ~FunctionsPanel() override;
+    Q_DISABLE_COPY_MOVE(FunctionsPanel)
+
+    QList<KeyId> selectedKeys() const;
+    std::optional<KeyId> currentKey() const;
+    // Selects `keys` (those that exist), the first becoming current.
+    void selectKeys(const QList<KeyId>& keys);
+    // Focuses the filter box with its text selected, ready to type.
+    void focusFilter();
+    QTableView* table() const { return m_table; }
+    QLineEdit* filterEdit() const { return m_filter; }
+    QComboBox* tokenBox() const { return m_tokens; }
+    QByteArray headerState() const;
+    void restoreHeaderState(const QByteArray& state);
+
+Q_SIGNALS:
+    void selectionChanged();
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
+private:
+    void setUpTable();
+    void updateTokens();
+    void applyToken();
+
+    KeyListModel* m_model;
+    KeyFilterProxy* m_proxy;
+    QLineEdit* m_filter;
+    QComboBox* m_tokens;
+    QTableView* m_table;
+};
+
+} // namespace Kodemon

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+#include "keylistupdater.h"
+
+#include "keylistmodel.h"
+#include "query.h"
+#include "timerangecontroller.h"
+
+#include <QTimer>
+
+namespace Kodemon {
+
+namespace {
+
+constexpr int NewKeyDelayMs = 150;
+constexpr int MinIntervalMs = 2000;
+
+Result<QList<KeyRow>> loadRows(Query& query, const TimeRange& range, const JobTracker::IsStale& stale)
+{
+    auto keys = query.keys();
+    if (!keys)
+        return keys.failure();
+    QList<KeyRow> rows;
+    rows.reserve(keys->size());
+    for (const auto& info : *keys) {
+        if (stale())
+            return rows;
+        KeyRow row { info.id, 0, info.last, std::nullopt, std::nullopt };
+        const auto stats = query.stats(SeriesSelector { info.id.key, info.id.token, range });
+        if (stats && stats->count > 0) {
+            row.calls = stats->count;
+            row.mean = stats->mean;
+            row.p95 = stats->p95;
+        }
+        rows.append(row);
+    }
+    return rows;
+}
+
+} // namespace
+
+KeyListUpdater::KeyListUpdater(KeyListModel* model, TimeRangeController* range, QObject* parent)
+    : QObject(parent)
+    , m_model(model)
+    , m_range(range)
+    , m_jobs(this)
+    , m_timer(new QTimer(this))
+{
+    m_timer->setSingleShot(true);
+    connect(m_timer, &QTimer::timeout, this, &KeyListUpdater::refresh);
+    connect(m_range, &TimeRangeController::rangeChanged, this, &KeyListUpdater::refresh);
+}
+
+KeyListUpdater::~KeyListUpdater() = default;
+
+void KeyListUpdater::setQueryThread(QueryThread* thread)
+{
+    m_jobs.cancel();
+    m_thread = thread;
+    if (m_thread)
+        refresh();
+}
+
+void KeyListUpdater::refresh()
+{
+    m_timer->stop();
+    m_dirty = false;
+    if (!m_thread)
+        return;
+    const TimeRange range = m_range->range();
+    m_jobs.start(
+        *m_thread, [range](Query& query, const JobTracker::IsStale& stale) { return loadRows(query, range, stale); },
+        [this](const Result<QList<KeyRow>>& rows) { apply(rows); });
+}
+
+void KeyListUpdater::apply(const Result<QList<KeyRow>>& rows)
+{
+    m_lastDurationMs = m_jobs.elapsedMs();
+    if (!rows) {
+        Q_EMIT failed(rows.error());
+        return;
+    }
+    m_model->setNow(m_range->now());
+    m_model->setRows(*rows);
+    Q_EMIT loaded();
+    if (m_dirty)
+        schedule(MinIntervalMs);
+}
+
+void KeyListUpdater::noteStored(const QList<Sample>& samples)
+{
+    bool newKey = false;
+    for (const auto& sample : samples)
+        newKey = newKey || m_model->rowOf(KeyId { sample.token, sample.key }) < 0;
+    m_dirty = true;
+    if (m_jobs.isBusy())
+        return; // apply() schedules the next load
+    // A slow database gets fewer refreshes: at most a fifth of the time goes to this table.
+    schedule(newKey ? NewKeyDelayMs : int(std::max<qint64>(MinIntervalMs, 4 * m_lastDurationMs)));
+}
+
+void KeyListUpdater::schedule(int delayMs)
+{
+    if (!m_timer->isActive() || m_timer->remainingTime() > delayMs)
+        m_timer->start(delayMs);
+}
+
+} // namespace Kodemon

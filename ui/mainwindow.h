@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "types.h"
+#include "viewerservices.h"
+
+#include <QMainWindow>
+#include <QMetaObject>
+
+class QAction;
+class QSplitter;
+class QStackedWidget;
+
+namespace Kodemon {
+
+class ChartUpdater;
+class ChartView;
+class CsvExporter;
+class EmptyState;
+class FunctionsPanel;
+class KeyListModel;
+class KeyListUpdater;
+class QueryThread;
+class RangePicker;
+class StatsPanel;
+class StatsUpdater;
+class StatusBar;
+class TestDataSender;
+class TimeRangeController;
+
+// The desktop viewer: functions on the left, the chart and statistics on the right, the range in the toolbar.
+// It reads only through the query layer, on its own threads, and never touches the collector's work.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+    // Connects to a store and collector (again after settings changed); detach() lets go of them.
+    void attach(const ViewerServices& services);
+    void detach();
+
+    TimeRangeController* timeRange() const { return m_range; }
+    FunctionsPanel* functions() const { return m_functions; }
+    ChartView* chart() const { return m_chart; }
+    StatsPanel* stats() const { return m_stats; }
+    RangePicker* rangePicker() const { return m_picker; }
+    EmptyState* emptyState() const { return m_emptyState; }
+    StatusBar* ingestStatus() const { return m_status; }
+    bool isShowingEmptyState() const;
+
+    // Exports the selected keys over the shown range to `path` (the Export action asks for it first).
+    bool exportCsv(const QString& path);
+    // Sends test data to the collector's own UDP port.
+    void sendTestData();
+    // The composition root reports that the requested settings could not be applied.
+    void showSettingsError(const QString& message);
+
+Q_SIGNALS:
+    // The user applied new settings; the composition root restarts what is needed and calls attach() again,
+    // or showSettingsError().
+    void settingsRequested(const Kodemon::ConnectionSettings& settings);
+    // A CSV export finished (`error` empty on success).
+    void exportFinished(qint64 rows, const QString& error);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    QWidget* makeCentralWidget();
+    void makeActions();
+    void makeMenus();
+    void makeToolBar();
+    void connectParts();
+    void onStored(const QList<Kodemon::Sample>& samples);
+    void onSelectionChanged();
+    void onKeysLoaded();
+    void updateEmptyState();
+    void askExport();
+    void onExportFinished(qint64 rows, const QString& error);
+    void openSettings();
+    void showHowToSend();
+    void showAbout();
+    void saveState() const;
+    void restoreState();
+    void restoreRange();
+
+    ViewerServices m_services;
+    TimeRangeController* m_range;
+    KeyListModel* m_model;
+    FunctionsPanel* m_functions;
+    ChartView* m_chart;
+    StatsPanel* m_stats;
+    EmptyState* m_emptyState;
+    RangePicker* m_picker;
+    StatusBar* m_status;
+    QStackedWidget* m_stack = nullptr;
+    QSplitter* m_mainSplitter = nullptr;
+    QSplitter* m_rightSplitter = nullptr;
+    KeyListUpdater* m_keyUpdater;
+    ChartUpdater* m_chartUpdater;
+    StatsUpdater* m_statsUpdater;
+    CsvExporter* m_exporter;
+    TestDataSender* m_sender;
+    std::unique_ptr<QueryThread> m_viewThread; // chart and statistics
+    std::unique_ptr<QueryThread> m_keysThread; // the functions table, which may take longer
+    QMetaObject::Connection m_storedConnection;
+    QList<KeyId> m_restoredSelection; // selected at the last close, chosen again once the keys are loaded
+    bool m_keysLoadedOnce = false;
+    QAction* m_exportAction = nullptr;
+    QAction* m_sendTestDataAction = nullptr;
+    QAction* m_settingsAction = nullptr;
+    QAction* m_reloadAction = nullptr;
+    QAction* m_findAction = nullptr;
+};
+
+} // namespace Kodemon

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#include "querythread.h"
+
+#include "queryworker.h"
+#include "workerthread.h"
+
+namespace Kodemon {
+
+QueryThread::QueryThread(std::shared_ptr<Store> store, const QString& name)
+    : m_thread(std::make_unique<WorkerThread>(name))
+    , m_worker(m_thread->adopt(new QueryWorker(std::move(store))))
+{ }
+
+QueryThread::~QueryThread() = default;
+
+void QueryThread::post(std::function<void(Query&)> work)
+{
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, work = std::move(work)] { worker->run(work); }, Qt::QueuedConnection);
+}
+
+} // namespace Kodemon

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+#include "samplewindow.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace Kodemon {
+
+namespace {
+
+bool earlier(const TimedValue& a, const TimedValue& b)
+{
+    return a.timestamp < b.timestamp;
+}
+
+QList<double> valuesOf(const QList<TimedValue>& values)
+{
+    QList<double> out;
+    out.reserve(values.size());
+    for (const auto& value : values)
+        out.append(value.value);
+    return out;
+}
+
+// Removes `gone` (sorted, each present in `sorted`) from `sorted` in one pass.
+void removeSorted(QList<double>& sorted, const QList<double>& gone)
+{
+    QList<double> kept;
+    kept.reserve(sorted.size() - gone.size());
+    auto next = gone.begin();
+    for (double value : sorted) {
+        while (next != gone.end() && *next < value)
+            ++next; // cannot happen while `gone` came from `sorted`; keeps the loop safe if it did
+        if (next != gone.end() && *next == value)
+            ++next;
+        else
+            kept.append(value);
+    }
+    sorted = std::move(kept);
+}
+
+} // namespace
+
+SampleWindow::SampleWindow(QList<TimedValue> values)
+    : m_byTime(std::move(values))
+{
+    std::stable_sort(m_byTime.begin(), m_byTime.end(), earlier);
+    m_sorted = valuesOf(m_byTime);
+    std::sort(m_sorted.begin(), m_sorted.end());
+}
+
+void SampleWindow::add(const QList<TimedValue>& values)
+{
+    if (values.isEmpty())
+        return;
+    QList<TimedValue> byTime = values;
+    std::stable_sort(byTime.begin(), byTime.end(), earlier);
+    const qsizetype middle = m_byTime.size();
+    m_byTime.append(byTime);
+    std::inplace_merge(m_byTime.begin(), m_byTime.begin() + middle, m_byTime.end(), earlier);
+
+    QList<double> sorted = valuesOf(values);
+    std::sort(sorted.begin(), sorted.end());
+    const qsizetype old = m_sorted.size();
+    m_sorted.append(sorted);
+    std::inplace_merge(m_sorted.begin(), m_sorted.begin() + old, m_sorted.end());
+}
+
+void SampleWindow::dropBefore(double from)
+{
+    const auto end = std::lower_bound(m_byTime.begin(), m_byTime.end(), TimedValue { from, 0 }, earlier);
+    if (end == m_byTime.begin())
+        return;
+    QList<double> gone;
+    gone.reserve(end - m_byTime.begin());
+    for (auto it = m_byTime.begin(); it != end; ++it)
+        gone.append(it->value);
+    std::sort(gone.begin(), gone.end());
+    m_byTime.erase(m_byTime.begin(), end);
+    removeSorted(m_sorted, gone);
+}
+
+KeyStats SampleWindow::stats() const
+{
+    KeyStats stats;
+    stats.count = m_sorted.size();
+    if (m_sorted.isEmpty())
+        return stats;
+    double sum = 0;
+    for (double value : m_sorted)
+        sum += value;
+    stats.min = m_sorted.front();
+    stats.max = m_sorted.back();
+    stats.mean = sum / double(stats.count);
+    double squares = 0;
+    for (double value : m_sorted)
+        squares += (value - stats.mean) * (value - stats.mean);
+    stats.stddev = std::sqrt(squares / double(stats.count));
+    stats.p50 = nearestRank(m_sorted, 500);
+    stats.p90 = nearestRank(m_sorted, 900);
+    stats.p95 = nearestRank(m_sorted, 950);
+    stats.p99 = nearestRank(m_sorted, 990);
+    stats.p999 = nearestRank(m_sorted, 999);
+    return stats;
+}
+
+Histogram SampleWindow::histogram(int binsPerDecade) const
+{
+    Histogram histogram;
+    if (m_sorted.isEmpty() || binsPerDecade < 1)
+        return histogram;
+    // A log axis needs a positive start: zero-length calls go into the first bin.
+    const auto firstPositive = std::upper_bound(m_sorted.begin(), m_sorted.end(), 0.0);
+    const double low = firstPositive == m_sorted.end() ? 0.001 : *firstPositive;
+    double lo = std::pow(10.0, std::floor(std::log10(low) * 4) / 4);
+    double hi = std::pow(10.0, std::ceil(std::log10(std::max(m_sorted.back(), low)) * 4) / 4);
+    if (hi <= lo * 1.0001)
+        hi = lo * std::pow(10.0, 0.5);
+    const int binCount = std::clamp(int(std::ceil(std::log10(hi / lo) * binsPerDecade)), 4, 120);
+    const double ratio = std::log10(hi / lo) / binCount;
+    for (int i = 0; i <= binCount; ++i)
+        histogram.edges.append(lo * std::pow(10.0, ratio * i));
+    auto from = m_sorted.begin();
+    for (int i = 0; i < binCount; ++i) {
+        const auto to
+            = i + 1 == binCount ? m_sorted.end() : std::lower_bound(from, m_sorted.end(), histogram.edges[i + 1]);
+        histogram.counts.append(qint64(to - from));
+        from = to;
+    }
+    return histogram;
+}
+
+} // namespace Kodemon

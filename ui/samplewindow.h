@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "stats.h"
+#include "types.h"
+
+#include <QList>
+
+namespace Kodemon {
+
+// Counts of execution times in log-spaced bins: bin i holds values in [edges[i], edges[i + 1]).
+struct Histogram
+{
+    QList<double> edges; // milliseconds, ascending, counts.size() + 1 of them
+    QList<qint64> counts;
+};
+
+// The execution times of one key over the shown range, kept sorted so that statistics and the histogram are
+// exact and cheap to recompute when live mode adds new calls and drops those that left the range.
+class SampleWindow final
+{
+public:
+    SampleWindow() = default;
+    // `values` in any order.
+    explicit SampleWindow(QList<TimedValue> values);
+
+    void add(const QList<TimedValue>& values);
+    void dropBefore(double from);
+    qsizetype size() const { return m_sorted.size(); }
+
+    // The same definitions as the query layer (nearest-rank percentiles).
+    KeyStats stats() const;
+    // Bins from a quarter decade below the smallest positive value to one above the largest.
+    Histogram histogram(int binsPerDecade = 12) const;
+
+private:
+    QList<TimedValue> m_byTime; // ordered by timestamp
+    QList<double> m_sorted; // the same values, ascending
+};
+
+} // namespace Kodemon

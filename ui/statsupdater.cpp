@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+#include "statsupdater.h"
+
+#include "displayformat.h"
+#include "query.h"
+#include "statspanel.h"
+#include "timerangecontroller.h"
+
+namespace Kodemon {
+
+namespace {
+
+constexpr int PageSize = 100000;
+
+Result<SampleWindow> loadWindow(
+    Query& query, const KeyId& key, const TimeRange& range, const JobTracker::IsStale& stale)
+{
+    const SeriesSelector selector { key.key, key.token, range };
+    QList<TimedValue> values;
+    QString cursor;
+    do {
+        if (stale())
+            return SampleWindow();
+        const auto page = query.executions(selector, cursor, PageSize);
+        if (!page && page.errorKind() == ErrorKind::NotFound)
+            break;
+        if (!page)
+            return page.failure();
+        for (const auto& sample : page->samples)
+            values.append(TimedValue { sample.timestamp, sample.executionTime });
+        cursor = page->next.value_or(QString());
+    } while (!cursor.isEmpty());
+    return SampleWindow(std::move(values));
+}
+
+} // namespace
+
+StatsUpdater::StatsUpdater(StatsPanel* panel, TimeRangeController* range, QObject* parent)
+    : QObject(parent)
+    , m_panel(panel)
+    , m_range(range)
+    , m_jobs(this)
+{
+    connect(m_range, &TimeRangeController::rangeChanged, this, &StatsUpdater::reload);
+    connect(m_range, &TimeRangeController::liveAdvanced, this, &StatsUpdater::advance);
+}
+
+StatsUpdater::~StatsUpdater() = default;
+
+void StatsUpdater::setQueryThread(QueryThread* thread)
+{
+    m_jobs.cancel();
+    m_thread = thread;
+    reload();
+}
+
+void StatsUpdater::setKey(const std::optional<KeyId>& key)
+{
+    if (key == m_key)
+        return;
+    m_key = key;
+    reload();
+}
+
+void StatsUpdater::reload()
+{
+    m_pending.clear();
+    m_loaded = false;
+    if (!m_thread || !m_key) {
+        m_jobs.cancel();
+        m_panel->setTitle(tr("Statistics"));
+        m_panel->clear(tr("Select a function to see its statistics."));
+        return;
+    }
+    const KeyId key = *m_key;
+    const TimeRange range = m_range->range();
+    QString title = DisplayFormat::shortKey(key.key);
+    if (!key.token.isEmpty())
+        title += QStringLiteral(" · ") + key.token;
+    m_panel->setTitle(title);
+    m_jobs.start(
+        *m_thread,
+        [key, range](Query& query, const JobTracker::IsStale& stale) { return loadWindow(query, key, range, stale); },
+        [this](const Result<SampleWindow>& window) { apply(window); });
+}
+
+void StatsUpdater::apply(const Result<SampleWindow>& window)
+{
+    if (!window) {
+        m_panel->clear(window.error());
+        return;
+    }
+    m_window = *window;
+    m_loaded = true;
+    publish();
+}
+
+void StatsUpdater::noteStored(const QList<Sample>& samples)
+{
+    if (!m_key || !m_loaded || m_jobs.isBusy() || !m_range->isLive())
+        return;
+    for (const auto& sample : samples) {
+        if (sample.key == m_key->key && sample.token == m_key->token)
+            m_pending.append(TimedValue { sample.timestamp, sample.executionTime });
+    }
+}
+
+void StatsUpdater::advance(const TimeRange& range)
+{
+    if (!m_loaded || m_jobs.isBusy())
+        return;
+    const qsizetype before = m_window.size();
+    m_window.add(m_pending);
+    const bool added = !m_pending.isEmpty();
+    m_pending.clear();
+    if (range.from)
+        m_window.dropBefore(*range.from);
+    if (added || m_window.size() != before)
+        publish();
+}
+
+void StatsUpdater::publish()
+{
+    m_panel->setData(m_window.stats(), m_window.histogram());
+}
+
+} // namespace Kodemon

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "jobtracker.h"
+#include "result.h"
+#include "samplewindow.h"
+
+#include <optional>
+#include <QObject>
+
+namespace Kodemon {
+
+class QueryThread;
+class StatsPanel;
+class TimeRangeController;
+
+// Feeds the statistics panel for the current key: loads the range's execution times once, then while live adds
+// the calls just stored and drops those that left the range, so figures stay exact without re-reading.
+class StatsUpdater final : public QObject
+{
+    Q_OBJECT
+public:
+    StatsUpdater(StatsPanel* panel, TimeRangeController* range, QObject* parent = nullptr);
+    ~StatsUpdater() override;
+    Q_DISABLE_COPY_MOVE(StatsUpdater)
+
+    void setQueryThread(QueryThread* thread);
+    void setKey(const std::optional<Kodemon::KeyId>& key);
+    void reload();
+    void noteStored(const QList<Kodemon::Sample>& samples);
+
+private:
+    void advance(const TimeRange& range);
+    void apply(const Result<SampleWindow>& window);
+    void publish();
+
+    StatsPanel* m_panel;
+    TimeRangeController* m_range;
+    QueryThread* m_thread = nullptr;
+    JobTracker m_jobs;
+    std::optional<KeyId> m_key;
+    SampleWindow m_window;
+    QList<TimedValue> m_pending;
+    bool m_loaded = false;
+};
+
+} // namespace Kodemon
