@@ -15,7 +15,7 @@ namespace Kodemon {
 namespace {
 
 // Fetch the next page once less than this is waiting to be sent.
-constexpr qint64 LowWater = 256 * 1024;
+constexpr qint64 LowWater = qint64(256) * 1024;
 
 QByteArray chunk(const QByteArray& data)
 {

@@ -22,9 +22,9 @@ double now()
     return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
 }
 
-Reply apiReply(QByteArray json)
+Reply apiReply(const QByteArray& json)
 {
-    Reply reply = jsonReply(std::move(json));
+    Reply reply = jsonReply(json);
     reply.headers.emplaceBack("Cache-Control", "no-store"); // the data changes every second
     return reply;
 }

@@ -45,9 +45,9 @@ QByteArray errorJson(const QString& error, const QString& detail, const QString&
     return json + '}';
 }
 
-Reply jsonReply(QByteArray json, int status)
+Reply jsonReply(const QByteArray& json, int status)
 {
-    return Reply { status, QByteArrayLiteral("application/json"), std::move(json), {} };
+    return Reply { status, QByteArrayLiteral("application/json"), json, {} };
 }
 
 Reply errorReply(int status, const QString& detail, const QString& parameter)

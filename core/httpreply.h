@@ -29,7 +29,7 @@ QByteArray reasonPhrase(int status);
 
 // {"error": error, "detail": detail[, "parameter": parameter]}
 QByteArray errorJson(const QString& error, const QString& detail, const QString& parameter = {});
-Reply jsonReply(QByteArray json, int status = 200);
+Reply jsonReply(const QByteArray& json, int status = 200);
 Reply errorReply(int status, const QString& detail, const QString& parameter = {});
 
 // The status line and headers, up to and including the empty line.

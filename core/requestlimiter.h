@@ -13,7 +13,7 @@ struct RequestLimits
     // Bytes of the header lines with their line ends. Both limits together stay below the 80 KiB at which
     // Qt's http_parser fails without answering.
     int maxHeaderBytes = 32 * 1024;
-    qint64 maxBodyBytes = 64 * 1024; // the API only reads; bodies are tolerated, not used
+    qint64 maxBodyBytes = qint64(64) * 1024; // the API only reads; bodies are tolerated, not used
 };
 
 // Follows the bytes of an HTTP/1.x connection as they arrive and says when a request is too large, before
