@@ -37,7 +37,7 @@
 
   async function api(path, params = {}) {
     const q = query(params);
-    const response = await fetch(q ? `${path}?${q}` : path, { cache: 'no-store' });
+    const response = await fetch(q ? `${path}?${q}` : path, { cache: 'no-store', signal: AbortSignal.timeout(20000) });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new ApiError(body.detail || body.error || response.statusText, response.status);
     return body;
@@ -322,6 +322,11 @@
       rows = rows.filter((r) => !(r.timestamp === view.lastTs && skip-- > 0));
       append(rows);
       slide();
+      // Grown far past what the chart can show point by point: load again, as buckets.
+      if (view.points.length > 4 * plotWidth()) {
+        load();
+        return;
+      }
       showChart(view);
       if (rows.length && Date.now() - statsAt > 2000) refreshStats(gen);
     } catch (error) {
