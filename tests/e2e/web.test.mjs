@@ -166,6 +166,15 @@ test('selecting a function draws its calls and their statistics', async () => {
   assert.equal(await page.isVisible('#live'), true);
 });
 
+test('a key with a space and a plus sign round-trips through the page', async () => {
+  await page.click(`#keys li[data-key="${ODD}"]`);
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.points === '1');
+  assert.equal(await page.textContent('#title'), ODD);
+  assert.equal(await statValue('max'), '1.25 ms');
+  const csv = await page.getAttribute('#csv', 'href');
+  assert.ok(csv.includes('key=%2Fsrv%2Fmy%20shop%2Futil.py-a%2Bb'), csv);
+});
+
 test('a function with more calls than pixels is drawn as min/mean/max buckets', async () => {
   await page.click('#presets button[data-range="1h"]');
   await page.click(`#keys li[data-key="${BUSY}"]`);
