@@ -3,6 +3,7 @@
 
 #include "chartview.h"
 #include "timerangecontroller.h"
+#include "uilogging.h"
 
 namespace Kodemon {
 
@@ -67,6 +68,7 @@ void ChartUpdater::reload()
 
 void ChartUpdater::apply(ChartData data)
 {
+    qCDebug(lcUi) << "chart loaded in" << m_jobs.elapsedMs() << "ms";
     if (m_range->isLive() && !m_range->range().to)
         data.to = std::max(data.to, m_range->now()); // "All" while live reaches to now
     m_view->setData(data);

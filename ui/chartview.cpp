@@ -12,6 +12,7 @@
 #include <QGraphicsSimpleTextItem>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QMouseEvent>
 #include <QRubberBand>
 #include <QScatterSeries>
@@ -45,6 +46,7 @@ ChartView::ChartView(QWidget* parent)
     : QChartView(new QChart, parent)
     , m_timeAxis(new QCategoryAxis)
     , m_valueAxis(new QValueAxis)
+    , m_logAxis(new QLogValueAxis(this))
     , m_message(new QGraphicsSimpleTextItem)
     , m_callout(new HoverCallout)
     , m_rubberBand(new QRubberBand(QRubberBand::Rectangle, viewport()))
@@ -71,7 +73,7 @@ void ChartView::setUpChart()
     c->legend()->setFont(small);
     c->setTitleFont(small);
     c->setTitleBrush(QColor(0x60, 0x60, 0x60));
-    for (QAbstractAxis* axis : std::initializer_list<QAbstractAxis*> { m_timeAxis, m_valueAxis }) {
+    for (QAbstractAxis* axis : std::initializer_list<QAbstractAxis*> { m_timeAxis, m_valueAxis, m_logAxis }) {
         axis->setLabelsFont(small);
         axis->setGridLineColor(QColor(0xe4, 0xe4, 0xe4));
         axis->setLinePenColor(QColor(0xb0, 0xb0, 0xb0));
@@ -82,6 +84,12 @@ void ChartView::setUpChart()
     m_valueAxis->setLabelFormat(QStringLiteral("%g"));
     m_valueAxis->setMinorTickCount(1);
     m_valueAxis->setMinorGridLineColor(QColor(0xf2, 0xf2, 0xf2));
+    m_logAxis->setTitleText(tr("Execution time (ms, log scale)"));
+    m_logAxis->setTitleFont(small);
+    m_logAxis->setLabelFormat(QStringLiteral("%g"));
+    m_logAxis->setBase(10);
+    m_logAxis->setMinorTickCount(8);
+    m_logAxis->setMinorGridLineColor(QColor(0xf2, 0xf2, 0xf2));
     c->addAxis(m_timeAxis, Qt::AlignBottom);
     c->addAxis(m_valueAxis, Qt::AlignLeft);
     c->scene()->addItem(m_message);
@@ -101,13 +109,13 @@ void ChartView::setData(const ChartData& data)
 {
     const bool rebuildNeeded = !sameShape(data);
     m_data = data;
+    updateAxes(); // first: the log scale's floor decides where zeros are drawn
     if (rebuildNeeded) {
         rebuild();
     } else {
         for (int i = 0; i < m_drawn.size(); ++i)
             fill(m_drawn[i], m_data.series[i]);
     }
-    updateAxes();
     updateTitle();
     m_callout->hide();
 }
@@ -164,7 +172,7 @@ ChartView::Drawn ChartView::addSeries(const ChartSeries& series, int index)
     for (QAbstractSeries* s : added) {
         chart()->addSeries(s);
         s->attachAxis(m_timeAxis);
-        s->attachAxis(m_valueAxis);
+        s->attachAxis(yAxis());
     }
     if (drawn.band) {
         for (QLegendMarker* marker : chart()->legend()->markers(drawn.band))
@@ -175,13 +183,47 @@ ChartView::Drawn ChartView::addSeries(const ChartSeries& series, int index)
 
 void ChartView::fill(const Drawn& drawn, const ChartSeries& series)
 {
+    const auto drawable = [this](QList<QPointF> points) {
+        for (QPointF& point : points)
+            point.setY(drawnValue(point.y()));
+        return points;
+    };
     if (drawn.calls) {
-        drawn.calls->replace(series.points);
+        drawn.calls->replace(drawable(series.points));
         return;
     }
-    drawn.upper->replace(bucketLine(series, &SeriesBucket::max));
-    drawn.lower->replace(bucketLine(series, &SeriesBucket::min));
-    drawn.mean->replace(bucketLine(series, &SeriesBucket::mean));
+    drawn.upper->replace(drawable(bucketLine(series, &SeriesBucket::max)));
+    drawn.lower->replace(drawable(bucketLine(series, &SeriesBucket::min)));
+    drawn.mean->replace(drawable(bucketLine(series, &SeriesBucket::mean)));
+}
+
+double ChartView::drawnValue(double milliseconds) const
+{
+    return m_logarithmic ? std::max(milliseconds, m_floor) : milliseconds;
+}
+
+QAbstractAxis* ChartView::yAxis() const
+{
+    return m_logarithmic ? static_cast<QAbstractAxis*>(m_logAxis) : m_valueAxis;
+}
+
+void ChartView::setLogarithmic(bool logarithmic)
+{
+    if (logarithmic == m_logarithmic)
+        return;
+    QAbstractAxis* old = yAxis();
+    const QList<QAbstractSeries*> series = chart()->series();
+    for (QAbstractSeries* s : series)
+        s->detachAxis(old);
+    chart()->removeAxis(old);
+    old->setParent(this); // the chart let go of it; it comes back when the scale is switched again
+    m_logarithmic = logarithmic;
+    chart()->addAxis(yAxis(), Qt::AlignLeft);
+    for (QAbstractSeries* s : series)
+        s->attachAxis(yAxis());
+    updateAxes();
+    for (int i = 0; i < m_drawn.size(); ++i)
+        fill(m_drawn[i], m_data.series[i]);
 }
 
 QString ChartView::seriesName(const ChartSeries& series) const
@@ -198,9 +240,28 @@ void ChartView::updateAxes()
     double peak = 0;
     for (const auto& series : m_data.series)
         peak = std::max(peak, series.peak());
+    if (m_logarithmic) {
+        updateLogAxis(peak);
+        return;
+    }
     const auto scale = AxisTicks::niceScale(peak, 7);
     m_valueAxis->setRange(0, scale.max);
     m_valueAxis->setTickCount(scale.tickCount);
+}
+
+void ChartView::updateLogAxis(double peak)
+{
+    double lowest = peak;
+    for (const auto& series : m_data.series) {
+        for (const auto& point : series.points)
+            lowest = point.y() > 0 ? std::min(lowest, point.y()) : lowest;
+        for (const auto& bucket : series.buckets)
+            lowest = bucket.min > 0 ? std::min(lowest, bucket.min) : lowest;
+    }
+    // Whole decades, so that every label is a power of ten.
+    m_floor = lowest > 0 ? std::pow(10.0, std::floor(std::log10(lowest))) : 0.001;
+    const double top = peak > 0 ? std::pow(10.0, std::ceil(std::log10(peak * 1.01))) : 1;
+    m_logAxis->setRange(m_floor, std::max(top, m_floor * 10));
 }
 
 void ChartView::updateTimeTicks()
@@ -233,10 +294,7 @@ void ChartView::updateTitle()
     QString title;
     if (bucketed)
         title = tr("%1 calls · min–max band and mean per %2")
-                    .arg(DisplayFormat::count(calls),
-                        bucketed->step >= 1 ? QStringLiteral("%1 s").arg(
-                            QLocale().toString(bucketed->step, 'f', bucketed->step < 10 ? 1 : 0))
-                                            : DisplayFormat::duration(bucketed->step * 1000));
+                    .arg(DisplayFormat::count(calls), DisplayFormat::span(bucketed->step));
     else if (calls > 0)
         title = tr("%1 calls · every call shown").arg(DisplayFormat::count(calls));
     chart()->setTitle(title);
@@ -285,57 +343,69 @@ QPointF ChartView::toPixel(double seconds, double milliseconds) const
 {
     const QRectF plot = chart()->plotArea();
     const double x = plot.left() + (seconds - m_data.from) / std::max(1e-9, m_data.to - m_data.from) * plot.width();
-    const double top = std::max(1e-12, m_valueAxis->max() - m_valueAxis->min());
-    const double y = plot.bottom() - (milliseconds - m_valueAxis->min()) / top * plot.height();
+    double share = 0;
+    if (m_logarithmic) {
+        const double low = std::log10(m_logAxis->min());
+        share = (std::log10(drawnValue(milliseconds)) - low) / std::max(1e-12, std::log10(m_logAxis->max()) - low);
+    } else {
+        share = (milliseconds - m_valueAxis->min()) / std::max(1e-12, m_valueAxis->max() - m_valueAxis->min());
+    }
+    const double y = plot.bottom() - share * plot.height();
     return QPointF(x, y);
 }
 
 void ChartView::updateHover(const QPointF& position)
 {
-    struct Best
-    {
-        qreal distance = HoverReach;
-        QPointF anchor;
-        QString text;
-        QColor color;
-    } best;
-    const double reachSeconds = HoverReach / chart()->plotArea().width() * (m_data.to - m_data.from);
-    const double t = timeAt(position.x());
+    HoverHit best;
     for (int i = 0; i < m_data.series.size(); ++i) {
-        const ChartSeries& series = m_data.series[i];
-        const QString name = DisplayFormat::shortKey(series.id.key);
-        if (!series.bucketed) {
-            auto it = std::lower_bound(series.points.begin(), series.points.end(), t - reachSeconds,
-                [](const QPointF& p, double value) { return p.x() < value; });
-            for (; it != series.points.end() && it->x() <= t + reachSeconds; ++it) {
-                const QPointF pixel = toPixel(it->x(), it->y());
-                const qreal distance = QLineF(pixel, position).length();
-                if (distance < best.distance)
-                    best = { distance, pixel,
-                        QStringLiteral("%1\n%2 · %3")
-                            .arg(name, timeOf(it->x(), "HH:mm:ss"), DisplayFormat::duration(it->y())),
-                        colorFor(i) };
-            }
-            continue;
-        }
-        for (const auto& bucket : series.buckets) {
-            if (t < bucket.start || t >= bucket.start + series.step)
-                continue;
-            const QPointF pixel = toPixel(bucket.start + series.step / 2, bucket.mean);
-            const qreal distance = std::abs(pixel.y() - position.y()) / 4; // the whole column is the target
-            if (distance < best.distance)
-                best = { distance, pixel,
-                    QStringLiteral("%1\n%2–%3 · %4 calls\nmin %5 · mean %6 · max %7")
-                        .arg(name, timeOf(bucket.start, "HH:mm:ss"), timeOf(bucket.start + series.step, "HH:mm:ss"),
-                            DisplayFormat::count(bucket.count), DisplayFormat::duration(bucket.min),
-                            DisplayFormat::duration(bucket.mean), DisplayFormat::duration(bucket.max)),
-                    colorFor(i) };
-        }
+        if (m_data.series[i].bucketed)
+            nearestBucket(i, position, best);
+        else
+            nearestCall(i, position, best);
     }
     if (best.text.isEmpty())
         m_callout->hide();
     else
-        m_callout->show(best.anchor, best.text, best.color, chart()->plotArea());
+        m_callout->show(best.anchor, best.text, colorFor(best.series), chart()->plotArea());
+}
+
+void ChartView::nearestCall(int index, const QPointF& position, HoverHit& best) const
+{
+    const ChartSeries& series = m_data.series[index];
+    const double reach = HoverReach / chart()->plotArea().width() * (m_data.to - m_data.from);
+    const double t = timeAt(position.x());
+    auto it = std::lower_bound(series.points.begin(), series.points.end(), t - reach,
+        [](const QPointF& p, double value) { return p.x() < value; });
+    for (; it != series.points.end() && it->x() <= t + reach; ++it) {
+        const QPointF pixel = toPixel(it->x(), it->y());
+        const qreal distance = QLineF(pixel, position).length();
+        if (distance < best.distance)
+            best = { distance, pixel,
+                QStringLiteral("%1\n%2 · %3")
+                    .arg(DisplayFormat::shortKey(series.id.key), timeOf(it->x(), "HH:mm:ss"),
+                        DisplayFormat::duration(it->y())),
+                index };
+    }
+}
+
+void ChartView::nearestBucket(int index, const QPointF& position, HoverHit& best) const
+{
+    const ChartSeries& series = m_data.series[index];
+    const double t = timeAt(position.x());
+    const auto it = std::lower_bound(series.buckets.begin(), series.buckets.end(), t - series.step,
+        [](const SeriesBucket& bucket, double value) { return bucket.start <= value; });
+    if (it == series.buckets.end() || t < it->start || t >= it->start + series.step)
+        return;
+    const QPointF pixel = toPixel(it->start + series.step / 2, it->mean);
+    const qreal distance = std::abs(pixel.y() - position.y()) / 4; // the whole column is the target
+    if (distance < best.distance)
+        best = { distance, pixel,
+            QStringLiteral("%1\n%2–%3 · %4 calls\nmin %5 · mean %6 · max %7")
+                .arg(DisplayFormat::shortKey(series.id.key), timeOf(it->start, "HH:mm:ss"),
+                    timeOf(it->start + series.step, "HH:mm:ss"), DisplayFormat::count(it->count),
+                    DisplayFormat::duration(it->min), DisplayFormat::duration(it->mean),
+                    DisplayFormat::duration(it->max)),
+            index };
 }
 
 void ChartView::mousePressEvent(QMouseEvent* event)

@@ -9,6 +9,7 @@ class QAreaSeries;
 class QCategoryAxis;
 class QGraphicsSimpleTextItem;
 class QLineSeries;
+class QLogValueAxis;
 class QRubberBand;
 class QScatterSeries;
 class QValueAxis;
@@ -39,7 +40,12 @@ public:
     QString hoverText() const;
     // x: epoch seconds, labelled at round local times.
     QCategoryAxis* timeAxis() const { return m_timeAxis; }
+    // y: the linear axis, or the logarithmic one while isLogarithmic().
     QValueAxis* valueAxis() const { return m_valueAxis; }
+    QLogValueAxis* logAxis() const { return m_logAxis; }
+    // A log scale keeps fast and slow functions (and spikes) readable in one chart.
+    void setLogarithmic(bool logarithmic);
+    bool isLogarithmic() const { return m_logarithmic; }
 
     static QColor colorFor(int index);
 
@@ -69,9 +75,21 @@ private:
     Drawn addSeries(const ChartSeries& series, int index);
     void fill(const Drawn& drawn, const ChartSeries& series);
     void updateAxes();
+    void updateLogAxis(double peak);
+    QAbstractAxis* yAxis() const;
+    double drawnValue(double milliseconds) const;
     void updateTimeTicks();
     void updateTitle();
+    struct HoverHit
+    {
+        qreal distance = 14; // pixels: farther away is no hit
+        QPointF anchor;
+        QString text;
+        int series = 0;
+    };
     void updateHover(const QPointF& position);
+    void nearestCall(int index, const QPointF& position, HoverHit& best) const;
+    void nearestBucket(int index, const QPointF& position, HoverHit& best) const;
     QString seriesName(const ChartSeries& series) const;
     double timeAt(double x) const;
     QPointF toPixel(double seconds, double milliseconds) const;
@@ -81,6 +99,9 @@ private:
     QList<Drawn> m_drawn;
     QCategoryAxis* m_timeAxis = nullptr;
     QValueAxis* m_valueAxis = nullptr;
+    QLogValueAxis* m_logAxis = nullptr;
+    bool m_logarithmic = false;
+    double m_floor = 0.001; // the log axis' bottom; smaller values (zeros) are drawn on it
     QGraphicsSimpleTextItem* m_message = nullptr;
     HoverCallout* m_callout = nullptr;
     QRubberBand* m_rubberBand = nullptr;

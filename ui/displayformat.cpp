@@ -68,6 +68,19 @@ QString clockTime(double epochSeconds, double now)
     return moment.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
+QString span(double seconds)
+{
+    if (seconds < 1)
+        return duration(seconds * 1000);
+    if (seconds < 120)
+        return fixed(seconds, 1) + QStringLiteral(" s");
+    if (seconds < 2 * 3600)
+        return fixed(seconds / 60, 1) + QStringLiteral(" min");
+    if (seconds < 2 * 86400)
+        return fixed(seconds / 3600, 1) + QStringLiteral(" h");
+    return fixed(seconds / 86400, 1) + QStringLiteral(" d");
+}
+
 QString shortKey(const QString& key)
 {
     return key.section(u'/', -1);

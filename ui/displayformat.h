@@ -17,6 +17,8 @@ QString bytes(qint64 value);
 QString dateTime(double epochSeconds);
 // The time of day for moments of the same day as `now`, the date and time otherwise.
 QString clockTime(double epochSeconds, double now);
+// A length of time for people: "45 s", "12 min", "3.5 h", "2 d".
+QString span(double seconds);
 // A short name for a key: the file name and function, without the folders.
 QString shortKey(const QString& key);
 

@@ -40,8 +40,6 @@ EmptyState::EmptyState(QWidget* parent)
     big.setPointSizeF(big.pointSizeF() * 1.5);
     big.setBold(true);
     heading->setFont(big);
-    m_intro->setWordWrap(true);
-    m_intro->setMaximumWidth(640);
     m_intro->setTextFormat(Qt::RichText);
     m_snippet->setReadOnly(true);
     m_snippet->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -89,9 +87,10 @@ QString EmptyState::snippetFor(const QHostAddress& address, quint16 port)
 
 void EmptyState::setEndpoint(const QHostAddress& address, quint16 port)
 {
-    m_intro->setText(tr("Kodemon listens for calls on UDP <b>%1:%2</b>. Put the <code>@kodemon</code> decorator on a "
-                        "Python function and start your program with these environment variables; "
-                        "each call then appears here within a second.")
+    // Two short lines, unwrapped: a word-wrapped label cannot tell the layout its height.
+    m_intro->setText(tr("Kodemon listens for calls on UDP <b>%1:%2</b>; each one shows here within a second.<br>"
+                        "Put the <code>@kodemon</code> decorator on a Python function and run your program "
+                        "with these variables:")
                          .arg(hostFor(address))
                          .arg(port));
     m_snippet->setPlainText(snippetFor(address, port));

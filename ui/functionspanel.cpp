@@ -5,6 +5,9 @@
 #include "keyfilterproxy.h"
 #include "keylistmodel.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -70,6 +73,12 @@ void FunctionsPanel::setUpTable()
         header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     header->setHighlightSections(false);
     header->setMinimumSectionSize(48);
+    auto* copy = new QAction(tr("&Copy Function Name"), m_table);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetShortcut);
+    connect(copy, &QAction::triggered, this, &FunctionsPanel::copySelection);
+    m_table->addAction(copy);
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &FunctionsPanel::selectionChanged);
     connect(
         m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &FunctionsPanel::selectionChanged);
@@ -165,6 +174,20 @@ bool FunctionsPanel::eventFilter(QObject* watched, QEvent* event)
         return true;
     }
     return QWidget::eventFilter(watched, event);
+}
+
+void FunctionsPanel::addTableAction(QAction* action)
+{
+    m_table->addAction(action);
+}
+
+void FunctionsPanel::copySelection() const
+{
+    QStringList keys;
+    for (const auto& id : selectedKeys())
+        keys.append(id.key);
+    if (!keys.isEmpty())
+        QApplication::clipboard()->setText(keys.join(u'\n'));
 }
 
 QByteArray FunctionsPanel::headerState() const

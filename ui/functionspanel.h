@@ -6,6 +6,7 @@
 #include <optional>
 #include <QWidget>
 
+class QAction;
 class QComboBox;
 class QLineEdit;
 class QTableView;
@@ -33,6 +34,10 @@ public:
     QTableView* table() const { return m_table; }
     QLineEdit* filterEdit() const { return m_filter; }
     QComboBox* tokenBox() const { return m_tokens; }
+    // Adds an entry to the table's context menu (after "Copy Function Name").
+    void addTableAction(QAction* action);
+    // Puts the selected keys on the clipboard, one a line.
+    void copySelection() const;
     QByteArray headerState() const;
     void restoreHeaderState(const QByteArray& state);
 

@@ -4,6 +4,7 @@
 #include "keylistmodel.h"
 #include "query.h"
 #include "timerangecontroller.h"
+#include "uilogging.h"
 
 #include <QTimer>
 
@@ -75,6 +76,7 @@ void KeyListUpdater::refresh()
 void KeyListUpdater::apply(const Result<QList<KeyRow>>& rows)
 {
     m_lastDurationMs = m_jobs.elapsedMs();
+    qCDebug(lcUi) << "functions table loaded in" << m_lastDurationMs << "ms";
     if (!rows) {
         Q_EMIT failed(rows.error());
         return;

@@ -122,6 +122,11 @@ void MainWindow::makeActions()
         m_chartUpdater->reload();
         m_statsUpdater->reload();
     });
+    m_logScaleAction = new QAction(tr("&Logarithmic Scale"), this);
+    m_logScaleAction->setCheckable(true);
+    m_logScaleAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    m_logScaleAction->setToolTip(tr("Execution times on a log scale: fast and slow functions side by side"));
+    connect(m_logScaleAction, &QAction::toggled, m_chart, &ChartView::setLogarithmic);
     m_findAction = new QAction(tr("&Find Function"), this);
     m_findAction->setShortcut(QKeySequence::Find);
     connect(m_findAction, &QAction::triggered, m_functions, &FunctionsPanel::focusFilter);
@@ -129,6 +134,7 @@ void MainWindow::makeActions()
 
 void MainWindow::makeMenus()
 {
+    m_functions->addTableAction(m_exportAction);
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_exportAction);
     file->addAction(m_sendTestDataAction);
@@ -145,6 +151,7 @@ void MainWindow::makeMenus()
     view->addAction(m_picker->liveAction());
     view->addAction(m_picker->zoomOutAction());
     view->addAction(m_reloadAction);
+    view->addAction(m_logScaleAction);
     view->addSeparator();
     view->addAction(m_findAction);
 
@@ -331,8 +338,11 @@ void MainWindow::openSettings()
 
 void MainWindow::showSettingsError(const QString& message)
 {
+    QString sentence = message;
+    if (!sentence.isEmpty())
+        sentence[0] = sentence[0].toUpper();
     QMessageBox::warning(
-        this, tr("Settings not applied"), tr("%1\n\nKodemon goes on with the previous settings.").arg(message));
+        this, tr("Settings not applied"), tr("%1\n\nKodemon goes on with the previous settings.").arg(sentence));
 }
 
 void MainWindow::showHowToSend()
@@ -370,6 +380,7 @@ void MainWindow::saveState() const
     store.setValue(QStringLiteral("window/mainSplitter"), m_mainSplitter->saveState());
     store.setValue(QStringLiteral("window/rightSplitter"), m_rightSplitter->saveState());
     store.setValue(QStringLiteral("window/functionsHeader"), m_functions->headerState());
+    store.setValue(QStringLiteral("chart/logarithmic"), m_chart->isLogarithmic());
     store.setValue(QStringLiteral("range/preset"), int(m_range->preset()));
     store.setValue(QStringLiteral("range/live"), m_range->isLive());
     const TimeRange range = m_range->range();
@@ -395,6 +406,7 @@ void MainWindow::restoreState()
     if (!m_rightSplitter->restoreState(store.value(QStringLiteral("window/rightSplitter")).toByteArray()))
         m_rightSplitter->setSizes({ 480, 300 });
     m_functions->restoreHeaderState(store.value(QStringLiteral("window/functionsHeader")).toByteArray());
+    m_logScaleAction->setChecked(store.value(QStringLiteral("chart/logarithmic"), false).toBool());
     const QStringList keys = store.value(QStringLiteral("selection/keys")).toStringList();
     const QStringList tokens = store.value(QStringLiteral("selection/tokens")).toStringList();
     for (qsizetype i = 0; i < keys.size() && i < tokens.size(); ++i)

@@ -114,6 +114,7 @@ private:
     QAction* m_settingsAction = nullptr;
     QAction* m_reloadAction = nullptr;
     QAction* m_findAction = nullptr;
+    QAction* m_logScaleAction = nullptr;
 };
 
 } // namespace Kodemon

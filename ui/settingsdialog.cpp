@@ -101,10 +101,12 @@ ConnectionSettings SettingsDialog::settings() const
 QString SettingsDialog::validate() const
 {
     const ConnectionSettings chosen = settings();
-    if (chosen.udpAddress.isNull())
-        return tr("\"%1\" is not an IP address (for example 127.0.0.1 or 0.0.0.0).").arg(m_udpAddress->currentText());
-    if (chosen.httpAddress.isNull())
-        return tr("\"%1\" is not an IP address (for example 127.0.0.1 or 0.0.0.0).").arg(m_httpAddress->currentText());
+    for (const QComboBox* box : { m_udpAddress, m_httpAddress }) {
+        // QHostAddress also takes "45678" (an IPv4 number); nobody means that in a settings field.
+        const QString text = box->currentText().trimmed();
+        if (QHostAddress(text).isNull() || !(text.contains(u'.') || text.contains(u':')))
+            return tr("\"%1\" is not an IP address (for example 127.0.0.1 or 0.0.0.0).").arg(text);
+    }
     if (chosen.databasePath.isEmpty())
         return tr("Choose a database file.");
     return {};

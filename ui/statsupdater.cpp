@@ -5,6 +5,7 @@
 #include "query.h"
 #include "statspanel.h"
 #include "timerangecontroller.h"
+#include "uilogging.h"
 
 namespace Kodemon {
 
@@ -86,6 +87,7 @@ void StatsUpdater::reload()
 
 void StatsUpdater::apply(const Result<SampleWindow>& window)
 {
+    qCDebug(lcUi) << "statistics loaded in" << m_jobs.elapsedMs() << "ms";
     if (!window) {
         m_panel->clear(window.error());
         return;

@@ -6,6 +6,7 @@
 #include <QCategoryAxis>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QScatterSeries>
 #include <QSignalSpy>
 #include <QtTest>
@@ -62,6 +63,7 @@ private Q_SLOTS:
     void rightClickZoomsOut();
     void emptySelectionExplainsItself();
     void sameShapeReplacesPointsWithoutNewSeries();
+    void logarithmicScaleKeepsFastAndSlowReadable();
 
 private:
     QPoint pixelOf(double seconds, double milliseconds) const;
@@ -205,6 +207,27 @@ void tst_ChartView::sameShapeReplacesPointsWithoutNewSeries()
     QVERIFY(before); // not deleted and rebuilt
     QCOMPARE(m_view->chart()->series().first(), before.data());
     QCOMPARE(qobject_cast<QScatterSeries*>(before)->count(), 61);
+}
+
+void tst_ChartView::logarithmicScaleKeepsFastAndSlowReadable()
+{
+    ChartData data = rawData();
+    data.series.first().points.append(QPointF(1500, 0)); // a zero-length call must not break a log axis
+    m_view->setData(data);
+    m_view->setLogarithmic(true);
+    auto* axis = qobject_cast<QLogValueAxis*>(m_view->chart()->axes(Qt::Vertical).value(0));
+    QVERIFY(axis);
+    QCOMPARE(m_view->chart()->axes(Qt::Vertical).size(), 1);
+    QCOMPARE(axis->min(), 10.0); // the decade below the fastest call (10 ms)
+    QCOMPARE(axis->max(), 100.0); // the decade above the slowest (95 ms)
+    auto* scatter = qobject_cast<QScatterSeries*>(m_view->chart()->series().first());
+    QCOMPARE(scatter->count(), 61);
+    QCOMPARE(scatter->at(60).y(), 10.0); // drawn on the axis' floor
+    sendMouse(m_view->viewport(), QEvent::MouseMove, pixelOf(1300, 95), Qt::NoButton, Qt::NoButton);
+    QVERIFY2(m_view->hoverText().contains(QStringLiteral("95.0 ms")), qPrintable(m_view->hoverText()));
+    m_view->setLogarithmic(false);
+    QVERIFY(qobject_cast<QValueAxis*>(m_view->chart()->axes(Qt::Vertical).value(0)));
+    QCOMPARE(m_view->chart()->axes(Qt::Vertical).size(), 1);
 }
 
 QTEST_MAIN(tst_ChartView)

@@ -151,6 +151,7 @@ void tst_Screenshot::mainWindow()
     selectKey(*window, product, Qt::ControlModifier); // current: its statistics are shown
     QTRY_COMPARE(window->functions()->currentKey()->key, product);
     QTRY_COMPARE(window->chart()->data().series.size(), 2);
+    window->chart()->setLogarithmic(true); // fast and slow functions side by side
     QTRY_VERIFY(window->stats()->figureText(StatsPanel::Count) != QStringLiteral("–"));
     QVERIFY(window->chart()->data().series.first().bucketed); // thousands of calls: the band and mean line
     QTest::qWait(2500); // live steps, the status bar's refresh and the table's (every two seconds while data arrives)
