@@ -281,16 +281,20 @@
     const points = Math.min(10000, Math.max(50, Math.floor(plotWidth() / 2)));
     const series = await api('/api/series', selector({ points }));
     const buckets = series.buckets.map((b) => ({ t: b.t, count: b.count, min: b.min, max: b.max, sum: b.mean * b.count }));
-    return {
-      mode: 'buckets',
-      points: buckets,
-      step: series.step,
-      base: buckets.length ? buckets[0].t : series.from ?? 0,
-      // The series covers every sample up to its end; later ones are fetched from there.
-      lastTs: series.to ?? stats.to ?? Date.now() / 1000,
-      lastTsCount: 0,
-      span: spanOf(),
-    };
+    // Buckets start at the range's start, or at the first call when the range is open there.
+    const origin = series.from ?? (buckets.length ? buckets[0].t : stats.from ?? 0);
+    // The series covers every call up to its end; later ones are fetched from there. An open end is the
+    // last call itself: the calls at that instant are counted so that none is added twice.
+    const end = series.to === null ? await lastCall() : { lastTs: series.to, lastTsCount: 0 };
+    return { mode: 'buckets', points: buckets, step: series.step, base: origin, ...end, span: spanOf() };
+  }
+
+  async function lastCall() {
+    const own = (await api('/api/keys', state.token === null ? {} : { token: state.token })).keys
+      .filter((k) => k.key === state.key);
+    const lastTs = Math.max(...own.map((k) => k.last));
+    const at = await api('/api/stats', selector({ from: lastTs, to: lastTs }));
+    return { lastTs, lastTsCount: at.count };
   }
 
   // ---- live --------------------------------------------------------------------------------------------

@@ -184,6 +184,14 @@ test('a function with more calls than pixels is drawn as min/mean/max buckets', 
   assert.equal(Number(chart.calls), 6000);
   assert.equal(await statValue('count'), '6,000');
   await page.screenshot({ path: path.join(OUTPUT, 'web-buckets.png') });
+  // The whole history, live: a new call is added to its bucket once (the last stored call is not repeated).
+  await page.click('#presets button[data-range="all"]');
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.mode === 'buckets'
+    && !document.querySelector('#live').hidden);
+  await send([decoratorDatagram(BUSY, 42, Math.floor(Date.now() / 1000))]);
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.calls === '6001', null, { timeout: 3000 });
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // two more live updates add nothing
+  assert.equal((await chartState()).calls, '6001');
 });
 
 test('a custom range narrows the data, and the range is in the URL', async () => {
