@@ -9,12 +9,15 @@ ARGS ?=
 # libraries are not pulled in by the -dev packages and must be named.
 DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config git \
 	qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libqt6opengl6-dev libqt6sql6-sqlite \
-	libsqlite3-dev libjs-dygraphs sqlite3 python3 chromium xvfb xauth x11-utils imagemagick fonts-dejavu-core \
+	libsqlite3-dev libjs-dygraphs sqlite3 python3 python3-pip python3-setuptools python3-wheel chromium xvfb xauth x11-utils imagemagick fonts-dejavu-core \
 	file dpkg-dev
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 E2E_DIR := tests/e2e
 
-.PHONY: all deps build run test bench clean distclean format tidy help
+.PHONY: all deps deps-bench build run test bench clean distclean format tidy help
+
+# The peer and the load tools of `make bench`; installed through the same `deps` mechanism, only for benchmarks.
+BENCH_PACKAGES := influxdb wrk linux-perf
 
 all: build
 
@@ -51,6 +54,14 @@ run: build
 		echo "No display found: starting the headless collector (Ctrl+C stops it; data is kept)"; \
 		exec $(KODEMON) --headless $(ARGS); \
 	fi
+
+deps-bench:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)"
+
+bench: deps-bench
+	cmake --preset release
+	cmake --build --preset release
+	python3 bench/run.py --build build/release
 
 test: build
 	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600 -j2

@@ -28,12 +28,14 @@ QString seriesKey(int series)
         .arg(series);
 }
 
-QByteArray influxLine(const Sample& sample)
+// Nanoseconds made unique by the sample's index: InfluxDB keeps one point per series and timestamp.
+QByteArray influxLine(const Sample& sample, qint64 index)
 {
     QByteArray key = sample.key.toUtf8();
     key.replace(' ', "\\ ").replace(',', "\\,").replace('=', "\\=");
     return "kodemon,token=" + sample.token.toUtf8() + ",key=" + key + " execution_time="
-        + QByteArray::number(sample.executionTime, 'g', 17) + ' ' + QByteArray::number(qint64(sample.timestamp)) + '\n';
+        + QByteArray::number(sample.executionTime, 'g', 17) + ' '
+        + QByteArray::number(qint64(sample.timestamp) * 1000000000LL + index % 1000000000LL) + '\n';
 }
 
 } // namespace
@@ -50,11 +52,14 @@ int main(int argc, char** argv)
         { QStringLiteral("series"), QStringLiteral("Series (default 1000)."), QStringLiteral("n"), QStringLiteral("1000") },
         { QStringLiteral("days"), QStringLiteral("Days covered, ending now (default 30)."), QStringLiteral("n"),
             QStringLiteral("30") },
-        { QStringLiteral("influx"), QStringLiteral("Also write line protocol here."), QStringLiteral("path") } });
+        { QStringLiteral("influx"), QStringLiteral("Also write line protocol here."), QStringLiteral("path") },
+        { QStringLiteral("batch"), QStringLiteral("Samples per transaction (default 100000)."), QStringLiteral("n"),
+            QStringLiteral("100000") } });
     parser.process(app);
     const qint64 total = parser.value(QStringLiteral("samples")).toLongLong();
     const int seriesCount = parser.value(QStringLiteral("series")).toInt();
     const double span = parser.value(QStringLiteral("days")).toDouble() * 86400;
+    const qsizetype batchSize = parser.value(QStringLiteral("batch")).toLongLong();
 
     SqliteStore store(parser.value(QStringLiteral("db")));
     if (auto status = store.open(); !status) {
@@ -83,15 +88,15 @@ int main(int argc, char** argv)
         const int series = (i % 10 == 0) ? 0 : others(random);
         const double timestamp = std::floor(start + span * double(i) / double(total));
         batch.append(Sample { token, keys.at(series), timestamp, milliseconds(random), qint64(timestamp), {} });
-        if (batch.size() == 100000 || i + 1 == total) {
+        if (batch.size() == batchSize || i + 1 == total) {
             if (auto status = writer->write(batch); !status) {
                 std::fprintf(stderr, "%s\n", qPrintable(status.error()));
                 return 1;
             }
             if (writeInflux) {
                 QByteArray lines;
-                for (const auto& sample : std::as_const(batch))
-                    lines += influxLine(sample);
+                for (qsizetype n = 0; n < batch.size(); ++n)
+                    lines += influxLine(batch.at(n), i - batch.size() + 1 + n);
                 influx.write(lines);
             }
             batch.clear();

@@ -96,7 +96,9 @@ std::string kodemonDatagram(const std::string& key, double ms, long long timesta
     return out + "}";
 }
 
-std::string influxLine(const std::string& key, double ms, long long timestamp, const std::string& token)
+// Nanosecond timestamps made unique by a counter: InfluxDB keeps one point per series and timestamp, so
+// whole seconds would silently overwrite the calls of one second and look like loss.
+std::string influxLine(const std::string& key, double ms, long long timestamp, long long sequence, const std::string& token)
 {
     std::string escaped;
     for (char c : key) {
@@ -107,7 +109,7 @@ std::string influxLine(const std::string& key, double ms, long long timestamp, c
     char number[64];
     std::snprintf(number, sizeof number, "%.17g", ms);
     return "kodemon,token=" + token + ",key=" + escaped + " execution_time=" + number + " "
-        + std::to_string(timestamp);
+        + std::to_string(timestamp * 1000000000LL + sequence % 1000000000LL);
 }
 
 } // namespace
@@ -145,7 +147,7 @@ int main(int argc, char** argv)
         for (int i = 0; i < n; ++i) {
             const auto& key = keys[size_t((sent + i) % keys.size())];
             const double ms = milliseconds(random);
-            payloads[i] = o.format == "influx" ? influxLine(key, ms, now, o.token)
+            payloads[i] = o.format == "influx" ? influxLine(key, ms, now, sent + i, o.token)
                                                : kodemonDatagram(key, ms, now, o.token, unit(random) < o.extraFraction);
             vectors[i] = { payloads[i].data(), payloads[i].size() };
             messages[i] = {};

@@ -32,7 +32,7 @@ namespace {
             qCWarning(lcStorage) << "SQLite refused write-ahead logging (journal mode is" << mode->toString()
                                  << "); writes will be slower and readers may wait for the writer";
         for (const char* pragma : { "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY",
-                 "PRAGMA cache_size = -32768" }) {
+                 "PRAGMA cache_size = -32768", "PRAGMA wal_autocheckpoint = 16384" }) {
             if (auto status = connection.execute(QLatin1String(pragma)); !status)
                 return status;
         }
