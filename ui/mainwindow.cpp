@@ -22,6 +22,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
@@ -285,13 +286,19 @@ void MainWindow::askExport()
         QMessageBox::information(this, tr("Export CSV"), tr("Select one or more functions to export first."));
         return;
     }
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString folder
+        = settings()
+              .value(QStringLiteral("export/folder"), QFileInfo::exists(documents) ? documents : QDir::homePath())
+              .toString();
     const QString name
         = Csv::fileName(keys.size() == 1 ? keys.first().key : QStringLiteral("functions"), m_range->range());
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export CSV"), folder + u'/' + name, tr("CSV files (*.csv);;All files (*)"));
-    if (!path.isEmpty())
-        exportCsv(path);
+    if (path.isEmpty())
+        return;
+    settings().setValue(QStringLiteral("export/folder"), QFileInfo(path).absolutePath());
+    exportCsv(path);
 }
 
 bool MainWindow::exportCsv(const QString& path)

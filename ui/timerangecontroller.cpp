@@ -153,7 +153,7 @@ void TimeRangeController::zoomTo(double from, double to)
 {
     if (from > to)
         std::swap(from, to);
-    m_history.append(State { m_preset, m_range });
+    m_history.append(State { m_preset, m_range, m_live });
     if (m_history.size() > MaxHistory)
         m_history.removeFirst();
     setLive(false);
@@ -164,6 +164,11 @@ void TimeRangeController::zoomOut()
 {
     if (!m_history.isEmpty()) {
         const State previous = m_history.takeLast();
+        if (previous.live) {
+            m_preset = previous.preset;
+            setLive(true); // back to following now, as before the zoom
+            return;
+        }
         apply(previous.preset, previous.range);
         return;
     }

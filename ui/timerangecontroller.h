@@ -62,6 +62,7 @@ private:
     {
         Preset preset;
         TimeRange range;
+        bool live;
     };
     void apply(Preset preset, const TimeRange& range);
     TimeRange followNow() const;
