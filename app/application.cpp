@@ -60,7 +60,9 @@ int Application::run()
 
 int Application::start()
 {
-    m_store = std::make_shared<SqliteStore>(QFileInfo(m_options.databasePath).absoluteFilePath());
+    auto sqlite = std::make_shared<SqliteStore>(QFileInfo(m_options.databasePath).absoluteFilePath());
+    sqlite->setSizeLimit(m_options.databaseLimitBytes);
+    m_store = sqlite;
     if (auto status = m_store->open(); !status) {
         qCCritical(lcStorage).noquote() << "cannot use the database:" << status.error();
         m_startError = QStringLiteral("Cannot use the database: %1").arg(status.error());
@@ -70,6 +72,7 @@ int Application::start()
     collector.udp.address = m_options.udpAddress;
     collector.udp.port = m_options.udpPort;
     collector.udp.receiveBufferBytes = m_options.receiveBufferBytes;
+    collector.udp.allowedSenders = m_options.udpAllow;
     m_collector = std::make_unique<Collector>(m_store, collector);
     if (auto status = m_collector->start(); !status) {
         qCCritical(lcUdp).noquote() << status.error();

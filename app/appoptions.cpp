@@ -32,7 +32,16 @@ namespace {
         QCommandLineOption receiveBuffer { QStringLiteral("udp-buffer"),
             QStringLiteral("UDP receive buffer to ask the kernel for, in MiB (default 32)."), QStringLiteral("MiB"),
             QStringLiteral("32") };
+        QCommandLineOption udpAllow { QStringLiteral("udp-allow"),
+            QStringLiteral("Accept datagrams only from these addresses and ranges, e.g. 10.0.0.0/8,127.0.0.1 "
+                           "(default: from anyone who can reach the socket)."),
+            QStringLiteral("list") };
+        QCommandLineOption databaseLimit { QStringLiteral("db-max-size"),
+            QStringLiteral("Stop storing (and count what cannot be stored) once the database reaches this size, in "
+                           "MiB (default: no limit)."),
+            QStringLiteral("MiB"), QStringLiteral("0") };
     };
+
 
     const QString ExitCodesHelp = QStringLiteral(
         "\nExit codes: 0 stopped normally, 1 database unusable, 2 a port or address cannot be used, 64 bad command "
@@ -63,6 +72,55 @@ namespace {
         return address;
     }
 
+    // Each reader checks one group of options; it returns the error to show, or nothing.
+    using OptionError = std::optional<QString>;
+
+    OptionError readNetwork(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+    {
+        const auto udpAddress = parseAddress(parser.value(options.udpAddress));
+        const auto httpAddress = parseAddress(parser.value(options.httpAddress));
+        const auto udpPort = parsePort(parser.value(options.udpPort));
+        const auto httpPort = parsePort(parser.value(options.httpPort));
+        if (!udpAddress)
+            return QStringLiteral("--udp-address \"%1\" is not an IP address").arg(parser.value(options.udpAddress));
+        if (!httpAddress)
+            return QStringLiteral("--http-address \"%1\" is not an IP address").arg(parser.value(options.httpAddress));
+        if (!udpPort)
+            return QStringLiteral("--udp-port \"%1\" is not a port (0-65535)").arg(parser.value(options.udpPort));
+        if (!httpPort)
+            return QStringLiteral("--http-port \"%1\" is not a port (0-65535)").arg(parser.value(options.httpPort));
+        app.udpAddress = *udpAddress;
+        app.httpAddress = *httpAddress;
+        app.udpPort = *udpPort;
+        app.httpPort = *httpPort;
+        return std::nullopt;
+    }
+
+    OptionError readReceiving(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+    {
+        bool ok = false;
+        const int bufferMiB = parser.value(options.receiveBuffer).toInt(&ok);
+        if (!ok || bufferMiB < 1 || bufferMiB > 1024)
+            return QStringLiteral("--udp-buffer must be between 1 and 1024 MiB");
+        app.receiveBufferBytes = bufferMiB * 1024 * 1024;
+        auto filter = AddressFilter::parse(parser.value(options.udpAllow));
+        if (!filter)
+            return QStringLiteral("--udp-allow: %1").arg(filter.error());
+        app.udpAllow = *filter;
+        return std::nullopt;
+    }
+
+    OptionError readStorage(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+    {
+        app.databasePath = parser.isSet(options.database) ? parser.value(options.database) : defaultDatabasePath();
+        bool ok = false;
+        const qint64 limitMiB = parser.value(options.databaseLimit).toLongLong(&ok);
+        if (!ok || limitMiB < 0)
+            return QStringLiteral("--db-max-size must be a number of MiB (0 for no limit)");
+        app.databaseLimitBytes = limitMiB * 1024 * 1024;
+        return std::nullopt;
+    }
+
 } // namespace
 
 QString defaultDatabasePath()
@@ -81,7 +139,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     parser.addOptions({ options.headless, options.udpAddress, options.udpPort, options.httpAddress, options.httpPort,
-        options.database, options.receiveBuffer });
+        options.database, options.receiveBuffer, options.udpAllow, options.databaseLimit });
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -94,29 +152,10 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
 
     AppOptions app;
     app.headless = parser.isSet(options.headless);
-    const auto udpAddress = parseAddress(parser.value(options.udpAddress));
-    const auto httpAddress = parseAddress(parser.value(options.httpAddress));
-    const auto udpPort = parsePort(parser.value(options.udpPort));
-    const auto httpPort = parsePort(parser.value(options.httpPort));
-    if (!udpAddress)
-        return usageError(QStringLiteral("--udp-address \"%1\" is not an IP address").arg(parser.value(options.udpAddress)));
-    if (!httpAddress)
-        return usageError(QStringLiteral("--http-address \"%1\" is not an IP address").arg(parser.value(options.httpAddress)));
-    if (!udpPort)
-        return usageError(QStringLiteral("--udp-port \"%1\" is not a port (0-65535)").arg(parser.value(options.udpPort)));
-    if (!httpPort)
-        return usageError(QStringLiteral("--http-port \"%1\" is not a port (0-65535)").arg(parser.value(options.httpPort)));
-    bool ok = false;
-    const int bufferMiB = parser.value(options.receiveBuffer).toInt(&ok);
-    if (!ok || bufferMiB < 1 || bufferMiB > 1024)
-        return usageError(QStringLiteral("--udp-buffer must be between 1 and 1024 MiB"));
-
-    app.udpAddress = *udpAddress;
-    app.httpAddress = *httpAddress;
-    app.udpPort = *udpPort;
-    app.httpPort = *httpPort;
-    app.receiveBufferBytes = bufferMiB * 1024 * 1024;
-    app.databasePath = parser.isSet(options.database) ? parser.value(options.database) : defaultDatabasePath();
+    for (auto* read : { readNetwork, readReceiving, readStorage }) {
+        if (auto error = read(parser, options, app))
+            return usageError(*error);
+    }
     return { app, ExitOk, {} };
 }
 

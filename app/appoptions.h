@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "addressfilter.h"
+
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
@@ -19,6 +21,8 @@ struct AppOptions
     quint16 httpPort = 4000;
     QString databasePath;
     int receiveBufferBytes = 32 * 1024 * 1024;
+    AddressFilter udpAllow; // empty: every sender
+    qint64 databaseLimitBytes = 0; // 0: no quota
 };
 
 // Exit codes of `kodemon`, documented in --help and the README.

@@ -71,8 +71,11 @@ bool SampleWriter::flush()
     return true;
 }
 
-void SampleWriter::reportFailure(const QString& message)
+void SampleWriter::reportFailure(const QString& failure)
 {
+    QString message = failure;
+    if (failure.contains(QLatin1String("full"), Qt::CaseInsensitive))
+        message += QStringLiteral(" - free disk space or raise --db-max-size; storing resumes by itself");
     m_counters->setStoreError(message);
     if (m_failing)
         return;

@@ -75,12 +75,17 @@ Status SqliteStore::openShared()
 
 std::unique_ptr<StoreWriter> SqliteStore::createWriter()
 {
-    return std::make_unique<SqliteWriter>(m_path);
+    return std::make_unique<SqliteWriter>(m_path, m_sizeLimit);
 }
 
 std::unique_ptr<StoreReader> SqliteStore::createReader()
 {
     return std::make_unique<SqliteReader>(m_path);
+}
+
+void SqliteStore::setSizeLimit(qint64 bytes)
+{
+    m_sizeLimit->store(bytes);
 }
 
 qint64 SqliteStore::sizeOnDisk() const

@@ -5,6 +5,8 @@
 
 #include <QLockFile>
 
+#include <atomic>
+
 namespace Kodemon {
 
 // The default store: one SQLite file, locked against a second Kodemon writing to it.
@@ -24,12 +26,17 @@ public:
     // Opens without taking the instance lock, for readers in another process (tools, tests).
     Status openShared();
 
+    // A quota for the file in bytes (0: none), applied by writers before their next transaction. Writes beyond
+    // it fail like a full disk does, and succeed again once the quota is raised.
+    void setSizeLimit(qint64 bytes);
+
 private:
     Status checkPath() const;
     Status lock();
 
     QString m_path;
     std::unique_ptr<QLockFile> m_lock;
+    std::shared_ptr<std::atomic<qint64>> m_sizeLimit = std::make_shared<std::atomic<qint64>>(0);
 };
 
 } // namespace Kodemon

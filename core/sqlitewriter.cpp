@@ -14,10 +14,21 @@ namespace {
         return Error { QStringLiteral("%1: %2").arg(what, statement.error()) };
     }
 
+    qint64 pragmaValue(sqlite3* db, const char* pragma)
+    {
+        sqlite3_stmt* statement = nullptr;
+        qint64 value = 0;
+        if (sqlite3_prepare_v2(db, pragma, -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
+            value = sqlite3_column_int64(statement, 0);
+        sqlite3_finalize(statement);
+        return value;
+    }
+
 } // namespace
 
-SqliteWriter::SqliteWriter(QString path)
+SqliteWriter::SqliteWriter(QString path, std::shared_ptr<const std::atomic<qint64>> sizeLimit)
     : m_path(std::move(path))
+    , m_sizeLimit(std::move(sizeLimit))
 {
 }
 
@@ -84,12 +95,25 @@ Status SqliteWriter::execute(const char* sql)
     return error;
 }
 
+void SqliteWriter::applySizeLimit()
+{
+    const qint64 limit = m_sizeLimit ? m_sizeLimit->load() : 0;
+    if (limit == m_appliedSizeLimit)
+        return;
+    // SQLite's own quota: a write past max_page_count fails with SQLITE_FULL, exactly like a full disk.
+    const qint64 pageSize = std::max<qint64>(pragmaValue(m_handle, "PRAGMA page_size"), 512);
+    const qint64 pages = limit > 0 ? std::max<qint64>(limit / pageSize, 1) : 4294967294LL;
+    execute(QByteArray("PRAGMA max_page_count = " + QByteArray::number(pages)).constData());
+    m_appliedSizeLimit = limit;
+}
+
 Status SqliteWriter::write(const QList<Sample>& batch)
 {
     if (batch.isEmpty())
         return Ok {};
     if (auto status = ensureOpen(); !status)
         return status;
+    applySizeLimit();
     if (auto status = execute("BEGIN"); !status)
         return Error { QStringLiteral("cannot start a transaction: %1").arg(status.error()) };
     auto status = writeInTransaction(batch);

@@ -6,6 +6,7 @@
 
 #include <QHash>
 
+#include <atomic>
 #include <memory>
 
 namespace Kodemon {
@@ -18,7 +19,7 @@ class SqliteConnection;
 class SqliteWriter final : public StoreWriter
 {
 public:
-    explicit SqliteWriter(QString path);
+    SqliteWriter(QString path, std::shared_ptr<const std::atomic<qint64>> sizeLimit = {});
     ~SqliteWriter() override;
     Q_DISABLE_COPY_MOVE(SqliteWriter)
 
@@ -46,6 +47,7 @@ private:
     Status insertSample(const Sample& sample, SeriesState& series);
     Status updateSeries(const QHash<qint64, SeriesDelta>& deltas);
     Status execute(const char* sql);
+    void applySizeLimit();
 
     QString m_path;
     std::unique_ptr<SqliteConnection> m_connection;
@@ -55,6 +57,8 @@ private:
     SqliteStatement m_insertSeries;
     SqliteStatement m_updateSeries;
     QHash<KeyId, SeriesState> m_series;
+    std::shared_ptr<const std::atomic<qint64>> m_sizeLimit;
+    qint64 m_appliedSizeLimit = -1;
 };
 
 } // namespace Kodemon

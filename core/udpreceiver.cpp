@@ -45,6 +45,8 @@ Status UdpReceiver::start()
     }
     m_boundPort = m_source->localPort();
     configureBuffer();
+    if (!m_options.allowedSenders.allowsEveryone())
+        qCInfo(lcUdp).noquote() << "accepting datagrams only from" << m_options.allowedSenders.toString();
     connect(m_source.get(), &DatagramSource::readyRead, this, &UdpReceiver::readBurst);
     m_dropsTimer = new QTimer(this);
     connect(m_dropsTimer, &QTimer::timeout, this, &UdpReceiver::pollKernelDrops);
@@ -88,6 +90,10 @@ qsizetype UdpReceiver::readDatagrams(qsizetype limit)
     QList<Sample> batch;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const qsizetype count = m_source->read(limit, [&](QByteArrayView payload, const QHostAddress& sender) {
+        if (!m_options.allowedSenders.allows(sender)) {
+            reject({ RejectReason::SourceNotAllowed, QStringLiteral("the sender is not in --udp-allow") }, sender);
+            return;
+        }
         auto parsed = parseDatagram(payload, &m_strings);
         for (const auto& rejection : std::as_const(parsed.rejections))
             reject(rejection, sender);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "addressfilter.h"
 #include "fastdatagram.h"
 #include "result.h"
 #include "types.h"
@@ -32,6 +33,7 @@ public:
         quint16 port = 4000;
         int receiveBufferBytes = 32 * 1024 * 1024;
         int burstSize = 512; // datagrams read before the event loop gets a turn
+        AddressFilter allowedSenders; // refused senders are counted, never parsed or stored
     };
 
     UdpReceiver(Options options, std::shared_ptr<IngestCounters> counters);

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void stopStoresWhatWasReceived();
     void portInUseIsAClearError();
     void batchWithinFlushInterval();
+    void refusedSendersAreCountedNotStored();
 
 private:
     Collector::Options options() const;
@@ -207,6 +208,21 @@ void tst_Collector::batchWithinFlushInterval()
     QTRY_COMPARE_WITH_TIMEOUT(collector.counters()->snapshot().stored, 1, 5000);
     // A lone sample is committed by the 100 ms batch timer, not held until a batch fills up.
     QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+}
+
+void tst_Collector::refusedSendersAreCountedNotStored()
+{
+    auto refusing = options();
+    refusing.udp.allowedSenders = *AddressFilter::parse(u"10.0.0.0/8");
+    Collector collector(m_store, refusing);
+    QVERIFY(collector.start().ok());
+    Test::sendDatagrams({ Test::decoratorDatagram(QStringLiteral("spoof.py-f"), 1, 1795608000),
+                            Test::decoratorDatagram(QStringLiteral("spoof.py-f"), 2, 1795608001) },
+        collector.udpPort());
+    QTRY_COMPARE_WITH_TIMEOUT(collector.counters()->snapshot().rejected[size_t(RejectReason::SourceNotAllowed)], 2, 5000);
+    collector.stop();
+    QCOMPARE(collector.counters()->snapshot().accepted, 0);
+    QCOMPARE(storedCount(QStringLiteral("spoof.py-f")), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_Collector)
