@@ -49,6 +49,7 @@ KeyListUpdater::KeyListUpdater(KeyListModel* model, TimeRangeController* range, 
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &KeyListUpdater::refresh);
     connect(m_range, &TimeRangeController::rangeChanged, this, &KeyListUpdater::refresh);
+    connect(m_range, &TimeRangeController::liveAdvanced, this, &KeyListUpdater::advance);
 }
 
 KeyListUpdater::~KeyListUpdater() = default;
@@ -76,6 +77,7 @@ void KeyListUpdater::refresh()
 void KeyListUpdater::apply(const Result<QList<KeyRow>>& rows)
 {
     m_lastDurationMs = m_jobs.elapsedMs();
+    m_sinceLoad.start();
     qCDebug(lcUi) << "functions table loaded in" << m_lastDurationMs << "ms";
     if (!rows) {
         Q_EMIT failed(rows.error());
@@ -98,6 +100,14 @@ void KeyListUpdater::noteStored(const QList<Sample>& samples)
         return; // apply() schedules the next load
     // A slow database gets fewer refreshes: at most a fifth of the time goes to this table.
     schedule(newKey ? NewKeyDelayMs : int(std::max<qint64>(MinIntervalMs, 4 * m_lastDurationMs)));
+}
+
+void KeyListUpdater::advance()
+{
+    // Calls leave a live range even when none arrive: recount now and then.
+    constexpr qint64 QuietRefreshMs = 10000;
+    if (m_sinceLoad.isValid() && m_sinceLoad.elapsed() > QuietRefreshMs && !m_jobs.isBusy() && !m_timer->isActive())
+        refresh();
 }
 
 void KeyListUpdater::schedule(int delayMs)

@@ -6,6 +6,7 @@
 #include "result.h"
 #include "types.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 
 class QTimer;
@@ -37,6 +38,7 @@ Q_SIGNALS:
 
 private:
     void schedule(int delayMs);
+    void advance();
     void apply(const Result<QList<KeyRow>>& rows);
 
     KeyListModel* m_model;
@@ -46,6 +48,7 @@ private:
     QTimer* m_timer;
     bool m_dirty = false;
     qint64 m_lastDurationMs = 0;
+    QElapsedTimer m_sinceLoad;
 };
 
 } // namespace Kodemon

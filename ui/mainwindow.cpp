@@ -78,6 +78,7 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow()
 {
+    saveState(); // also when SIGTERM ended the event loop without closing the window
     detach();
 }
 
@@ -202,6 +203,7 @@ void MainWindow::attach(const ViewerServices& services)
 {
     detach();
     m_services = services;
+    m_selectedOnce = false;
     if (!m_services.store)
         return;
     m_viewThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-view"));
@@ -247,8 +249,10 @@ void MainWindow::onKeysLoaded()
 {
     m_keysLoadedOnce = true;
     updateEmptyState();
-    if (!m_functions->selectedKeys().isEmpty() || m_model->rowCount() == 0)
+    // Only once per database: afterwards an empty selection is the user's choice.
+    if (m_selectedOnce || !m_functions->selectedKeys().isEmpty() || m_model->rowCount() == 0)
         return;
+    m_selectedOnce = true;
     // Come back to what was selected last time; otherwise show something rather than an empty chart.
     m_functions->selectKeys(m_restoredSelection);
     if (m_functions->selectedKeys().isEmpty())

@@ -109,6 +109,7 @@ private:
     QMetaObject::Connection m_storedConnection;
     QList<KeyId> m_restoredSelection; // selected at the last close, chosen again once the keys are loaded
     bool m_keysLoadedOnce = false;
+    bool m_selectedOnce = false; // something was selected for the user after the first load
     QAction* m_exportAction = nullptr;
     QAction* m_sendTestDataAction = nullptr;
     QAction* m_settingsAction = nullptr;
