@@ -10,7 +10,7 @@ ARGS ?=
 DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config git \
 	qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libqt6opengl6-dev libqt6sql6-sqlite \
 	libsqlite3-dev libjs-dygraphs sqlite3 python3 python3-pip python3-setuptools python3-wheel chromium xvfb xauth x11-utils imagemagick fonts-dejavu-core \
-	file dpkg-dev
+	file dpkg-dev desktop-file-utils appstream
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 E2E_DIR := tests/e2e
 
@@ -25,6 +25,7 @@ help:
 	@echo "make run     install what is missing, build, start Kodemon (window if a display exists, else headless)"
 	@echo "make test    install what is missing, build, run every test"
 	@echo "make bench   build in release mode and run the benchmarks"
+	@echo "make package build in release mode and make the Debian package build/release/kodemon_<version>_<arch>.deb"
 	@echo "make deps    only install the missing Debian and npm packages"
 	@echo "make format  clang-format every C++ file; make tidy: clang-tidy the sources"
 
@@ -62,6 +63,16 @@ bench: deps-bench
 	cmake --preset release
 	cmake --build --preset release
 	python3 bench/run.py --build build/release
+
+# The Debian package (CPack, cmake/KodemonPackaging.cmake) from the release build; only what the package holds
+# is compiled. `make test` checks the same package built from its own tree (tests/packaging).
+.PHONY: package
+package: deps
+	cmake --preset release
+	cmake --build --preset release --target kodemon kodemon_package_files
+	rm -f build/release/kodemon_*.deb
+	cd build/release && cpack -G DEB
+	@echo "Install it with: sudo apt install ./$$(ls build/release/kodemon_*.deb)"
 
 test: build
 	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600 -j2

@@ -47,6 +47,11 @@ namespace {
         "\nExit codes: 0 stopped normally, 1 database unusable, 2 a port or address cannot be used, 64 bad command "
         "line.\nThe decorator sends to KODEMON_HOST:KODEMON_PORT (default localhost:4000) over UDP.\n");
 
+    // QCommandLineParser lists Qt's own options only from process(), which exits the program: named here.
+    const QString QtOptionsHelp = QStringLiteral(
+        "\nQt's options for the window: -platform <name> (xcb, wayland, offscreen), -display <display>, "
+        "-style <style>, -stylesheet <file>, -qwindowgeometry <geometry>, -qwindowtitle <title>, -reverse.\n");
+
     std::optional<quint16> parsePort(const QString& text)
     {
         bool ok = false;
@@ -145,6 +150,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         return usageError(parser.errorText());
     if (parser.isSet(help))
         return { std::nullopt, ExitOk, parser.helpText() + ExitCodesHelp };
+    if (parser.isSet(QStringLiteral("help-all"))) // parse() accepts it, but only process() would act on it
+        return { std::nullopt, ExitOk, parser.helpText() + ExitCodesHelp + QtOptionsHelp };
     if (parser.isSet(version))
         return { std::nullopt, ExitOk, QStringLiteral("kodemon %1\n").arg(QLatin1String(KODEMON_VERSION)) };
     if (!parser.positionalArguments().isEmpty())
