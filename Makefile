@@ -10,11 +10,11 @@ ARGS ?=
 DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config git \
 	qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libqt6opengl6-dev libqt6sql6-sqlite \
 	libsqlite3-dev libjs-dygraphs sqlite3 python3 python3-pip python3-setuptools python3-wheel chromium xvfb xauth x11-utils imagemagick fonts-dejavu-core \
-	file dpkg-dev desktop-file-utils appstream
+	file dpkg-dev desktop-file-utils appstream clickhouse-server clickhouse-client
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 E2E_DIR := tests/e2e
 
-.PHONY: all deps deps-bench build run test bench clean distclean format tidy help
+.PHONY: all deps deps-bench deps-fuzz build run test bench fuzz clean distclean format tidy help
 
 # The peer and the load tools of `make bench`; installed through the same `deps` mechanism, only for benchmarks.
 BENCH_PACKAGES := influxdb wrk linux-perf
@@ -63,6 +63,24 @@ bench: deps-bench
 	cmake --preset release
 	cmake --build --preset release
 	python3 bench/run.py --build build/release
+
+# libFuzzer under clang with ASan + UBSan; new inputs join fuzz/corpus, crashes land in fuzz/crashes (commit both:
+# `make test` replays them). FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := datagram timeexpr httpparams requestlimiter
+deps-fuzz:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) clang libclang-rt-14-dev"
+
+fuzz: deps-fuzz
+	cmake --preset fuzz
+	cmake --build build/fuzz --parallel 2 $(addprefix --target fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+		mkdir -p fuzz/crashes/$$t; \
+		build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=fuzz/crashes/$$t/ fuzz/corpus/$$t 2>&1 | grep -E "^(#|==|stat::|Done|INFO: Seed)" | tail -12 \
+			|| exit 1; \
+	done
 
 # The Debian package (CPack, cmake/KodemonPackaging.cmake) from the release build; only what the package holds
 # is compiled. `make test` checks the same package built from its own tree (tests/packaging).

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "application.h"
 
+#include "clickhousestore.h"
 #include "collector.h"
 #include "httpserver.h"
 #include "logging.h"
 #include "mainwindow.h"
+#include "samplespool.h"
+#include "singleinstance.h"
 #include "sqlitestore.h"
 #include "unixsignals.h"
 
@@ -29,6 +32,37 @@ namespace {
     {
         std::fputs(qPrintable(line + QLatin1Char('\n')), stdout);
         std::fflush(stdout);
+    }
+
+    // A launch from the desktop menu has no terminal to read: say why Kodemon stops in a window too.
+    void showStartError(const QString& error)
+    {
+        const QString platform = QGuiApplication::platformName();
+        if (platform == QLatin1String("offscreen") || platform == QLatin1String("minimal"))
+            return; // tests: nobody would close the box
+        QString text = error;
+        if (!text.isEmpty())
+            text[0] = text[0].toUpper();
+        QMessageBox::critical(nullptr, QStringLiteral("Kodemon cannot start"), text);
+    }
+
+    void bringToFront(QWidget& window)
+    {
+        qCInfo(lcApp) << "another launch on this database: showing the window";
+        window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+        window.show();
+        window.raise();
+        window.activateWindow();
+    }
+
+    // SQLite unless --store names a ClickHouse server.
+    std::shared_ptr<Store> makeStore(const AppOptions& options)
+    {
+        if (options.clickhouse)
+            return std::make_shared<ClickHouseStore>(*options.clickhouse);
+        auto sqlite = std::make_shared<SqliteStore>(QFileInfo(options.databasePath).absoluteFilePath());
+        sqlite->setSizeLimit(options.databaseLimitBytes);
+        return sqlite;
     }
 
 } // namespace
@@ -60,15 +94,22 @@ int Application::run()
 
 int Application::start()
 {
-    auto sqlite = std::make_shared<SqliteStore>(QFileInfo(m_options.databasePath).absoluteFilePath());
-    sqlite->setSizeLimit(m_options.databaseLimitBytes);
-    m_store = sqlite;
+    m_store = makeStore(m_options);
     if (auto status = m_store->open(); !status) {
         qCCritical(lcStorage).noquote() << "cannot use the database:" << status.error();
         m_startError = QStringLiteral("Cannot use the database: %1").arg(status.error());
         return ExitStorageError;
     }
     Collector::Options collector;
+    if (!m_options.spoolPath.isEmpty()) {
+        auto spool = SampleSpool::open(m_options.spoolPath, m_options.spoolLimitBytes);
+        if (!spool) {
+            qCCritical(lcStorage).noquote() << spool.error();
+            m_startError = spool.error();
+            return ExitStorageError;
+        }
+        collector.writer.spool = std::move(spool).value();
+    }
     collector.udp.address = m_options.udpAddress;
     collector.udp.port = m_options.udpPort;
     collector.udp.receiveBufferBytes = m_options.receiveBufferBytes;

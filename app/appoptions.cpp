@@ -40,6 +40,26 @@ namespace {
             QStringLiteral("Stop storing (and count what cannot be stored) once the database reaches this size, in "
                            "MiB (default: no limit)."),
             QStringLiteral("MiB"), QStringLiteral("0") };
+        QCommandLineOption store { QStringLiteral("store"),
+            QStringLiteral("Store samples on a ClickHouse server instead of SQLite: clickhouse://host:8123/database."),
+            QStringLiteral("url") };
+        QCommandLineOption clickhouseUser { QStringLiteral("clickhouse-user"),
+            QStringLiteral("ClickHouse user (default: the server's default user)."), QStringLiteral("name") };
+        QCommandLineOption clickhousePassword { QStringLiteral("clickhouse-password"),
+            QStringLiteral("ClickHouse password (default: $KODEMON_CLICKHOUSE_PASSWORD, which keeps it out of ps)."),
+            QStringLiteral("password") };
+        QCommandLineOption clickhouseCluster { QStringLiteral("clickhouse-cluster"),
+            QStringLiteral("Use the cluster of this name from the servers' <remote_servers>: a local table on each "
+                           "shard and a Distributed table over them."),
+            QStringLiteral("name") };
+        QCommandLineOption spool { QStringLiteral("spool"),
+            QStringLiteral("File where batches wait while the store fails (default with --store: %1).")
+                .arg(defaultSpoolPath()),
+            QStringLiteral("path") };
+        QCommandLineOption spoolLimit { QStringLiteral("spool-limit"),
+            QStringLiteral("Size limit of the spool file in MiB (default 256); beyond it samples wait in memory, "
+                           "then are given up and counted."),
+            QStringLiteral("MiB"), QStringLiteral("256") };
     };
 
 
@@ -126,7 +146,40 @@ namespace {
         return std::nullopt;
     }
 
+    OptionError readClickHouse(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+    {
+        if (parser.isSet(options.store)) {
+            auto config = parseClickHouseUrl(parser.value(options.store));
+            if (!config)
+                return QStringLiteral("--store: %1").arg(config.error());
+            if (parser.isSet(options.clickhouseUser))
+                config->user = parser.value(options.clickhouseUser);
+            config->password = parser.isSet(options.clickhousePassword)
+                ? parser.value(options.clickhousePassword)
+                : qEnvironmentVariable("KODEMON_CLICKHOUSE_PASSWORD", config->password);
+            config->cluster = parser.value(options.clickhouseCluster);
+            app.clickhouse = *config;
+        } else if (parser.isSet(options.clickhouseCluster) || parser.isSet(options.clickhouseUser)) {
+            return QStringLiteral("--clickhouse-cluster and --clickhouse-user need --store clickhouse://...");
+        }
+        bool ok = false;
+        const qint64 limitMiB = parser.value(options.spoolLimit).toLongLong(&ok);
+        if (!ok || limitMiB < 1)
+            return QStringLiteral("--spool-limit must be a number of MiB (at least 1)");
+        app.spoolLimitBytes = limitMiB * 1024 * 1024;
+        app.spoolPath = parser.isSet(options.spool) ? parser.value(options.spool)
+            : app.clickhouse                         ? defaultSpoolPath()
+                                                     : QString();
+        return std::nullopt;
+    }
+
 } // namespace
+
+QString defaultSpoolPath()
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir(folder).filePath(QStringLiteral("clickhouse-spool.bin"));
+}
 
 QString defaultDatabasePath()
 {
@@ -144,7 +197,9 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     parser.addOptions({ options.headless, options.udpAddress, options.udpPort, options.httpAddress, options.httpPort,
-        options.database, options.receiveBuffer, options.udpAllow, options.databaseLimit });
+        options.database, options.receiveBuffer, options.udpAllow, options.databaseLimit, options.store,
+        options.clickhouseUser, options.clickhousePassword, options.clickhouseCluster, options.spool,
+        options.spoolLimit });
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -159,7 +214,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
 
     AppOptions app;
     app.headless = parser.isSet(options.headless);
-    for (auto* read : { readNetwork, readReceiving, readStorage }) {
+    for (auto* read : { readNetwork, readReceiving, readStorage, readClickHouse }) {
         if (auto error = read(parser, options, app))
             return usageError(*error);
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "addressfilter.h"
+#include "clickhouseclient.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -23,6 +24,9 @@ struct AppOptions
     int receiveBufferBytes = 32 * 1024 * 1024;
     AddressFilter udpAllow; // empty: every sender
     qint64 databaseLimitBytes = 0; // 0: no quota
+    std::optional<ClickHouseConfig> clickhouse; // --store clickhouse://...: samples go there instead of SQLite
+    QString spoolPath; // where batches wait while the store fails; empty: in memory only
+    qint64 spoolLimitBytes = 256 * 1024 * 1024;
 };
 
 // Exit codes of `kodemon`, documented in --help and the README.
@@ -45,5 +49,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments);
 
 // The default database: kodemon.sqlite in the application data folder.
 QString defaultDatabasePath();
+
+// The default spool of a ClickHouse collector: clickhouse-spool.bin in the application data folder.
+QString defaultSpoolPath();
 
 } // namespace Kodemon

@@ -2,6 +2,7 @@
 // kodemon-gendb: writes the query benchmark's database straight through the real store: 10,000,000 samples over
 // 1,000 series and 30 days, one of them with 1,000,000 samples. Optionally writes the same samples as InfluxDB
 // line protocol, so the peer answers the same questions about the same data.
+#include "clickhousestore.h"
 #include "sqlitestore.h"
 
 #include <QCommandLineParser>
@@ -38,6 +39,25 @@ QByteArray influxLine(const Sample& sample, qint64 index)
         + QByteArray::number(qint64(sample.timestamp) * 1000000000LL + index % 1000000000LL) + '\n';
 }
 
+// The SQLite file of --db, or the ClickHouse database of --store: the same samples go to either.
+Result<std::unique_ptr<Store>> openStore(const QCommandLineParser& parser)
+{
+    std::unique_ptr<Store> store;
+    if (parser.isSet(QStringLiteral("store"))) {
+        auto config = parseClickHouseUrl(parser.value(QStringLiteral("store")));
+        if (!config)
+            return config.failure();
+        config->cluster = parser.value(QStringLiteral("cluster"));
+        config->timeoutMs = 600000;
+        store = std::make_unique<ClickHouseStore>(*config);
+    } else {
+        store = std::make_unique<SqliteStore>(parser.value(QStringLiteral("db")));
+    }
+    if (auto status = store->open(); !status)
+        return status.failure();
+    return store;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -54,18 +74,23 @@ int main(int argc, char** argv)
             QStringLiteral("30") },
         { QStringLiteral("influx"), QStringLiteral("Also write line protocol here."), QStringLiteral("path") },
         { QStringLiteral("batch"), QStringLiteral("Samples per transaction (default 100000)."), QStringLiteral("n"),
-            QStringLiteral("100000") } });
+            QStringLiteral("100000") },
+        { QStringLiteral("store"), QStringLiteral("Write to ClickHouse instead: clickhouse://host:8123/database."),
+            QStringLiteral("url") },
+        { QStringLiteral("cluster"), QStringLiteral("With --store: the cluster of the Distributed table."),
+            QStringLiteral("name") } });
     parser.process(app);
     const qint64 total = parser.value(QStringLiteral("samples")).toLongLong();
     const int seriesCount = parser.value(QStringLiteral("series")).toInt();
     const double span = parser.value(QStringLiteral("days")).toDouble() * 86400;
     const qsizetype batchSize = parser.value(QStringLiteral("batch")).toLongLong();
 
-    SqliteStore store(parser.value(QStringLiteral("db")));
-    if (auto status = store.open(); !status) {
-        std::fprintf(stderr, "%s\n", qPrintable(status.error()));
+    auto opened = openStore(parser);
+    if (!opened) {
+        std::fprintf(stderr, "%s\n", qPrintable(opened.error()));
         return 1;
     }
+    Store& store = **opened;
     QFile influx(parser.value(QStringLiteral("influx")));
     const bool writeInflux = !influx.fileName().isEmpty() && influx.open(QIODevice::WriteOnly);
 

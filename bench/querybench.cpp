@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // kodemon-querybench: times the query layer's answers on the benchmark database (median of repeated runs).
+#include "clickhousestore.h"
 #include "query.h"
 #include "sqlitestore.h"
 
@@ -55,14 +56,34 @@ int main(int argc, char** argv)
     parser.addOptions({ { QStringLiteral("db"), QStringLiteral("The database from kodemon-gendb."), QStringLiteral("path") },
         { QStringLiteral("key"), QStringLiteral("The 1M-sample key."), QStringLiteral("key"),
             QStringLiteral("/srv/app/shop/module0.py-function_0") },
-        { QStringLiteral("repeats"), QStringLiteral("Runs per query (default 7)."), QStringLiteral("n"), QStringLiteral("7") } });
+        { QStringLiteral("repeats"), QStringLiteral("Runs per query (default 7)."), QStringLiteral("n"), QStringLiteral("7") },
+        { QStringLiteral("store"), QStringLiteral("Query ClickHouse instead: clickhouse://host:8123/database."),
+            QStringLiteral("url") },
+        { QStringLiteral("cluster"), QStringLiteral("With --store: the cluster of the Distributed table."),
+            QStringLiteral("name") } });
     parser.process(app);
-    SqliteStore store(parser.value(QStringLiteral("db")));
-    if (auto status = store.openShared(); !status) {
-        std::fprintf(stderr, "%s\n", qPrintable(status.error()));
+    std::unique_ptr<Store> store;
+    Status opened = Ok {};
+    if (parser.isSet(QStringLiteral("store"))) {
+        auto config = parseClickHouseUrl(parser.value(QStringLiteral("store")));
+        if (config) {
+            config->cluster = parser.value(QStringLiteral("cluster"));
+            config->timeoutMs = 600000;
+            store = std::make_unique<ClickHouseStore>(*config);
+            opened = store->open();
+        } else {
+            opened = config.failure();
+        }
+    } else {
+        auto sqlite = std::make_unique<SqliteStore>(parser.value(QStringLiteral("db")));
+        opened = sqlite->openShared();
+        store = std::move(sqlite);
+    }
+    if (!opened) {
+        std::fprintf(stderr, "%s\n", qPrintable(opened.error()));
         return 1;
     }
-    Query query(store.createReader());
+    Query query(store->createReader());
     const int repeats = parser.value(QStringLiteral("repeats")).toInt();
     const QString key = parser.value(QStringLiteral("key"));
     const SeriesSelector whole { key, std::nullopt, {} };

@@ -15,6 +15,10 @@ target_compile_definitions(kodemon_options INTERFACE
     KODEMON_VERSION="${PROJECT_VERSION}")
 
 target_compile_options(kodemon_options INTERFACE -Wall -Wextra -Wpedantic)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    # Qt's logging macros (qCWarning(category) << ...) are variadic macros called without variadic arguments.
+    target_compile_options(kodemon_options INTERFACE -Wno-gnu-zero-variadic-macro-arguments)
+endif()
 if(KODEMON_WARNINGS_AS_ERRORS)
     target_compile_options(kodemon_options INTERFACE -Werror)
 endif()
@@ -25,4 +29,9 @@ if(KODEMON_SANITIZE)
     target_compile_options(kodemon_options INTERFACE -fsanitize=${KODEMON_SANITIZE} -fno-omit-frame-pointer
         -fno-sanitize-recover=undefined)
     target_link_options(kodemon_options INTERFACE -fsanitize=${KODEMON_SANITIZE})
+endif()
+
+# Fuzzing instruments every Kodemon target for coverage; only the fuzz targets link the libFuzzer driver.
+if(KODEMON_FUZZ)
+    target_compile_options(kodemon_options INTERFACE -fsanitize=fuzzer-no-link)
 endif()

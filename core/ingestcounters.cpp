@@ -26,6 +26,8 @@ IngestSnapshot IngestCounters::snapshot() const
     s.stored = m_stored.load(std::memory_order_relaxed);
     s.unstored = m_unstored.load(std::memory_order_relaxed);
     s.pending = m_pending.load(std::memory_order_relaxed);
+    s.spooled = m_spooled.load(std::memory_order_relaxed);
+    s.spoolBytes = m_spoolBytes.load(std::memory_order_relaxed);
     s.kernelDrops = m_kernelDrops.load(std::memory_order_relaxed);
     s.receiveBufferBytes = m_receiveBuffer.load(std::memory_order_relaxed);
     for (size_t i = 0; i < s.rejected.size(); ++i)

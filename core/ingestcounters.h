@@ -19,6 +19,8 @@ struct IngestSnapshot
     qint64 stored = 0; // samples committed to the store
     qint64 unstored = 0; // samples the store refused and that were given up on
     qint64 pending = 0; // samples waiting for the writer (including retries)
+    qint64 spooled = 0; // samples waiting in the spool file for the store to work again
+    qint64 spoolBytes = 0; // bytes of those samples in the spool file
     qint64 kernelDrops = 0; // datagrams the kernel dropped because the socket buffer was full
     std::array<qint64, RejectReasonCount> rejected {};
     int receiveBufferBytes = 0; // what the kernel granted
@@ -39,6 +41,11 @@ public:
     void addStored(qint64 n) { m_stored.fetch_add(n, std::memory_order_relaxed); }
     void addUnstored(qint64 n) { m_unstored.fetch_add(n, std::memory_order_relaxed); }
     void setPending(qint64 n) { m_pending.store(n, std::memory_order_relaxed); }
+    void setSpool(qint64 samples, qint64 bytes)
+    {
+        m_spooled.store(samples, std::memory_order_relaxed);
+        m_spoolBytes.store(bytes, std::memory_order_relaxed);
+    }
     void addRejected(RejectReason reason, qint64 n = 1)
     {
         m_rejected[static_cast<size_t>(reason)].fetch_add(n, std::memory_order_relaxed);
@@ -55,6 +62,8 @@ private:
     std::atomic<qint64> m_stored { 0 };
     std::atomic<qint64> m_unstored { 0 };
     std::atomic<qint64> m_pending { 0 };
+    std::atomic<qint64> m_spooled { 0 };
+    std::atomic<qint64> m_spoolBytes { 0 };
     std::atomic<qint64> m_kernelDrops { 0 };
     std::atomic<int> m_receiveBuffer { 0 };
     std::array<std::atomic<qint64>, RejectReasonCount> m_rejected {};

@@ -3,8 +3,10 @@
 
 #include "ingestcounters.h"
 #include "logging.h"
+#include "samplespool.h"
 #include "store.h"
 
+#include <QRandomGenerator>
 #include <QTimer>
 
 namespace Kodemon {
@@ -12,11 +14,18 @@ namespace Kodemon {
 SampleWriter::SampleWriter(std::shared_ptr<Store> store, std::shared_ptr<IngestCounters> counters, Options options)
     : m_store(std::move(store))
     , m_counters(std::move(counters))
-    , m_options(options)
+    , m_options(std::move(options))
     , m_timer(new QTimer(this))
+    , m_retryDelayMs(m_options.retryIntervalMs)
+    , m_origin(QRandomGenerator::system()->generate64() | 1)
 {
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &SampleWriter::flush);
+    if (m_options.spool && !m_options.spool->isEmpty()) {
+        publishSpool();
+        // Queued, so that it runs on the writer thread once this object lives there: what a previous run left.
+        QMetaObject::invokeMethod(this, &SampleWriter::flush, Qt::QueuedConnection);
+    }
 }
 
 SampleWriter::~SampleWriter()
@@ -27,8 +36,11 @@ SampleWriter::~SampleWriter()
 void SampleWriter::append(const QList<Sample>& samples)
 {
     m_pending.append(samples);
-    if (m_failing)
+    if (m_failing) {
+        if (m_pending.size() >= m_options.maxBatch)
+            spoolPending();
         giveUpExcess();
+    }
     m_counters->setPending(m_pending.size());
     if (m_pending.size() >= m_options.maxBatch && !m_failing)
         flush();
@@ -38,37 +50,107 @@ void SampleWriter::append(const QList<Sample>& samples)
 
 void SampleWriter::scheduleFlush()
 {
-    if (!m_pending.isEmpty() && !m_timer->isActive())
-        m_timer->start(m_failing ? m_options.retryIntervalMs : m_options.flushIntervalMs);
+    const bool waiting = !m_pending.isEmpty() || (m_options.spool && !m_options.spool->isEmpty());
+    if (waiting && !m_timer->isActive())
+        m_timer->start(m_failing ? m_retryDelayMs : m_options.flushIntervalMs);
 }
 
 bool SampleWriter::flush()
 {
     m_timer->stop();
-    if (m_pending.isEmpty())
-        return true;
     if (!m_writer)
         m_writer = m_store->createWriter();
-    while (!m_pending.isEmpty()) {
-        const auto batch = m_pending.first(std::min<qsizetype>(m_pending.size(), m_options.maxBatch));
-        if (auto status = m_writer->write(batch); !status) {
-            reportFailure(status.error());
-            giveUpExcess();
-            scheduleFlush();
-            return false;
-        }
-        m_pending.remove(0, batch.size());
-        m_counters->addStored(batch.size());
-        m_counters->setPending(m_pending.size());
-        if (m_failing) {
-            m_failing = false;
-            m_counters->setStoreError({});
-            qCInfo(lcStorage) << "storing works again";
-            Q_EMIT recovered();
-        }
-        Q_EMIT stored(batch);
+    Status status = drainSpool();
+    while (status && !m_pending.isEmpty())
+        status = writeNextBatch();
+    if (status)
+        return true;
+    reportFailure(status.error());
+    spoolPending();
+    giveUpExcess();
+    scheduleFlush();
+    m_retryDelayMs = std::min(m_retryDelayMs * 2, std::max(m_options.maxRetryIntervalMs, m_options.retryIntervalMs));
+    return false;
+}
+
+// The oldest pending samples, at most one batch, with their ids.
+SampleBatch SampleWriter::takeable() const
+{
+    return SampleBatch { m_origin, m_nextSequence,
+        m_pending.first(std::min<qsizetype>(m_pending.size(), m_options.maxBatch)) };
+}
+
+void SampleWriter::dropFront(qsizetype count)
+{
+    m_pending.remove(0, count);
+    m_nextSequence += quint64(count);
+    m_counters->setPending(m_pending.size());
+}
+
+Status SampleWriter::writeNextBatch()
+{
+    const SampleBatch batch = takeable();
+    if (auto status = m_writer->writeIdentified(batch); !status)
+        return status;
+    dropFront(batch.samples.size());
+    markStored(batch.samples);
+    return Ok {};
+}
+
+void SampleWriter::markStored(const QList<Sample>& samples)
+{
+    m_counters->addStored(samples.size());
+    if (m_failing) {
+        m_failing = false;
+        m_retryDelayMs = m_options.retryIntervalMs;
+        m_counters->setStoreError({});
+        qCInfo(lcStorage) << "storing works again";
+        Q_EMIT recovered();
     }
-    return true;
+    Q_EMIT stored(samples);
+}
+
+Status SampleWriter::drainSpool()
+{
+    SampleSpool* spool = m_options.spool.get();
+    while (spool && !spool->isEmpty()) {
+        auto batch = spool->front();
+        if (!batch) {
+            // Unreadable bytes cannot become samples again: count them as given up rather than block the spool.
+            qCCritical(lcStorage).noquote() << batch.error() << "- giving up its" << spool->frontSamples() << "samples";
+            m_counters->addUnstored(spool->frontSamples());
+        } else if (auto status = m_writer->writeIdentified(*batch); !status) {
+            return status;
+        }
+        if (auto status = spool->popFront(); !status)
+            qCCritical(lcStorage).noquote() << status.error();
+        publishSpool();
+        if (batch)
+            markStored(batch->samples);
+    }
+    return Ok {};
+}
+
+// Moves pending samples into the spool, a batch at a time, while it has room; the rest waits in memory.
+void SampleWriter::spoolPending()
+{
+    SampleSpool* spool = m_options.spool.get();
+    while (spool && !m_pending.isEmpty()) {
+        const SampleBatch batch = takeable();
+        auto appended = spool->append(batch);
+        if (!appended)
+            qCCritical(lcStorage).noquote() << appended.error();
+        if (!appended || !*appended)
+            break;
+        dropFront(batch.samples.size());
+    }
+    publishSpool();
+}
+
+void SampleWriter::publishSpool()
+{
+    if (m_options.spool)
+        m_counters->setSpool(m_options.spool->samples(), m_options.spool->bytes());
 }
 
 void SampleWriter::reportFailure(const QString& failure)
@@ -80,9 +162,13 @@ void SampleWriter::reportFailure(const QString& failure)
     if (m_failing)
         return;
     m_failing = true;
-    qCCritical(lcStorage).noquote() << "cannot store samples:" << message
-                                    << "- keeping up to" << m_options.maxRetained << "samples and retrying every"
-                                    << m_options.retryIntervalMs << "ms";
+    const QString spool = m_options.spool ? QStringLiteral(" plus %1 MiB in the spool %2")
+                                                .arg(m_options.spool->limit() >> 20)
+                                                .arg(m_options.spool->path())
+                                          : QString();
+    qCCritical(lcStorage).noquote() << "cannot store samples:" << message << "- keeping up to" << m_options.maxRetained
+                                    << QStringLiteral("samples in memory%1, retrying from").arg(spool)
+                                    << m_options.retryIntervalMs << "ms on";
     Q_EMIT failed(message);
 }
 
@@ -91,9 +177,8 @@ void SampleWriter::giveUpExcess()
     const auto excess = m_pending.size() - m_options.maxRetained;
     if (excess <= 0)
         return;
-    m_pending.remove(0, excess);
+    dropFront(excess);
     m_counters->addUnstored(excess);
-    m_counters->setPending(m_pending.size());
 }
 
 } // namespace Kodemon

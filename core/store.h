@@ -8,6 +8,16 @@
 
 namespace Kodemon {
 
+// Samples with their identity: sample i is (origin, firstSequence + i), where origin is one collector run's
+// random id. A batch that is sent again after a failure keeps its ids, so a store that cannot tell whether a
+// failed write left rows behind (ClickHouse) stores each sample once.
+struct SampleBatch
+{
+    quint64 origin = 0;
+    quint64 firstSequence = 0;
+    QList<Sample> samples;
+};
+
 // Writes batches of samples; used by exactly one thread (the writer thread).
 class StoreWriter
 {
@@ -15,6 +25,8 @@ public:
     virtual ~StoreWriter() = default;
     // Stores the whole batch in one transaction, or nothing of it.
     virtual Status write(const QList<Sample>& batch) = 0;
+    // The same with ids; a store whose failed writes store nothing (SQLite's transactions) ignores them.
+    virtual Status writeIdentified(const SampleBatch& batch) { return write(batch.samples); }
 };
 
 // Answers the query layer's questions; each thread that queries makes its own reader.

@@ -11,7 +11,10 @@
 #include <QUdpSocket>
 #include <QtTest>
 
+#include <QStandardPaths>
+
 #include <csignal>
+#include <unistd.h>
 
 using namespace Kodemon;
 
@@ -27,6 +30,7 @@ private Q_SLOTS:
     void sigintStopsCleanly();
     void udpPortInUseExitsWithCode2();
     void unusableDatabaseExitsWithCode1();
+    void privilegedPortWithoutRootIsExplained();
 
 private:
     static QProcess::ProcessChannelMode merged() { return QProcess::MergedChannels; }
@@ -149,6 +153,32 @@ void tst_Application::unusableDatabaseExitsWithCode1()
     QVERIFY2(output.contains(QLatin1String("not a usable SQLite database")), qPrintable(output));
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), content);
+}
+
+void tst_Application::privilegedPortWithoutRootIsExplained()
+{
+    // As an unprivileged user (nobody, through setpriv when the test runs as root), port 80 is refused.
+    const bool root = ::geteuid() == 0;
+    if (root && QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty())
+        QSKIP("needs setpriv (util-linux) to drop root");
+    QTemporaryDir dir;
+    QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther
+            | QFile::WriteOther | QFile::ExeOther);
+    QStringList command { Test::KodemonProcess::binary(), QStringLiteral("--headless"), QStringLiteral("--udp-port"),
+        QStringLiteral("80"), QStringLiteral("--http-port"), QStringLiteral("0"), QStringLiteral("--db"),
+        dir.filePath(QStringLiteral("k.sqlite")) };
+    if (root)
+        command = QStringList { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                      QStringLiteral("--clear-groups"), QStringLiteral("--") }
+            + command;
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(root ? QStringLiteral("setpriv") : command.takeFirst(), command);
+    QVERIFY(process.waitForFinished(15000));
+    const QString output = QString::fromUtf8(process.readAll());
+    QCOMPARE(process.exitCode(), 2);
+    QVERIFY2(output.contains(QLatin1String("permission denied")) && output.contains(QLatin1String("below 1024")),
+        qPrintable(output));
 }
 
 QTEST_GUILESS_MAIN(tst_Application)

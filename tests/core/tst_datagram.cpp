@@ -86,6 +86,10 @@ void tst_Datagram::validObject_data()
                                   << "k" << "" << 1.0 << 1.0 << QByteArray(R"({"tags":["a","b"]})");
     QTest::newRow("kwargs nested object") << QByteArray(R"({"key": "k", "execution_time": 1, "timestamp": 1, "meta": {"host": "web-1", "n": [1, {"x": null}]}})")
                                           << "k" << "" << 1.0 << 1.0 << QByteArray(R"({"meta":{"host":"web-1","n":[1,{"x":null}]}})");
+    QTest::newRow("kwargs nested 63 deep") << QByteArray("{\"key\": \"k\", \"execution_time\": 1, \"timestamp\": 1, \"x\": " + QByteArray(63, '[') + QByteArray(63, ']') + "}")
+                                           << "k" << "" << 1.0 << 1.0 << QByteArray("{\"x\":" + QByteArray(63, '[') + QByteArray(63, ']') + "}");
+    QTest::newRow("brackets inside strings do not nest") << QByteArray("{\"key\": \"" + QByteArray(100, '[') + "\", \"execution_time\": 1, \"timestamp\": 1}")
+                                                         << QString(100, u'[') << "" << 1.0 << 1.0 << QByteArray();
     QTest::newRow("kwargs bool and null") << QByteArray(R"({"key": "k", "execution_time": 1, "timestamp": 1, "cached": true, "user": null})")
                                           << "k" << "" << 1.0 << 1.0 << QByteArray(R"({"cached":true,"user":null})");
     QTest::newRow("kwargs component") << QByteArray(R"({"execution_time": 0.00095367431640625, "timestamp": 1795608118, "token": "test-token", "component": "worker", "key": "/srv/app/emitpkg/deep/nested/work.py-run"})")
@@ -129,6 +133,7 @@ void tst_Datagram::rejected_data()
     QTest::newRow("overflowing number") << QByteArray(R"({"key": "k", "execution_time": 1e999, "timestamp": 1})") << RejectReason::NotJson;
     QTest::newRow("invalid utf-8") << QByteArray("{\"key\": \"\xff\xfe\", \"execution_time\": 1, \"timestamp\": 1}") << RejectReason::NotJson;
     QTest::newRow("deep nesting") << QByteArray(QByteArray(5000, '[') + QByteArray(5000, ']')) << RejectReason::NotJson;
+    QTest::newRow("kwargs nested 64 deep") << QByteArray("{\"key\": \"k\", \"execution_time\": 1, \"timestamp\": 1, \"x\": " + QByteArray(64, '[') + QByteArray(64, ']') + "}") << RejectReason::NotJson;
     QTest::newRow("random bytes") << QByteArray("\x00\x01\x02\x8f\xff{", 6) << RejectReason::NotJson;
     QTest::newRow("array") << QByteArray(R"([{"key": "k", "execution_time": 1, "timestamp": 1}])") << RejectReason::NotObject;
     QTest::newRow("number") << QByteArray("42") << RejectReason::NotObject;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The query layer over a real SQLite file: ranges, paging, statistics and buckets against known data.
+// The query layer over a real store: ranges, paging, statistics and buckets against known data. The store is an
+// SQLite file, or with KODEMON_TEST_STORE=clickhouse a real ClickHouse server (tst_query_clickhouse): the same
+// tests hold for both.
 #include "query.h"
-#include "sqlitestore.h"
+#include "teststore.h"
 
 #include <QSet>
 #include <QTemporaryDir>
@@ -30,7 +32,8 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<SqliteStore> m_store;
+    Kodemon::Test::TestStores m_stores;
+    std::shared_ptr<Store> m_store;
     std::unique_ptr<Query> m_query;
 };
 
@@ -41,8 +44,9 @@ const QString Spiky = QStringLiteral("/srv/app/jobs.py-spiky");
 
 void tst_Query::initTestCase()
 {
-    m_store = std::make_unique<SqliteStore>(m_dir.filePath(QStringLiteral("q.sqlite")));
-    QVERIFY(m_store->open().ok());
+    auto store = m_stores.create(m_dir.path(), QStringLiteral("q"));
+    QVERIFY2(store.ok(), store.ok() ? "" : qPrintable(store.error()));
+    m_store = *store;
     QList<Sample> batch;
     // Token "a": timestamps 100..199, execution time = timestamp - 99 (1..100 ms).
     for (int t = 100; t < 200; ++t)

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+// libFuzzer target: the HTTP API's query-string parsing (every route) and its Accept header.
+#include "httpparams.h"
+
+#include <QUrlQuery>
+
+#include <cstdint>
+#include <cstdlib>
+
+using namespace Kodemon;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    const QByteArray raw(reinterpret_cast<const char*>(data), qsizetype(size));
+    const auto split = raw.indexOf('\n');
+    const QByteArray queryText = split < 0 ? raw : raw.left(split);
+    const QByteArray accept = split < 0 ? QByteArray() : raw.mid(split + 1);
+    const QUrlQuery query(QString::fromUtf8(queryText));
+    const double now = 1795608118;
+    const auto executions = parseExecutionsParams(query, now, accept);
+    if (executions.ok() && (executions.value->limit < 1 || executions.value->limit > Query::MaxPageSize))
+        std::abort();
+    const auto series = parseSeriesParams(query, now);
+    if (series.ok() && (series.value->points < 1 || series.value->points > Query::MaxBucketCount))
+        std::abort();
+    const auto stats = parseStatsParams(query, now);
+    if (stats.ok() && stats.value->selector.range.isReversed())
+        std::abort();
+    parseKeysParams(query);
+    checkNoParams(query);
+    return 0;
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+// Two ClickHouse servers as two shards of one cluster, a Distributed table over them, two real
+// `kodemon --headless --store clickhouse://... --clickhouse-cluster ...` collectors receiving datagrams over UDP,
+// and both collectors' HTTP APIs reading: every datagram is stored exactly once, on one of the shards, and
+// keys, pages and statistics are right across shards.
+#include "clickhouseclient.h"
+#include "clickhouseserver.h"
+#include "httpclient.h"
+#include "kodemonprocess.h"
+#include "rowbinary.h"
+#include "stats.h"
+#include "testdata.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace Kodemon;
+using namespace Kodemon::Test;
+
+class tst_ClickHouseCluster : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void everyDatagramOnceAcrossShards();
+
+private:
+    std::unique_ptr<ClickHouseServer> m_shards[2];
+    QTemporaryDir m_dir;
+};
+
+namespace {
+
+const QString Cluster = QStringLiteral("kodemon_test");
+const QString Database = QStringLiteral("kc");
+constexpr int PerCollector = 3000;
+const QStringList Keys { QStringLiteral("/srv/shop/views.py-checkout"), QStringLiteral("/srv/shop/api.py-prices"),
+    QString::fromUtf8("/srv/shop/caf\xc3\xa9 jobs.py-send mail") };
+const QStringList Tokens { QStringLiteral("shop"), QStringLiteral("test-token") };
+
+QJsonObject getJson(HttpClient& client, const QByteArray& target)
+{
+    return client.get(target).json().object();
+}
+
+qint64 storedBy(KodemonProcess& kodemon)
+{
+    HttpClient client(kodemon.httpPort());
+    return getJson(client, "/api/status").value(u"counters").toObject().value(u"samples_stored").toInteger();
+}
+
+QList<double> allExecutionTimes(HttpClient& client, const QString& key)
+{
+    QList<double> values;
+    QString cursor;
+    do {
+        QByteArray target = "/api/executions?limit=700&key=" + encodeQueryValue(key);
+        if (!cursor.isEmpty())
+            target += "&cursor=" + encodeQueryValue(cursor);
+        const auto page = getJson(client, target);
+        for (const auto& row : page.value(u"executions").toArray())
+            values.append(row.toObject().value(u"execution_time").toDouble());
+        cursor = page.value(u"next").toString();
+    } while (!cursor.isEmpty());
+    return values;
+}
+
+quint64 localRows(const ClickHouseServer& server)
+{
+    ClickHouseClient client(server.config(Database));
+    auto answer = client.query("SELECT toUInt64(count()) FROM kc.samples_local FORMAT RowBinary");
+    if (!answer)
+        return 0;
+    RowBinaryReader reader(*answer);
+    return reader.readUInt64();
+}
+
+} // namespace
+
+void tst_ClickHouseCluster::initTestCase()
+{
+    for (auto& shard : m_shards)
+        shard = std::make_unique<ClickHouseServer>();
+    const QList<quint16> tcpPorts { m_shards[0]->tcpPort(), m_shards[1]->tcpPort() };
+    for (auto& shard : m_shards) {
+        shard->setCluster(Cluster, tcpPorts);
+        QVERIFY2(shard->start(), qPrintable(shard->error()));
+    }
+}
+
+void tst_ClickHouseCluster::everyDatagramOnceAcrossShards()
+{
+    std::unique_ptr<KodemonProcess> collectors[2];
+    for (int c = 0; c < 2; ++c) {
+        collectors[c] = std::make_unique<KodemonProcess>(
+            QStringList { QStringLiteral("--store"), m_shards[c]->url(Database), QStringLiteral("--clickhouse-cluster"),
+                Cluster, QStringLiteral("--spool"), m_dir.filePath(QStringLiteral("spool-%1.bin").arg(c)) });
+        QVERIFY2(collectors[c]->start(), qPrintable(collectors[c]->output()));
+    }
+
+    // Every datagram has its own execution time, so each one can be found (once) in the answers.
+    QHash<QString, QList<double>> expected;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    for (int c = 0; c < 2; ++c) {
+        QList<QByteArray> datagrams;
+        for (int i = 0; i < PerCollector; ++i) {
+            const QString& key = Keys[i % Keys.size()];
+            const double ms = c * 100000 + i + 0.5;
+            expected[key].append(ms);
+            datagrams.append(decoratorDatagram(key, ms, now - 600 + i % 300, Tokens[i % Tokens.size()]));
+        }
+        sendDatagrams(datagrams, collectors[c]->udpPort());
+    }
+    for (auto& collector : collectors)
+        QTRY_COMPARE_WITH_TIMEOUT(storedBy(*collector), qint64(PerCollector), 30000);
+
+    // The rows are spread over both shards and none is there twice.
+    const quint64 first = localRows(*m_shards[0]);
+    const quint64 second = localRows(*m_shards[1]);
+    QVERIFY2(first > 0 && second > 0, qPrintable(QStringLiteral("%1 + %2 rows").arg(first).arg(second)));
+    QCOMPARE(first + second, quint64(2 * PerCollector));
+
+    // Either collector's API is a viewer of the whole cluster.
+    for (auto& viewer : collectors) {
+        HttpClient client(viewer->httpPort());
+        const auto keys = getJson(client, "/api/keys").value(u"keys").toArray();
+        QCOMPARE(keys.size(), Keys.size() * Tokens.size());
+        qint64 total = 0;
+        for (const auto& entry : keys)
+            total += entry.toObject().value(u"count").toInteger();
+        QCOMPARE(total, qint64(2 * PerCollector));
+        for (const auto& key : Keys) {
+            auto values = allExecutionTimes(client, key);
+            std::sort(values.begin(), values.end());
+            auto wanted = expected.value(key);
+            std::sort(wanted.begin(), wanted.end());
+            QCOMPARE(values, wanted);
+
+            const KeyStats exact = computeStats(wanted);
+            const auto stats = getJson(client, "/api/stats?key=" + encodeQueryValue(key));
+            QCOMPARE(stats.value(u"count").toInteger(), exact.count);
+            QCOMPARE(stats.value(u"min").toDouble(), exact.min);
+            QCOMPARE(stats.value(u"max").toDouble(), exact.max);
+            QCOMPARE(stats.value(u"p50").toDouble(), exact.p50);
+            QCOMPARE(stats.value(u"p90").toDouble(), exact.p90);
+            QCOMPARE(stats.value(u"p99").toDouble(), exact.p99);
+            QCOMPARE(stats.value(u"p999").toDouble(), exact.p999);
+            QVERIFY(qAbs(stats.value(u"mean").toDouble() - exact.mean) < 1e-6);
+        }
+    }
+    for (auto& collector : collectors)
+        QCOMPARE(collector->terminate(), 0);
+}
+
+QTEST_GUILESS_MAIN(tst_ClickHouseCluster)
+#include "tst_clickhousecluster.moc"
