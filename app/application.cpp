@@ -13,6 +13,8 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QMessageBox>
 
 #include <cstdio>
 
@@ -35,7 +37,7 @@ namespace {
     }
 
     // A launch from the desktop menu has no terminal to read: say why Kodemon stops in a window too.
-    void showStartError(const QString& error)
+    void showStartError(const QString& error, const UnixSignals& termination)
     {
         const QString platform = QGuiApplication::platformName();
         if (platform == QLatin1String("offscreen") || platform == QLatin1String("minimal"))
@@ -43,7 +45,12 @@ namespace {
         QString text = error;
         if (!text.isEmpty())
             text[0] = text[0].toUpper();
-        QMessageBox::critical(nullptr, QStringLiteral("Kodemon cannot start"), text);
+        QMessageBox box(QMessageBox::Critical, QStringLiteral("Kodemon cannot start"), text);
+        box.setInformativeText(QStringLiteral("Stop the other program, or start Kodemon from a terminal with other "
+                                              "ports or another database (kodemon --help lists the options)."));
+        // QCoreApplication::quit() does nothing before exec(): SIGTERM closes the box itself.
+        QObject::connect(&termination, &UnixSignals::terminationRequested, &box, &QMessageBox::reject);
+        box.exec();
     }
 
     void bringToFront(QWidget& window)
@@ -86,8 +93,18 @@ int Application::run()
         qCInfo(lcApp) << "received signal" << number << "- storing what was received and stopping";
         QCoreApplication::quit();
     });
-    if (const int failure = start(); failure != ExitOk)
+    if (const int failure = start(); failure != ExitOk) {
+        if (m_options.headless)
+            return failure;
+        // The database lock turned this launch away: the Kodemon holding it may show a window to bring forward.
+        if (failure == ExitStorageError && SingleInstance::activateRunning(m_store->location())) {
+            printLine(QStringLiteral("Kodemon already shows %1 in a window: brought that window to the front")
+                          .arg(m_store->location()));
+            return ExitOk;
+        }
+        showStartError(m_startError, unixSignals);
         return failure;
+    }
     printLine(startupLine());
     return m_options.headless ? runHeadless() : runDesktop();
 }
@@ -162,7 +179,12 @@ int Application::runDesktop()
     connect(&window, &MainWindow::settingsRequested, this, &Application::applySettings);
     window.attach(viewerServices());
     window.show();
+    SingleInstance instance;
+    connect(&instance, &SingleInstance::activationRequested, &window, [&window] { bringToFront(window); });
+    m_instance = &instance;
+    instance.listen(m_store->location());
     const int code = QCoreApplication::exec();
+    m_instance = nullptr;
     window.detach();
     m_window = nullptr;
     stop();
@@ -210,8 +232,10 @@ void Application::applySettings(const ConnectionSettings& settings)
         if (start() != ExitOk)
             failure += QStringLiteral("\n\nThe previous settings failed too: ") + m_startError;
     }
-    if (m_collector && m_http)
+    if (m_collector && m_http) {
         qCInfo(lcApp).noquote() << startupLine();
+        m_instance->listen(m_store->location()); // this process holds the lock of that database now
+    }
     m_window->attach(viewerServices());
     if (!failure.isEmpty())
         m_window->showSettingsError(failure);

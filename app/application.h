@@ -13,6 +13,7 @@ namespace Kodemon {
 class Collector;
 class HttpServer;
 class MainWindow;
+class SingleInstance;
 class Store;
 
 // The composition root: creates the store, the collector, the HTTP server and (unless headless) the window,
@@ -43,6 +44,7 @@ private:
     std::unique_ptr<Collector> m_collector;
     std::unique_ptr<HttpServer> m_http;
     MainWindow* m_window = nullptr; // while the desktop viewer runs
+    SingleInstance* m_instance = nullptr; // while the desktop viewer runs
     QString m_startError; // why start() failed, in words for the Settings dialog
 };
 

@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QIcon>
 
 #include <cstdio>
 #include <cstring>
@@ -29,11 +30,24 @@ bool displayAvailable()
         || qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
 }
 
+// The icon of packaging/linux, compiled in: the window shows it also when Kodemon is not installed.
+QIcon applicationIcon()
+{
+    QIcon icon;
+    for (int size : { 16, 22, 24, 32, 48, 64, 128, 256, 512 })
+        icon.addFile(QStringLiteral(":/icons/kodemon-%1.png").arg(size), QSize(size, size));
+    return icon;
+}
+
 std::unique_ptr<QCoreApplication> makeApplication(int& argc, char** argv, bool window)
 {
-    if (window)
-        return std::make_unique<QApplication>(argc, argv);
-    return std::make_unique<QCoreApplication>(argc, argv);
+    if (!window)
+        return std::make_unique<QCoreApplication>(argc, argv);
+    auto app = std::make_unique<QApplication>(argc, argv);
+    // Wayland shells find the installed desktop entry, its name and icon by this id.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.kodemon.Kodemon"));
+    QApplication::setWindowIcon(applicationIcon());
+    return app;
 }
 
 } // namespace

@@ -179,11 +179,11 @@ def check_unit(root):
 
 
 class Kodemon:
-    """The installed kodemon --headless, its stdout read line by line on a thread."""
+    """The installed kodemon (--headless, or its window on Qt's offscreen platform), stdout read on a thread."""
 
     def __init__(self, binary, *arguments):
-        self.process = subprocess.Popen([binary, "--headless", *arguments], stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen([binary, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True)
         self.lines = []
         self.stderr = ""
         self.started = threading.Event()
@@ -230,7 +230,7 @@ def check_runs(root, version, work):
           f"exit {result.returncode}: {result.stderr[-500:]}")
 
     database = os.path.join(work, "data", "kodemon.sqlite")
-    kodemon = Kodemon(binary, "--udp-port", "0", "--http-port", "0", "--db", database)
+    kodemon = Kodemon(binary, "--headless", "--udp-port", "0", "--http-port", "0", "--db", database)
     if not kodemon.wait_started():
         code = kodemon.stop()
         check(False, "the installed kodemon --headless starts and says 'listening on UDP'",
@@ -244,6 +244,27 @@ def check_runs(root, version, work):
         code = kodemon.stop()
     check(code == 0, "SIGTERM stops it with exit code 0", f"exit {code}\n{kodemon.stderr}")
     check(os.path.exists(database), "it created the database where --db said")
+
+
+def check_second_window(root, work):
+    """A second desktop launch on the database of a running window brings that window to the front."""
+    binary = os.path.join(root, "usr/bin/kodemon")
+    database = os.path.join(work, "desktop", "kodemon.sqlite")
+    first = Kodemon(binary, "--udp-port", "0", "--http-port", "0", "--db", database)
+    if not first.wait_started():
+        code = first.stop()
+        check(False, "kodemon with its window starts", f"exit {code}\n{''.join(first.lines)}{first.stderr}")
+        return
+    try:
+        second = run(binary, "--udp-port", "0", "--http-port", "0", "--db", database)
+    finally:
+        code = first.stop()
+    check(second.returncode == 0 and "brought that window to the front" in second.stdout,
+          "a second launch on the same database brings the running window to the front and exits 0",
+          f"exit {second.returncode}: {second.stdout}{second.stderr}")
+    check("another launch on this database: showing the window" in first.stderr,
+          "the running window was asked to come to the front", first.stderr[-1000:])
+    check(code == 0, "SIGTERM closes the window with exit code 0", f"exit {code}\n{first.stderr[-1000:]}")
 
 
 def check_second_launch(binary, database, udp):
@@ -294,6 +315,9 @@ def main():
         root = os.path.join(work, "root")
         # The installed kodemon keeps its defaults (database, settings) in a home of its own.
         os.environ["HOME"] = os.path.join(work, "home")
+        os.environ["XDG_RUNTIME_DIR"] = os.path.join(work, "run")
+        os.mkdir(os.environ["XDG_RUNTIME_DIR"], 0o700)
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the window, where it is opened, needs no display
         for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
             os.environ.pop(variable, None)
         subprocess.run(["dpkg-deb", "-R", deb, root], check=True)  # files plus DEBIAN/ with the scripts
@@ -301,6 +325,7 @@ def main():
         check_man_page(root, os.path.join(root, "usr/bin/kodemon"), args.version)
         check_unit(root)
         check_runs(root, args.version, work)
+        check_second_window(root, work)
 
     print(f"{len(failures)} failed" if failures else "all packaging checks passed")
     return 1 if failures else 0
