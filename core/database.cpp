@@ -4,6 +4,7 @@
 #include "logging.h"
 
 #include <QAtomicInteger>
+#include <algorithm>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
@@ -40,6 +41,12 @@ namespace {
     }
 
 } // namespace
+
+qint64 receivedDelay(qint64 receivedAt, double timestamp)
+{
+    constexpr double Bound = 4611686018427387904.0; // 2^62: the difference below cannot overflow
+    return receivedAt - qint64(std::clamp(timestamp, -Bound, Bound));
+}
 
 QVariant sqlText(const QString& value)
 {
@@ -134,6 +141,14 @@ namespace Schema {
                    (SELECT coalesce(sum(execution_time), 0) FROM samples WHERE series_id = series.id))",
         };
 
+        // Version 3: the arrival time as a delay after the call's start (0 or 1 s: zero bytes) instead of an
+        // absolute time (4 bytes): an eighth of a sample's size. CAST truncates like receivedDelay() does.
+        const char* const Version3[] = {
+            "ALTER TABLE samples RENAME COLUMN received_at TO received_delay",
+            "UPDATE samples SET received_delay = received_delay - CAST(max(min(ts, 4611686018427387904), "
+            "-4611686018427387904) AS INTEGER)",
+        };
+
         template<size_t N>
         QList<const char*> statements(const char* const (&list)[N])
         {
@@ -147,6 +162,8 @@ namespace Schema {
                 return statements(Version1);
             case 2:
                 return statements(Version2);
+            case 3:
+                return statements(Version3);
             default:
                 return {};
             }

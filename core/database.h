@@ -33,9 +33,13 @@ private:
 // A null QString binds as SQL NULL, which equals nothing; keys and tokens are never NULL (no token is "").
 QVariant sqlText(const QString& value);
 
+// What the samples table keeps of the arrival time: seconds after the call's start (its timestamp, truncated),
+// usually 0 or 1, which SQLite stores in no bytes at all. Clamped so that any finite timestamp is safe.
+qint64 receivedDelay(qint64 receivedAt, double timestamp);
+
 namespace Schema {
     // The schema version this build writes; PRAGMA user_version holds the version of a file.
-    inline constexpr int CurrentVersion = 2;
+    inline constexpr int CurrentVersion = 3;
 
     // Brings the file to CurrentVersion, one transaction per step. Refuses files written by a newer
     // Kodemon and SQLite files that are not Kodemon's, leaving them untouched.

@@ -66,7 +66,7 @@ Status SqliteWriter::prepareStatements()
     };
     const Entry entries[] = {
         { &m_insertSample,
-            "INSERT INTO samples (series_id, ts, seq, execution_time, received_at, extra) VALUES (?, ?, ?, ?, ?, ?)" },
+            "INSERT INTO samples (series_id, ts, seq, execution_time, received_delay, extra) VALUES (?, ?, ?, ?, ?, ?)" },
         { &m_findSeries, "SELECT id, last_seq FROM series WHERE key = ? AND token = ?" },
         { &m_insertSeries, "INSERT INTO series (key, token) VALUES (?, ?)" },
         { &m_updateSeries, R"(UPDATE series SET sample_count = sample_count + ?1,
@@ -185,7 +185,7 @@ Status SqliteWriter::insertSample(const Sample& sample, SeriesState& series)
     m_insertSample.bind(2, sample.timestamp);
     m_insertSample.bind(3, series.lastSeq);
     m_insertSample.bind(4, sample.executionTime);
-    m_insertSample.bind(5, sample.receivedAt);
+    m_insertSample.bind(5, receivedDelay(sample.receivedAt, sample.timestamp));
     if (sample.extra.isEmpty())
         m_insertSample.bindNull(6);
     else

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void twoTokensWithTheSameKeyAreTwoSeries();
     void seriesTotalsFollowWrites();
     void migrationFromVersion1();
+    void arrivalIsStoredAsADelay();
     void refusesUnusableFiles_data();
     void refusesUnusableFiles();
     void secondStoreOnTheSameFileIsRefused();
@@ -169,6 +170,23 @@ void tst_SqliteStore::migrationFromVersion1()
     QCOMPARE(everything(*reader, QStringLiteral("old-key")).size(), 2);
     auto connection = SqliteConnection::open(path());
     QCOMPARE((*connection)->scalar(QStringLiteral("PRAGMA user_version"))->toInt(), Schema::CurrentVersion);
+    // Version 3 keeps arrival as a delay after the call's start: received at 7, started at 5 and 6.
+    QCOMPARE((*connection)->scalar(QStringLiteral("SELECT group_concat(received_delay) FROM samples"))->toString(),
+        QStringLiteral("2,1"));
+}
+
+void tst_SqliteStore::arrivalIsStoredAsADelay()
+{
+    SqliteStore store(path());
+    QVERIFY(store.open().ok());
+    QVERIFY(store.createWriter()
+                ->write({ Sample { QStringLiteral("t"), QStringLiteral("k"), 1795608119.75, 1, 1795608120, {} },
+                    Sample { QStringLiteral("t"), QStringLiteral("k"), 0, 1, 1795608120, {} },
+                    Sample { QStringLiteral("t"), QStringLiteral("k"), 1e300, 1, 1795608120, {} } })
+                .ok());
+    auto connection = SqliteConnection::open(path());
+    QCOMPARE((*connection)->scalar(QStringLiteral("SELECT group_concat(received_delay) FROM samples"))->toString(),
+        QStringLiteral("1795608120,1,%1").arg(1795608120 - 4611686018427387904LL));
 }
 
 void tst_SqliteStore::refusesUnusableFiles_data()
