@@ -4,17 +4,20 @@
 #include "logging.h"
 
 #include <QCryptographicHash>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QStandardPaths>
+#include <QThread>
 
 namespace Kodemon {
 
 namespace {
 
     constexpr int TimeoutMs = 2000;
+    constexpr int WaitForWindowMs = 5000;
     constexpr char Request[] = "show-window\n";
     constexpr char Reply[] = "ok\n";
 
@@ -38,10 +41,15 @@ SingleInstance::~SingleInstance() = default;
 
 bool SingleInstance::activateRunning(const QString& databasePath)
 {
+    // The holder of the lock may still be opening its window (a double click starts two Kodemons at once).
+    const QString path = socketPath(databasePath);
     QLocalSocket socket;
-    socket.connectToServer(socketPath(databasePath));
-    if (!socket.waitForConnected(TimeoutMs))
-        return false; // nobody listens: no window uses this database
+    QDeadlineTimer deadline(WaitForWindowMs);
+    for (socket.connectToServer(path); !socket.waitForConnected(TimeoutMs); socket.connectToServer(path)) {
+        if (deadline.hasExpired())
+            return false; // nobody listens: no window uses this database (a headless Kodemon, say)
+        QThread::msleep(100);
+    }
     socket.write(Request);
     if (!socket.waitForBytesWritten(TimeoutMs))
         return false;

@@ -18,7 +18,8 @@ public:
     ~SingleInstance() override;
     Q_DISABLE_COPY_MOVE(SingleInstance)
 
-    // Asks the Kodemon whose window shows `databasePath` to come to the front; true when one did.
+    // Asks the Kodemon whose window shows `databasePath` to come to the front, waiting up to 5 s for that window
+    // to open; true when one did.
     static bool activateRunning(const QString& databasePath);
 
     // Answers later launches on `databasePath`, which this process must hold the lock of. Called again after
