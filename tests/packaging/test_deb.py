@@ -185,15 +185,25 @@ class Kodemon:
         self.process = subprocess.Popen([binary, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         text=True)
         self.lines = []
-        self.stderr = ""
+        self.errors = []
         self.started = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
+        self.stderr_reader = threading.Thread(target=self._read_errors, daemon=True)
+        self.stderr_reader.start()
 
     def _read(self):
         for line in self.process.stdout:
             self.lines.append(line)
             if "listening on UDP" in line:
                 self.started.set()
+
+    def _read_errors(self):  # a full stderr pipe would stop the process
+        for line in self.process.stderr:
+            self.errors.append(line)
+
+    @property
+    def stderr(self):
+        return "".join(self.errors)
 
     def wait_started(self):
         return self.started.wait(START_TIMEOUT)
@@ -211,7 +221,7 @@ class Kodemon:
         except subprocess.TimeoutExpired:
             self.process.kill()
             code = self.process.wait()
-        self.stderr = self.process.stderr.read()
+        self.stderr_reader.join(10)
         return code
 
 
