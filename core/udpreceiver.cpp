@@ -40,7 +40,8 @@ Status UdpReceiver::start()
     m_source = DatagramSource::create(this);
     if (auto status = m_source->bind(m_options.address, m_options.port); !status) {
         m_source.reset();
-        return Error { QStringLiteral("cannot listen for datagrams on UDP %1: %2")
+        return Error { QStringLiteral("cannot listen for datagrams on UDP %1: %2; choose another with --udp-port or "
+                                      "--udp-address")
                            .arg(describe(m_options.address, m_options.port), status.error()) };
     }
     m_boundPort = m_source->localPort();
