@@ -163,7 +163,9 @@ void tst_ClickHouseStore::resentBatchIsStoredOnce()
     QCOMPARE(query.stats({ QStringLiteral("k"), std::nullopt, {} })->count, 1000);
     QCOMPARE(query.executions({ QStringLiteral("k"), std::nullopt, {} })->samples.size(), 1000);
     qint64 total = 0;
-    for (const auto& bucket : query.series({ QStringLiteral("k"), std::nullopt, {} }, 7)->buckets)
+    const auto series = query.series({ QStringLiteral("k"), std::nullopt, {} }, 7);
+    QVERIFY(series.ok());
+    for (const auto& bucket : series->buckets)
         total += bucket.count;
     QCOMPARE(total, 1000);
 
