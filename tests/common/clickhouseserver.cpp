@@ -9,6 +9,7 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QThread>
+#include <sys/prctl.h>
 #include <vector>
 
 namespace Kodemon::Test {
@@ -81,6 +82,8 @@ ClickHouseServer::ClickHouseServer()
     m_tcpPort = ports[1];
     m_interserverPort = ports[2];
     m_process.setProcessChannelMode(QProcess::MergedChannels);
+    // A test that crashes never runs the destructor: the server then dies with it instead of living on.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
 }
 
 ClickHouseServer::~ClickHouseServer()
