@@ -44,7 +44,8 @@ private:
     Status prepareStatements();
     Status writeInTransaction(const QList<Sample>& batch);
     Result<SeriesState*> series(const KeyId& id);
-    Status insertSample(const Sample& sample, SeriesState& series);
+    Status insertSample(const Sample& sample, qint64 seriesId, qint64 seq);
+    static void addToDelta(SeriesDelta& delta, const Sample& sample, qint64 seq);
     Status updateSeries(const QHash<qint64, SeriesDelta>& deltas);
     Status execute(const char* sql);
     void applySizeLimit();
