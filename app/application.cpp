@@ -148,11 +148,14 @@ int Application::startHttp()
     http.udpAddress = m_options.udpAddress;
     http.udpPort = m_collector->udpPort();
     http.counters = m_collector->counters();
+    http.apiTokens = m_options.apiTokens;
+    http.insecure = m_options.httpInsecure;
     m_http = std::make_unique<HttpServer>(m_store, http);
     if (auto status = m_http->start(); !status) {
         qCCritical(lcHttp).noquote() << status.error();
         m_startError = status.error();
-        return ExitNetworkError;
+        // Invalid: the access settings do not allow serving (an open API on a public address, say).
+        return status.errorKind() == ErrorKind::Invalid ? ExitUsage : ExitNetworkError;
     }
     return ExitOk;
 }

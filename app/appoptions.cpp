@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "appoptions.h"
 
+#include "logging.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
+#include <QRegularExpression>
 #include <QStandardPaths>
 
 namespace Kodemon {
@@ -60,12 +64,25 @@ namespace {
             QStringLiteral("Size limit of the spool file in MiB (default 256); beyond it samples wait in memory, "
                            "then are given up and counted."),
             QStringLiteral("MiB"), QStringLiteral("256") };
+        QCommandLineOption apiToken { QStringLiteral("api-token"),
+            QStringLiteral("Require this API token (Authorization: Bearer SECRET) for the HTTP API; with a list, it "
+                           "sees only those Kodemon tokens. Repeatable. Prefer $KODEMON_API_TOKEN or --api-tokens, "
+                           "which keep it out of ps."),
+            QStringLiteral("SECRET[:token,...]") };
+        QCommandLineOption apiTokens { QStringLiteral("api-tokens"),
+            QStringLiteral("Read API tokens from FILE: one \"SECRET [token,...]\" per line, # for comments."),
+            QStringLiteral("FILE") };
+        QCommandLineOption httpInsecure { QStringLiteral("http-insecure"),
+            QStringLiteral("Serve the HTTP API on a non-loopback --http-address without an API token (anyone who "
+                           "can reach it reads everything).") };
     };
 
 
     const QString ExitCodesHelp = QStringLiteral(
         "\nExit codes: 0 stopped normally, 1 database unusable, 2 a port or address cannot be used, 64 bad command "
-        "line.\nThe decorator sends to KODEMON_HOST:KODEMON_PORT (default localhost:4000) over UDP.\n");
+        "line (also: a non-loopback --http-address without an API token or --http-insecure).\nThe decorator sends "
+        "to KODEMON_HOST:KODEMON_PORT (default localhost:4000) over UDP.\nKODEMON_API_TOKEN: API tokens, as for "
+        "--api-token, separated by spaces.\n");
 
     // QCommandLineParser lists Qt's own options only from process(), which exits the program: named here.
     const QString QtOptionsHelp = QStringLiteral(
@@ -173,6 +190,39 @@ namespace {
         return std::nullopt;
     }
 
+    // API tokens from every source add up; a file that others may read is worth a warning.
+    OptionError readApiTokenFile(const QString& path, ApiTokens& tokens)
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+            return QStringLiteral("--api-tokens: cannot read %1: %2").arg(path, file.errorString());
+        if (file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther))
+            qCWarning(lcApp).noquote() << path << "holds API tokens and others can read it: chmod 600" << path;
+        if (auto status = tokens.addFile(QString::fromUtf8(file.readAll()), path); !status)
+            return status.error();
+        return std::nullopt;
+    }
+
+    OptionError readHttpAccess(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+    {
+        for (const auto& spec : parser.values(options.apiToken)) {
+            if (auto status = app.apiTokens.addSpec(spec, QStringLiteral("--api-token")); !status)
+                return status.error();
+        }
+        // Several entries may be given separated by white space (secrets hold none).
+        const QString environment = qEnvironmentVariable("KODEMON_API_TOKEN");
+        for (const auto& spec : environment.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
+            if (auto status = app.apiTokens.addSpec(spec, QStringLiteral("KODEMON_API_TOKEN")); !status)
+                return status.error();
+        }
+        if (parser.isSet(options.apiTokens)) {
+            if (auto error = readApiTokenFile(parser.value(options.apiTokens), app.apiTokens))
+                return error;
+        }
+        app.httpInsecure = parser.isSet(options.httpInsecure);
+        return httpExposureProblem(app.httpAddress, !app.apiTokens.isEmpty(), app.httpInsecure);
+    }
+
 } // namespace
 
 QString defaultSpoolPath()
@@ -199,7 +249,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     parser.addOptions({ options.headless, options.udpAddress, options.udpPort, options.httpAddress, options.httpPort,
         options.database, options.receiveBuffer, options.udpAllow, options.databaseLimit, options.store,
         options.clickhouseUser, options.clickhousePassword, options.clickhouseCluster, options.spool,
-        options.spoolLimit });
+        options.spoolLimit, options.apiToken, options.apiTokens, options.httpInsecure });
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -214,7 +264,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
 
     AppOptions app;
     app.headless = parser.isSet(options.headless);
-    for (auto* read : { readNetwork, readReceiving, readStorage, readClickHouse }) {
+    for (auto* read : { readNetwork, readReceiving, readStorage, readClickHouse, readHttpAccess }) {
         if (auto error = read(parser, options, app))
             return usageError(*error);
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "addressfilter.h"
+#include "apitokens.h"
 #include "clickhouseclient.h"
 
 #include <QHostAddress>
@@ -27,6 +28,8 @@ struct AppOptions
     std::optional<ClickHouseConfig> clickhouse; // --store clickhouse://...: samples go there instead of SQLite
     QString spoolPath; // where batches wait while the store fails; empty: in memory only
     qint64 spoolLimitBytes = 256 * 1024 * 1024;
+    ApiTokens apiTokens; // --api-token, --api-tokens, KODEMON_API_TOKEN: empty means the API is open
+    bool httpInsecure = false; // --http-insecure: serve an open API on a non-loopback address on purpose
 };
 
 // Exit codes of `kodemon`, documented in --help and the README.

@@ -26,6 +26,7 @@ int statusOf(RequestLimiter::Verdict verdict)
     case RequestLimiter::Verdict::LengthRequired:
         return 411;
     case RequestLimiter::Verdict::BadRequest:
+    case RequestLimiter::Verdict::BadTarget:
     case RequestLimiter::Verdict::Continue:
         break;
     }
@@ -43,6 +44,9 @@ QString detailOf(RequestLimiter::Verdict verdict, const RequestLimiter::Limits& 
         return QStringLiteral("the request body is larger than %1 bytes").arg(limits.maxBodyBytes);
     case RequestLimiter::Verdict::LengthRequired:
         return QStringLiteral("request bodies need a Content-Length (chunked bodies are not accepted)");
+    case RequestLimiter::Verdict::BadTarget:
+        return QStringLiteral("the request target must be ASCII, with two hex digits after each \"%\": "
+                              "percent-encode other bytes, and a percent sign as %25");
     case RequestLimiter::Verdict::BadRequest:
     case RequestLimiter::Verdict::Continue:
         break;
@@ -59,6 +63,7 @@ ConnectionGuard::ConnectionGuard(QTcpSocket* socket, RequestLimiter::Limits limi
     , m_limiter(limits)
 {
     m_lastActivity.start();
+    m_waitingSince.start();
     connect(socket, &QTcpSocket::readyRead, this, &ConnectionGuard::inspect);
     connect(socket, &QTcpSocket::bytesWritten, this, &ConnectionGuard::touch);
 }
@@ -74,7 +79,14 @@ void ConnectionGuard::inspect()
 {
     touch();
     // QHttpServer reads everything available on each readyRead, so what is buffered now is new.
+    const int heads = m_limiter.completedHeads();
     const auto verdict = m_limiter.feed(m_socket->peek(m_socket->bytesAvailable()));
+    if (m_limiter.completedHeads() != heads)
+        m_waitingSince.start();
+    if (!m_limiter.inHead())
+        m_headStarted.invalidate();
+    else if (!m_headStarted.isValid() || m_limiter.completedHeads() != heads)
+        m_headStarted.start();
     if (verdict == RequestLimiter::Verdict::Continue)
         return;
     const int status = statusOf(verdict);
@@ -84,6 +96,8 @@ void ConnectionGuard::inspect()
 
 void ConnectionGuard::refuse(QTcpSocket* socket, int status, const QByteArray& json)
 {
+    if (auto* guard = of(socket))
+        guard->m_refused = true;
     // QHttpServer must not parse what follows; the disconnected signal still lets it delete the socket.
     QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
     socket->readAll();

@@ -25,7 +25,14 @@ public:
     static ConnectionGuard* of(const QTcpSocket* socket);
 
     qint64 idleMs() const { return m_lastActivity.elapsed(); }
+    // How long the client has taken so far to send its next request (since it connected or since its last
+    // request head was complete), whether it sends nothing or sends slowly.
+    qint64 waitingMs() const { return m_waitingSince.elapsed(); }
+    // How long the request head that is arriving has been arriving, or -1 when none is.
+    qint64 headAgeMs() const { return m_headStarted.isValid() ? m_headStarted.elapsed() : -1; }
     const RequestLimiter::Head& lastHead() const { return m_limiter.lastHead(); }
+    // Whether refuse() answered this connection: it only waits to be closed.
+    bool isRefused() const { return m_refused; }
     // Called while a response is written piece by piece, so that the connection does not count as idle.
     void touch() { m_lastActivity.start(); }
 
@@ -40,6 +47,9 @@ private:
     RequestLimiter::Limits m_limits;
     RequestLimiter m_limiter;
     QElapsedTimer m_lastActivity;
+    QElapsedTimer m_waitingSince;
+    QElapsedTimer m_headStarted; // invalid while no request head is arriving
+    bool m_refused = false;
 };
 
 } // namespace Kodemon

@@ -4,6 +4,7 @@
 #include "executionstream.h"
 #include "httpparams.h"
 #include "httpreply.h"
+#include "logging.h"
 #include "query.h"
 #include "webassets.h"
 
@@ -57,11 +58,31 @@ void notFound(const QHttpServerRequest& request, QTcpSocket* socket)
             QStringLiteral("there is no %1; the API is described at /api/openapi.json").arg(request.url().path())));
 }
 
+bool isApiPath(const QString& path)
+{
+    return path.startsWith(u"/api/") || path == u"/api";
+}
+
+Reply unauthorized(ApiTokens::Outcome outcome)
+{
+    const bool missing = outcome == ApiTokens::Outcome::Missing;
+    Reply reply = errorReply(401,
+        missing ? QStringLiteral("this Kodemon needs an API token: send it as \"Authorization: Bearer <token>\"")
+                : QStringLiteral("the API token was not accepted"));
+    // RFC 6750: a missing token gets the plain challenge, a wrong one says why.
+    reply.headers.emplaceBack("WWW-Authenticate",
+        missing ? QByteArrayLiteral("Bearer realm=\"kodemon\"")
+                : QByteArrayLiteral("Bearer realm=\"kodemon\", error=\"invalid_token\""));
+    reply.headers.emplaceBack("Cache-Control", "no-store");
+    return reply;
+}
+
 } // namespace
 
-HttpApi::HttpApi(Query& query, StatusProvider status)
-    : m_query(query)
+HttpApi::HttpApi(QueryProvider queries, StatusProvider status, ApiTokens tokens)
+    : m_queries(std::move(queries))
     , m_status(std::move(status))
+    , m_tokens(std::move(tokens))
 { }
 
 HttpApi::~HttpApi() = default;
@@ -91,7 +112,10 @@ void HttpApi::registerRoutes(QHttpServer& server)
     // GET / -> the web page; GET /assets/<file> -> its scripts, styles and the chart library
     addAssets(server);
     // No route takes other methods than GET and HEAD, so those get 405 anywhere (methods Qt does not know too).
-    server.setMissingHandler([](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+    // Unknown paths under /api/ need the token like known ones, so that they do not reveal which exist.
+    server.setMissingHandler([this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+        if (isApiPath(request.url().path()) && !authorize(request, responder.socket()))
+            return;
         if (checkMethod(request, responder.socket()))
             notFound(request, responder.socket());
     });
@@ -101,9 +125,42 @@ void HttpApi::add(QHttpServer& server, const QString& path, Handler handler)
 {
     server.route(
         path, Method::AnyKnown, [this, handler](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
-            if (checkMethod(request, responder.socket()))
-                (this->*handler)(request, responder.socket());
+            QTcpSocket* socket = responder.socket();
+            const auto scope = authorize(request, socket);
+            if (!scope || !checkMethod(request, socket))
+                return;
+            Query* query = m_queries(*scope);
+            if (!query)
+                return sendReply(socket, request, errorReply(500, QStringLiteral("no reader for this API token")));
+            (this->*handler)(Call { request, socket, *query, *scope });
         });
+}
+
+std::optional<TokenScope> HttpApi::authorize(const QHttpServerRequest& request, QTcpSocket* socket)
+{
+    if (m_tokens.isEmpty())
+        return TokenScope {};
+    const auto verdict = m_tokens.check(request.value(QByteArrayLiteral("Authorization")));
+    if (verdict.outcome == ApiTokens::Outcome::Granted)
+        return verdict.scope;
+    reportRefusal(socket, verdict.outcome);
+    sendReply(socket, request, unauthorized(verdict.outcome));
+    return std::nullopt;
+}
+
+// Wrong tokens are logged, but at most every 10 s, so that guessing cannot flood the log.
+void HttpApi::reportRefusal(const QTcpSocket* socket, ApiTokens::Outcome outcome)
+{
+    if (outcome != ApiTokens::Outcome::Invalid)
+        return;
+    ++m_unreportedRefusals;
+    if (m_lastRefusalReport.isValid() && m_lastRefusalReport.elapsed() < 10000)
+        return;
+    qCWarning(lcHttp).noquote() << "refused" << m_unreportedRefusals
+                                << "request(s) with a wrong API token, the last from"
+                                << (socket ? socket->peerAddress().toString() : QStringLiteral("?"));
+    m_unreportedRefusals = 0;
+    m_lastRefusalReport.start();
 }
 
 void HttpApi::addAssets(QHttpServer& server)
@@ -119,60 +176,63 @@ void HttpApi::addAssets(QHttpServer& server)
     }
 }
 
-void HttpApi::keys(const QHttpServerRequest& request, QTcpSocket* socket)
+void HttpApi::keys(const Call& call)
 {
-    const auto params = parseKeysParams(request.query());
+    const auto params = parseKeysParams(call.request.query());
     if (!params.ok())
-        return sendReply(socket, request, paramReply(params.error));
-    sendReply(socket, request, resultReply<QList<SeriesInfo>>(m_query.keys(params.value->token), [](const auto& keys) {
-        return Json::keys(keys);
-    }));
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    sendReply(call.socket, call.request,
+        resultReply<QList<SeriesInfo>>(
+            call.query.keys(params.value->token), [](const auto& keys) { return Json::keys(keys); }));
 }
 
-void HttpApi::executions(const QHttpServerRequest& request, QTcpSocket* socket)
+void HttpApi::executions(const Call& call)
 {
-    auto params = parseExecutionsParams(request.query(), now(), request.value(QByteArrayLiteral("Accept")));
+    auto params = parseExecutionsParams(call.request.query(), now(), call.request.value(QByteArrayLiteral("Accept")));
     if (!params.ok())
-        return sendReply(socket, request, paramReply(params.error));
-    ExecutionStream::start(m_query, std::move(*params.value), socket, request);
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    ExecutionStream::start(call.query, std::move(*params.value), call.socket, call.request);
 }
 
-void HttpApi::stats(const QHttpServerRequest& request, QTcpSocket* socket)
+void HttpApi::stats(const Call& call)
 {
-    const auto params = parseStatsParams(request.query(), now());
+    const auto params = parseStatsParams(call.request.query(), now());
     if (!params.ok())
-        return sendReply(socket, request, paramReply(params.error));
+        return sendReply(call.socket, call.request, paramReply(params.error));
     const auto& selector = params.value->selector;
-    sendReply(socket, request, resultReply<KeyStats>(m_query.stats(selector), [&](const auto& stats) {
+    sendReply(call.socket, call.request, resultReply<KeyStats>(call.query.stats(selector), [&](const auto& stats) {
         return Json::stats(selector, stats);
     }));
 }
 
-void HttpApi::series(const QHttpServerRequest& request, QTcpSocket* socket)
+void HttpApi::series(const Call& call)
 {
-    const auto params = parseSeriesParams(request.query(), now());
+    const auto params = parseSeriesParams(call.request.query(), now());
     if (!params.ok())
-        return sendReply(socket, request, paramReply(params.error));
+        return sendReply(call.socket, call.request, paramReply(params.error));
     const auto& selector = params.value->selector;
-    sendReply(socket, request,
-        resultReply<BucketedSeries>(m_query.series(selector, params.value->points),
+    sendReply(call.socket, call.request,
+        resultReply<BucketedSeries>(call.query.series(selector, params.value->points),
             [&](const auto& series) { return Json::series(selector, series); }));
 }
 
-void HttpApi::status(const QHttpServerRequest& request, QTcpSocket* socket)
+// Counters, addresses and the database path are about every token: a scoped token sees what it is allowed
+// to see (version, uptime, its own tokens) and nothing of the others' traffic.
+void HttpApi::status(const Call& call)
 {
-    if (auto error = checkNoParams(request.query()))
-        return sendReply(socket, request, paramReply(*error));
+    if (auto error = checkNoParams(call.request.query()))
+        return sendReply(call.socket, call.request, paramReply(*error));
     ServerStatus status = m_status();
     status.now = now();
-    sendReply(socket, request, apiReply(Json::status(status)));
+    sendReply(call.socket, call.request,
+        apiReply(call.scope.isRestricted() ? Json::scopedStatus(status, call.scope.tokens()) : Json::status(status)));
 }
 
-void HttpApi::openApi(const QHttpServerRequest& request, QTcpSocket* socket)
+void HttpApi::openApi(const Call& call)
 {
-    if (auto error = checkNoParams(request.query()))
-        return sendReply(socket, request, paramReply(*error));
-    sendReply(socket, request, WebAssets::openApi());
+    if (auto error = checkNoParams(call.request.query()))
+        return sendReply(call.socket, call.request, paramReply(*error));
+    sendReply(call.socket, call.request, WebAssets::openApi());
 }
 
 } // namespace Kodemon

@@ -188,4 +188,14 @@ QByteArray status(const ServerStatus& s)
         member("counters", counters(s.counters)) });
 }
 
+QByteArray scopedStatus(const ServerStatus& s, const QStringList& tokens)
+{
+    QByteArray list = "[";
+    for (const auto& token : tokens)
+        list += (list.size() > 1 ? "," : "") + string(token);
+    return object({ member("version", string(QStringLiteral(KODEMON_VERSION))), member("started", number(s.startedAt)),
+        member("uptime_seconds", number(std::round((s.now - s.startedAt) * 1000) / 1000)),
+        member("scope", object({ member("tokens", list + ']') })) });
+}
+
 } // namespace Kodemon::Json

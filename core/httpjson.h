@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QHostAddress>
+#include <QStringList>
 
 namespace Kodemon {
 
@@ -42,6 +43,9 @@ QByteArray executionsClosing(const std::optional<QString>& next);
 QByteArray stats(const SeriesSelector& selector, const KeyStats& stats);
 QByteArray series(const SeriesSelector& selector, const BucketedSeries& series);
 QByteArray status(const ServerStatus& status);
+// What an API token limited to `tokens` sees of the status: no counters, addresses or paths, which are
+// about every token. {"version","started","uptime_seconds","scope":{"tokens":[..]}}
+QByteArray scopedStatus(const ServerStatus& status, const QStringList& tokens);
 
 } // namespace Json
 

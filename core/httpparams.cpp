@@ -4,11 +4,24 @@
 #include "timeexpr.h"
 
 #include <QHash>
+#include <QStringDecoder>
 #include <QUrlQuery>
 
 namespace Kodemon {
 
 namespace {
+
+// Percent-decodes `encoded` (as Qt gives it: "+" stays a plus sign) and reads it as UTF-8, or nothing when
+// the bytes are not UTF-8 (%FF, overlong forms like %C0%AF, surrogates): QUrl would put U+FFFD in their
+// place, and two different keys would then read as the same one.
+std::optional<QString> decodeStrict(const QString& encoded)
+{
+    QStringDecoder utf8(QStringConverter::Utf8, QStringConverter::Flag::Stateless);
+    QString text = utf8.decode(QByteArray::fromPercentEncoding(encoded.toLatin1()));
+    if (utf8.hasError())
+        return std::nullopt;
+    return text;
+}
 
 // The decoded parameters of one request, checked against the names a route knows.
 class Params
@@ -16,14 +29,17 @@ class Params
 public:
     Params(const QUrlQuery& query, const QStringList& known)
     {
-        for (const auto& [name, value] : query.queryItems(QUrl::FullyDecoded)) {
-            if (!m_error && !known.contains(name))
-                m_error = ParamError { name,
-                    QStringLiteral("unknown parameter \"%1\"; this route takes: %2")
-                        .arg(name, known.isEmpty() ? QStringLiteral("no parameters") : known.join(u", ")) };
-            else if (!m_error && m_values.contains(name))
-                m_error = ParamError { name, QStringLiteral("\"%1\" is given more than once").arg(name) };
-            m_values.insert(name, value);
+        for (const auto& [encodedName, encodedValue] : query.queryItems(QUrl::FullyEncoded)) {
+            const auto name = decodeStrict(encodedName);
+            const auto value = decodeStrict(encodedValue);
+            if (!name || !value) {
+                if (!m_error)
+                    m_error = ParamError { name.value_or(QUrl::fromPercentEncoding(encodedName.toLatin1())),
+                        name ? QStringLiteral("the value of \"%1\" is not UTF-8 once percent-decoded").arg(*name)
+                             : QStringLiteral("a parameter name is not UTF-8 once percent-decoded") };
+                continue;
+            }
+            add(*name, *value, known);
         }
     }
 
@@ -35,6 +51,17 @@ public:
     }
 
 private:
+    void add(const QString& name, const QString& value, const QStringList& known)
+    {
+        if (!m_error && !known.contains(name))
+            m_error = ParamError { name,
+                QStringLiteral("unknown parameter \"%1\"; this route takes: %2")
+                    .arg(name, known.isEmpty() ? QStringLiteral("no parameters") : known.join(u", ")) };
+        else if (!m_error && m_values.contains(name))
+            m_error = ParamError { name, QStringLiteral("\"%1\" is given more than once").arg(name) };
+        m_values.insert(name, value);
+    }
+
     QHash<QString, QString> m_values;
     std::optional<ParamError> m_error;
 };

@@ -16,10 +16,14 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("OK");
     case 400:
         return QByteArrayLiteral("Bad Request");
+    case 401:
+        return QByteArrayLiteral("Unauthorized");
     case 404:
         return QByteArrayLiteral("Not Found");
     case 405:
         return QByteArrayLiteral("Method Not Allowed");
+    case 408:
+        return QByteArrayLiteral("Request Timeout");
     case 411:
         return QByteArrayLiteral("Length Required");
     case 413:

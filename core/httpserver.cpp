@@ -47,4 +47,13 @@ int HttpServer::connectionCount() const
     return count;
 }
 
+qint64 HttpServer::pendingOutputBytes() const
+{
+    qint64 bytes = 0;
+    if (m_worker)
+        QMetaObject::invokeMethod(
+            m_worker, [this, &bytes] { bytes = m_worker->pendingOutputBytes(); }, Qt::BlockingQueuedConnection);
+    return bytes;
+}
+
 } // namespace Kodemon

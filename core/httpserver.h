@@ -32,6 +32,8 @@ public:
     QHostAddress address() const { return m_options.address; }
     quint16 port() const { return m_port; } // the bound port, also when 0 was asked for
     int connectionCount() const;
+    // Bytes of answers held in memory for clients that have not taken them yet.
+    qint64 pendingOutputBytes() const;
 
 private:
     std::shared_ptr<Store> m_store;

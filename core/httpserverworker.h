@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "apitokens.h"
 #include "httpjson.h"
 #include "httplistener.h"
 #include "result.h"
 
 #include <memory>
 #include <QObject>
+#include <vector>
 
 class QHttpServer;
 
@@ -32,6 +34,10 @@ public:
         QHostAddress udpAddress;
         quint16 udpPort = 0;
         std::shared_ptr<IngestCounters> counters; // may be null: zero counters
+        // Who may read /api/: empty means anyone who can connect, which start() allows only on a loopback
+        // address unless `insecure` (--http-insecure) says it is meant.
+        ApiTokens apiTokens;
+        bool insecure = false;
     };
 
     HttpServerWorker(std::shared_ptr<Store> store, Options options);
@@ -42,9 +48,13 @@ public:
     Status start();
     quint16 boundPort() const { return m_boundPort; }
     int connectionCount() const;
+    qint64 pendingOutputBytes() const;
 
 private:
     ServerStatus status() const;
+    Status prepareScopes();
+    void logAccess() const;
+    Query* queryFor(const TokenScope& scope) const;
 
     std::shared_ptr<Store> m_store;
     Options m_options;
@@ -52,6 +62,7 @@ private:
     quint16 m_boundPort = 0;
     // Destroyed in reverse order: the server (and every connection streaming from the query) goes first.
     std::unique_ptr<Query> m_query;
+    std::vector<std::pair<TokenScope, std::unique_ptr<Query>>> m_scopedQueries; // one per limited API token scope
     std::unique_ptr<HttpApi> m_api;
     std::unique_ptr<QHttpServer> m_server;
     HttpListener* m_listener = nullptr; // owned by m_server

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "requestlimiter.h"
 
+#include <cctype>
 #include <QList>
 
 namespace Kodemon {
@@ -14,6 +15,28 @@ QByteArrayView headerValue(const QByteArray& line, QByteArrayView name)
     if (colon < 0 || QByteArrayView(line).first(colon).trimmed().compare(name, Qt::CaseInsensitive) != 0)
         return {};
     return QByteArrayView(line).sliced(colon + 1).trimmed();
+}
+
+// Qt's URL parser silently reads a stray "%" as "%25" (so "%zz" and "%25zz" would mean the same) and raw
+// bytes beyond ASCII as Latin-1 (so a raw UTF-8 "ü" would read as "Ã¼"): such a target is refused instead
+// of being guessed at. RFC 3986 allows neither.
+bool isMalformedTarget(QByteArrayView requestLine)
+{
+    const qsizetype start = requestLine.indexOf(' ');
+    const qsizetype end = requestLine.lastIndexOf(' ');
+    if (start < 0 || end <= start)
+        return false; // not a request line Kodemon can read; Qt's parser answers it
+    const QByteArrayView target = requestLine.sliced(start + 1, end - start - 1);
+    for (qsizetype i = 0; i < target.size(); ++i) {
+        if (uchar(target[i]) >= 0x80)
+            return true;
+        if (target[i] != '%')
+            continue;
+        if (i + 2 >= target.size() || !isxdigit(uchar(target[i + 1])) || !isxdigit(uchar(target[i + 2])))
+            return true;
+        i += 2;
+    }
+    return false;
 }
 
 bool listContains(QByteArrayView list, QByteArrayView token)
@@ -73,6 +96,10 @@ void RequestLimiter::endRequestLine()
 {
     if (m_line.isEmpty())
         return; // empty lines between requests are allowed (RFC 9112, 2.2)
+    if (isMalformedTarget(m_line)) {
+        m_verdict = Verdict::BadTarget;
+        return;
+    }
     m_current = Head {};
     m_current.http10 = m_line.endsWith("HTTP/1.0");
     m_current.closeRequested = m_current.http10;

@@ -31,6 +31,7 @@ public:
         BodyTooLarge, // 413
         LengthRequired, // 411: a chunked request body, which the limits cannot be applied to
         BadRequest, // 400: an unreadable Content-Length
+        BadTarget, // 400: a request target with bytes beyond ASCII or a "%" without two hex digits after it
     };
 
     // What the connection's handling needs to know about the last request whose head was complete.
@@ -47,6 +48,8 @@ public:
     Verdict verdict() const { return m_verdict; }
     const Head& lastHead() const { return m_lastHead; }
     int completedHeads() const { return m_completedHeads; }
+    // Whether part of a request head has arrived and the rest has not: a client sending it slowly is here.
+    bool inHead() const { return m_state == State::Headers || (m_state == State::RequestLine && m_lineBytes > 0); }
 
 private:
     enum class State { RequestLine, Headers, Body };

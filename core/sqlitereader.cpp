@@ -117,8 +117,9 @@ namespace {
 
 } // namespace
 
-SqliteReader::SqliteReader(QString path)
+SqliteReader::SqliteReader(QString path, TokenScope scope)
     : m_path(std::move(path))
+    , m_scope(std::move(scope))
 {
 }
 
@@ -153,6 +154,8 @@ Result<QList<SeriesInfo>> SqliteReader::listSeries(const std::optional<QString>&
     while (query.next()) {
         SeriesInfo info;
         info.id = KeyId { query.value(0).toString(), query.value(1).toString() };
+        if (!m_scope.allows(info.id.token))
+            continue;
         info.count = query.value(2).toLongLong();
         info.first = query.value(3).toDouble();
         info.last = query.value(4).toDouble();
@@ -177,9 +180,13 @@ Result<QList<SqliteReader::SeriesRef>> SqliteReader::resolve(const SeriesSelecto
     if (!run(query, sql + QStringLiteral(" ORDER BY id"), values))
         return queryError(query);
     QList<SeriesRef> series;
-    while (query.next())
+    while (query.next()) {
+        // Out of scope is the same as absent, so the answer below does not tell the two apart.
+        if (!m_scope.allows(query.value(1).toString()))
+            continue;
         series.append({ query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toDouble(),
             query.value(3).toDouble(), query.value(4).toLongLong() });
+    }
     if (series.isEmpty()) {
         const QString which = selector.token ? QStringLiteral(" with token \"%1\"").arg(*selector.token) : QString();
         return Error { QStringLiteral("no samples of key \"%1\"%2").arg(selector.key, which), ErrorKind::NotFound };

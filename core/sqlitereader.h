@@ -15,7 +15,8 @@ class SqliteConnection;
 class SqliteReader final : public StoreReader
 {
 public:
-    explicit SqliteReader(QString path);
+    // With a restricted `scope`, the series of other tokens do not exist for this reader.
+    explicit SqliteReader(QString path, TokenScope scope = {});
     ~SqliteReader() override;
     Q_DISABLE_COPY_MOVE(SqliteReader)
 
@@ -42,6 +43,7 @@ private:
     static qsizetype sizeHint(const QList<SeriesRef>& series);
 
     QString m_path;
+    TokenScope m_scope;
     std::unique_ptr<SqliteConnection> m_connection;
 };
 

@@ -83,6 +83,11 @@ std::unique_ptr<StoreReader> SqliteStore::createReader()
     return std::make_unique<SqliteReader>(m_path);
 }
 
+std::unique_ptr<StoreReader> SqliteStore::createScopedReader(const TokenScope& scope)
+{
+    return std::make_unique<SqliteReader>(m_path, scope);
+}
+
 void SqliteStore::setSizeLimit(qint64 bytes)
 {
     m_sizeLimit->store(bytes);

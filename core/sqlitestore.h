@@ -20,6 +20,7 @@ public:
     Status open() override;
     std::unique_ptr<StoreWriter> createWriter() override;
     std::unique_ptr<StoreReader> createReader() override;
+    std::unique_ptr<StoreReader> createScopedReader(const TokenScope& scope) override;
     QString location() const override { return m_path; }
     qint64 sizeOnDisk() const override;
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "result.h"
+#include "tokenscope.h"
 #include "types.h"
 
 #include <memory>
@@ -54,6 +55,14 @@ public:
     virtual Status open() = 0;
     virtual std::unique_ptr<StoreWriter> createWriter() = 0;
     virtual std::unique_ptr<StoreReader> createReader() = 0;
+    // A reader for which only the series of `scope`'s tokens exist (an API token limited to some projects):
+    // every other series is unknown to it, exactly like a key that never sent data. Null when this store
+    // cannot limit its answers: callers must then refuse to serve the scope (fail closed).
+    virtual std::unique_ptr<StoreReader> createScopedReader(const TokenScope& scope)
+    {
+        Q_UNUSED(scope)
+        return nullptr;
+    }
 
     // Where the data lives, for logs and the status display (a path or a URL).
     virtual QString location() const = 0;

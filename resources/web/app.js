@@ -20,6 +20,7 @@
   let ticking = false;
   let statsAt = 0;
   let waiting = false; // the selected function has no calls yet
+  let tokenPrompt = null; // the open API token prompt, which every request answered 401 waits for
 
   // ---- API -------------------------------------------------------------------------------------------
 
@@ -37,10 +38,77 @@
 
   async function api(path, params = {}) {
     const q = query(params);
-    const response = await fetch(q ? `${path}?${q}` : path, { cache: 'no-store', signal: AbortSignal.timeout(20000) });
+    const response = await authorizedFetch(q ? `${path}?${q}` : path, 20000);
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new ApiError(body.detail || body.error || response.statusText, response.status);
     return body;
+  }
+
+  // ---- API token -----------------------------------------------------------------------------------------
+  // A Kodemon with API tokens answers /api/ with 401 until it gets one. The page asks once, keeps the token in
+  // this tab's sessionStorage and sends it as a header, so it never lands in the address, history or logs.
+
+  const TOKEN_KEY = 'kodemon.apiToken';
+
+  function storedToken() {
+    try {
+      return sessionStorage.getItem(TOKEN_KEY);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // fetch with the token; on 401 it asks for one (once for every request waiting) and tries again.
+  async function authorizedFetch(url, timeoutMs) {
+    for (;;) {
+      const sent = storedToken();
+      const headers = sent ? { Authorization: `Bearer ${sent}` } : {};
+      const response = await fetch(url, { cache: 'no-store', headers, signal: AbortSignal.timeout(timeoutMs) });
+      if (response.status !== 401) return response;
+      // Another request's prompt may have brought a new token meanwhile: that one is tried first.
+      if (storedToken() === sent) await askForToken({ rejected: sent !== null, optional: false });
+    }
+  }
+
+  function askForToken({ rejected, optional }) {
+    if (tokenPrompt) return tokenPrompt;
+    tokenPrompt = new Promise((resolve) => {
+      const dialog = $('token-dialog');
+      const input = $('token-input');
+      $('token-title').textContent = optional ? 'API token' : 'API token needed';
+      $('token-error').hidden = !rejected;
+      $('token-cancel').hidden = !optional;
+      input.value = '';
+      const finish = (token) => {
+        if (token) sessionStorage.setItem(TOKEN_KEY, token);
+        dialog.close();
+        tokenPrompt = null;
+        $('token-change').hidden = !storedToken();
+        resolve();
+      };
+      $('token-form').onsubmit = (event) => {
+        event.preventDefault();
+        // Pasted with its scheme or spaces: only the token itself is kept.
+        const token = input.value.trim().replace(/^Bearer\s+/i, '');
+        if (token) finish(token);
+      };
+      $('token-cancel').onclick = () => finish(null);
+      // Escape closes only a prompt the user opened: without a token the page has nothing to show.
+      dialog.oncancel = (event) => {
+        if (optional) finish(null);
+        else event.preventDefault();
+      };
+      dialog.showModal();
+      input.focus();
+    });
+    return tokenPrompt;
+  }
+
+  async function changeToken() {
+    await askForToken({ rejected: false, optional: true });
+    refreshKeys();
+    refreshStatus();
+    load();
   }
 
   function selector(extra = {}) {
@@ -163,6 +231,32 @@
     list.replaceChildren(...items);
     $('key-count').textContent = `${shown.length}${shown.length === keys.length ? '' : ` of ${keys.length}`} function${keys.length === 1 ? '' : 's'}`;
     $('keys-empty').hidden = keys.length > 0;
+  }
+
+  // With a token the link cannot carry it: the CSV is fetched with the header and saved from memory. An open
+  // Kodemon keeps the plain link, which the browser streams to disk however long the range.
+  async function downloadCsv(event) {
+    if (!storedToken()) return;
+    event.preventDefault();
+    try {
+      const response = await authorizedFetch($('csv').href, 600000);
+      if (!response.ok) {
+        const body = await response.json().catch(() => ({}));
+        throw new ApiError(body.detail || response.statusText, response.status);
+      }
+      const blob = await response.blob();
+      const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = name ? name[1] : 'kodemon.csv';
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (error) {
+      showError(`The CSV download failed: ${error.message}`);
+    }
   }
 
   function selectKey(key, token) {
@@ -386,6 +480,7 @@
   }
 
   function refreshSlow() {
+    if (tokenPrompt) return; // nothing to show until a token is given; requests would only queue up
     refreshKeys();
     refreshStatus();
     if (state.key && isLive() && liveTimer) refreshStats(generation);
@@ -483,6 +578,12 @@
   async function refreshStatus() {
     try {
       const s = await api('/api/status');
+      if (!s.counters) {
+        // A token limited to some projects sees no collector-wide counters.
+        $('status').textContent = `tokens: ${s.scope.tokens.join(', ')} · v${s.version}`;
+        $('status').title = `This API token sees the data of: ${s.scope.tokens.join(', ')}\nUp ${Math.round(s.uptime_seconds)} s`;
+        return;
+      }
       const c = s.counters;
       const size = s.database.size_bytes >= 0 ? `${(s.database.size_bytes / 1048576).toFixed(1)} MiB` : '?';
       const parts = [
@@ -530,6 +631,9 @@
       if (button) setPreset(button.dataset.range);
     });
     $('custom').addEventListener('submit', applyCustom);
+    $('csv').addEventListener('click', downloadCsv);
+    $('token-change').addEventListener('click', changeToken);
+    $('token-change').hidden = !storedToken();
     window.addEventListener('hashchange', () => {
       readHash();
       renderKeys();

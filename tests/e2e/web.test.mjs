@@ -4,23 +4,14 @@
 // Usage: node web.test.mjs [path/to/kodemon]   (or KODEMON_BINARY); screenshots go to KODEMON_E2E_OUTPUT.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-
-// Imported here so that a missing driver says what to do instead of failing to resolve a module.
-const { chromium } = await import('playwright-core').catch(() => {
-  console.error('playwright-core is missing: run `make deps` (npm ci in tests/e2e)');
-  process.exit(1);
-});
+import * as support from './support.mjs';
+import { launchBrowser, stopKodemon, waitFor, CHROMIUM } from './support.mjs';
 
 const BINARY = process.argv[2] || process.env.KODEMON_BINARY;
 const OUTPUT = process.env.KODEMON_E2E_OUTPUT || path.join(os.tmpdir(), 'kodemon-e2e');
-const CHROMIUM = process.env.KODEMON_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const CHECKOUT = '/srv/shop/views.py-checkout';
 const MAIL = '/srv/shop/jobs.py-send_mail';
@@ -37,19 +28,9 @@ let page;
 const foreignRequests = [];
 const now = Math.floor(Date.now() / 1000);
 
-// json.dumps of the decorator's dict: ", " and ": " separators, keys in this order.
-function decoratorDatagram(key, executionTime, timestamp, token = TOKEN) {
-  return `{"key": ${JSON.stringify(key)}, "execution_time": ${executionTime}, "timestamp": ${timestamp}, "token": ${JSON.stringify(token)}}`;
-}
-
-async function send(datagrams) {
-  const socket = dgram.createSocket('udp4');
-  for (let i = 0; i < datagrams.length; i += 1) {
-    await new Promise((resolve, reject) => socket.send(datagrams[i], udpPort, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
-    if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  socket.close();
-}
+const decoratorDatagram = (key, executionTime, timestamp, token = TOKEN) =>
+  support.decoratorDatagram(key, executionTime, timestamp, token);
+const send = (datagrams) => support.sendDatagrams(udpPort, datagrams);
 
 async function api(route) {
   const response = await fetch(`${base}${route}`);
@@ -57,35 +38,11 @@ async function api(route) {
   return response.json();
 }
 
-async function waitFor(what, predicate, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await predicate()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function startKodemon() {
-  return new Promise((resolve, reject) => {
-    const db = path.join(folder, 'kodemon.sqlite');
-    kodemon = spawn(BINARY, ['--headless', '--udp-port', '0', '--http-port', '0', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`kodemon did not start:\n${output}`)), 15000);
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /listening on UDP \S+:(\d+) and HTTP (http:\/\/\S+:\d+)\//.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        udpPort = Number(match[1]);
-        base = match[2];
-        resolve();
-      }
-    };
-    kodemon.stdout.on('data', onData);
-    kodemon.stderr.on('data', onData);
-    kodemon.on('exit', (code) => reject(new Error(`kodemon exited with ${code}:\n${output}`)));
-  });
+async function startKodemon() {
+  const started = await support.startKodemon(BINARY, folder);
+  kodemon = started.process;
+  udpPort = started.udpPort;
+  base = started.base;
 }
 
 const chartState = () => page.$eval('#chart', (div) => ({ ...div.dataset }));
@@ -113,13 +70,7 @@ before(async () => {
   await send(datagrams);
   await waitFor('the datagrams to be stored', async () => (await api('/api/status')).counters.samples_stored === datagrams.length, 10000);
 
-  context = await chromium.launchPersistentContext(path.join(folder, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 860 },
-    acceptDownloads: true,
-  });
+  context = await launchBrowser(path.join(folder, 'chromium-profile'));
   page = context.pages()[0] ?? (await context.newPage());
   page.on('request', (request) => {
     if (!request.url().startsWith(base)) foreignRequests.push(request.url());
@@ -129,11 +80,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  if (kodemon && kodemon.exitCode === null) {
-    const exited = new Promise((resolve) => kodemon.once('exit', resolve));
-    kodemon.kill('SIGTERM');
-    await exited;
-  }
+  await stopKodemon(kodemon);
   if (folder) fs.rmSync(folder, { recursive: true, force: true });
 });
 

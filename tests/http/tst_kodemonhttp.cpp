@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 // End to end: the real `kodemon --headless` on free ports, datagrams sent over UDP exactly as the Python
-// decorator sends them, read back through the HTTP API; and a taken HTTP port ends start-up with code 2.
+// decorator sends them, read back through the HTTP API; a taken HTTP port ends start-up with code 2; and the
+// access options: a public address needs an API token (or --http-insecure), else start-up ends with code 64.
 #include "httpclient.h"
 #include "kodemonprocess.h"
 #include "testdata.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace Kodemon::Test;
@@ -20,6 +23,11 @@ private Q_SLOTS:
     void decoratorDataReadsBack();
     void capturedDatagramsAreListed();
     void takenHttpPortExitsWith2();
+    void publicAddressWithoutTokenExitsWith64_data();
+    void publicAddressWithoutTokenExitsWith64();
+    void tokenFromTheEnvironmentGuardsTheApi();
+    void tokenFileLimitsWhatATokenSees();
+    void insecureServesOpenlyWithAWarning();
 };
 
 namespace {
@@ -112,6 +120,105 @@ void tst_KodemonHttp::takenHttpPortExitsWith2()
     const QString output = kodemon.output();
     QVERIFY2(output.contains(port) && output.contains(u"--http-port"), qPrintable(output));
     QVERIFY2(!output.contains(u"and HTTP http://"), qPrintable(output)); // no start-up line
+}
+
+void tst_KodemonHttp::publicAddressWithoutTokenExitsWith64_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("environment"); // KODEMON_API_TOKEN
+    QTest::addColumn<QString>("message");
+    const QString any = QStringLiteral("--http-address");
+    QTest::newRow("0.0.0.0") << QStringList { any, QStringLiteral("0.0.0.0") } << QString()
+                             << QStringLiteral("refusing to serve the HTTP API on 0.0.0.0");
+    QTest::newRow("::") << QStringList { any, QStringLiteral("::") } << QString() << QStringLiteral("--http-insecure");
+    QTest::newRow("short token") << QStringList { any, QStringLiteral("0.0.0.0") } << QStringLiteral("hunter2")
+                                 << QStringLiteral("KODEMON_API_TOKEN: an API token must be at least 16");
+    QTest::newRow("bad token list") << QStringList { QStringLiteral("--api-token"),
+        QStringLiteral("0123456789abcdef:shop,,blog") }
+                                    << QString() << QStringLiteral("--api-token: the Kodemon tokens");
+    QTest::newRow("missing token file") << QStringList { QStringLiteral("--api-tokens"),
+        QStringLiteral("/nonexistent/t") }
+                                        << QString() << QStringLiteral("--api-tokens: cannot read /nonexistent/t");
+}
+
+void tst_KodemonHttp::publicAddressWithoutTokenExitsWith64()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, environment);
+    QFETCH(QString, message);
+    KodemonProcess kodemon(arguments);
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("KODEMON_API_TOKEN"));
+    if (!environment.isEmpty())
+        env.insert(QStringLiteral("KODEMON_API_TOKEN"), environment);
+    kodemon.process().setProcessEnvironment(env);
+    QVERIFY(!kodemon.start(10000));
+    QCOMPARE(kodemon.waitForExit(), 64);
+    const QString output = kodemon.output();
+    QVERIFY2(output.contains(message), qPrintable(output));
+    QVERIFY2(!output.contains(u"and HTTP http://"), qPrintable(output)); // nothing was served
+    if (!environment.isEmpty())
+        QVERIFY2(!output.contains(environment), "the secret was repeated");
+}
+
+void tst_KodemonHttp::tokenFromTheEnvironmentGuardsTheApi()
+{
+    const QByteArray secret = "env-secret-5d41402abc4b2a76";
+    KodemonProcess kodemon({ QStringLiteral("--http-address"), QStringLiteral("0.0.0.0") });
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("KODEMON_API_TOKEN"), QString::fromLatin1(secret));
+    kodemon.process().setProcessEnvironment(env);
+    QVERIFY2(kodemon.start(), qPrintable(kodemon.output()));
+    // Out of the command line, so out of ps.
+    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(kodemon.pid()));
+    QVERIFY(cmdline.open(QIODevice::ReadOnly));
+    QVERIFY(!cmdline.readAll().contains(secret));
+    HttpClient client(kodemon.httpPort());
+    QCOMPARE(client.get("/api/keys").status, 401);
+    QCOMPARE(client.get("/api/keys", "Authorization: Bearer " + secret + "\r\n").status, 200);
+    QCOMPARE(client.get("/").status, 200);
+    QVERIFY2(!kodemon.output().contains(QString::fromLatin1(secret)), "the secret was logged");
+    QCOMPARE(kodemon.terminate(), 0);
+}
+
+void tst_KodemonHttp::tokenFileLimitsWhatATokenSees()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("tokens"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("# who may read this Kodemon\nadmin-secret-0123456789\nshop-secret-0123456789  shop\n");
+    file.close();
+    QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    KodemonProcess kodemon({ QStringLiteral("--api-tokens"), path });
+    QVERIFY2(kodemon.start(), qPrintable(kodemon.output()));
+    QVERIFY2(!kodemon.output().contains(u"others can read it"), qPrintable(kodemon.output()));
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    sendDatagrams({ decoratorDatagram(QStringLiteral("a.py-f"), 1, now, QStringLiteral("shop")),
+                      decoratorDatagram(QStringLiteral("a.py-f"), 2, now, QStringLiteral("blog")) },
+        kodemon.udpPort());
+    HttpClient client(kodemon.httpPort());
+    const QByteArray admin = "Authorization: Bearer admin-secret-0123456789\r\n";
+    const QByteArray shop = "Authorization: Bearer shop-secret-0123456789\r\n";
+    QTRY_COMPARE_WITH_TIMEOUT(client.get("/api/keys", admin).json().object().value(u"keys").toArray().size(), 2, 15000);
+    const auto keys = client.get("/api/keys", shop).json().object().value(u"keys").toArray();
+    QCOMPARE(keys.size(), 1);
+    QCOMPARE(keys.first().toObject().value(u"token").toString(), QStringLiteral("shop"));
+    QCOMPARE(client.get("/api/stats?key=a.py-f", shop).json().object().value(u"max").toDouble(), 1.0);
+    QCOMPARE(client.get("/api/stats?key=a.py-f", admin).json().object().value(u"max").toDouble(), 2.0);
+    QCOMPARE(kodemon.terminate(), 0);
+}
+
+void tst_KodemonHttp::insecureServesOpenlyWithAWarning()
+{
+    KodemonProcess kodemon(
+        { QStringLiteral("--http-address"), QStringLiteral("0.0.0.0"), QStringLiteral("--http-insecure") });
+    QVERIFY2(kodemon.start(), qPrintable(kodemon.output()));
+    QVERIFY2(kodemon.output().contains(u"warning: serving the HTTP API on 0.0.0.0 without an API token"),
+        qPrintable(kodemon.output()));
+    HttpClient client(kodemon.httpPort());
+    QCOMPARE(client.get("/api/keys").status, 200);
+    QCOMPARE(kodemon.terminate(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_KodemonHttp)

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+// What the end-to-end tests share: the real `kodemon --headless` on free ports, datagrams exactly as the Python
+// decorator sends them, waiting for a condition, and Debian's headless Chromium.
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import path from 'node:path';
+
+// Imported here so that a missing driver says what to do instead of failing to resolve a module.
+const { chromium } = await import('playwright-core').catch(() => {
+  console.error('playwright-core is missing: run `make deps` (npm ci in tests/e2e)');
+  process.exit(1);
+});
+
+export const CHROMIUM = process.env.KODEMON_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// json.dumps of the decorator's dict: ", " and ": " separators, keys in this order.
+export function decoratorDatagram(key, executionTime, timestamp, token) {
+  return `{"key": ${JSON.stringify(key)}, "execution_time": ${executionTime}, "timestamp": ${timestamp}, "token": ${JSON.stringify(token)}}`;
+}
+
+export async function sendDatagrams(udpPort, datagrams) {
+  const socket = dgram.createSocket('udp4');
+  for (let i = 0; i < datagrams.length; i += 1) {
+    await new Promise((resolve, reject) => socket.send(datagrams[i], udpPort, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  socket.close();
+}
+
+export async function waitFor(what, predicate, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await predicate()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// Starts kodemon with a database in `folder`; resolves to { process, udpPort, base } once it listens.
+export function startKodemon(binary, folder, { args = [], env = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const db = path.join(folder, 'kodemon.sqlite');
+    const child = spawn(binary, ['--headless', '--udp-port', '0', '--http-port', '0', '--db', db, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`kodemon did not start:\n${output}`)), 15000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = /listening on UDP \S+:(\d+) and HTTP (http:\/\/\S+:\d+)\//.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ process: child, udpPort: Number(match[1]), base: match[2], output: () => output });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`kodemon exited with ${code}:\n${output}`)));
+  });
+}
+
+export async function stopKodemon(child) {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export function launchBrowser(profileFolder) {
+  return chromium.launchPersistentContext(profileFolder, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 860 },
+    acceptDownloads: true,
+  });
+}
