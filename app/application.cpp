@@ -3,9 +3,14 @@
 
 #include "clickhousestore.h"
 #include "collector.h"
+#include "collectorfeed.h"
 #include "httpserver.h"
+#include "localstatus.h"
 #include "logging.h"
 #include "mainwindow.h"
+#include "pollingfeed.h"
+#include "remotestatus.h"
+#include "remotestore.h"
 #include "samplespool.h"
 #include "singleinstance.h"
 #include "sqlitestore.h"
@@ -93,6 +98,8 @@ int Application::run()
         qCInfo(lcApp) << "received signal" << number << "- storing what was received and stopping";
         QCoreApplication::quit();
     });
+    if (m_options.remote)
+        return runRemote();
     if (const int failure = start(); failure != ExitOk) {
         if (m_options.headless)
             return failure;
@@ -132,6 +139,8 @@ int Application::start()
     collector.udp.receiveBufferBytes = m_options.receiveBufferBytes;
     collector.udp.allowedSenders = m_options.udpAllow;
     m_collector = std::make_unique<Collector>(m_store, collector);
+    m_feed = std::make_unique<CollectorFeed>(m_collector.get());
+    m_status = std::make_unique<LocalStatus>(m_collector.get(), m_store);
     if (auto status = m_collector->start(); !status) {
         qCCritical(lcUdp).noquote() << status.error();
         m_startError = status.error();
@@ -184,8 +193,10 @@ int Application::runDesktop()
     window.show();
     SingleInstance instance;
     connect(&instance, &SingleInstance::activationRequested, &window, [&window] { bringToFront(window); });
-    m_instance = &instance;
-    instance.listen(m_store->location());
+    if (!m_options.remote) { // windows on a remote Kodemon hold no database: as many as wished
+        m_instance = &instance;
+        instance.listen(m_store->location());
+    }
     const int code = QCoreApplication::exec();
     m_instance = nullptr;
     window.detach();
@@ -195,10 +206,29 @@ int Application::runDesktop()
     return code;
 }
 
+// A window on another Kodemon: nothing is collected, stored or served here. A server that does not answer yet
+// is no reason to stop; the window says so and catches up when it answers.
+int Application::runRemote()
+{
+    auto store = std::make_shared<RemoteStore>(*m_options.remote);
+    m_store = store;
+    m_feed = std::make_unique<PollingFeed>(m_store);
+    m_status = std::make_unique<RemoteStatus>(store->api());
+    printLine(QStringLiteral("Kodemon %1 viewing %2 (--remote: no collector, database or HTTP server here)")
+                  .arg(QLatin1String(KODEMON_VERSION), m_store->location()));
+    return runDesktop();
+}
+
 ViewerServices Application::viewerServices() const
 {
     ViewerServices services;
     services.store = m_store;
+    services.feed = m_feed.get();
+    services.status = m_status.get();
+    if (m_options.remote) {
+        services.remoteUrl = m_options.remote->baseUrl;
+        return services;
+    }
     services.collector = m_collector && m_collector->isRunning() ? m_collector.get() : nullptr;
     services.settings = ConnectionSettings { m_options.udpAddress, m_options.udpPort, m_options.httpAddress,
         m_options.httpPort, m_options.databasePath };
@@ -218,6 +248,8 @@ void Application::applySettings(const ConnectionSettings& settings)
     m_window->detach(); // the window's readers hold the store, whose lock the new store may need
     stop();
     m_http.reset();
+    m_feed.reset();
+    m_status.reset();
     m_collector.reset();
     m_options.udpAddress = settings.udpAddress;
     m_options.udpPort = settings.udpPort;
@@ -230,6 +262,8 @@ void Application::applySettings(const ConnectionSettings& settings)
         failure = m_startError;
         stop();
         m_http.reset();
+        m_feed.reset();
+        m_status.reset();
         m_collector.reset();
         m_options = previous;
         if (start() != ExitOk)

@@ -13,11 +13,13 @@ namespace Kodemon {
 class Collector;
 class HttpServer;
 class MainWindow;
+class SampleFeed;
 class SingleInstance;
+class StatusSource;
 class Store;
 
 // The composition root: creates the store, the collector, the HTTP server and (unless headless) the window,
-// wires them together, and tears them down in order.
+// wires them together, and tears them down in order. With --remote: only the window, over a RemoteStore.
 class Application final : public QObject
 {
     Q_OBJECT
@@ -34,6 +36,7 @@ private:
     int startHttp();
     int runHeadless();
     int runDesktop();
+    int runRemote();
     ViewerServices viewerServices() const;
     void applySettings(const Kodemon::ConnectionSettings& settings);
     void stop();
@@ -43,6 +46,8 @@ private:
     std::shared_ptr<Store> m_store;
     std::unique_ptr<Collector> m_collector;
     std::unique_ptr<HttpServer> m_http;
+    std::unique_ptr<SampleFeed> m_feed; // new calls for the window: the collector's, or polled from --remote
+    std::unique_ptr<StatusSource> m_status; // the collector's state for the status bar
     MainWindow* m_window = nullptr; // while the desktop viewer runs
     SingleInstance* m_instance = nullptr; // while the desktop viewer runs
     QString m_startError; // why start() failed, in words for the Settings dialog

@@ -67,7 +67,7 @@ namespace {
         QCommandLineOption apiToken { QStringLiteral("api-token"),
             QStringLiteral("Require this API token (Authorization: Bearer SECRET) for the HTTP API; with a list, it "
                            "sees only those Kodemon tokens. Repeatable. Prefer $KODEMON_API_TOKEN or --api-tokens, "
-                           "which keep it out of ps."),
+                           "which keep it out of ps. With --remote: the one API token to send to that Kodemon."),
             QStringLiteral("SECRET[:token,...]") };
         QCommandLineOption apiTokens { QStringLiteral("api-tokens"),
             QStringLiteral("Read API tokens from FILE: one \"SECRET [token,...]\" per line, # for comments."),
@@ -75,6 +75,10 @@ namespace {
         QCommandLineOption httpInsecure { QStringLiteral("http-insecure"),
             QStringLiteral("Serve the HTTP API on a non-loopback --http-address without an API token (anyone who "
                            "can reach it reads everything).") };
+        QCommandLineOption remote { QStringLiteral("remote"),
+            QStringLiteral("Open the window on another Kodemon's HTTP API (http://host:4000) instead of collecting "
+                           "here: no collector, database or HTTP server is started."),
+            QStringLiteral("URL") };
     };
 
 
@@ -223,6 +227,62 @@ namespace {
         return httpExposureProblem(app.httpAddress, !app.apiTokens.isEmpty(), app.httpInsecure);
     }
 
+    // What only a collecting Kodemon uses: meaningless beside --remote, so refused rather than ignored.
+    std::optional<QString> localOnlyOption(const QCommandLineParser& parser, const Definitions& options)
+    {
+        for (const QCommandLineOption* option : { &options.headless, &options.udpAddress, &options.udpPort,
+                 &options.httpAddress, &options.httpPort, &options.database, &options.receiveBuffer, &options.udpAllow,
+                 &options.databaseLimit, &options.store, &options.clickhouseUser, &options.clickhousePassword,
+                 &options.clickhouseCluster, &options.spool, &options.spoolLimit, &options.apiTokens,
+                 &options.httpInsecure }) {
+            if (parser.isSet(*option))
+                return option->names().constFirst();
+        }
+        return std::nullopt;
+    }
+
+    std::optional<QUrl> parseRemoteUrl(const QString& text)
+    {
+        const QUrl url(text, QUrl::StrictMode);
+        const bool web = url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https");
+        if (!url.isValid() || !web || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery()
+            || url.hasFragment())
+            return std::nullopt;
+        return url;
+    }
+
+    // With --remote, --api-token (or KODEMON_API_TOKEN) is the secret to send; a scope after ':' is the server's
+    // business and is not sent.
+    OptionError readRemoteToken(const QCommandLineParser& parser, const Definitions& options, RemoteEndpoint& remote)
+    {
+        QStringList specs = parser.values(options.apiToken);
+        if (specs.isEmpty())
+            specs = qEnvironmentVariable("KODEMON_API_TOKEN")
+                        .split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+        if (specs.size() > 1)
+            return QStringLiteral("--remote sends one API token: give one --api-token (KODEMON_API_TOKEN holds %1)")
+                .arg(specs.size());
+        remote.apiToken = specs.isEmpty() ? QString() : specs.constFirst().section(u':', 0, 0);
+        return std::nullopt;
+    }
+
+    OptionError readRemote(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+    {
+        if (const auto local = localOnlyOption(parser, options))
+            return QStringLiteral("--remote opens a window on another Kodemon; --%1 is for collecting here").arg(*local);
+        const QString text = parser.value(options.remote);
+        const auto url = parseRemoteUrl(text);
+        if (!url)
+            return QStringLiteral("--remote \"%1\" is not an http:// or https:// URL of a Kodemon, such as "
+                                  "http://host:4000")
+                .arg(text);
+        RemoteEndpoint remote { *url, {} };
+        if (auto error = readRemoteToken(parser, options, remote))
+            return error;
+        app.remote = remote;
+        return std::nullopt;
+    }
+
 } // namespace
 
 QString defaultSpoolPath()
@@ -249,7 +309,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     parser.addOptions({ options.headless, options.udpAddress, options.udpPort, options.httpAddress, options.httpPort,
         options.database, options.receiveBuffer, options.udpAllow, options.databaseLimit, options.store,
         options.clickhouseUser, options.clickhousePassword, options.clickhouseCluster, options.spool,
-        options.spoolLimit, options.apiToken, options.apiTokens, options.httpInsecure });
+        options.spoolLimit, options.apiToken, options.apiTokens, options.httpInsecure, options.remote });
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -263,6 +323,11 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         return usageError(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().constFirst()));
 
     AppOptions app;
+    if (parser.isSet(options.remote)) {
+        if (auto error = readRemote(parser, options, app))
+            return usageError(*error);
+        return { app, ExitOk, {} };
+    }
     app.headless = parser.isSet(options.headless);
     for (auto* read : { readNetwork, readReceiving, readStorage, readClickHouse, readHttpAccess }) {
         if (auto error = read(parser, options, app))

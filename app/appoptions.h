@@ -4,6 +4,7 @@
 #include "addressfilter.h"
 #include "apitokens.h"
 #include "clickhouseclient.h"
+#include "remoteapi.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -30,6 +31,7 @@ struct AppOptions
     qint64 spoolLimitBytes = 256 * 1024 * 1024;
     ApiTokens apiTokens; // --api-token, --api-tokens, KODEMON_API_TOKEN: empty means the API is open
     bool httpInsecure = false; // --http-insecure: serve an open API on a non-loopback address on purpose
+    std::optional<RemoteEndpoint> remote; // --remote URL: a window on another Kodemon, nothing collected here
 };
 
 // Exit codes of `kodemon`, documented in --help and the README.

@@ -24,6 +24,16 @@ bool needsWindow(int argc, char** argv)
     return true;
 }
 
+// `--remote URL` or `--remote=URL`: a window on another Kodemon, which has no windowless form.
+bool remoteRequested(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--remote") == 0 || std::strncmp(argv[i], "--remote=", 9) == 0)
+            return true;
+    }
+    return false;
+}
+
 bool displayAvailable()
 {
     return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY")
@@ -59,8 +69,10 @@ int main(int argc, char** argv)
                                           "%{endif}%{if-critical}error: %{endif}%{message}"));
     const bool window = needsWindow(argc, argv);
     if (window && !displayAvailable()) {
-        std::fputs("kodemon: no display found (DISPLAY is not set); run 'kodemon --headless' to collect without a "
-                   "window\n",
+        std::fputs(remoteRequested(argc, argv)
+                ? "kodemon: no display found (DISPLAY is not set); --remote shows another Kodemon in a window\n"
+                : "kodemon: no display found (DISPLAY is not set); run 'kodemon --headless' to collect without a "
+                  "window\n",
             stderr);
         return Kodemon::ExitUsage;
     }

@@ -2,6 +2,7 @@
 #include "chartdata.h"
 
 #include "query.h"
+#include "samplefeed.h"
 
 #include <algorithm>
 #include <cmath>
@@ -124,11 +125,13 @@ ChartData loadChart(
 {
     const TimeRange range = coveredRange(query, keys, requested);
     ChartData data { *range.from, *range.to, {}, {} };
+    data.pixels = pixels;
     for (const auto& id : keys) {
         if (stale())
             break;
         data.series.append(loadSeries(query, id, range, std::max(pixels, 2), data.error));
     }
+    data.readAtMs = SampleFeed::clockMs();
     return data;
 }
 

@@ -38,6 +38,8 @@ struct ChartData
     double to = 0;
     QList<ChartSeries> series;
     QString error; // why nothing could be loaded
+    qint64 readAtMs = 0; // SampleFeed::clockMs() when the load had read everything: later calls are new to it
+    int pixels = 0; // the plot width the load was made for (raw points up to it, a bucket per three)
 };
 
 // The range with open ends filled from the keys' first and last calls; a zero span gets a minute around it.

@@ -50,9 +50,15 @@ void ChartUpdater::setKeys(const QList<KeyId>& keys)
 void ChartUpdater::reload()
 {
     m_pending.clear();
+    m_failed = false;
     if (!m_thread || m_keys.isEmpty()) {
         m_jobs.cancel();
-        m_view->setData(ChartData {});
+        // Empty, but over the chosen range: a time axis at 1970 would look broken.
+        ChartData empty;
+        const TimeRange range = m_range->range();
+        empty.to = range.to.value_or(m_range->now());
+        empty.from = range.from.value_or(empty.to - 3600);
+        m_view->setData(empty);
         m_view->setMessage(tr("Select a function on the left to see how long its calls take."));
         return;
     }
@@ -71,14 +77,17 @@ void ChartUpdater::apply(ChartData data)
     qCDebug(lcUi) << "chart loaded in" << m_jobs.elapsedMs() << "ms";
     if (m_range->isLive() && !m_range->range().to)
         data.to = std::max(data.to, m_range->now()); // "All" while live reaches to now
+    m_readAtMs = data.readAtMs;
+    m_failed = !data.error.isEmpty();
     m_view->setData(data);
     Q_EMIT loaded(data.from, data.to);
 }
 
-void ChartUpdater::noteStored(const QList<Sample>& samples)
+void ChartUpdater::noteStored(const QList<Sample>& samples, qint64 since)
 {
-    // Calls stored while a load runs are in its result already (or lost to it, rarely): never add them twice.
-    if (!m_range->isLive() || m_jobs.isBusy())
+    // Calls stored while a load runs, or before it had read everything, may be in its result already (or lost
+    // to it, rarely): never add them twice.
+    if (!m_range->isLive() || m_jobs.isBusy() || since < m_readAtMs)
         return;
     for (const auto& sample : samples) {
         if (m_keys.contains(KeyId { sample.token, sample.key }))

@@ -27,7 +27,10 @@ public:
     void setKeys(const QList<Kodemon::KeyId>& keys);
     const QList<KeyId>& keys() const { return m_keys; }
     void reload();
-    void noteStored(const QList<Kodemon::Sample>& samples);
+    // Calls that reached the store after `since` (SampleFeed::samplesArrived); added at the next live step.
+    void noteStored(const QList<Kodemon::Sample>& samples, qint64 since);
+    // The last load could not read the data (a remote server was unreachable, say).
+    bool lastLoadFailed() const { return m_failed; }
 
 Q_SIGNALS:
     // A load was shown: the range the chart covers (open ends resolved).
@@ -44,6 +47,8 @@ private:
     JobTracker m_jobs;
     QList<KeyId> m_keys;
     QList<Sample> m_pending; // stored since the last live step, of the shown keys
+    qint64 m_readAtMs = 0; // when the shown load had read its data
+    bool m_failed = false;
 };
 
 } // namespace Kodemon

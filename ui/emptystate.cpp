@@ -28,6 +28,7 @@ QString hostFor(const QHostAddress& address)
 
 EmptyState::EmptyState(QWidget* parent)
     : QWidget(parent)
+    , m_heading(new QLabel(tr("No calls received yet")))
     , m_intro(new QLabel)
     , m_snippet(new QPlainTextEdit)
     , m_copy(new QPushButton(tr("&Copy")))
@@ -35,11 +36,10 @@ EmptyState::EmptyState(QWidget* parent)
     , m_status(new QLabel)
 {
     setObjectName(QStringLiteral("emptyState"));
-    auto* heading = new QLabel(tr("No calls received yet"));
-    QFont big = heading->font();
+    QFont big = m_heading->font();
     big.setPointSizeF(big.pointSizeF() * 1.5);
     big.setBold(true);
-    heading->setFont(big);
+    m_heading->setFont(big);
     m_intro->setTextFormat(Qt::RichText);
     m_snippet->setReadOnly(true);
     m_snippet->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -59,7 +59,7 @@ EmptyState::EmptyState(QWidget* parent)
     buttons->addWidget(m_status, 1);
     auto* column = new QVBoxLayout;
     column->addStretch(2);
-    column->addWidget(heading);
+    column->addWidget(m_heading);
     column->addWidget(m_intro);
     column->addWidget(m_snippet);
     column->addLayout(buttons);
@@ -75,13 +75,18 @@ EmptyState::~EmptyState() = default;
 
 QString EmptyState::snippetFor(const QHostAddress& address, quint16 port)
 {
+    return snippetFor(hostFor(address), port);
+}
+
+QString EmptyState::snippetFor(const QString& host, quint16 port)
+{
     return QStringLiteral("from kodemon import kodemon\n\n"
                           "@kodemon\n"
                           "def fetch_latest():\n"
                           "    ...\n\n"
                           "# then run your program with:\n"
                           "KODEMON_HOST=%1 KODEMON_PORT=%2 KODEMON_TOKEN=my-project python3 app.py")
-        .arg(hostFor(address))
+        .arg(host)
         .arg(port);
 }
 
@@ -95,6 +100,18 @@ void EmptyState::setEndpoint(const QHostAddress& address, quint16 port)
                          .arg(port));
     m_snippet->setPlainText(snippetFor(address, port));
     fitSnippet();
+}
+
+void EmptyState::setRemote(const QString& host, const QString& server)
+{
+    m_heading->setText(tr("No calls on %1 yet").arg(host));
+    m_intro->setText(tr("This window shows the calls stored by the Kodemon at <b>%1</b>; they show here within a "
+                        "second or two.<br>Put the <code>@kodemon</code> decorator on a Python function and send "
+                        "to that Kodemon's UDP port (its <code>--udp-port</code>, 4000 by default):")
+                         .arg(server.toHtmlEscaped()));
+    m_snippet->setPlainText(snippetFor(host, 4000));
+    fitSnippet();
+    m_send->hide();
 }
 
 void EmptyState::fitSnippet()

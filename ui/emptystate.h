@@ -21,6 +21,8 @@ public:
 
     // Where the decorator should send to; the snippet and the text follow it.
     void setEndpoint(const QHostAddress& address, quint16 port);
+    // The window views another Kodemon (`--remote`): the text names it, and test data cannot be sent from here.
+    void setRemote(const QString& host, const QString& server);
     QString snippet() const;
     QPushButton* sendTestDataButton() const { return m_send; }
     // Feedback after "Send test data" (how many were sent, or why not).
@@ -28,6 +30,7 @@ public:
 
     // The decorator usage and environment, for `address`:`port` (also used by the Help menu).
     static QString snippetFor(const QHostAddress& address, quint16 port);
+    static QString snippetFor(const QString& host, quint16 port);
 
 Q_SIGNALS:
     void sendTestDataRequested();
@@ -36,6 +39,7 @@ private:
     void copySnippet();
     void fitSnippet();
 
+    QLabel* m_heading;
     QLabel* m_intro;
     QPlainTextEdit* m_snippet;
     QPushButton* m_copy;

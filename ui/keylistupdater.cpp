@@ -95,6 +95,11 @@ void KeyListUpdater::noteStored(const QList<Sample>& samples)
     bool newKey = false;
     for (const auto& sample : samples)
         newKey = newKey || m_model->rowOf(KeyId { sample.token, sample.key }) < 0;
+    noteChanged(newKey);
+}
+
+void KeyListUpdater::noteChanged(bool newKey)
+{
     m_dirty = true;
     if (m_jobs.isBusy())
         return; // apply() schedules the next load

@@ -31,6 +31,8 @@ public:
     void refresh();
     // Samples just stored: schedules a refresh.
     void noteStored(const QList<Kodemon::Sample>& samples);
+    // Series got calls (`newKey`: a series appeared), as a feed that does not deliver every call says.
+    void noteChanged(bool newKey);
 
 Q_SIGNALS:
     void loaded();

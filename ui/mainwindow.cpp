@@ -4,15 +4,19 @@
 #include "chartupdater.h"
 #include "chartview.h"
 #include "collector.h"
+#include "collectorfeed.h"
 #include "csv.h"
 #include "csvexporter.h"
 #include "displayformat.h"
 #include "emptystate.h"
 #include "functionspanel.h"
+#include "helpboxes.h"
 #include "keylistmodel.h"
 #include "keylistupdater.h"
+#include "localstatus.h"
 #include "querythread.h"
 #include "rangepicker.h"
+#include "samplefeed.h"
 #include "settingsdialog.h"
 #include "statspanel.h"
 #include "statsupdater.h"
@@ -43,6 +47,19 @@ namespace {
 QSettings settings()
 {
     return QSettings(QStringLiteral("kodemon"), QStringLiteral("kodemon"));
+}
+
+// A message as a sentence: core errors start in lower case, to be embedded in other words.
+QString sentence(QString text)
+{
+    if (!text.isEmpty())
+        text[0] = text[0].toUpper();
+    return text;
+}
+
+QString hostOf(const QUrl& url)
+{
+    return url.port() < 0 ? url.host() : QStringLiteral("%1:%2").arg(url.host()).arg(url.port());
 }
 
 } // namespace
@@ -182,13 +199,19 @@ void MainWindow::connectParts()
 {
     connect(m_functions, &FunctionsPanel::selectionChanged, this, &MainWindow::onSelectionChanged);
     connect(m_keyUpdater, &KeyListUpdater::loaded, this, &MainWindow::onKeysLoaded);
-    connect(m_keyUpdater, &KeyListUpdater::failed, this,
-        [this](const QString& message) { m_status->showMessage(tr("Reading the functions failed: %1").arg(message)); });
+    connect(m_keyUpdater, &KeyListUpdater::failed, this, &MainWindow::onKeysFailed);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateEmptyState);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateEmptyState);
     connect(m_chart, &ChartView::zoomRequested, m_range, &TimeRangeController::zoomTo);
     connect(m_chart, &ChartView::zoomOutRequested, m_range, &TimeRangeController::zoomOut);
     connect(m_chartUpdater, &ChartUpdater::loaded, m_picker, &RangePicker::showCoveredRange);
+    // A view just read its data: a polling feed looks for newer calls at once (see SampleFeed::pollSoon).
+    const auto pollSoon = [this] {
+        if (m_services.feed)
+            m_services.feed->pollSoon();
+    };
+    connect(m_chartUpdater, &ChartUpdater::loaded, this, pollSoon);
+    connect(m_statsUpdater, &StatsUpdater::loaded, this, pollSoon);
     connect(m_emptyState, &EmptyState::sendTestDataRequested, this, &MainWindow::sendTestData);
     connect(m_exporter, &CsvExporter::finished, this, &MainWindow::onExportFinished);
     connect(m_sender, &TestDataSender::finished, this, [this](int sent, const QString& error) {
@@ -209,44 +232,100 @@ void MainWindow::attach(const ViewerServices& services)
     m_viewThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-view"));
     m_keysThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-keys"));
     m_exporter->setStore(m_services.store);
-    if (Collector* collector = m_services.collector) {
-        m_storedConnection = connect(collector, &Collector::stored, this, &MainWindow::onStored);
-        m_emptyState->setEndpoint(collector->udpAddress(), collector->udpPort());
+    if (m_services.collector && !m_services.feed) {
+        m_ownFeed = std::make_unique<CollectorFeed>(m_services.collector);
+        m_services.feed = m_ownFeed.get();
     }
-    m_status->setSources(m_services.collector, m_services.store, m_services.webUrl);
+    if (m_services.collector && !m_services.status) {
+        m_ownStatus = std::make_unique<LocalStatus>(m_services.collector, m_services.store);
+        m_services.status = m_ownStatus.get();
+    }
+    if (SampleFeed* feed = m_services.feed) {
+        m_serviceConnections << connect(feed, &SampleFeed::samplesArrived, this, &MainWindow::onSamplesArrived)
+                             << connect(feed, &SampleFeed::seriesChanged, this, &MainWindow::onSeriesChanged);
+        feed->watch(m_functions->selectedKeys());
+    }
+    showServices();
     m_keyUpdater->setQueryThread(m_keysThread.get());
     m_chartUpdater->setQueryThread(m_viewThread.get());
     m_statsUpdater->setQueryThread(m_viewThread.get());
 }
 
+void MainWindow::showServices()
+{
+    if (Collector* collector = m_services.collector)
+        m_emptyState->setEndpoint(collector->udpAddress(), collector->udpPort());
+    const bool remote = isRemote();
+    if (remote)
+        m_emptyState->setRemote(m_services.remoteUrl.host(), m_services.remoteUrl.toString());
+    m_status->setSources(m_services.status, remote ? m_services.remoteUrl : m_services.webUrl, remote);
+    setWindowTitle(remote ? tr("Kodemon — %1").arg(hostOf(m_services.remoteUrl)) : tr("Kodemon"));
+    m_sendTestDataAction->setEnabled(!remote);
+    m_settingsAction->setToolTip(remote ? tr("This window views another Kodemon: its settings belong to it")
+                                        : tr("Ports, addresses and the database file (Ctrl+,)"));
+}
+
 void MainWindow::detach()
 {
-    disconnect(m_storedConnection);
+    for (const auto& connection : std::as_const(m_serviceConnections))
+        disconnect(connection);
+    m_serviceConnections.clear();
     m_keyUpdater->setQueryThread(nullptr);
     m_chartUpdater->setQueryThread(nullptr);
     m_statsUpdater->setQueryThread(nullptr);
     m_exporter->setStore(nullptr);
     m_viewThread.reset();
     m_keysThread.reset();
-    m_status->setSources(nullptr, nullptr, QUrl());
+    m_status->setSources(nullptr, QUrl());
     m_services = ViewerServices {};
+    m_ownFeed.reset();
+    m_ownStatus.reset();
 }
 
-void MainWindow::onStored(const QList<Sample>& samples)
+void MainWindow::onSamplesArrived(const QList<Sample>& samples, qint64 since)
 {
     m_keyUpdater->noteStored(samples);
-    m_chartUpdater->noteStored(samples);
-    m_statsUpdater->noteStored(samples);
+    m_chartUpdater->noteStored(samples, since);
+    m_statsUpdater->noteStored(samples, since);
+}
+
+void MainWindow::onSeriesChanged(bool newSeries)
+{
+    m_keyUpdater->noteChanged(newSeries);
+    // The feed reached its source: views that failed (a server that was down) try again.
+    if (m_chartUpdater->lastLoadFailed() || m_statsUpdater->lastLoadFailed()) {
+        m_chartUpdater->reload();
+        m_statsUpdater->reload();
+    }
+}
+
+void MainWindow::onKeysFailed(const QString& message)
+{
+    m_keysFailed = true;
+    m_status->showMessage(tr("Reading the functions failed: %1").arg(message));
+    if (m_model->rowCount() > 0)
+        return; // the table and chart keep what they showed
+    QString text = tr("Cannot read the functions.") + u'\n' + sentence(message);
+    if (isRemote())
+        text += u'\n' + tr("Kodemon keeps trying and shows them once the server answers.");
+    m_chart->setMessage(text);
 }
 
 void MainWindow::onSelectionChanged()
 {
-    m_chartUpdater->setKeys(m_functions->selectedKeys());
+    const QList<KeyId> keys = m_functions->selectedKeys();
+    m_chartUpdater->setKeys(keys);
     m_statsUpdater->setKey(m_functions->currentKey());
+    if (m_services.feed)
+        m_services.feed->watch(keys);
 }
 
 void MainWindow::onKeysLoaded()
 {
+    if (m_keysFailed) {
+        m_keysFailed = false;
+        m_status->clearMessage(); // the failure it shows is over
+    }
     m_keysLoadedOnce = true;
     updateEmptyState();
     // Only once per database: afterwards an empty selection is the user's choice.
@@ -274,6 +353,11 @@ void MainWindow::updateEmptyState()
 
 void MainWindow::sendTestData()
 {
+    if (isRemote()) {
+        m_emptyState->setStatus(
+            tr("Test data goes to a local Kodemon; this window views %1.").arg(m_services.remoteUrl.toString()));
+        return;
+    }
     if (!m_services.collector || !m_services.collector->isRunning()) {
         m_emptyState->setStatus(tr("The collector is not running; check File › Settings."));
         return;
@@ -339,6 +423,10 @@ void MainWindow::onExportFinished(qint64 rows, const QString& error)
 
 void MainWindow::openSettings()
 {
+    if (isRemote()) {
+        HelpBoxes::remoteSettings(this, m_services.remoteUrl);
+        return;
+    }
     SettingsDialog dialog(m_services.settings, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
@@ -349,31 +437,30 @@ void MainWindow::openSettings()
 
 void MainWindow::showSettingsError(const QString& message)
 {
-    QString sentence = message;
-    if (!sentence.isEmpty())
-        sentence[0] = sentence[0].toUpper();
-    QMessageBox::warning(
-        this, tr("Settings not applied"), tr("%1\n\nKodemon goes on with the previous settings.").arg(sentence));
+    QMessageBox::warning(this, tr("Settings not applied"),
+        tr("%1\n\nKodemon goes on with the previous settings.").arg(sentence(message)));
 }
 
 void MainWindow::showHowToSend()
 {
+    if (isRemote()) {
+        HelpBoxes::sendingData(this,
+            tr("Put the decorator on a Python function and run your program with the address of the Kodemon at "
+               "%1 (its UDP port is its <code>--udp-port</code>, 4000 by default):")
+                .arg(m_services.remoteUrl.toString().toHtmlEscaped()),
+            EmptyState::snippetFor(m_services.remoteUrl.host(), 4000));
+        return;
+    }
     const quint16 port = m_services.collector ? m_services.collector->udpPort() : m_services.settings.udpPort;
-    QMessageBox box(QMessageBox::Information, tr("Sending Data"),
-        tr("<p>Put the decorator on a Python function and run your program with the Kodemon address in its "
-           "environment:</p><pre>%1</pre>")
-            .arg(EmptyState::snippetFor(m_services.settings.udpAddress, port).toHtmlEscaped()),
-        QMessageBox::Ok, this);
-    box.setTextInteractionFlags(Qt::TextSelectableByMouse);
-    box.exec();
+    HelpBoxes::sendingData(this,
+        tr("Put the decorator on a Python function and run your program with the Kodemon address in its "
+           "environment:"),
+        EmptyState::snippetFor(m_services.settings.udpAddress, port));
 }
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, tr("About Kodemon"),
-        tr("<h3>Kodemon %1</h3><p>Shows how long the functions of your running programs take: the decorator "
-           "sends one UDP datagram per call, Kodemon stores and charts them.</p>")
-            .arg(QCoreApplication::applicationVersion()));
+    HelpBoxes::about(this);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
@@ -382,63 +469,6 @@ void MainWindow::closeEvent(QCloseEvent* event)
         m_exporter->cancel();
     saveState();
     QMainWindow::closeEvent(event);
-}
-
-void MainWindow::saveState() const
-{
-    QSettings store = settings();
-    store.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    store.setValue(QStringLiteral("window/mainSplitter"), m_mainSplitter->saveState());
-    store.setValue(QStringLiteral("window/rightSplitter"), m_rightSplitter->saveState());
-    store.setValue(QStringLiteral("window/functionsHeader"), m_functions->headerState());
-    store.setValue(QStringLiteral("chart/logarithmic"), m_chart->isLogarithmic());
-    store.setValue(QStringLiteral("range/preset"), int(m_range->preset()));
-    store.setValue(QStringLiteral("range/live"), m_range->isLive());
-    const TimeRange range = m_range->range();
-    store.setValue(QStringLiteral("range/from"), range.from ? QVariant(*range.from) : QVariant());
-    store.setValue(QStringLiteral("range/to"), range.to ? QVariant(*range.to) : QVariant());
-    QStringList keys;
-    QStringList tokens;
-    for (const auto& id : m_functions->selectedKeys()) {
-        keys.append(id.key);
-        tokens.append(id.token);
-    }
-    store.setValue(QStringLiteral("selection/keys"), keys);
-    store.setValue(QStringLiteral("selection/tokens"), tokens);
-}
-
-void MainWindow::restoreState()
-{
-    const QSettings store = settings();
-    if (!restoreGeometry(store.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1440, 880);
-    if (!m_mainSplitter->restoreState(store.value(QStringLiteral("window/mainSplitter")).toByteArray()))
-        m_mainSplitter->setSizes({ 560, 880 });
-    if (!m_rightSplitter->restoreState(store.value(QStringLiteral("window/rightSplitter")).toByteArray()))
-        m_rightSplitter->setSizes({ 480, 300 });
-    m_functions->restoreHeaderState(store.value(QStringLiteral("window/functionsHeader")).toByteArray());
-    m_logScaleAction->setChecked(store.value(QStringLiteral("chart/logarithmic"), false).toBool());
-    const QStringList keys = store.value(QStringLiteral("selection/keys")).toStringList();
-    const QStringList tokens = store.value(QStringLiteral("selection/tokens")).toStringList();
-    for (qsizetype i = 0; i < keys.size() && i < tokens.size(); ++i)
-        m_restoredSelection.append(KeyId { tokens[i], keys[i] });
-    restoreRange();
-}
-
-void MainWindow::restoreRange()
-{
-    const QSettings store = settings();
-    using Preset = TimeRangeController::Preset;
-    const int saved = store.value(QStringLiteral("range/preset"), int(Preset::LastHour)).toInt();
-    const auto preset = saved >= 0 && saved <= int(Preset::Custom) ? Preset(saved) : Preset::LastHour;
-    const bool live = store.value(QStringLiteral("range/live"), true).toBool();
-    const QVariant from = store.value(QStringLiteral("range/from"));
-    const QVariant to = store.value(QStringLiteral("range/to"));
-    if (preset == Preset::Custom && from.isValid() && to.isValid())
-        m_range->setCustomRange(from.toDouble(), to.toDouble());
-    else
-        m_range->setPreset(preset == Preset::Custom ? Preset::LastHour : preset);
-    m_range->setLive(live);
 }
 
 } // namespace Kodemon

@@ -22,6 +22,8 @@ class KeyListModel;
 class KeyListUpdater;
 class QueryThread;
 class RangePicker;
+class SampleFeed;
+class StatusSource;
 class StatsPanel;
 class StatsUpdater;
 class StatusBar;
@@ -38,7 +40,7 @@ public:
     ~MainWindow() override;
     Q_DISABLE_COPY_MOVE(MainWindow)
 
-    // Connects to a store and collector (again after settings changed); detach() lets go of them.
+    // Connects to a store, feed and status (again after settings changed); detach() lets go of them.
     void attach(const ViewerServices& services);
     void detach();
 
@@ -55,6 +57,8 @@ public:
     bool exportCsv(const QString& path);
     // Sends test data to the collector's own UDP port.
     void sendTestData();
+    // The window views another Kodemon (`kodemon --remote`).
+    bool isRemote() const { return !m_services.remoteUrl.isEmpty(); }
     // The composition root reports that the requested settings could not be applied.
     void showSettingsError(const QString& message);
 
@@ -74,7 +78,10 @@ private:
     void makeMenus();
     void makeToolBar();
     void connectParts();
-    void onStored(const QList<Kodemon::Sample>& samples);
+    void onSamplesArrived(const QList<Kodemon::Sample>& samples, qint64 since);
+    void onSeriesChanged(bool newSeries);
+    void onKeysFailed(const QString& message);
+    void showServices();
     void onSelectionChanged();
     void onKeysLoaded();
     void updateEmptyState();
@@ -106,9 +113,12 @@ private:
     TestDataSender* m_sender;
     std::unique_ptr<QueryThread> m_viewThread; // chart and statistics
     std::unique_ptr<QueryThread> m_keysThread; // the functions table, which may take longer
-    QMetaObject::Connection m_storedConnection;
+    QList<QMetaObject::Connection> m_serviceConnections; // to the feed, undone by detach()
+    std::unique_ptr<SampleFeed> m_ownFeed; // made from the collector when the services bring no feed
+    std::unique_ptr<StatusSource> m_ownStatus; // likewise
     QList<KeyId> m_restoredSelection; // selected at the last close, chosen again once the keys are loaded
     bool m_keysLoadedOnce = false;
+    bool m_keysFailed = false; // the status bar says so until they load
     bool m_selectedOnce = false; // something was selected for the user after the first load
     QAction* m_exportAction = nullptr;
     QAction* m_sendTestDataAction = nullptr;

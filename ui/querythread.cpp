@@ -4,6 +4,8 @@
 #include "queryworker.h"
 #include "workerthread.h"
 
+#include <QThread>
+
 namespace Kodemon {
 
 QueryThread::QueryThread(std::shared_ptr<Store> store, const QString& name)
@@ -11,7 +13,11 @@ QueryThread::QueryThread(std::shared_ptr<Store> store, const QString& name)
     , m_worker(m_thread->adopt(new QueryWorker(std::move(store))))
 { }
 
-QueryThread::~QueryThread() = default;
+QueryThread::~QueryThread()
+{
+    // A query blocked on a remote server gives up at once (RemoteApi), instead of holding the window.
+    m_thread->thread()->requestInterruption();
+}
 
 void QueryThread::post(std::function<void(Query&)> work)
 {

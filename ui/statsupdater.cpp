@@ -3,6 +3,7 @@
 
 #include "displayformat.h"
 #include "query.h"
+#include "samplefeed.h"
 #include "statspanel.h"
 #include "timerangecontroller.h"
 #include "uilogging.h"
@@ -13,7 +14,7 @@ namespace {
 
 constexpr int PageSize = 100000;
 
-Result<SampleWindow> loadWindow(
+Result<SampleWindow> readWindow(
     Query& query, const KeyId& key, const TimeRange& range, const JobTracker::IsStale& stale)
 {
     const SeriesSelector selector { key.key, key.token, range };
@@ -32,6 +33,13 @@ Result<SampleWindow> loadWindow(
         cursor = page->next.value_or(QString());
     } while (!cursor.isEmpty());
     return SampleWindow(std::move(values));
+}
+
+StatsUpdater::Loaded loadWindow(
+    Query& query, const KeyId& key, const TimeRange& range, const JobTracker::IsStale& stale)
+{
+    auto window = readWindow(query, key, range, stale);
+    return StatsUpdater::Loaded { std::move(window), SampleFeed::clockMs() };
 }
 
 } // namespace
@@ -67,6 +75,7 @@ void StatsUpdater::reload()
 {
     m_pending.clear();
     m_loaded = false;
+    m_failed = false;
     if (!m_thread || !m_key) {
         m_jobs.cancel();
         m_panel->setTitle(tr("Statistics"));
@@ -82,24 +91,28 @@ void StatsUpdater::reload()
     m_jobs.start(
         *m_thread,
         [key, range](Query& query, const JobTracker::IsStale& stale) { return loadWindow(query, key, range, stale); },
-        [this](const Result<SampleWindow>& window) { apply(window); });
+        [this](const Loaded& result) { apply(result); });
 }
 
-void StatsUpdater::apply(const Result<SampleWindow>& window)
+void StatsUpdater::apply(const Loaded& result)
 {
     qCDebug(lcUi) << "statistics loaded in" << m_jobs.elapsedMs() << "ms";
-    if (!window) {
-        m_panel->clear(window.error());
-        return;
+    m_failed = !result.window;
+    if (m_failed) {
+        m_panel->clear(result.window.error());
+    } else {
+        m_window = *result.window;
+        m_readAtMs = result.readAtMs;
+        m_loaded = true;
+        publish();
     }
-    m_window = *window;
-    m_loaded = true;
-    publish();
+    Q_EMIT loaded();
 }
 
-void StatsUpdater::noteStored(const QList<Sample>& samples)
+void StatsUpdater::noteStored(const QList<Sample>& samples, qint64 since)
 {
-    if (!m_key || !m_loaded || m_jobs.isBusy() || !m_range->isLive())
+    // As in the chart: calls that may be in the load already are never added twice.
+    if (!m_key || !m_loaded || m_jobs.isBusy() || !m_range->isLive() || since < m_readAtMs)
         return;
     for (const auto& sample : samples) {
         if (sample.key == m_key->key && sample.token == m_key->token)

@@ -27,11 +27,25 @@ public:
     void setQueryThread(QueryThread* thread);
     void setKey(const std::optional<Kodemon::KeyId>& key);
     void reload();
-    void noteStored(const QList<Kodemon::Sample>& samples);
+    // Calls that reached the store after `since` (SampleFeed::samplesArrived); added at the next live step.
+    void noteStored(const QList<Kodemon::Sample>& samples, qint64 since);
+    // The last load could not read the data (a remote server was unreachable, say).
+    bool lastLoadFailed() const { return m_failed; }
+
+    // What a load read, and when it had read it (SampleFeed::clockMs()).
+    struct Loaded
+    {
+        Result<SampleWindow> window;
+        qint64 readAtMs = 0;
+    };
+
+Q_SIGNALS:
+    // A load was shown (or its failure).
+    void loaded();
 
 private:
     void advance(const TimeRange& range);
-    void apply(const Result<SampleWindow>& window);
+    void apply(const Loaded& result);
     void publish();
 
     StatsPanel* m_panel;
@@ -41,7 +55,9 @@ private:
     std::optional<KeyId> m_key;
     SampleWindow m_window;
     QList<TimedValue> m_pending;
+    qint64 m_readAtMs = 0;
     bool m_loaded = false;
+    bool m_failed = false;
 };
 
 } // namespace Kodemon

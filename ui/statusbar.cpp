@@ -1,30 +1,27 @@
 // SPDX-License-Identifier: MIT
 #include "statusbar.h"
 
-#include "collector.h"
 #include "datagram.h"
 #include "displayformat.h"
-#include "ingestcounters.h"
-#include "store.h"
+#include "statussource.h"
 
-#include <QDateTime>
 #include <QLabel>
+#include <QLocale>
 #include <QTimer>
 
 namespace Kodemon {
 
 namespace {
 
-QString hostPort(const QHostAddress& address, quint16 port)
-{
-    if (address.protocol() == QAbstractSocket::IPv6Protocol)
-        return QStringLiteral("[%1]:%2").arg(address.toString()).arg(port);
-    return QStringLiteral("%1:%2").arg(address.toString()).arg(port);
-}
-
 QString coloured(const QString& text, const char* colour)
 {
     return QStringLiteral("<span style=\"color:%1\">%2</span>").arg(QLatin1String(colour), text.toHtmlEscaped());
+}
+
+bool hasCounters(const CollectorStatus& status)
+{
+    using State = CollectorStatus::State;
+    return status.state == State::Listening || status.state == State::StoreFailing;
 }
 
 } // namespace
@@ -62,62 +59,112 @@ QLabel* StatusBar::addField(const QString& name, const QString& toolTip)
     return label;
 }
 
-void StatusBar::setSources(Collector* collector, std::shared_ptr<Store> store, const QUrl& webUrl)
+void StatusBar::setSources(StatusSource* source, const QUrl& webUrl, bool remote)
 {
-    m_collector = collector;
-    m_store = std::move(store);
+    if (m_source)
+        disconnect(m_source, nullptr, this, nullptr);
+    m_source = source;
+    m_remote = remote;
     m_lastDatagrams = -1;
+    if (m_source)
+        connect(m_source, &StatusSource::changed, this, &StatusBar::refresh);
     const QString url = webUrl.toString();
-    m_web->setText(url.isEmpty() ? tr("HTTP off") : QStringLiteral("<a href=\"%1\">%1</a>").arg(url.toHtmlEscaped()));
-    m_web->setVisible(true);
-    m_database->setToolTip(m_store ? tr("The database file: %1").arg(m_store->location()) : QString());
+    const QString link = QStringLiteral("<a href=\"%1\">%1</a>").arg(url.toHtmlEscaped());
+    m_web->setText(url.isEmpty() ? tr("HTTP off") : remote ? tr("Remote %1").arg(link) : link);
+    m_web->setToolTip(remote
+            ? tr("This window shows the data of the Kodemon at %1; click to open its web page").arg(url.toHtmlEscaped())
+            : tr("The web page and JSON API; click to open it in the browser"));
     refresh();
 }
 
 void StatusBar::refresh()
 {
-    if (!m_collector) {
-        m_udp->setText(tr("UDP %1").arg(coloured(tr("stopped"), "#b00020")));
-        showCounters(IngestSnapshot {});
-        m_database->setText(tr("DB –"));
-        return;
-    }
-    const IngestSnapshot snapshot = m_collector->counters()->snapshot();
-    const QString where = hostPort(m_collector->udpAddress(), m_collector->udpPort());
-    const QString state = !m_collector->isRunning() ? coloured(tr("stopped"), "#b00020")
-        : !snapshot.storeError.isEmpty()            ? coloured(tr("storage failing"), "#b00020")
-                                                    : coloured(tr("listening"), "#2e7d32");
-    m_udp->setText(tr("UDP %1 %2").arg(where.toHtmlEscaped(), state));
-    m_udp->setToolTip(
-        snapshot.storeError.isEmpty() ? tr("Where Kodemon receives the decorator's datagrams") : snapshot.storeError);
-    showCounters(snapshot);
-    m_database->setText(tr("DB %1").arg(DisplayFormat::bytes(m_store ? m_store->sizeOnDisk() : -1)));
+    const CollectorStatus status = m_source ? m_source->current() : CollectorStatus {};
+    showState(status);
+    showCounters(status);
+    showDatabase(status);
 }
 
-void StatusBar::showCounters(const IngestSnapshot& snapshot)
+void StatusBar::showState(const CollectorStatus& status)
 {
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    double rate = 0;
-    if (m_lastDatagrams >= 0 && nowMs > m_lastMs)
-        rate = double(snapshot.datagrams - m_lastDatagrams) * 1000.0 / double(nowMs - m_lastMs);
-    m_lastDatagrams = snapshot.datagrams;
-    m_lastMs = nowMs;
-    m_rate->setText(tr("Received %1/s").arg(QLocale().toString(rate, 'f', rate < 10 ? 1 : 0)));
-    m_stored->setText(tr("Stored %1").arg(DisplayFormat::count(snapshot.stored)));
-    const qint64 rejected = snapshot.rejectedTotal();
+    using State = CollectorStatus::State;
+    const QString where = status.udpEndpoint.toHtmlEscaped();
+    switch (status.state) {
+    case State::Stopped:
+        m_udp->setText(tr("UDP %1").arg(coloured(tr("stopped"), "#b00020")));
+        break;
+    case State::Listening:
+        m_udp->setText(tr("UDP %1 %2").arg(where, coloured(tr("listening"), "#2e7d32")));
+        break;
+    case State::StoreFailing:
+        m_udp->setText(tr("UDP %1 %2").arg(where, coloured(tr("storage failing"), "#b00020")));
+        break;
+    case State::Unreachable:
+        m_udp->setText(coloured(tr("Server unreachable"), "#b00020"));
+        break;
+    case State::Restricted:
+        m_udp->setText(tr("UDP –"));
+        break;
+    }
+    QString tip = m_remote ? tr("Where the remote Kodemon receives the decorator's datagrams")
+                           : tr("Where Kodemon receives the decorator's datagrams");
+    if (status.state == State::Restricted)
+        tip = tr("The server shows its collector only to API tokens that may read every token");
+    m_udp->setToolTip(status.problem.isEmpty() ? tip : status.problem);
+}
+
+void StatusBar::showCounters(const CollectorStatus& status)
+{
+    const IngestSnapshot& counters = status.counters;
+    if (!hasCounters(status)) {
+        m_lastDatagrams = -1;
+        m_rate->setText(tr("Received –/s"));
+        m_stored->setText(tr("Stored –"));
+        m_rejected->setText(tr("Rejected –"));
+        m_rejected->setToolTip(QString());
+        m_drops->setText(tr("Kernel drops –"));
+        return;
+    }
+    showRate(status);
+    m_stored->setText(tr("Stored %1").arg(DisplayFormat::count(counters.stored)));
+    const qint64 rejected = counters.rejectedTotal();
     m_rejected->setText(
         rejected > 0 ? coloured(tr("Rejected %1").arg(DisplayFormat::count(rejected)), "#b35c00") : tr("Rejected 0"));
     QStringList reasons;
     for (int i = 0; i < RejectReasonCount; ++i) {
-        if (snapshot.rejected[size_t(i)] > 0)
+        if (counters.rejected[size_t(i)] > 0)
             reasons.append(QStringLiteral("%1: %2").arg(
-                rejectReasonName(RejectReason(i)), DisplayFormat::count(snapshot.rejected[size_t(i)])));
+                rejectReasonName(RejectReason(i)), DisplayFormat::count(counters.rejected[size_t(i)])));
     }
     m_rejected->setToolTip(
         reasons.isEmpty() ? tr("Nothing was rejected") : tr("Rejected, by reason:\n") + reasons.join(u'\n'));
-    m_drops->setText(snapshot.kernelDrops > 0
-            ? coloured(tr("Kernel drops %1").arg(DisplayFormat::count(snapshot.kernelDrops)), "#b00020")
+    m_drops->setText(counters.kernelDrops > 0
+            ? coloured(tr("Kernel drops %1").arg(DisplayFormat::count(counters.kernelDrops)), "#b00020")
             : tr("Kernel drops 0"));
+}
+
+void StatusBar::showRate(const CollectorStatus& status)
+{
+    // A polled source may not have news every second: the rate changes only with a new reading.
+    if (status.sampledAtMs == m_lastMs && m_lastDatagrams >= 0)
+        return;
+    double rate = 0;
+    if (m_lastDatagrams >= 0 && status.sampledAtMs > m_lastMs)
+        rate = double(status.counters.datagrams - m_lastDatagrams) * 1000.0 / double(status.sampledAtMs - m_lastMs);
+    m_lastDatagrams = status.counters.datagrams;
+    m_lastMs = status.sampledAtMs;
+    m_rate->setText(tr("Received %1/s").arg(QLocale().toString(std::max(rate, 0.0), 'f', rate < 10 ? 1 : 0)));
+}
+
+void StatusBar::showDatabase(const CollectorStatus& status)
+{
+    m_database->setText(hasCounters(status) ? tr("DB %1").arg(DisplayFormat::bytes(status.databaseBytes)) : tr("DB –"));
+    if (status.databaseLocation.isEmpty())
+        m_database->setToolTip(QString());
+    else if (m_remote)
+        m_database->setToolTip(tr("The database on the server: %1").arg(status.databaseLocation));
+    else
+        m_database->setToolTip(tr("The database file: %1").arg(status.databaseLocation));
 }
 
 QString StatusBar::udpText() const
@@ -138,6 +185,11 @@ QString StatusBar::rejectedToolTip() const
 QString StatusBar::webText() const
 {
     return m_web->text();
+}
+
+QString StatusBar::databaseText() const
+{
+    return m_database->text();
 }
 
 } // namespace Kodemon

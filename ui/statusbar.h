@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <memory>
-#include <QHostAddress>
+#include <QPointer>
 #include <QStatusBar>
 #include <QUrl>
 
@@ -11,12 +10,13 @@ class QTimer;
 
 namespace Kodemon {
 
-class Collector;
-class Store;
+class StatusSource;
+struct CollectorStatus;
 struct IngestSnapshot;
 
 // The bottom line: where UDP is received and how it goes (rate, stored, rejected per reason, kernel drops),
-// the database size, and the web page's address (click opens it). Refreshed once a second.
+// the database size, and the web page's address (click opens it). Refreshed once a second, from the local
+// collector or from a remote Kodemon's /api/status (`remote`: the link names that server).
 class StatusBar final : public QStatusBar
 {
     Q_OBJECT
@@ -25,21 +25,25 @@ public:
     ~StatusBar() override;
     Q_DISABLE_COPY_MOVE(StatusBar)
 
-    // What to show; a null collector or store shows "stopped". An empty URL hides the web link.
-    void setSources(Collector* collector, std::shared_ptr<Store> store, const QUrl& webUrl);
+    // What to show; without a source, "stopped". An empty URL hides the web link.
+    void setSources(StatusSource* source, const QUrl& webUrl, bool remote = false);
     void refresh();
 
     QString udpText() const;
     QString storedText() const;
     QString rejectedToolTip() const;
     QString webText() const;
+    QString databaseText() const;
 
 private:
     QLabel* addField(const QString& name, const QString& toolTip);
-    void showCounters(const IngestSnapshot& snapshot);
+    void showState(const CollectorStatus& status);
+    void showCounters(const CollectorStatus& status);
+    void showRate(const CollectorStatus& status);
+    void showDatabase(const CollectorStatus& status);
 
-    Collector* m_collector = nullptr;
-    std::shared_ptr<Store> m_store;
+    QPointer<StatusSource> m_source;
+    bool m_remote = false;
     QLabel* m_udp;
     QLabel* m_rate;
     QLabel* m_stored;

@@ -16,6 +16,8 @@ ViewerFixture::ViewerFixture()
 
 ViewerFixture::~ViewerFixture()
 {
+    feed.reset();
+    status.reset();
     if (collector)
         collector->stop();
 }
@@ -26,6 +28,8 @@ bool ViewerFixture::startCollector(quint16 port)
     options.udp.port = port;
     options.udp.receiveBufferBytes = 1024 * 1024;
     collector = std::make_unique<Collector>(store, options);
+    feed = std::make_unique<CollectorFeed>(collector.get());
+    status = std::make_unique<LocalStatus>(collector.get(), store);
     return collector->start().ok();
 }
 
@@ -39,6 +43,8 @@ ViewerServices ViewerFixture::services() const
     ViewerServices services;
     services.store = store;
     services.collector = collector.get();
+    services.feed = feed.get();
+    services.status = status.get();
     services.settings.udpPort = collector ? collector->udpPort() : 0;
     services.settings.databasePath = store->location();
     return services;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "collector.h"
+#include "collectorfeed.h"
+#include "localstatus.h"
 #include "sqlitestore.h"
 #include "viewerservices.h"
 
@@ -33,6 +35,8 @@ private:
 public:
     std::shared_ptr<SqliteStore> store;
     std::unique_ptr<Collector> collector;
+    std::unique_ptr<CollectorFeed> feed; // the collector's, as the composition root makes them
+    std::unique_ptr<LocalStatus> status;
 
     static Sample sample(const QString& key, const QString& token, double timestamp, double milliseconds);
     static double now();

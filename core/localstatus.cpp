@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: MIT
+#include "localstatus.h"
+
+#include "collector.h"
+#include "samplefeed.h"
+#include "store.h"
+
+namespace Kodemon {
+
+namespace {
+
+QString hostPort(const QHostAddress& address, quint16 port)
+{
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        return QStringLiteral("[%1]:%2").arg(address.toString()).arg(port);
+    return QStringLiteral("%1:%2").arg(address.toString()).arg(port);
+}
+
+} // namespace
+
+LocalStatus::LocalStatus(Collector* collector, std::shared_ptr<Store> store, QObject* parent)
+    : StatusSource(parent)
+    , m_collector(collector)
+    , m_store(std::move(store))
+{ }
+
+LocalStatus::~LocalStatus() = default;
+
+CollectorStatus LocalStatus::current() const
+{
+    CollectorStatus status;
+    status.sampledAtMs = SampleFeed::clockMs();
+    if (m_store) {
+        status.databaseBytes = m_store->sizeOnDisk();
+        status.databaseLocation = m_store->location();
+    }
+    if (!m_collector)
+        return status;
+    status.counters = m_collector->counters()->snapshot();
+    status.udpEndpoint = hostPort(m_collector->udpAddress(), m_collector->udpPort());
+    status.problem = status.counters.storeError;
+    status.state = !m_collector->isRunning() ? CollectorStatus::State::Stopped
+        : status.problem.isEmpty()           ? CollectorStatus::State::Listening
+                                             : CollectorStatus::State::StoreFailing;
+    return status;
+}
+
+} // namespace Kodemon
