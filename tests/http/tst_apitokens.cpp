@@ -260,7 +260,8 @@ void tst_ApiTokens::scopedReaderSeesOnlyItsTokens()
     QCOMPARE(reader->stats(all)->count, 20);
     QCOMPARE(reader->stats(all)->max, 4.5);
     qint64 bucketed = 0;
-    for (const auto& bucket : reader->buckets(all, 7)->buckets)
+    const auto buckets = reader->buckets(all, 7); // kept: a range-for over a temporary's member reads freed memory
+    for (const auto& bucket : buckets->buckets)
         bucketed += bucket.count;
     QCOMPARE(bucketed, 20);
 
