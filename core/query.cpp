@@ -61,4 +61,18 @@ Result<BucketedSeries> Query::series(const SeriesSelector& selector, int bucketC
     return m_reader->buckets(selector, bucketCount);
 }
 
+Result<QList<TimedValue>> Query::values(const SeriesSelector& selector)
+{
+    if (auto status = validateSelector(selector); !status)
+        return status.failure();
+    return m_reader->values(selector);
+}
+
+Result<QList<SeriesSummary>> Query::summaries(const TimeRange& range, const std::optional<QString>& token)
+{
+    if (range.isReversed())
+        return invalid(QStringLiteral("the range is reversed: from is after to"));
+    return m_reader->summaries(range, token);
+}
+
 } // namespace Kodemon

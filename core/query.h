@@ -32,6 +32,11 @@ public:
     // The range cut into `bucketCount` equal buckets (an open range spans the data).
     Result<BucketedSeries> series(const SeriesSelector& selector, int bucketCount = DefaultBucketCount);
 
+    // Every (timestamp, execution time) in range, oldest first.
+    Result<QList<TimedValue>> values(const SeriesSelector& selector);
+    // The functions table: calls, mean and p95 of every series over `range`.
+    Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token = std::nullopt);
+
 private:
     std::unique_ptr<StoreReader> m_reader;
 };

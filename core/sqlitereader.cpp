@@ -288,6 +288,67 @@ Status SqliteReader::addToBuckets(const QList<SeriesRef>& series, const TimeRang
     return Ok {};
 }
 
+Result<QList<TimedValue>> SqliteReader::values(const SeriesSelector& selector)
+{
+    auto series = resolve(selector);
+    if (!series)
+        return series.failure();
+    QList<TimedValue> values;
+    values.reserve(sizeHint(*series));
+    for (const auto& ref : std::as_const(*series)) {
+        auto statement = scan(QStringLiteral("ts, execution_time"), ref, selector.range);
+        if (!statement)
+            return statement.failure();
+        const auto middle = values.size();
+        while (statement->step())
+            values.append({ statement->columnDouble(0), statement->columnDouble(1) });
+        if (statement->failed())
+            return Error { QStringLiteral("database query failed: %1").arg(statement->error()) };
+        // Each series comes sorted; merging keeps the whole sorted without a full sort.
+        std::inplace_merge(values.begin(), values.begin() + middle, values.end(),
+            [](const TimedValue& a, const TimedValue& b) { return a.timestamp < b.timestamp; });
+    }
+    return values;
+}
+
+Result<QList<SeriesSummary>> SqliteReader::summaries(const TimeRange& range, const std::optional<QString>& token)
+{
+    if (auto status = ensureOpen(); !status)
+        return Error { status.error() };
+    QSqlQuery query(m_connection->database());
+    QString sql = QStringLiteral("SELECT id, token, key, sample_count, first_ts, last_ts, total_ms FROM series "
+                                 "WHERE sample_count > 0");
+    QVariantList values;
+    if (token) {
+        sql += QStringLiteral(" AND token = ?");
+        values.append(sqlText(*token));
+    }
+    if (!run(query, sql + QStringLiteral(" ORDER BY key, token"), values))
+        return queryError(query);
+    QList<SeriesSummary> rows;
+    QList<double> times;
+    while (query.next()) {
+        SeriesInfo info { KeyId { query.value(1).toString(), query.value(2).toString() }, query.value(3).toLongLong(),
+            query.value(4).toDouble(), query.value(5).toDouble(), query.value(6).toDouble() };
+        if (!m_scope.allows(info.id.token))
+            continue;
+        times.clear();
+        // A range that misses the series' first..last holds none of its calls: no scan needed.
+        if (!(range.from && *range.from > info.last) && !(range.to && *range.to < info.first)) {
+            auto statement = scan(QStringLiteral("execution_time"),
+                SeriesRef { query.value(0).toLongLong(), info.id.token, info.first, info.last, info.count }, range);
+            if (!statement)
+                return statement.failure();
+            while (statement->step())
+                times.append(statement->columnDouble(0));
+            if (statement->failed())
+                return Error { QStringLiteral("database query failed: %1").arg(statement->error()) };
+        }
+        rows.append(summarize(info, times));
+    }
+    return rows;
+}
+
 Result<KeyStats> SqliteReader::stats(const SeriesSelector& selector)
 {
     auto series = resolve(selector);

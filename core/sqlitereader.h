@@ -24,6 +24,8 @@ public:
     Result<SamplePage> samples(const SeriesSelector& selector, const QString& cursor, int limit) override;
     Result<KeyStats> stats(const SeriesSelector& selector) override;
     Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount) override;
+    Result<QList<TimedValue>> values(const SeriesSelector& selector) override;
+    Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token) override;
 
     struct SeriesRef
     {

@@ -72,6 +72,21 @@ namespace {
 
 } // namespace
 
+SeriesSummary summarize(const SeriesInfo& info, QList<double>& values)
+{
+    SeriesSummary summary { info, values.size(), 0, 0 };
+    if (values.isEmpty())
+        return summary;
+    double sum = 0;
+    for (double v : std::as_const(values))
+        sum += v;
+    summary.mean = sum / double(values.size());
+    auto nth = values.begin() + rankIndex(values.size(), 950);
+    std::nth_element(values.begin(), nth, values.end());
+    summary.p95 = *nth;
+    return summary;
+}
+
 double nearestRank(const QList<double>& sorted, int permille)
 {
     return sorted.at(rankIndex(sorted.size(), permille));

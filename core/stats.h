@@ -7,14 +7,11 @@
 
 namespace Kodemon {
 
-struct TimedValue
-{
-    double timestamp = 0;
-    double value = 0;
-};
-
 // Exact statistics; percentiles use the nearest-rank definition (an observed value, never interpolated).
 KeyStats computeStats(QList<double> values);
+
+// Count, mean and nearest-rank p95 of `values` (reordered), for the functions table.
+SeriesSummary summarize(const SeriesInfo& info, QList<double>& values);
 
 // The nearest-rank percentile of `sorted` (ascending, non-empty): the ceil(n * permille / 1000)-th smallest.
 double nearestRank(const QList<double>& sorted, int permille);

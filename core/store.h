@@ -42,6 +42,13 @@ public:
     virtual Result<SamplePage> samples(const SeriesSelector& selector, const QString& cursor, int limit) = 0;
     virtual Result<KeyStats> stats(const SeriesSelector& selector) = 0;
     virtual Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount) = 0;
+
+    // Every (timestamp, execution time) in range, oldest first: what the statistics panel keeps to update
+    // live without re-reading. The default pages through samples(); stores override it with a lean scan.
+    virtual Result<QList<TimedValue>> values(const SeriesSelector& selector);
+    // Calls, mean and p95 over a range for every series (of one token if given), sorted like listSeries().
+    // The default asks stats() per series; stores override it with one pass.
+    virtual Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token);
 };
 
 // A place where samples are kept (an SQLite file, later a server). Thread-safe: open() once, then

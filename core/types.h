@@ -66,6 +66,22 @@ struct SeriesSelector
     TimeRange range;
 };
 
+// One call's start and execution time, the raw material of charts and statistics.
+struct TimedValue
+{
+    double timestamp = 0;
+    double value = 0; // milliseconds
+};
+
+// A row of the functions table: a series with its calls, mean and p95 over a range.
+struct SeriesSummary
+{
+    SeriesInfo info; // all-time totals
+    qint64 count = 0; // calls in the range
+    double mean = 0;
+    double p95 = 0;
+};
+
 // Exact statistics over a set of execution times (milliseconds).
 struct KeyStats
 {

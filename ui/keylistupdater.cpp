@@ -17,20 +17,18 @@ constexpr int MinIntervalMs = 2000;
 
 Result<QList<KeyRow>> loadRows(Query& query, const TimeRange& range, const JobTracker::IsStale& stale)
 {
-    auto keys = query.keys();
-    if (!keys)
-        return keys.failure();
+    // One pass over the range for every function (a stats query each was ten times slower on 1,000 keys).
+    Q_UNUSED(stale)
+    auto summaries = query.summaries(range);
+    if (!summaries)
+        return summaries.failure();
     QList<KeyRow> rows;
-    rows.reserve(keys->size());
-    for (const auto& info : *keys) {
-        if (stale())
-            return rows;
-        KeyRow row { info.id, 0, info.last, std::nullopt, std::nullopt };
-        const auto stats = query.stats(SeriesSelector { info.id.key, info.id.token, range });
-        if (stats && stats->count > 0) {
-            row.calls = stats->count;
-            row.mean = stats->mean;
-            row.p95 = stats->p95;
+    rows.reserve(summaries->size());
+    for (const auto& summary : std::as_const(*summaries)) {
+        KeyRow row { summary.info.id, summary.count, summary.info.last, std::nullopt, std::nullopt };
+        if (summary.count > 0) {
+            row.mean = summary.mean;
+            row.p95 = summary.p95;
         }
         rows.append(row);
     }

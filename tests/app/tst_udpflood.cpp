@@ -150,8 +150,10 @@ void tst_UdpFlood::garbageFloodAroundValidData()
     SqliteStore store(kodemon.databasePath());
     QVERIFY(store.open().ok());
     Query query(store.createReader());
+    const auto keys = query.keys(); // kept alive: a range-for over *query.keys() would read a destroyed temporary
+    QVERIFY(keys.ok());
     qint64 stored = 0;
-    for (const auto& series : *query.keys())
+    for (const auto& series : *keys)
         stored += series.count;
     QCOMPARE(stored, valid);
 }

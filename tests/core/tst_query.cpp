@@ -29,6 +29,8 @@ private Q_SLOTS:
     void statisticsOfAnEmptyRange();
     void bucketsKeepSpikes();
     void bucketsSpanTheDataWhenOpen();
+    void valuesAreTheExecutionsInOrder();
+    void summariesCountMeanAndP95PerSeries();
 
 private:
     QTemporaryDir m_dir;
@@ -249,6 +251,54 @@ void tst_Query::bucketsSpanTheDataWhenOpen()
     QCOMPARE(bounded->buckets.size(), 1); // 100..199 all fall into [99.9, 199.8)
     QCOMPARE(bounded->buckets.first().start, 99.9);
     QCOMPARE(bounded->buckets.first().count, 100);
+}
+
+void tst_Query::valuesAreTheExecutionsInOrder()
+{
+    for (const auto& range : { TimeRange {}, TimeRange { 150.0, 151.0 }, TimeRange { 5000.0, 6000.0 } }) {
+        const SeriesSelector selector { Key, std::nullopt, range };
+        const auto values = m_query->values(selector);
+        QVERIFY2(values.ok(), values.ok() ? "" : qPrintable(values.error()));
+        const auto page = m_query->executions(selector, {}, Query::MaxPageSize);
+        QCOMPARE(values->size(), page->samples.size());
+        QList<double> fromValues;
+        QList<double> fromPage;
+        for (qsizetype i = 0; i < values->size(); ++i) {
+            if (i > 0)
+                QVERIFY(values->at(i - 1).timestamp <= values->at(i).timestamp);
+            QCOMPARE(values->at(i).timestamp, page->samples.at(i).timestamp);
+            fromValues.append(values->at(i).value);
+            fromPage.append(page->samples.at(i).executionTime);
+        }
+        // Within one timestamp the order of tokens may differ; the multiset may not.
+        std::sort(fromValues.begin(), fromValues.end());
+        std::sort(fromPage.begin(), fromPage.end());
+        QCOMPARE(fromValues, fromPage);
+    }
+    QCOMPARE(m_query->values({ QStringLiteral("/nope.py-f"), std::nullopt, {} }).errorKind(), ErrorKind::NotFound);
+}
+
+void tst_Query::summariesCountMeanAndP95PerSeries()
+{
+    const auto all = m_query->summaries({});
+    QVERIFY2(all.ok(), all.ok() ? "" : qPrintable(all.error()));
+    QCOMPARE(all->size(), 3);
+    QCOMPARE(all->at(1).info.id, (KeyId { QStringLiteral("a"), Key }));
+    QCOMPARE(all->at(1).count, 100);
+    QCOMPARE(all->at(1).mean, 50.5);
+    QCOMPARE(all->at(1).p95, 95.0);
+    QCOMPARE(all->at(0).p95, 1.0); // the spiky series: one spike in 10,000 does not reach p95
+
+    const auto narrow = m_query->summaries({ 150.0, 151.0 });
+    QCOMPARE(narrow->at(0).count, 0); // the spiky series starts at 1000
+    QCOMPARE(narrow->at(1).count, 2);
+    QCOMPARE(narrow->at(1).mean, 51.5);
+    QCOMPARE(narrow->at(2).count, 4);
+    QCOMPARE(narrow->at(2).p95, 2000.0);
+    QCOMPARE(narrow->at(2).info.count, 200); // the all-time totals come along
+
+    QCOMPARE(m_query->summaries({}, QStringLiteral("b"))->size(), 1);
+    QCOMPARE(m_query->summaries({ 2.0, 1.0 }).errorKind(), ErrorKind::Invalid);
 }
 
 QTEST_GUILESS_MAIN(tst_Query)
