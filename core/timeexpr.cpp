@@ -48,7 +48,11 @@ namespace {
         if (match.capturedView(1).isEmpty())
             return Result<double>(now);
         const double amount = match.capturedView(2).toDouble() * *unitSeconds(match.capturedView(3).front());
-        return Result<double>(match.capturedView(1) == u"-" ? now - amount : now + amount);
+        const double time = match.capturedView(1) == u"-" ? now - amount : now + amount;
+        // "now+5111...1d" overflows to infinity, which no range could hold (found by fuzz_timeexpr).
+        if (!std::isfinite(time))
+            return Result<double>(invalid(text, QStringLiteral("the amount is out of range (relative times look like now-15m)")));
+        return Result<double>(time);
     }
 
     std::optional<double> parseEpoch(QStringView text)

@@ -74,6 +74,8 @@ void tst_TimeExpr::rejected_data()
     QTest::newRow("exponent") << "1e9";
     QTest::newRow("hex") << "0x10";
     QTest::newRow("sql") << "1; DROP TABLE samples";
+    QTest::newRow("relative overflow") << QStringLiteral("now+") + QString(400, u'9') + QStringLiteral("d");
+    QTest::newRow("epoch overflow") << QString(400, u'9');
 }
 
 void tst_TimeExpr::rejected()
