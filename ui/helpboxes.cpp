@@ -24,12 +24,17 @@ void sendingData(QWidget* parent, const QString& intro, const QString& snippet)
     box.exec();
 }
 
-void about(QWidget* parent)
+void about(QWidget* parent, const QList<QPair<QString, QString>>& details)
 {
+    QString rows;
+    for (const auto& [label, value] : details)
+        rows += QStringLiteral("<tr><td>%1&nbsp;&nbsp;</td><td><code>%2</code></td></tr>")
+                    .arg(label.toHtmlEscaped(), value.toHtmlEscaped());
     QMessageBox::about(parent, tr("About Kodemon"),
         tr("<h3>Kodemon %1</h3><p>Shows how long the functions of your running programs take: the decorator "
            "sends one UDP datagram per call, Kodemon stores and charts them.</p>")
-            .arg(QCoreApplication::applicationVersion()));
+                .arg(QLatin1String(KODEMON_VERSION))
+            + QStringLiteral("<table>%1</table>").arg(rows));
 }
 
 void remoteSettings(QWidget* parent, const QUrl& remote)

@@ -21,6 +21,7 @@
 #include "statspanel.h"
 #include "statsupdater.h"
 #include "statusbar.h"
+#include "store.h"
 #include "testdatasender.h"
 #include "timerangecontroller.h"
 
@@ -460,7 +461,20 @@ void MainWindow::showHowToSend()
 
 void MainWindow::showAbout()
 {
-    HelpBoxes::about(this);
+    QList<QPair<QString, QString>> details;
+    if (isRemote())
+        details.append({ tr("Viewing"), m_services.remoteUrl.toString() });
+    else if (m_services.store)
+        details.append({ tr("Database"), QDir::toNativeSeparators(m_services.store->location()) });
+    if (const Collector* collector = m_services.collector) {
+        const QString address = collector->udpAddress().protocol() == QAbstractSocket::IPv6Protocol
+            ? QStringLiteral("[%1]").arg(collector->udpAddress().toString())
+            : collector->udpAddress().toString();
+        details.append({ tr("Datagrams"), QStringLiteral("UDP %1:%2").arg(address).arg(collector->udpPort()) });
+    }
+    if (!m_services.webUrl.isEmpty())
+        details.append({ tr("API and web page"), m_services.webUrl.toString() });
+    HelpBoxes::about(this, details);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

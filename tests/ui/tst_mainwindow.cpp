@@ -21,6 +21,8 @@
 #include <QFile>
 #include <QLegendMarker>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QTimer>
 #include <QLineSeries>
 #include <QPushButton>
 #include <QScatterSeries>
@@ -94,6 +96,7 @@ private Q_SLOTS:
     void exportWritesTheSelectedRows();
     void stateSurvivesARestart();
     void statusBarShowsTheCollector();
+    void aboutShowsVersionDatabaseAndAddresses();
 
 private:
     void writeAges();
@@ -458,6 +461,31 @@ void tst_MainWindow::statusBarShowsTheCollector()
         m_fixture->collector->udpPort());
     QTRY_VERIFY_WITH_TIMEOUT(window->ingestStatus()->storedText().contains(QStringLiteral("Stored 1")), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(window->ingestStatus()->rejectedToolTip().contains(QStringLiteral("not_json")), 5000);
+}
+
+void tst_MainWindow::aboutShowsVersionDatabaseAndAddresses()
+{
+    auto window = openWindow();
+    QVERIFY(window);
+    QAction* about = nullptr;
+    for (QAction* action : window->findChildren<QAction*>()) {
+        if (action->text().remove(u'&') == QLatin1String("About Kodemon"))
+            about = action;
+    }
+    QVERIFY(about);
+    QString shown;
+    QTimer::singleShot(0, window.get(), [&] {
+        for (QWidget* widget : QApplication::topLevelWidgets()) {
+            if (auto* box = qobject_cast<QMessageBox*>(widget); box && box->isVisible()) {
+                shown = box->text();
+                box->accept();
+            }
+        }
+    });
+    about->trigger();
+    QVERIFY2(shown.contains(QStringLiteral("Kodemon " KODEMON_VERSION)), qPrintable(shown));
+    QVERIFY2(shown.contains(m_fixture->store->location().toHtmlEscaped()), qPrintable(shown));
+    QVERIFY2(shown.contains(QStringLiteral("UDP 127.0.0.1:%1").arg(m_fixture->collector->udpPort())), qPrintable(shown));
 }
 
 QTEST_MAIN(tst_MainWindow)
