@@ -16,74 +16,72 @@
 #include "sqlitestore.h"
 #include "unixsignals.h"
 
+#include <cstdio>
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QMessageBox>
 
-#include <cstdio>
-
 namespace Kodemon {
 
 namespace {
 
-    QString hostPort(const QHostAddress& address, quint16 port)
-    {
-        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-            ? QStringLiteral("[%1]").arg(address.toString())
-            : address.toString();
-        return QStringLiteral("%1:%2").arg(host).arg(port);
-    }
+QString hostPort(const QHostAddress& address, quint16 port)
+{
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+        ? QStringLiteral("[%1]").arg(address.toString())
+        : address.toString();
+    return QStringLiteral("%1:%2").arg(host).arg(port);
+}
 
-    void printLine(const QString& line)
-    {
-        std::fputs(qPrintable(line + QLatin1Char('\n')), stdout);
-        std::fflush(stdout);
-    }
+void printLine(const QString& line)
+{
+    std::fputs(qPrintable(line + QLatin1Char('\n')), stdout);
+    std::fflush(stdout);
+}
 
-    // A launch from the desktop menu has no terminal to read: say why Kodemon stops in a window too.
-    void showStartError(const QString& error, const UnixSignals& termination)
-    {
-        const QString platform = QGuiApplication::platformName();
-        if (platform == QLatin1String("offscreen") || platform == QLatin1String("minimal"))
-            return; // tests: nobody would close the box
-        QString text = error;
-        if (!text.isEmpty())
-            text[0] = text[0].toUpper();
-        QMessageBox box(QMessageBox::Critical, QStringLiteral("Kodemon cannot start"), text);
-        box.setInformativeText(QStringLiteral("Stop the other program, or start Kodemon from a terminal with other "
-                                              "ports or another database (kodemon --help lists the options)."));
-        // QCoreApplication::quit() does nothing before exec(): SIGTERM closes the box itself.
-        QObject::connect(&termination, &UnixSignals::terminationRequested, &box, &QMessageBox::reject);
-        box.exec();
-    }
+// A launch from the desktop menu has no terminal to read: say why Kodemon stops in a window too.
+void showStartError(const QString& error, const UnixSignals& termination)
+{
+    const QString platform = QGuiApplication::platformName();
+    if (platform == QLatin1String("offscreen") || platform == QLatin1String("minimal"))
+        return; // tests: nobody would close the box
+    QString text = error;
+    if (!text.isEmpty())
+        text[0] = text[0].toUpper();
+    QMessageBox box(QMessageBox::Critical, QStringLiteral("Kodemon cannot start"), text);
+    box.setInformativeText(QStringLiteral("Stop the other program, or start Kodemon from a terminal with other "
+                                          "ports or another database (kodemon --help lists the options)."));
+    // QCoreApplication::quit() does nothing before exec(): SIGTERM closes the box itself.
+    QObject::connect(&termination, &UnixSignals::terminationRequested, &box, &QMessageBox::reject);
+    box.exec();
+}
 
-    void bringToFront(QWidget& window)
-    {
-        qCInfo(lcApp) << "another launch on this database: showing the window";
-        window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
-        window.show();
-        window.raise();
-        window.activateWindow();
-    }
+void bringToFront(QWidget& window)
+{
+    qCInfo(lcApp) << "another launch on this database: showing the window";
+    window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+    window.show();
+    window.raise();
+    window.activateWindow();
+}
 
-    // SQLite unless --store names a ClickHouse server.
-    std::shared_ptr<Store> makeStore(const AppOptions& options)
-    {
-        if (options.clickhouse)
-            return std::make_shared<ClickHouseStore>(*options.clickhouse);
-        auto sqlite = std::make_shared<SqliteStore>(QFileInfo(options.databasePath).absoluteFilePath());
-        sqlite->setSizeLimit(options.databaseLimitBytes);
-        return sqlite;
-    }
+// SQLite unless --store names a ClickHouse server.
+std::shared_ptr<Store> makeStore(const AppOptions& options)
+{
+    if (options.clickhouse)
+        return std::make_shared<ClickHouseStore>(*options.clickhouse);
+    auto sqlite = std::make_shared<SqliteStore>(QFileInfo(options.databasePath).absoluteFilePath());
+    sqlite->setSizeLimit(options.databaseLimitBytes);
+    return sqlite;
+}
 
 } // namespace
 
 Application::Application(AppOptions options, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
-{
-}
+{ }
 
 Application::~Application()
 {

@@ -4,9 +4,8 @@
 #include "appoptions.h"
 #include "viewerservices.h"
 
-#include <QObject>
-
 #include <memory>
+#include <QObject>
 
 namespace Kodemon {
 

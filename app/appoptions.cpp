@@ -14,274 +14,273 @@ namespace Kodemon {
 
 namespace {
 
-    struct Definitions
-    {
-        QCommandLineOption headless { QStringLiteral("headless"),
-            QStringLiteral("Run the collector and HTTP API without a window (for servers).") };
-        QCommandLineOption udpAddress { QStringLiteral("udp-address"),
-            QStringLiteral("Address to receive datagrams on (default 127.0.0.1; 0.0.0.0 for every interface)."),
-            QStringLiteral("address"), QStringLiteral("127.0.0.1") };
-        QCommandLineOption udpPort { QStringLiteral("udp-port"),
-            QStringLiteral("UDP port the decorators send to (default 4000; 0 picks a free port and prints it)."),
-            QStringLiteral("port"), QStringLiteral("4000") };
-        QCommandLineOption httpAddress { QStringLiteral("http-address"),
-            QStringLiteral("Address of the HTTP API and web page (default 127.0.0.1)."), QStringLiteral("address"),
-            QStringLiteral("127.0.0.1") };
-        QCommandLineOption httpPort { QStringLiteral("http-port"),
-            QStringLiteral("TCP port of the HTTP API and web page (default 4000; 0 picks a free port and prints it)."),
-            QStringLiteral("port"), QStringLiteral("4000") };
-        QCommandLineOption database { QStringLiteral("db"),
-            QStringLiteral("SQLite file to store samples in (default %1).").arg(defaultDatabasePath()),
-            QStringLiteral("path") };
-        QCommandLineOption receiveBuffer { QStringLiteral("udp-buffer"),
-            QStringLiteral("UDP receive buffer to ask the kernel for, in MiB (default 32)."), QStringLiteral("MiB"),
-            QStringLiteral("32") };
-        QCommandLineOption udpAllow { QStringLiteral("udp-allow"),
-            QStringLiteral("Accept datagrams only from these addresses and ranges, e.g. 10.0.0.0/8,127.0.0.1 "
-                           "(default: from anyone who can reach the socket)."),
-            QStringLiteral("list") };
-        QCommandLineOption databaseLimit { QStringLiteral("db-max-size"),
-            QStringLiteral("Stop storing (and count what cannot be stored) once the database reaches this size, in "
-                           "MiB (default: no limit)."),
-            QStringLiteral("MiB"), QStringLiteral("0") };
-        QCommandLineOption store { QStringLiteral("store"),
-            QStringLiteral("Store samples on a ClickHouse server instead of SQLite: clickhouse://host:8123/database."),
-            QStringLiteral("url") };
-        QCommandLineOption clickhouseUser { QStringLiteral("clickhouse-user"),
-            QStringLiteral("ClickHouse user (default: the server's default user)."), QStringLiteral("name") };
-        QCommandLineOption clickhousePassword { QStringLiteral("clickhouse-password"),
-            QStringLiteral("ClickHouse password (default: $KODEMON_CLICKHOUSE_PASSWORD, which keeps it out of ps)."),
-            QStringLiteral("password") };
-        QCommandLineOption clickhouseCluster { QStringLiteral("clickhouse-cluster"),
-            QStringLiteral("Use the cluster of this name from the servers' <remote_servers>: a local table on each "
-                           "shard and a Distributed table over them."),
-            QStringLiteral("name") };
-        QCommandLineOption spool { QStringLiteral("spool"),
-            QStringLiteral("File where batches wait while the store fails (default with --store: %1).")
-                .arg(defaultSpoolPath()),
-            QStringLiteral("path") };
-        QCommandLineOption spoolLimit { QStringLiteral("spool-limit"),
-            QStringLiteral("Size limit of the spool file in MiB (default 256); beyond it samples wait in memory, "
-                           "then are given up and counted."),
-            QStringLiteral("MiB"), QStringLiteral("256") };
-        QCommandLineOption apiToken { QStringLiteral("api-token"),
-            QStringLiteral("Require this API token (Authorization: Bearer SECRET) for the HTTP API; with a list, it "
-                           "sees only those Kodemon tokens. Repeatable. Prefer $KODEMON_API_TOKEN or --api-tokens, "
-                           "which keep it out of ps. With --remote: the one API token to send to that Kodemon."),
-            QStringLiteral("SECRET[:token,...]") };
-        QCommandLineOption apiTokens { QStringLiteral("api-tokens"),
-            QStringLiteral("Read API tokens from FILE: one \"SECRET [token,...]\" per line, # for comments."),
-            QStringLiteral("FILE") };
-        QCommandLineOption httpInsecure { QStringLiteral("http-insecure"),
-            QStringLiteral("Serve the HTTP API on a non-loopback --http-address without an API token (anyone who "
-                           "can reach it reads everything).") };
-        QCommandLineOption remote { QStringLiteral("remote"),
-            QStringLiteral("Open the window on another Kodemon's HTTP API (http://host:4000) instead of collecting "
-                           "here: no collector, database or HTTP server is started."),
-            QStringLiteral("URL") };
-    };
+struct Definitions
+{
+    QCommandLineOption headless { QStringLiteral("headless"),
+        QStringLiteral("Run the collector and HTTP API without a window (for servers).") };
+    QCommandLineOption udpAddress { QStringLiteral("udp-address"),
+        QStringLiteral("Address to receive datagrams on (default 127.0.0.1; 0.0.0.0 for every interface)."),
+        QStringLiteral("address"), QStringLiteral("127.0.0.1") };
+    QCommandLineOption udpPort { QStringLiteral("udp-port"),
+        QStringLiteral("UDP port the decorators send to (default 4000; 0 picks a free port and prints it)."),
+        QStringLiteral("port"), QStringLiteral("4000") };
+    QCommandLineOption httpAddress { QStringLiteral("http-address"),
+        QStringLiteral("Address of the HTTP API and web page (default 127.0.0.1)."), QStringLiteral("address"),
+        QStringLiteral("127.0.0.1") };
+    QCommandLineOption httpPort { QStringLiteral("http-port"),
+        QStringLiteral("TCP port of the HTTP API and web page (default 4000; 0 picks a free port and prints it)."),
+        QStringLiteral("port"), QStringLiteral("4000") };
+    QCommandLineOption database { QStringLiteral("db"),
+        QStringLiteral("SQLite file to store samples in (default %1).").arg(defaultDatabasePath()),
+        QStringLiteral("path") };
+    QCommandLineOption receiveBuffer { QStringLiteral("udp-buffer"),
+        QStringLiteral("UDP receive buffer to ask the kernel for, in MiB (default 32)."), QStringLiteral("MiB"),
+        QStringLiteral("32") };
+    QCommandLineOption udpAllow { QStringLiteral("udp-allow"),
+        QStringLiteral("Accept datagrams only from these addresses and ranges, e.g. 10.0.0.0/8,127.0.0.1 "
+                       "(default: from anyone who can reach the socket)."),
+        QStringLiteral("list") };
+    QCommandLineOption databaseLimit { QStringLiteral("db-max-size"),
+        QStringLiteral("Stop storing (and count what cannot be stored) once the database reaches this size, in "
+                       "MiB (default: no limit)."),
+        QStringLiteral("MiB"), QStringLiteral("0") };
+    QCommandLineOption store { QStringLiteral("store"),
+        QStringLiteral("Store samples on a ClickHouse server instead of SQLite: clickhouse://host:8123/database."),
+        QStringLiteral("url") };
+    QCommandLineOption clickhouseUser { QStringLiteral("clickhouse-user"),
+        QStringLiteral("ClickHouse user (default: the server's default user)."), QStringLiteral("name") };
+    QCommandLineOption clickhousePassword { QStringLiteral("clickhouse-password"),
+        QStringLiteral("ClickHouse password (default: $KODEMON_CLICKHOUSE_PASSWORD, which keeps it out of ps)."),
+        QStringLiteral("password") };
+    QCommandLineOption clickhouseCluster { QStringLiteral("clickhouse-cluster"),
+        QStringLiteral("Use the cluster of this name from the servers' <remote_servers>: a local table on each "
+                       "shard and a Distributed table over them."),
+        QStringLiteral("name") };
+    QCommandLineOption spool { QStringLiteral("spool"),
+        QStringLiteral("File where batches wait while the store fails (default with --store: %1).")
+            .arg(defaultSpoolPath()),
+        QStringLiteral("path") };
+    QCommandLineOption spoolLimit { QStringLiteral("spool-limit"),
+        QStringLiteral("Size limit of the spool file in MiB (default 256); beyond it samples wait in memory, "
+                       "then are given up and counted."),
+        QStringLiteral("MiB"), QStringLiteral("256") };
+    QCommandLineOption apiToken { QStringLiteral("api-token"),
+        QStringLiteral("Require this API token (Authorization: Bearer SECRET) for the HTTP API; with a list, it "
+                       "sees only those Kodemon tokens. Repeatable. Prefer $KODEMON_API_TOKEN or --api-tokens, "
+                       "which keep it out of ps. With --remote: the one API token to send to that Kodemon."),
+        QStringLiteral("SECRET[:token,...]") };
+    QCommandLineOption apiTokens { QStringLiteral("api-tokens"),
+        QStringLiteral("Read API tokens from FILE: one \"SECRET [token,...]\" per line, # for comments."),
+        QStringLiteral("FILE") };
+    QCommandLineOption httpInsecure { QStringLiteral("http-insecure"),
+        QStringLiteral("Serve the HTTP API on a non-loopback --http-address without an API token (anyone who "
+                       "can reach it reads everything).") };
+    QCommandLineOption remote { QStringLiteral("remote"),
+        QStringLiteral("Open the window on another Kodemon's HTTP API (http://host:4000) instead of collecting "
+                       "here: no collector, database or HTTP server is started."),
+        QStringLiteral("URL") };
+};
 
+const QString ExitCodesHelp = QStringLiteral(
+    "\nExit codes: 0 stopped normally, 1 database unusable, 2 a port or address cannot be used, 64 bad command "
+    "line (also: a non-loopback --http-address without an API token or --http-insecure).\nThe decorator sends "
+    "to KODEMON_HOST:KODEMON_PORT (default localhost:4000) over UDP.\nKODEMON_API_TOKEN: API tokens, as for "
+    "--api-token, separated by spaces.\n");
 
-    const QString ExitCodesHelp = QStringLiteral(
-        "\nExit codes: 0 stopped normally, 1 database unusable, 2 a port or address cannot be used, 64 bad command "
-        "line (also: a non-loopback --http-address without an API token or --http-insecure).\nThe decorator sends "
-        "to KODEMON_HOST:KODEMON_PORT (default localhost:4000) over UDP.\nKODEMON_API_TOKEN: API tokens, as for "
-        "--api-token, separated by spaces.\n");
+// QCommandLineParser lists Qt's own options only from process(), which exits the program: named here.
+const QString QtOptionsHelp = QStringLiteral(
+    "\nQt's options for the window: -platform <name> (xcb, wayland, offscreen), -display <display>, "
+    "-style <style>, -stylesheet <file>, -qwindowgeometry <geometry>, -qwindowtitle <title>, -reverse.\n");
 
-    // QCommandLineParser lists Qt's own options only from process(), which exits the program: named here.
-    const QString QtOptionsHelp = QStringLiteral(
-        "\nQt's options for the window: -platform <name> (xcb, wayland, offscreen), -display <display>, "
-        "-style <style>, -stylesheet <file>, -qwindowgeometry <geometry>, -qwindowtitle <title>, -reverse.\n");
-
-    std::optional<quint16> parsePort(const QString& text)
-    {
-        bool ok = false;
-        const uint port = text.toUInt(&ok);
-        if (!ok || port > 65535)
-            return std::nullopt;
-        return quint16(port);
-    }
-
-    ParsedCommandLine usageError(const QString& message)
-    {
-        return { std::nullopt, ExitUsage,
-            QStringLiteral("kodemon: %1\nTry 'kodemon --help' for the options.\n").arg(message) };
-    }
-
-    std::optional<QHostAddress> parseAddress(const QString& text)
-    {
-        if (text == QLatin1String("localhost"))
-            return QHostAddress(QHostAddress::LocalHost);
-        QHostAddress address;
-        if (!address.setAddress(text))
-            return std::nullopt;
-        return address;
-    }
-
-    // Each reader checks one group of options; it returns the error to show, or nothing.
-    using OptionError = std::optional<QString>;
-
-    OptionError readNetwork(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
-    {
-        const auto udpAddress = parseAddress(parser.value(options.udpAddress));
-        const auto httpAddress = parseAddress(parser.value(options.httpAddress));
-        const auto udpPort = parsePort(parser.value(options.udpPort));
-        const auto httpPort = parsePort(parser.value(options.httpPort));
-        if (!udpAddress)
-            return QStringLiteral("--udp-address \"%1\" is not an IP address").arg(parser.value(options.udpAddress));
-        if (!httpAddress)
-            return QStringLiteral("--http-address \"%1\" is not an IP address").arg(parser.value(options.httpAddress));
-        if (!udpPort)
-            return QStringLiteral("--udp-port \"%1\" is not a port (0-65535)").arg(parser.value(options.udpPort));
-        if (!httpPort)
-            return QStringLiteral("--http-port \"%1\" is not a port (0-65535)").arg(parser.value(options.httpPort));
-        app.udpAddress = *udpAddress;
-        app.httpAddress = *httpAddress;
-        app.udpPort = *udpPort;
-        app.httpPort = *httpPort;
+std::optional<quint16> parsePort(const QString& text)
+{
+    bool ok = false;
+    const uint port = text.toUInt(&ok);
+    if (!ok || port > 65535)
         return std::nullopt;
-    }
+    return quint16(port);
+}
 
-    OptionError readReceiving(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
-    {
-        bool ok = false;
-        const int bufferMiB = parser.value(options.receiveBuffer).toInt(&ok);
-        if (!ok || bufferMiB < 1 || bufferMiB > 1024)
-            return QStringLiteral("--udp-buffer must be between 1 and 1024 MiB");
-        app.receiveBufferBytes = bufferMiB * 1024 * 1024;
-        auto filter = AddressFilter::parse(parser.value(options.udpAllow));
-        if (!filter)
-            return QStringLiteral("--udp-allow: %1").arg(filter.error());
-        app.udpAllow = *filter;
+ParsedCommandLine usageError(const QString& message)
+{
+    return { std::nullopt, ExitUsage,
+        QStringLiteral("kodemon: %1\nTry 'kodemon --help' for the options.\n").arg(message) };
+}
+
+std::optional<QHostAddress> parseAddress(const QString& text)
+{
+    if (text == QLatin1String("localhost"))
+        return QHostAddress(QHostAddress::LocalHost);
+    QHostAddress address;
+    if (!address.setAddress(text))
         return std::nullopt;
-    }
+    return address;
+}
 
-    OptionError readStorage(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
-    {
-        app.databasePath = parser.isSet(options.database) ? parser.value(options.database) : defaultDatabasePath();
-        bool ok = false;
-        const qint64 limitMiB = parser.value(options.databaseLimit).toLongLong(&ok);
-        if (!ok || limitMiB < 0)
-            return QStringLiteral("--db-max-size must be a number of MiB (0 for no limit)");
-        app.databaseLimitBytes = limitMiB * 1024 * 1024;
-        return std::nullopt;
-    }
+// Each reader checks one group of options; it returns the error to show, or nothing.
+using OptionError = std::optional<QString>;
 
-    OptionError readClickHouse(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
-    {
-        if (parser.isSet(options.store)) {
-            auto config = parseClickHouseUrl(parser.value(options.store));
-            if (!config)
-                return QStringLiteral("--store: %1").arg(config.error());
-            if (parser.isSet(options.clickhouseUser))
-                config->user = parser.value(options.clickhouseUser);
-            config->password = parser.isSet(options.clickhousePassword)
-                ? parser.value(options.clickhousePassword)
-                : qEnvironmentVariable("KODEMON_CLICKHOUSE_PASSWORD", config->password);
-            config->cluster = parser.value(options.clickhouseCluster);
-            app.clickhouse = *config;
-        } else if (parser.isSet(options.clickhouseCluster) || parser.isSet(options.clickhouseUser)) {
-            return QStringLiteral("--clickhouse-cluster and --clickhouse-user need --store clickhouse://...");
-        }
-        bool ok = false;
-        const qint64 limitMiB = parser.value(options.spoolLimit).toLongLong(&ok);
-        if (!ok || limitMiB < 1)
-            return QStringLiteral("--spool-limit must be a number of MiB (at least 1)");
-        app.spoolLimitBytes = limitMiB * 1024 * 1024;
-        app.spoolPath = parser.isSet(options.spool) ? parser.value(options.spool)
-            : app.clickhouse                         ? defaultSpoolPath()
-                                                     : QString();
-        return std::nullopt;
-    }
+OptionError readNetwork(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+{
+    const auto udpAddress = parseAddress(parser.value(options.udpAddress));
+    const auto httpAddress = parseAddress(parser.value(options.httpAddress));
+    const auto udpPort = parsePort(parser.value(options.udpPort));
+    const auto httpPort = parsePort(parser.value(options.httpPort));
+    if (!udpAddress)
+        return QStringLiteral("--udp-address \"%1\" is not an IP address").arg(parser.value(options.udpAddress));
+    if (!httpAddress)
+        return QStringLiteral("--http-address \"%1\" is not an IP address").arg(parser.value(options.httpAddress));
+    if (!udpPort)
+        return QStringLiteral("--udp-port \"%1\" is not a port (0-65535)").arg(parser.value(options.udpPort));
+    if (!httpPort)
+        return QStringLiteral("--http-port \"%1\" is not a port (0-65535)").arg(parser.value(options.httpPort));
+    app.udpAddress = *udpAddress;
+    app.httpAddress = *httpAddress;
+    app.udpPort = *udpPort;
+    app.httpPort = *httpPort;
+    return std::nullopt;
+}
 
-    // API tokens from every source add up; a file that others may read is worth a warning.
-    OptionError readApiTokenFile(const QString& path, ApiTokens& tokens)
-    {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-            return QStringLiteral("--api-tokens: cannot read %1: %2").arg(path, file.errorString());
-        if (file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther))
-            qCWarning(lcApp).noquote() << path << "holds API tokens and others can read it: chmod 600" << path;
-        if (auto status = tokens.addFile(QString::fromUtf8(file.readAll()), path); !status)
+OptionError readReceiving(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+{
+    bool ok = false;
+    const int bufferMiB = parser.value(options.receiveBuffer).toInt(&ok);
+    if (!ok || bufferMiB < 1 || bufferMiB > 1024)
+        return QStringLiteral("--udp-buffer must be between 1 and 1024 MiB");
+    app.receiveBufferBytes = bufferMiB * 1024 * 1024;
+    auto filter = AddressFilter::parse(parser.value(options.udpAllow));
+    if (!filter)
+        return QStringLiteral("--udp-allow: %1").arg(filter.error());
+    app.udpAllow = *filter;
+    return std::nullopt;
+}
+
+OptionError readStorage(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+{
+    app.databasePath = parser.isSet(options.database) ? parser.value(options.database) : defaultDatabasePath();
+    bool ok = false;
+    const qint64 limitMiB = parser.value(options.databaseLimit).toLongLong(&ok);
+    if (!ok || limitMiB < 0)
+        return QStringLiteral("--db-max-size must be a number of MiB (0 for no limit)");
+    app.databaseLimitBytes = limitMiB * 1024 * 1024;
+    return std::nullopt;
+}
+
+OptionError readClickHouse(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+{
+    if (parser.isSet(options.store)) {
+        auto config = parseClickHouseUrl(parser.value(options.store));
+        if (!config)
+            return QStringLiteral("--store: %1").arg(config.error());
+        if (parser.isSet(options.clickhouseUser))
+            config->user = parser.value(options.clickhouseUser);
+        config->password = parser.isSet(options.clickhousePassword)
+            ? parser.value(options.clickhousePassword)
+            : qEnvironmentVariable("KODEMON_CLICKHOUSE_PASSWORD", config->password);
+        config->cluster = parser.value(options.clickhouseCluster);
+        app.clickhouse = *config;
+    } else if (parser.isSet(options.clickhouseCluster) || parser.isSet(options.clickhouseUser)) {
+        return QStringLiteral("--clickhouse-cluster and --clickhouse-user need --store clickhouse://...");
+    }
+    bool ok = false;
+    const qint64 limitMiB = parser.value(options.spoolLimit).toLongLong(&ok);
+    if (!ok || limitMiB < 1)
+        return QStringLiteral("--spool-limit must be a number of MiB (at least 1)");
+    app.spoolLimitBytes = limitMiB * 1024 * 1024;
+    app.spoolPath = parser.isSet(options.spool) ? parser.value(options.spool)
+        : app.clickhouse                        ? defaultSpoolPath()
+                                                : QString();
+    return std::nullopt;
+}
+
+// API tokens from every source add up; a file that others may read is worth a warning.
+OptionError readApiTokenFile(const QString& path, ApiTokens& tokens)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return QStringLiteral("--api-tokens: cannot read %1: %2").arg(path, file.errorString());
+    if (file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther))
+        qCWarning(lcApp).noquote() << path << "holds API tokens and others can read it: chmod 600" << path;
+    if (auto status = tokens.addFile(QString::fromUtf8(file.readAll()), path); !status)
+        return status.error();
+    return std::nullopt;
+}
+
+OptionError readHttpAccess(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+{
+    for (const auto& spec : parser.values(options.apiToken)) {
+        if (auto status = app.apiTokens.addSpec(spec, QStringLiteral("--api-token")); !status)
             return status.error();
-        return std::nullopt;
     }
-
-    OptionError readHttpAccess(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
-    {
-        for (const auto& spec : parser.values(options.apiToken)) {
-            if (auto status = app.apiTokens.addSpec(spec, QStringLiteral("--api-token")); !status)
-                return status.error();
-        }
-        // Several entries may be given separated by white space (secrets hold none).
-        const QString environment = qEnvironmentVariable("KODEMON_API_TOKEN");
-        for (const auto& spec : environment.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
-            if (auto status = app.apiTokens.addSpec(spec, QStringLiteral("KODEMON_API_TOKEN")); !status)
-                return status.error();
-        }
-        if (parser.isSet(options.apiTokens)) {
-            if (auto error = readApiTokenFile(parser.value(options.apiTokens), app.apiTokens))
-                return error;
-        }
-        app.httpInsecure = parser.isSet(options.httpInsecure);
-        return httpExposureProblem(app.httpAddress, !app.apiTokens.isEmpty(), app.httpInsecure);
+    // Several entries may be given separated by white space (secrets hold none).
+    const QString environment = qEnvironmentVariable("KODEMON_API_TOKEN");
+    for (const auto& spec : environment.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts)) {
+        if (auto status = app.apiTokens.addSpec(spec, QStringLiteral("KODEMON_API_TOKEN")); !status)
+            return status.error();
     }
-
-    // What only a collecting Kodemon uses: meaningless beside --remote, so refused rather than ignored.
-    std::optional<QString> localOnlyOption(const QCommandLineParser& parser, const Definitions& options)
-    {
-        for (const QCommandLineOption* option : { &options.headless, &options.udpAddress, &options.udpPort,
-                 &options.httpAddress, &options.httpPort, &options.database, &options.receiveBuffer, &options.udpAllow,
-                 &options.databaseLimit, &options.store, &options.clickhouseUser, &options.clickhousePassword,
-                 &options.clickhouseCluster, &options.spool, &options.spoolLimit, &options.apiTokens,
-                 &options.httpInsecure }) {
-            if (parser.isSet(*option))
-                return option->names().constFirst();
-        }
-        return std::nullopt;
-    }
-
-    std::optional<QUrl> parseRemoteUrl(const QString& text)
-    {
-        const QUrl url(text, QUrl::StrictMode);
-        const bool web = url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https");
-        if (!url.isValid() || !web || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery()
-            || url.hasFragment())
-            return std::nullopt;
-        return url;
-    }
-
-    // With --remote, --api-token (or KODEMON_API_TOKEN) is the secret to send; a scope after ':' is the server's
-    // business and is not sent.
-    OptionError readRemoteToken(const QCommandLineParser& parser, const Definitions& options, RemoteEndpoint& remote)
-    {
-        QStringList specs = parser.values(options.apiToken);
-        if (specs.isEmpty())
-            specs = qEnvironmentVariable("KODEMON_API_TOKEN")
-                        .split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
-        if (specs.size() > 1)
-            return QStringLiteral("--remote sends one API token: give one --api-token (KODEMON_API_TOKEN holds %1)")
-                .arg(specs.size());
-        remote.apiToken = specs.isEmpty() ? QString() : specs.constFirst().section(u':', 0, 0);
-        return std::nullopt;
-    }
-
-    OptionError readRemote(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
-    {
-        if (const auto local = localOnlyOption(parser, options))
-            return QStringLiteral("--remote opens a window on another Kodemon; --%1 is for collecting here").arg(*local);
-        const QString text = parser.value(options.remote);
-        const auto url = parseRemoteUrl(text);
-        if (!url)
-            return QStringLiteral("--remote \"%1\" is not an http:// or https:// URL of a Kodemon, such as "
-                                  "http://host:4000")
-                .arg(text);
-        RemoteEndpoint remote { *url, {} };
-        if (auto error = readRemoteToken(parser, options, remote))
+    if (parser.isSet(options.apiTokens)) {
+        if (auto error = readApiTokenFile(parser.value(options.apiTokens), app.apiTokens))
             return error;
-        app.remote = remote;
-        return std::nullopt;
     }
+    app.httpInsecure = parser.isSet(options.httpInsecure);
+    return httpExposureProblem(app.httpAddress, !app.apiTokens.isEmpty(), app.httpInsecure);
+}
+
+// What only a collecting Kodemon uses: meaningless beside --remote, so refused rather than ignored.
+std::optional<QString> localOnlyOption(const QCommandLineParser& parser, const Definitions& options)
+{
+    for (const QCommandLineOption* option :
+        { &options.headless, &options.udpAddress, &options.udpPort, &options.httpAddress, &options.httpPort,
+            &options.database, &options.receiveBuffer, &options.udpAllow, &options.databaseLimit, &options.store,
+            &options.clickhouseUser, &options.clickhousePassword, &options.clickhouseCluster, &options.spool,
+            &options.spoolLimit, &options.apiTokens, &options.httpInsecure }) {
+        if (parser.isSet(*option))
+            return option->names().constFirst();
+    }
+    return std::nullopt;
+}
+
+std::optional<QUrl> parseRemoteUrl(const QString& text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    const bool web = url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https");
+    if (!url.isValid() || !web || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery()
+        || url.hasFragment())
+        return std::nullopt;
+    return url;
+}
+
+// With --remote, --api-token (or KODEMON_API_TOKEN) is the secret to send; a scope after ':' is the server's
+// business and is not sent.
+OptionError readRemoteToken(const QCommandLineParser& parser, const Definitions& options, RemoteEndpoint& remote)
+{
+    QStringList specs = parser.values(options.apiToken);
+    if (specs.isEmpty())
+        specs = qEnvironmentVariable("KODEMON_API_TOKEN")
+                    .split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    if (specs.size() > 1)
+        return QStringLiteral("--remote sends one API token: give one --api-token (KODEMON_API_TOKEN holds %1)")
+            .arg(specs.size());
+    remote.apiToken = specs.isEmpty() ? QString() : specs.constFirst().section(u':', 0, 0);
+    return std::nullopt;
+}
+
+OptionError readRemote(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+{
+    if (const auto local = localOnlyOption(parser, options))
+        return QStringLiteral("--remote opens a window on another Kodemon; --%1 is for collecting here").arg(*local);
+    const QString text = parser.value(options.remote);
+    const auto url = parseRemoteUrl(text);
+    if (!url)
+        return QStringLiteral("--remote \"%1\" is not an http:// or https:// URL of a Kodemon, such as "
+                              "http://host:4000")
+            .arg(text);
+    RemoteEndpoint remote { *url, {} };
+    if (auto error = readRemoteToken(parser, options, remote))
+        return error;
+    app.remote = remote;
+    return std::nullopt;
+}
 
 } // namespace
 

@@ -6,11 +6,10 @@
 #include "clickhouseclient.h"
 #include "remoteapi.h"
 
+#include <optional>
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
-
-#include <optional>
 
 namespace Kodemon {
 

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
-#include "appoptions.h"
 #include "application.h"
-
-#include <QApplication>
-#include <QCoreApplication>
-#include <QIcon>
+#include "appoptions.h"
 
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <QApplication>
+#include <QCoreApplication>
+#include <QIcon>
 
 namespace {
 

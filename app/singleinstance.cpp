@@ -16,26 +16,25 @@ namespace Kodemon {
 
 namespace {
 
-    constexpr int TimeoutMs = 2000;
-    constexpr int WaitForWindowMs = 5000;
-    constexpr char Request[] = "show-window\n";
-    constexpr char Reply[] = "ok\n";
+constexpr int TimeoutMs = 2000;
+constexpr int WaitForWindowMs = 5000;
+constexpr char Request[] = "show-window\n";
+constexpr char Reply[] = "ok\n";
 
-    // In the runtime folder (XDG_RUNTIME_DIR, or Qt's private fallback): only this user can create sockets there.
-    QString socketPath(const QString& databasePath)
-    {
-        const QByteArray database = QFileInfo(databasePath).absoluteFilePath().toUtf8();
-        const QByteArray hash = QCryptographicHash::hash(database, QCryptographicHash::Sha256).toHex().left(16);
-        const QString folder = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
-        return QDir(folder).filePath(QStringLiteral("kodemon-%1.socket").arg(QLatin1String(hash)));
-    }
+// In the runtime folder (XDG_RUNTIME_DIR, or Qt's private fallback): only this user can create sockets there.
+QString socketPath(const QString& databasePath)
+{
+    const QByteArray database = QFileInfo(databasePath).absoluteFilePath().toUtf8();
+    const QByteArray hash = QCryptographicHash::hash(database, QCryptographicHash::Sha256).toHex().left(16);
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
+    return QDir(folder).filePath(QStringLiteral("kodemon-%1.socket").arg(QLatin1String(hash)));
+}
 
 } // namespace
 
 SingleInstance::SingleInstance(QObject* parent)
     : QObject(parent)
-{
-}
+{ }
 
 SingleInstance::~SingleInstance() = default;
 

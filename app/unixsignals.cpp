@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "unixsignals.h"
 
-#include <QSocketNotifier>
-
 #include <csignal>
+#include <QSocketNotifier>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,13 +10,13 @@ namespace Kodemon {
 
 namespace {
 
-    int g_pipe[2] = { -1, -1 };
+int g_pipe[2] = { -1, -1 };
 
-    void onSignal(int number)
-    {
-        const char byte = char(number);
-        [[maybe_unused]] const auto written = ::write(g_pipe[0], &byte, 1);
-    }
+void onSignal(int number)
+{
+    const char byte = char(number);
+    [[maybe_unused]] const auto written = ::write(g_pipe[0], &byte, 1);
+}
 
 } // namespace
 

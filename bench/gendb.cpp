@@ -5,14 +5,13 @@
 #include "clickhousestore.h"
 #include "sqlitestore.h"
 
+#include <cmath>
+#include <cstdio>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
-
-#include <cmath>
-#include <cstdio>
 #include <random>
 
 using namespace Kodemon;
@@ -34,8 +33,8 @@ QByteArray influxLine(const Sample& sample, qint64 index)
 {
     QByteArray key = sample.key.toUtf8();
     key.replace(' ', "\\ ").replace(',', "\\,").replace('=', "\\=");
-    return "kodemon,token=" + sample.token.toUtf8() + ",key=" + key + " execution_time="
-        + QByteArray::number(sample.executionTime, 'g', 17) + ' '
+    return "kodemon,token=" + sample.token.toUtf8() + ",key=" + key
+        + " execution_time=" + QByteArray::number(sample.executionTime, 'g', 17) + ' '
         + QByteArray::number(qint64(sample.timestamp) * 1000000000LL + index % 1000000000LL) + '\n';
 }
 
@@ -69,7 +68,8 @@ int main(int argc, char** argv)
     parser.addOptions({ { QStringLiteral("db"), QStringLiteral("SQLite file to create."), QStringLiteral("path") },
         { QStringLiteral("samples"), QStringLiteral("Samples in all (default 10000000)."), QStringLiteral("n"),
             QStringLiteral("10000000") },
-        { QStringLiteral("series"), QStringLiteral("Series (default 1000)."), QStringLiteral("n"), QStringLiteral("1000") },
+        { QStringLiteral("series"), QStringLiteral("Series (default 1000)."), QStringLiteral("n"),
+            QStringLiteral("1000") },
         { QStringLiteral("days"), QStringLiteral("Days covered, ending now (default 30)."), QStringLiteral("n"),
             QStringLiteral("30") },
         { QStringLiteral("influx"), QStringLiteral("Also write line protocol here."), QStringLiteral("path") },

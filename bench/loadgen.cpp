@@ -2,18 +2,17 @@
 // kodemon-loadgen: sends decorator-format datagrams at a set rate with sendmmsg, and prints what it sent.
 // Plain C++ and POSIX so that it costs as little CPU as possible per datagram.
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <netinet/in.h>
 #include <random>
 #include <string>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -52,16 +51,26 @@ Options parse(int argc, char** argv)
             }
             return argv[++i];
         };
-        if (arg == "--host") o.host = next();
-        else if (arg == "--port") o.port = std::stoi(next());
-        else if (arg == "--rate") o.rate = std::stod(next());
-        else if (arg == "--count") o.count = std::stoll(next());
-        else if (arg == "--duration") o.duration = std::stod(next());
-        else if (arg == "--series") o.series = std::stoi(next());
-        else if (arg == "--extra") o.extraFraction = std::stod(next());
-        else if (arg == "--token") o.token = next();
-        else if (arg == "--format") o.format = next();
-        else if (arg == "--seed") o.seed = unsigned(std::stoul(next()));
+        if (arg == "--host")
+            o.host = next();
+        else if (arg == "--port")
+            o.port = std::stoi(next());
+        else if (arg == "--rate")
+            o.rate = std::stod(next());
+        else if (arg == "--count")
+            o.count = std::stoll(next());
+        else if (arg == "--duration")
+            o.duration = std::stod(next());
+        else if (arg == "--series")
+            o.series = std::stoi(next());
+        else if (arg == "--extra")
+            o.extraFraction = std::stod(next());
+        else if (arg == "--token")
+            o.token = next();
+        else if (arg == "--format")
+            o.format = next();
+        else if (arg == "--seed")
+            o.seed = unsigned(std::stoul(next()));
         else {
             usage();
             std::exit(arg == "--help" ? 0 : 64);
@@ -79,13 +88,14 @@ std::vector<std::string> makeKeys(int series)
     static const char* const functions[] = { "fetch_latest", "render", "save", "process_payment", "sync", "lookup" };
     std::vector<std::string> keys;
     for (int i = 0; i < series; ++i) {
-        keys.push_back(std::string(packages[i % 5]) + "/" + modules[(i / 5) % 5] + "-" + functions[(i / 25) % 6]
-            + "_" + std::to_string(i));
+        keys.push_back(std::string(packages[i % 5]) + "/" + modules[(i / 5) % 5] + "-" + functions[(i / 25) % 6] + "_"
+            + std::to_string(i));
     }
     return keys;
 }
 
-std::string kodemonDatagram(const std::string& key, double ms, long long timestamp, const std::string& token, bool extra)
+std::string kodemonDatagram(
+    const std::string& key, double ms, long long timestamp, const std::string& token, bool extra)
 {
     char number[64];
     std::snprintf(number, sizeof number, "%.17g", ms);
@@ -98,7 +108,8 @@ std::string kodemonDatagram(const std::string& key, double ms, long long timesta
 
 // Nanosecond timestamps made unique by a counter: InfluxDB keeps one point per series and timestamp, so
 // whole seconds would silently overwrite the calls of one second and look like loss.
-std::string influxLine(const std::string& key, double ms, long long timestamp, long long sequence, const std::string& token)
+std::string influxLine(
+    const std::string& key, double ms, long long timestamp, long long sequence, const std::string& token)
 {
     std::string escaped;
     for (char c : key) {
@@ -141,9 +152,9 @@ int main(int argc, char** argv)
     const auto deadline = start + std::chrono::duration<double>(o.duration);
     while (total < 0 ? std::chrono::steady_clock::now() < deadline : sent < total) {
         const int n = int(total < 0 ? Batch : std::min<long long>(Batch, total - sent));
-        const long long now = std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-                                  .count();
+        const long long now
+            = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                  .count();
         for (int i = 0; i < n; ++i) {
             const auto& key = keys[size_t((sent + i) % keys.size())];
             const double ms = milliseconds(random);

@@ -4,13 +4,12 @@
 #include "query.h"
 #include "sqlitestore.h"
 
-#include <QCommandLineParser>
-#include <QCoreApplication>
-#include <QElapsedTimer>
-
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QElapsedTimer>
 
 using namespace Kodemon;
 
@@ -53,14 +52,16 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOptions({ { QStringLiteral("db"), QStringLiteral("The database from kodemon-gendb."), QStringLiteral("path") },
-        { QStringLiteral("key"), QStringLiteral("The 1M-sample key."), QStringLiteral("key"),
-            QStringLiteral("/srv/app/shop/module0.py-function_0") },
-        { QStringLiteral("repeats"), QStringLiteral("Runs per query (default 7)."), QStringLiteral("n"), QStringLiteral("7") },
-        { QStringLiteral("store"), QStringLiteral("Query ClickHouse instead: clickhouse://host:8123/database."),
-            QStringLiteral("url") },
-        { QStringLiteral("cluster"), QStringLiteral("With --store: the cluster of the Distributed table."),
-            QStringLiteral("name") } });
+    parser.addOptions(
+        { { QStringLiteral("db"), QStringLiteral("The database from kodemon-gendb."), QStringLiteral("path") },
+            { QStringLiteral("key"), QStringLiteral("The 1M-sample key."), QStringLiteral("key"),
+                QStringLiteral("/srv/app/shop/module0.py-function_0") },
+            { QStringLiteral("repeats"), QStringLiteral("Runs per query (default 7)."), QStringLiteral("n"),
+                QStringLiteral("7") },
+            { QStringLiteral("store"), QStringLiteral("Query ClickHouse instead: clickhouse://host:8123/database."),
+                QStringLiteral("url") },
+            { QStringLiteral("cluster"), QStringLiteral("With --store: the cluster of the Distributed table."),
+                QStringLiteral("name") } });
     parser.process(app);
     std::unique_ptr<Store> store;
     Status opened = Ok {};
@@ -91,10 +92,10 @@ int main(int argc, char** argv)
 
     {
         const auto timing = measure(repeats, [&] {
-        auto keys = query.keys();
-        rows = keys ? keys->size() : 0;
-        return keys.ok();
-    });
+            auto keys = query.keys();
+            rows = keys ? keys->size() : 0;
+            return keys.ok();
+        });
         report("key list", timing, 5, rows);
     }
 
@@ -108,36 +109,36 @@ int main(int argc, char** argv)
     const SeriesSelector fromMiddle { key, std::nullopt, { middle, std::nullopt } };
     {
         const auto timing = measure(repeats, [&] {
-        auto page = query.executions(fromMiddle, {}, 10000);
-        rows = page ? page->samples.size() : 0;
-        return page.ok();
-    });
+            auto page = query.executions(fromMiddle, {}, 10000);
+            rows = page ? page->samples.size() : 0;
+            return page.ok();
+        });
         report("page of 10000 executions", timing, 20, rows);
     }
     {
         const auto timing = measure(repeats, [&] {
-        auto stats = query.stats(whole);
-        rows = stats ? stats->count : 0;
-        return stats.ok();
-    });
+            auto stats = query.stats(whole);
+            rows = stats ? stats->count : 0;
+            return stats.ok();
+        });
         report("exact stats over 1M samples", timing, 250, rows);
     }
     {
         const auto timing = measure(repeats, [&] {
-        auto series = query.series(whole, 1000);
-        rows = series ? series->buckets.size() : 0;
-        return series.ok();
-    });
+            auto series = query.series(whole, 1000);
+            rows = series ? series->buckets.size() : 0;
+            return series.ok();
+        });
         report("1000 buckets over 1M samples", timing, 100, rows);
     }
     const SeriesSelector hour { key, std::nullopt, { middle, middle + 3600 } };
     {
         const auto timing = measure(repeats, [&] {
-        auto page = query.executions(hour, {}, 10000);
-        auto stats = query.stats(hour);
-        rows = page ? page->samples.size() : 0;
-        return page.ok() && stats.ok();
-    });
+            auto page = query.executions(hour, {}, 10000);
+            auto stats = query.stats(hour);
+            rows = page ? page->samples.size() : 0;
+            return page.ok() && stats.ok();
+        });
         report("1-hour range: executions + stats", timing, 20, rows);
     }
     return 0;

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: MIT
 // kodemon-recvceiling: the least any receiver can do (recvmmsg and count), so that every ingest figure can be
 // reported as a fraction of what this machine's loopback carries at all. Exits after --idle-ms of silence.
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <netinet/in.h>
+#include <poll.h>
 #include <string>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <vector>
 
 int main(int argc, char** argv)
@@ -20,9 +19,12 @@ int main(int argc, char** argv)
     int bufferBytes = 64 << 20;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string arg = argv[i];
-        if (arg == "--port") port = std::atoi(argv[i + 1]);
-        else if (arg == "--idle-ms") idleMs = std::atoi(argv[i + 1]);
-        else if (arg == "--buffer-mib") bufferBytes = std::atoi(argv[i + 1]) << 20;
+        if (arg == "--port")
+            port = std::atoi(argv[i + 1]);
+        else if (arg == "--idle-ms")
+            idleMs = std::atoi(argv[i + 1]);
+        else if (arg == "--buffer-mib")
+            bufferBytes = std::atoi(argv[i + 1]) << 20;
     }
     const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
     if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufferBytes, sizeof bufferBytes) != 0)

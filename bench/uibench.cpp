@@ -11,6 +11,7 @@
 #include "statspanel.h"
 #include "timerangecontroller.h"
 
+#include <cstdio>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -20,8 +21,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
-
-#include <cstdio>
 
 using namespace Kodemon;
 
@@ -38,8 +37,7 @@ void report(const char* name, double valueMs, double targetMs, const QString& no
 }
 
 // Spins the event loop until `done` or the timeout; returns the elapsed milliseconds, or -1.
-template<typename Predicate>
-double waitFor(Predicate done, int timeoutMs)
+template<typename Predicate> double waitFor(Predicate done, int timeoutMs)
 {
     QElapsedTimer timer;
     timer.start();
@@ -87,9 +85,12 @@ void selectKey(MainWindow& window, const QString& key, qint64 expectedCalls)
     }
     const QString expected = QString::number(expectedCalls);
     QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(table->model()->index(row, 0)).center());
-    const double ms = waitFor([&] {
-        return drawnCalls(window.chart()) == expectedCalls && digits(window.stats()->figureText(StatsPanel::Count)) == expected;
-    }, 60000);
+    const double ms = waitFor(
+        [&] {
+            return drawnCalls(window.chart()) == expectedCalls
+                && digits(window.stats()->figureText(StatsPanel::Count)) == expected;
+        },
+        60000);
     report("select key to chart and statistics", ms, 300, QStringLiteral("%1 calls, range All").arg(expectedCalls));
 }
 
@@ -109,7 +110,8 @@ void startupAndSelect(const QString& db, const QString& key)
     window.show();
     if (!QTest::qWaitForWindowExposed(&window, 10000))
         std::fprintf(stderr, "the window was never exposed\n");
-    report("window visible at start", g_sinceStart.nsecsElapsed() / 1e6, 1000, QStringLiteral("from main() to exposed"));
+    report(
+        "window visible at start", g_sinceStart.nsecsElapsed() / 1e6, 1000, QStringLiteral("from main() to exposed"));
     const double keys = waitFor([&] { return window.functions()->table()->model()->rowCount() > 0; }, 60000);
     report("functions table filled at start", g_sinceStart.nsecsElapsed() / 1e6 - (keys < 0 ? 0 : 0), 5000,
         QStringLiteral("from main(); no target in the issue, reported for context"));
@@ -146,15 +148,17 @@ void liveStall(const QString& loadgen, int rate, int seconds)
     window.timeRange()->setLive(true);
 
     QProcess sender;
-    sender.start(loadgen, { QStringLiteral("--port"), QString::number(collector.udpPort()), QStringLiteral("--rate"),
-                              QString::number(rate), QStringLiteral("--duration"), QString::number(seconds),
-                              QStringLiteral("--series"), QStringLiteral("100") });
+    sender.start(loadgen,
+        { QStringLiteral("--port"), QString::number(collector.udpPort()), QStringLiteral("--rate"),
+            QString::number(rate), QStringLiteral("--duration"), QString::number(seconds), QStringLiteral("--series"),
+            QStringLiteral("100") });
     // Follow the busiest key once it shows up, as a user watching live would.
     const QString key = QStringLiteral("/srv/app/shop/views.py-fetch_latest_0");
     waitFor([&] { return rowOf(window.functions()->table(), key) >= 0; }, 15000);
     if (const int row = rowOf(window.functions()->table(), key); row >= 0) {
         auto* table = window.functions()->table();
-        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(table->model()->index(row, 0)).center());
+        QTest::mouseClick(
+            table->viewport(), Qt::LeftButton, {}, table->visualRect(table->model()->index(row, 0)).center());
     }
 
     QElapsedTimer probe;
@@ -191,12 +195,14 @@ int main(int argc, char** argv)
     QCoreApplication::setOrganizationName(QStringLiteral("kodemon-uibench")); // keep the user's settings apart
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOptions({ { QStringLiteral("db"), QStringLiteral("Database from kodemon-gendb."), QStringLiteral("path") },
+    parser.addOptions({ { QStringLiteral("db"), QStringLiteral("Database from kodemon-gendb."),
+                            QStringLiteral("path") },
         { QStringLiteral("key"), QStringLiteral("Key to select."), QStringLiteral("key"),
             QStringLiteral("/srv/app/shop/module0.py-function_0") },
         { QStringLiteral("loadgen"), QStringLiteral("kodemon-loadgen binary."), QStringLiteral("path") },
         { QStringLiteral("rate"), QStringLiteral("Live ingest rate."), QStringLiteral("n"), QStringLiteral("100000") },
-        { QStringLiteral("seconds"), QStringLiteral("Live ingest duration."), QStringLiteral("n"), QStringLiteral("20") } });
+        { QStringLiteral("seconds"), QStringLiteral("Live ingest duration."), QStringLiteral("n"),
+            QStringLiteral("20") } });
     parser.process(app);
     if (parser.isSet(QStringLiteral("db")))
         startupAndSelect(parser.value(QStringLiteral("db")), parser.value(QStringLiteral("key")));

@@ -12,9 +12,11 @@ Result<AddressFilter> AddressFilter::parse(QStringView list)
         const QString text = entry.trimmed().toString();
         if (text.isEmpty())
             continue;
-        auto range = text.contains(u'/') ? QHostAddress::parseSubnet(text) : QPair<QHostAddress, int>(QHostAddress(text), -1);
+        auto range
+            = text.contains(u'/') ? QHostAddress::parseSubnet(text) : QPair<QHostAddress, int>(QHostAddress(text), -1);
         if (range.first.isNull())
-            return Error { QStringLiteral("\"%1\" is not an address or a range like 10.0.0.0/8").arg(text), ErrorKind::Invalid };
+            return Error { QStringLiteral("\"%1\" is not an address or a range like 10.0.0.0/8").arg(text),
+                ErrorKind::Invalid };
         if (range.second < 0)
             range.second = range.first.protocol() == QAbstractSocket::IPv6Protocol ? 128 : 32;
         filter.m_ranges.append(range);

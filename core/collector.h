@@ -6,9 +6,8 @@
 #include "types.h"
 #include "udpreceiver.h"
 
-#include <QObject>
-
 #include <memory>
+#include <QObject>
 
 namespace Kodemon {
 

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "csv.h"
 
+#include <cmath>
 #include <QDateTime>
 #include <QLocale>
 #include <QRegularExpression>
 #include <QTimeZone>
-
-#include <cmath>
 
 namespace Kodemon::Csv {
 
@@ -70,7 +69,8 @@ QString fileName(const QString& key, const TimeRange& range)
                        .toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'"))
                  : QString::fromLatin1(open);
     };
-    return QStringLiteral("kodemon-%1-%2-%3.csv").arg(base.left(100), stamp(range.from, "start"), stamp(range.to, "now"));
+    return QStringLiteral("kodemon-%1-%2-%3.csv")
+        .arg(base.left(100), stamp(range.from, "start"), stamp(range.to, "now"));
 }
 
 } // namespace Kodemon::Csv

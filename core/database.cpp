@@ -3,8 +3,8 @@
 
 #include "logging.h"
 
-#include <QAtomicInteger>
 #include <algorithm>
+#include <QAtomicInteger>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
@@ -13,32 +13,32 @@ namespace Kodemon {
 
 namespace {
 
-    QString nextConnectionName()
-    {
-        static QAtomicInteger<quint64> counter;
-        return QStringLiteral("kodemon-sqlite-%1").arg(counter.fetchAndAddRelaxed(1));
-    }
+QString nextConnectionName()
+{
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("kodemon-sqlite-%1").arg(counter.fetchAndAddRelaxed(1));
+}
 
-    Error sqlError(const QString& what, const QSqlError& error)
-    {
-        return Error { QStringLiteral("%1: %2").arg(what, error.text()) };
-    }
+Error sqlError(const QString& what, const QSqlError& error)
+{
+    return Error { QStringLiteral("%1: %2").arg(what, error.text()) };
+}
 
-    Status applyPragmas(SqliteConnection& connection)
-    {
-        auto mode = connection.scalar(QStringLiteral("PRAGMA journal_mode = WAL"));
-        if (!mode)
-            return Error { mode.error() };
-        if (mode->toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
-            qCWarning(lcStorage) << "SQLite refused write-ahead logging (journal mode is" << mode->toString()
-                                 << "); writes will be slower and readers may wait for the writer";
-        for (const char* pragma : { "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY",
-                 "PRAGMA cache_size = -32768", "PRAGMA wal_autocheckpoint = 16384" }) {
-            if (auto status = connection.execute(QLatin1String(pragma)); !status)
-                return status;
-        }
-        return Ok {};
+Status applyPragmas(SqliteConnection& connection)
+{
+    auto mode = connection.scalar(QStringLiteral("PRAGMA journal_mode = WAL"));
+    if (!mode)
+        return Error { mode.error() };
+    if (mode->toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
+        qCWarning(lcStorage) << "SQLite refused write-ahead logging (journal mode is" << mode->toString()
+                             << "); writes will be slower and readers may wait for the writer";
+    for (const char* pragma : { "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY",
+             "PRAGMA cache_size = -32768", "PRAGMA wal_autocheckpoint = 16384" }) {
+        if (auto status = connection.execute(QLatin1String(pragma)); !status)
+            return status;
     }
+    return Ok {};
+}
 
 } // namespace
 
@@ -55,8 +55,7 @@ QVariant sqlText(const QString& value)
 
 SqliteConnection::SqliteConnection(QString name)
     : m_name(std::move(name))
-{
-}
+{ }
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const QString& path)
 {
@@ -110,11 +109,11 @@ Result<QVariant> SqliteConnection::scalar(const QString& sql)
 
 namespace Schema {
 
-    namespace {
+namespace {
 
-        // Version 1: one row per (token, key) with running totals, samples clustered by series and time.
-        const char* const Version1[] = {
-            R"(CREATE TABLE series (
+// Version 1: one row per (token, key) with running totals, samples clustered by series and time.
+const char* const Version1[] = {
+    R"(CREATE TABLE series (
                    id INTEGER PRIMARY KEY,
                    token TEXT NOT NULL,
                    key TEXT NOT NULL,
@@ -123,8 +122,8 @@ namespace Schema {
                    last_ts REAL,
                    last_seq INTEGER NOT NULL DEFAULT 0,
                    UNIQUE (key, token)))",
-            // seq numbers a series' samples in arrival order; it makes equal timestamps distinct.
-            R"(CREATE TABLE samples (
+    // seq numbers a series' samples in arrival order; it makes equal timestamps distinct.
+    R"(CREATE TABLE samples (
                    series_id INTEGER NOT NULL,
                    ts REAL NOT NULL,
                    seq INTEGER NOT NULL,
@@ -132,118 +131,115 @@ namespace Schema {
                    received_at INTEGER NOT NULL,
                    extra TEXT,
                    PRIMARY KEY (series_id, ts, seq)) WITHOUT ROWID)",
-        };
+};
 
-        // Version 2: the sum of execution times per series, so the key list shows a mean without a scan.
-        const char* const Version2[] = {
-            "ALTER TABLE series ADD COLUMN total_ms REAL NOT NULL DEFAULT 0",
-            R"(UPDATE series SET total_ms =
+// Version 2: the sum of execution times per series, so the key list shows a mean without a scan.
+const char* const Version2[] = {
+    "ALTER TABLE series ADD COLUMN total_ms REAL NOT NULL DEFAULT 0",
+    R"(UPDATE series SET total_ms =
                    (SELECT coalesce(sum(execution_time), 0) FROM samples WHERE series_id = series.id))",
-        };
+};
 
-        // Version 3: the arrival time as a delay after the call's start (0 or 1 s: zero bytes) instead of an
-        // absolute time (4 bytes): an eighth of a sample's size. CAST truncates like receivedDelay() does.
-        const char* const Version3[] = {
-            "ALTER TABLE samples RENAME COLUMN received_at TO received_delay",
-            "UPDATE samples SET received_delay = received_delay - CAST(max(min(ts, 4611686018427387904), "
-            "-4611686018427387904) AS INTEGER)",
-        };
+// Version 3: the arrival time as a delay after the call's start (0 or 1 s: zero bytes) instead of an
+// absolute time (4 bytes): an eighth of a sample's size. CAST truncates like receivedDelay() does.
+const char* const Version3[] = {
+    "ALTER TABLE samples RENAME COLUMN received_at TO received_delay",
+    "UPDATE samples SET received_delay = received_delay - CAST(max(min(ts, 4611686018427387904), "
+    "-4611686018427387904) AS INTEGER)",
+};
 
-        template<size_t N>
-        QList<const char*> statements(const char* const (&list)[N])
-        {
-            return QList<const char*>(std::begin(list), std::end(list));
+template<size_t N> QList<const char*> statements(const char* const (&list)[N])
+{
+    return QList<const char*>(std::begin(list), std::end(list));
+}
+
+QList<const char*> stepStatements(int version)
+{
+    switch (version) {
+    case 1:
+        return statements(Version1);
+    case 2:
+        return statements(Version2);
+    case 3:
+        return statements(Version3);
+    default:
+        return {};
+    }
+}
+
+Status applyStep(SqliteConnection& connection, int version)
+{
+    auto db = connection.database();
+    if (!db.transaction())
+        return sqlError(QStringLiteral("cannot start the upgrade to schema version %1").arg(version), db.lastError());
+    for (const char* sql : stepStatements(version)) {
+        if (auto status = connection.execute(QLatin1String(sql)); !status) {
+            db.rollback();
+            return Error { QStringLiteral("upgrade to schema version %1 failed: %2").arg(version).arg(status.error()) };
         }
+    }
+    if (auto status = connection.execute(QStringLiteral("PRAGMA user_version = %1").arg(version)); !status) {
+        db.rollback();
+        return status;
+    }
+    if (!db.commit())
+        return sqlError(QStringLiteral("cannot commit the upgrade to schema version %1").arg(version), db.lastError());
+    return Ok {};
+}
 
-        QList<const char*> stepStatements(int version)
-        {
-            switch (version) {
-            case 1:
-                return statements(Version1);
-            case 2:
-                return statements(Version2);
-            case 3:
-                return statements(Version3);
-            default:
-                return {};
-            }
-        }
+Result<QStringList> tableNames(SqliteConnection& connection)
+{
+    QSqlQuery query(connection.database());
+    if (!query.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")))
+        return sqlError(QStringLiteral("cannot list tables"), query.lastError());
+    QStringList names;
+    while (query.next())
+        names.append(query.value(0).toString());
+    return names;
+}
 
-        Status applyStep(SqliteConnection& connection, int version)
-        {
-            auto db = connection.database();
-            if (!db.transaction())
-                return sqlError(QStringLiteral("cannot start the upgrade to schema version %1").arg(version),
-                    db.lastError());
-            for (const char* sql : stepStatements(version)) {
-                if (auto status = connection.execute(QLatin1String(sql)); !status) {
-                    db.rollback();
-                    return Error { QStringLiteral("upgrade to schema version %1 failed: %2").arg(version).arg(status.error()) };
-                }
-            }
-            if (auto status = connection.execute(QStringLiteral("PRAGMA user_version = %1").arg(version)); !status) {
-                db.rollback();
-                return status;
-            }
-            if (!db.commit())
-                return sqlError(QStringLiteral("cannot commit the upgrade to schema version %1").arg(version),
-                    db.lastError());
-            return Ok {};
-        }
-
-        Result<QStringList> tableNames(SqliteConnection& connection)
-        {
-            QSqlQuery query(connection.database());
-            if (!query.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")))
-                return sqlError(QStringLiteral("cannot list tables"), query.lastError());
-            QStringList names;
-            while (query.next())
-                names.append(query.value(0).toString());
-            return names;
-        }
-
-        Status checkForeignFile(SqliteConnection& connection)
-        {
-            auto tables = tableNames(connection);
-            if (!tables)
-                return Error { tables.error() };
-            if (tables->isEmpty())
-                return Ok {};
-            return Error { QStringLiteral("this SQLite file belongs to another program (it has tables %1 but no "
-                                          "Kodemon schema); it was left untouched, choose another file")
-                               .arg(tables->join(QLatin1String(", "))) };
-        }
-
-    } // namespace
-
-    Status migrateTo(SqliteConnection& connection, int version)
-    {
-        auto stored = connection.scalar(QStringLiteral("PRAGMA user_version"));
-        if (!stored)
-            return Error { stored.error() };
-        const int from = stored->toInt();
-        if (from > CurrentVersion)
-            return Error { QStringLiteral("the database was written by a newer Kodemon (schema version %1, this "
-                                          "build knows up to %2); it was left untouched: upgrade Kodemon or use "
-                                          "another file")
-                               .arg(from)
-                               .arg(CurrentVersion) };
-        if (from == 0) {
-            if (auto status = checkForeignFile(connection); !status)
-                return status;
-        }
-        for (int step = from + 1; step <= version; ++step) {
-            if (auto status = applyStep(connection, step); !status)
-                return status;
-            qCInfo(lcStorage) << "database upgraded to schema version" << step;
-        }
+Status checkForeignFile(SqliteConnection& connection)
+{
+    auto tables = tableNames(connection);
+    if (!tables)
+        return Error { tables.error() };
+    if (tables->isEmpty())
         return Ok {};
-    }
+    return Error { QStringLiteral("this SQLite file belongs to another program (it has tables %1 but no "
+                                  "Kodemon schema); it was left untouched, choose another file")
+                       .arg(tables->join(QLatin1String(", "))) };
+}
 
-    Status migrate(SqliteConnection& connection)
-    {
-        return migrateTo(connection, CurrentVersion);
+} // namespace
+
+Status migrateTo(SqliteConnection& connection, int version)
+{
+    auto stored = connection.scalar(QStringLiteral("PRAGMA user_version"));
+    if (!stored)
+        return Error { stored.error() };
+    const int from = stored->toInt();
+    if (from > CurrentVersion)
+        return Error { QStringLiteral("the database was written by a newer Kodemon (schema version %1, this "
+                                      "build knows up to %2); it was left untouched: upgrade Kodemon or use "
+                                      "another file")
+                           .arg(from)
+                           .arg(CurrentVersion) };
+    if (from == 0) {
+        if (auto status = checkForeignFile(connection); !status)
+            return status;
     }
+    for (int step = from + 1; step <= version; ++step) {
+        if (auto status = applyStep(connection, step); !status)
+            return status;
+        qCInfo(lcStorage) << "database upgraded to schema version" << step;
+    }
+    return Ok {};
+}
+
+Status migrate(SqliteConnection& connection)
+{
+    return migrateTo(connection, CurrentVersion);
+}
 
 } // namespace Schema
 

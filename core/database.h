@@ -3,10 +3,9 @@
 
 #include "result.h"
 
+#include <memory>
 #include <QSqlDatabase>
 #include <QString>
-
-#include <memory>
 
 namespace Kodemon {
 
@@ -38,14 +37,14 @@ QVariant sqlText(const QString& value);
 qint64 receivedDelay(qint64 receivedAt, double timestamp);
 
 namespace Schema {
-    // The schema version this build writes; PRAGMA user_version holds the version of a file.
-    inline constexpr int CurrentVersion = 3;
+// The schema version this build writes; PRAGMA user_version holds the version of a file.
+inline constexpr int CurrentVersion = 3;
 
-    // Brings the file to CurrentVersion, one transaction per step. Refuses files written by a newer
-    // Kodemon and SQLite files that are not Kodemon's, leaving them untouched.
-    Status migrate(SqliteConnection& connection);
-    // Applies the steps up to `version` only: lets tests build files as older releases left them.
-    Status migrateTo(SqliteConnection& connection, int version);
+// Brings the file to CurrentVersion, one transaction per step. Refuses files written by a newer
+// Kodemon and SQLite files that are not Kodemon's, leaving them untouched.
+Status migrate(SqliteConnection& connection);
+// Applies the steps up to `version` only: lets tests build files as older releases left them.
+Status migrateTo(SqliteConnection& connection, int version);
 } // namespace Schema
 
 } // namespace Kodemon

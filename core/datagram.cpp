@@ -3,184 +3,182 @@
 
 #include "fastdatagram.h"
 
+#include <cmath>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QJsonValue>
 
-#include <cmath>
-
 namespace Kodemon {
 
 namespace {
 
-    constexpr std::array<QLatin1StringView, RejectReasonCount> ReasonNames = {
-        QLatin1StringView("empty"),
-        QLatin1StringView("too_large"),
-        QLatin1StringView("not_json"),
-        QLatin1StringView("not_object"),
-        QLatin1StringView("missing_key"),
-        QLatin1StringView("bad_key"),
-        QLatin1StringView("missing_execution_time"),
-        QLatin1StringView("bad_execution_time"),
-        QLatin1StringView("missing_timestamp"),
-        QLatin1StringView("bad_timestamp"),
-        QLatin1StringView("bad_token"),
-        QLatin1StringView("source_not_allowed"),
-    };
+constexpr std::array<QLatin1StringView, RejectReasonCount> ReasonNames = {
+    QLatin1StringView("empty"),
+    QLatin1StringView("too_large"),
+    QLatin1StringView("not_json"),
+    QLatin1StringView("not_object"),
+    QLatin1StringView("missing_key"),
+    QLatin1StringView("bad_key"),
+    QLatin1StringView("missing_execution_time"),
+    QLatin1StringView("bad_execution_time"),
+    QLatin1StringView("missing_timestamp"),
+    QLatin1StringView("bad_timestamp"),
+    QLatin1StringView("bad_token"),
+    QLatin1StringView("source_not_allowed"),
+};
 
-    const QString KeyField = QStringLiteral("key");
-    const QString ExecutionTimeField = QStringLiteral("execution_time");
-    const QString TimestampField = QStringLiteral("timestamp");
-    const QString TokenField = QStringLiteral("token");
+const QString KeyField = QStringLiteral("key");
+const QString ExecutionTimeField = QStringLiteral("execution_time");
+const QString TimestampField = QStringLiteral("timestamp");
+const QString TokenField = QStringLiteral("token");
 
-    bool isFiniteNumber(const QJsonValue& value)
-    {
-        return value.isDouble() && std::isfinite(value.toDouble());
-    }
+bool isFiniteNumber(const QJsonValue& value)
+{
+    return value.isDouble() && std::isfinite(value.toDouble());
+}
 
-    std::optional<Rejection> readKey(const QJsonObject& object, Sample& sample)
-    {
-        const auto value = object.value(KeyField);
-        if (value.isUndefined())
-            return Rejection { RejectReason::MissingKey, QStringLiteral("no \"key\" member") };
-        if (!value.isString())
-            return Rejection { RejectReason::BadKey, QStringLiteral("\"key\" is not a string") };
-        sample.key = value.toString();
-        if (sample.key.isEmpty())
-            return Rejection { RejectReason::BadKey, QStringLiteral("\"key\" is empty") };
-        if (sample.key.toUtf8().size() > MaxKeyBytes)
-            return Rejection { RejectReason::BadKey,
-                QStringLiteral("\"key\" is longer than %1 bytes").arg(MaxKeyBytes) };
+std::optional<Rejection> readKey(const QJsonObject& object, Sample& sample)
+{
+    const auto value = object.value(KeyField);
+    if (value.isUndefined())
+        return Rejection { RejectReason::MissingKey, QStringLiteral("no \"key\" member") };
+    if (!value.isString())
+        return Rejection { RejectReason::BadKey, QStringLiteral("\"key\" is not a string") };
+    sample.key = value.toString();
+    if (sample.key.isEmpty())
+        return Rejection { RejectReason::BadKey, QStringLiteral("\"key\" is empty") };
+    if (sample.key.toUtf8().size() > MaxKeyBytes)
+        return Rejection { RejectReason::BadKey, QStringLiteral("\"key\" is longer than %1 bytes").arg(MaxKeyBytes) };
+    return std::nullopt;
+}
+
+std::optional<Rejection> readExecutionTime(const QJsonObject& object, Sample& sample)
+{
+    const auto value = object.value(ExecutionTimeField);
+    if (value.isUndefined())
+        return Rejection { RejectReason::MissingExecutionTime, QStringLiteral("no \"execution_time\" member") };
+    if (!isFiniteNumber(value) || value.toDouble() < 0)
+        return Rejection { RejectReason::BadExecutionTime,
+            QStringLiteral("\"execution_time\" is not a finite number >= 0 (milliseconds)") };
+    sample.executionTime = value.toDouble();
+    return std::nullopt;
+}
+
+std::optional<Rejection> readTimestamp(const QJsonObject& object, Sample& sample)
+{
+    const auto value = object.value(TimestampField);
+    if (value.isUndefined())
+        return Rejection { RejectReason::MissingTimestamp, QStringLiteral("no \"timestamp\" member") };
+    if (!isFiniteNumber(value))
+        return Rejection { RejectReason::BadTimestamp,
+            QStringLiteral("\"timestamp\" is not a finite number (epoch seconds)") };
+    sample.timestamp = value.toDouble();
+    return std::nullopt;
+}
+
+std::optional<Rejection> readToken(const QJsonObject& object, Sample& sample)
+{
+    const auto value = object.value(TokenField);
+    if (value.isUndefined())
         return std::nullopt;
-    }
+    if (!value.isString())
+        return Rejection { RejectReason::BadToken, QStringLiteral("\"token\" is not a string") };
+    sample.token = value.toString();
+    return std::nullopt;
+}
 
-    std::optional<Rejection> readExecutionTime(const QJsonObject& object, Sample& sample)
-    {
-        const auto value = object.value(ExecutionTimeField);
-        if (value.isUndefined())
-            return Rejection { RejectReason::MissingExecutionTime, QStringLiteral("no \"execution_time\" member") };
-        if (!isFiniteNumber(value) || value.toDouble() < 0)
-            return Rejection { RejectReason::BadExecutionTime,
-                QStringLiteral("\"execution_time\" is not a finite number >= 0 (milliseconds)") };
-        sample.executionTime = value.toDouble();
-        return std::nullopt;
-    }
+QByteArray extraMembers(QJsonObject object)
+{
+    for (const auto& field : { KeyField, ExecutionTimeField, TimestampField, TokenField })
+        object.remove(field);
+    if (object.isEmpty())
+        return {};
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
 
-    std::optional<Rejection> readTimestamp(const QJsonObject& object, Sample& sample)
-    {
-        const auto value = object.value(TimestampField);
-        if (value.isUndefined())
-            return Rejection { RejectReason::MissingTimestamp, QStringLiteral("no \"timestamp\" member") };
-        if (!isFiniteNumber(value))
-            return Rejection { RejectReason::BadTimestamp,
-                QStringLiteral("\"timestamp\" is not a finite number (epoch seconds)") };
-        sample.timestamp = value.toDouble();
-        return std::nullopt;
-    }
+// Deeper than any decorator's keyword arguments go; Qt's parser would spend ~80 us refusing 3,000 levels.
+constexpr int MaxNesting = 64;
 
-    std::optional<Rejection> readToken(const QJsonObject& object, Sample& sample)
-    {
-        const auto value = object.value(TokenField);
-        if (value.isUndefined())
-            return std::nullopt;
-        if (!value.isString())
-            return Rejection { RejectReason::BadToken, QStringLiteral("\"token\" is not a string") };
-        sample.token = value.toString();
-        return std::nullopt;
-    }
-
-    QByteArray extraMembers(QJsonObject object)
-    {
-        for (const auto& field : { KeyField, ExecutionTimeField, TimestampField, TokenField })
-            object.remove(field);
-        if (object.isEmpty())
-            return {};
-        return QJsonDocument(object).toJson(QJsonDocument::Compact);
-    }
-
-    // Deeper than any decorator's keyword arguments go; Qt's parser would spend ~80 us refusing 3,000 levels.
-    constexpr int MaxNesting = 64;
-
-    // True when brackets and braces (outside strings) nest deeper than MaxNesting: one cheap pass.
-    bool nestsTooDeep(QByteArrayView text)
-    {
-        int depth = 0;
-        bool inString = false;
-        for (qsizetype i = 0; i < text.size(); ++i) {
-            const char c = text[i];
-            if (inString) {
-                if (c == '\\')
-                    ++i;
-                else if (c == '"')
-                    inString = false;
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '[' || c == '{') {
-                if (++depth > MaxNesting)
-                    return true;
-            } else if (c == ']' || c == '}') {
-                --depth;
-            }
+// True when brackets and braces (outside strings) nest deeper than MaxNesting: one cheap pass.
+bool nestsTooDeep(QByteArrayView text)
+{
+    int depth = 0;
+    bool inString = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > MaxNesting)
+                return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
         }
+    }
+    return false;
+}
+
+// QJsonDocument only takes objects and arrays at the top; a lone number, string or null is still JSON.
+bool isJsonScalar(QByteArrayView text)
+{
+    if (text.startsWith('{') || text.startsWith('['))
         return false;
-    }
+    QJsonParseError error {};
+    QJsonDocument::fromJson('[' + text.toByteArray() + ']', &error);
+    return error.error == QJsonParseError::NoError;
+}
 
-    // QJsonDocument only takes objects and arrays at the top; a lone number, string or null is still JSON.
-    bool isJsonScalar(QByteArrayView text)
-    {
-        if (text.startsWith('{') || text.startsWith('['))
-            return false;
-        QJsonParseError error {};
-        QJsonDocument::fromJson('[' + text.toByteArray() + ']', &error);
-        return error.error == QJsonParseError::NoError;
-    }
-
-    std::variant<Sample, Rejection> parseObject(QByteArrayView text)
-    {
-        if (nestsTooDeep(text))
-            return Rejection { RejectReason::NotJson, QStringLiteral("nested deeper than %1 levels").arg(MaxNesting) };
-        QJsonParseError error {};
-        const auto document = QJsonDocument::fromJson(text.toByteArray(), &error);
-        if (error.error != QJsonParseError::NoError) {
-            if (isJsonScalar(text))
-                return Rejection { RejectReason::NotObject, QStringLiteral("the JSON value is not an object") };
-            return Rejection { RejectReason::NotJson,
-                QStringLiteral("%1 at offset %2").arg(error.errorString()).arg(error.offset) };
-        }
-        if (!document.isObject())
+std::variant<Sample, Rejection> parseObject(QByteArrayView text)
+{
+    if (nestsTooDeep(text))
+        return Rejection { RejectReason::NotJson, QStringLiteral("nested deeper than %1 levels").arg(MaxNesting) };
+    QJsonParseError error {};
+    const auto document = QJsonDocument::fromJson(text.toByteArray(), &error);
+    if (error.error != QJsonParseError::NoError) {
+        if (isJsonScalar(text))
             return Rejection { RejectReason::NotObject, QStringLiteral("the JSON value is not an object") };
-
-        const auto object = document.object();
-        Sample sample;
-        for (auto* read : { readKey, readExecutionTime, readTimestamp, readToken }) {
-            if (auto rejection = read(object, sample))
-                return *rejection;
-        }
-        sample.extra = extraMembers(object);
-        return sample;
+        return Rejection { RejectReason::NotJson,
+            QStringLiteral("%1 at offset %2").arg(error.errorString()).arg(error.offset) };
     }
+    if (!document.isObject())
+        return Rejection { RejectReason::NotObject, QStringLiteral("the JSON value is not an object") };
 
-    void appendResult(std::variant<Sample, Rejection>&& result, ParsedDatagram& out)
-    {
-        if (auto* sample = std::get_if<Sample>(&result))
-            out.samples.append(std::move(*sample));
-        else
-            out.rejections.append(std::get<Rejection>(std::move(result)));
+    const auto object = document.object();
+    Sample sample;
+    for (auto* read : { readKey, readExecutionTime, readTimestamp, readToken }) {
+        if (auto rejection = read(object, sample))
+            return *rejection;
     }
+    sample.extra = extraMembers(object);
+    return sample;
+}
 
-    void parseInto(QByteArrayView text, ParsedDatagram& out, StringCache* strings)
-    {
-        if (auto sample = parseSimpleObject(text, strings))
-            out.samples.append(std::move(*sample));
-        else
-            appendResult(parseObject(text), out);
-    }
+void appendResult(std::variant<Sample, Rejection>&& result, ParsedDatagram& out)
+{
+    if (auto* sample = std::get_if<Sample>(&result))
+        out.samples.append(std::move(*sample));
+    else
+        out.rejections.append(std::get<Rejection>(std::move(result)));
+}
 
-    bool isBlank(QByteArrayView text)
-    {
-        return text.trimmed().isEmpty();
-    }
+void parseInto(QByteArrayView text, ParsedDatagram& out, StringCache* strings)
+{
+    if (auto sample = parseSimpleObject(text, strings))
+        out.samples.append(std::move(*sample));
+    else
+        appendResult(parseObject(text), out);
+}
+
+bool isBlank(QByteArrayView text)
+{
+    return text.trimmed().isEmpty();
+}
 
 } // namespace
 

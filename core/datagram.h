@@ -3,10 +3,9 @@
 
 #include "types.h"
 
+#include <array>
 #include <QByteArrayView>
 #include <QLatin1StringView>
-
-#include <array>
 
 namespace Kodemon {
 

@@ -3,13 +3,12 @@
 
 #include "result.h"
 
-#include <QByteArrayView>
-#include <QHostAddress>
-#include <QObject>
-
 #include <functional>
 #include <memory>
 #include <optional>
+#include <QByteArrayView>
+#include <QHostAddress>
+#include <QObject>
 
 namespace Kodemon {
 

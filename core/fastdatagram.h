@@ -3,10 +3,9 @@
 
 #include "types.h"
 
+#include <optional>
 #include <QByteArrayView>
 #include <QHash>
-
-#include <optional>
 
 namespace Kodemon {
 

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ingestcounters.h"
 
-#include <QMutexLocker>
-
 #include <numeric>
+#include <QMutexLocker>
 
 namespace Kodemon {
 

@@ -3,11 +3,10 @@
 
 #include "datagram.h"
 
-#include <QMutex>
-#include <QString>
-
 #include <array>
 #include <atomic>
+#include <QMutex>
+#include <QString>
 
 namespace Kodemon {
 

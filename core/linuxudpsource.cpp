@@ -3,13 +3,11 @@
 
 #include "datagram.h"
 
-#include <QSocketNotifier>
-
 #include <array>
 #include <cerrno>
 #include <cstring>
-
 #include <netinet/in.h>
+#include <QSocketNotifier>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,59 +15,58 @@ namespace Kodemon {
 
 namespace {
 
-    constexpr int MessagesPerCall = 64;
-    // One byte more than the largest UDP payload, so that an oversized datagram shows as such.
-    constexpr int SlotBytes = int(MaxDatagramBytes) + 1;
+constexpr int MessagesPerCall = 64;
+// One byte more than the largest UDP payload, so that an oversized datagram shows as such.
+constexpr int SlotBytes = int(MaxDatagramBytes) + 1;
 
-    QString bindErrorText(int error)
-    {
-        switch (error) {
-        case EADDRINUSE:
-            return QStringLiteral("the address is already in use (another Kodemon or another program listens there)");
-        case EACCES:
-            return QStringLiteral("permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)");
-        case EADDRNOTAVAIL:
-            return QStringLiteral("this machine has no such address");
-        default:
-            return QString::fromLocal8Bit(std::strerror(error));
-        }
+QString bindErrorText(int error)
+{
+    switch (error) {
+    case EADDRINUSE:
+        return QStringLiteral("the address is already in use (another Kodemon or another program listens there)");
+    case EACCES:
+        return QStringLiteral("permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)");
+    case EADDRNOTAVAIL:
+        return QStringLiteral("this machine has no such address");
+    default:
+        return QString::fromLocal8Bit(std::strerror(error));
     }
+}
 
-    socklen_t toSockaddr(const QHostAddress& address, quint16 port, sockaddr_storage& storage)
-    {
-        std::memset(&storage, 0, sizeof storage);
-        if (address.protocol() == QAbstractSocket::IPv6Protocol) {
-            auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
-            in6->sin6_family = AF_INET6;
-            in6->sin6_port = htons(port);
-            const Q_IPV6ADDR bytes = address.toIPv6Address();
-            std::memcpy(&in6->sin6_addr, &bytes, sizeof bytes);
-            return sizeof(sockaddr_in6);
-        }
-        auto* in4 = reinterpret_cast<sockaddr_in*>(&storage);
-        in4->sin_family = AF_INET;
-        in4->sin_port = htons(port);
-        in4->sin_addr.s_addr = htonl(address.toIPv4Address());
-        return sizeof(sockaddr_in);
+socklen_t toSockaddr(const QHostAddress& address, quint16 port, sockaddr_storage& storage)
+{
+    std::memset(&storage, 0, sizeof storage);
+    if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+        auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        const Q_IPV6ADDR bytes = address.toIPv6Address();
+        std::memcpy(&in6->sin6_addr, &bytes, sizeof bytes);
+        return sizeof(sockaddr_in6);
     }
+    auto* in4 = reinterpret_cast<sockaddr_in*>(&storage);
+    in4->sin_family = AF_INET;
+    in4->sin_port = htons(port);
+    in4->sin_addr.s_addr = htonl(address.toIPv4Address());
+    return sizeof(sockaddr_in);
+}
 
-    quint16 boundPort(int fd)
-    {
-        sockaddr_storage storage {};
-        socklen_t length = sizeof storage;
-        if (::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
-            return 0;
-        const auto* in = reinterpret_cast<const sockaddr_in*>(&storage); // the port sits alike in both families
-        return ntohs(in->sin_port);
-    }
+quint16 boundPort(int fd)
+{
+    sockaddr_storage storage {};
+    socklen_t length = sizeof storage;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length) != 0)
+        return 0;
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&storage); // the port sits alike in both families
+    return ntohs(in->sin_port);
+}
 
 } // namespace
 
 LinuxUdpSource::LinuxUdpSource(QObject* parent)
     : DatagramSource(parent)
     , m_buffers(qsizetype(MessagesPerCall) * SlotBytes, Qt::Uninitialized)
-{
-}
+{ }
 
 LinuxUdpSource::~LinuxUdpSource()
 {

@@ -4,7 +4,6 @@
 #include "datagramsource.h"
 
 #include <QByteArray>
-
 #include <vector>
 
 class QSocketNotifier;

@@ -5,10 +5,10 @@ namespace Kodemon {
 
 namespace {
 
-    Error invalid(const QString& message)
-    {
-        return Error { message, ErrorKind::Invalid };
-    }
+Error invalid(const QString& message)
+{
+    return Error { message, ErrorKind::Invalid };
+}
 
 } // namespace
 
@@ -25,8 +25,7 @@ Status validateSelector(const SeriesSelector& selector)
 
 Query::Query(std::unique_ptr<StoreReader> reader)
     : m_reader(std::move(reader))
-{
-}
+{ }
 
 Query::~Query() = default;
 
@@ -56,8 +55,9 @@ Result<BucketedSeries> Query::series(const SeriesSelector& selector, int bucketC
     if (auto status = validateSelector(selector); !status)
         return status.failure();
     if (bucketCount < 1 || bucketCount > MaxBucketCount)
-        return invalid(
-            QStringLiteral("the number of points must be between 1 and %1, not %2").arg(MaxBucketCount).arg(bucketCount));
+        return invalid(QStringLiteral("the number of points must be between 1 and %1, not %2")
+                           .arg(MaxBucketCount)
+                           .arg(bucketCount));
     return m_reader->buckets(selector, bucketCount);
 }
 

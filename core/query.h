@@ -25,8 +25,8 @@ public:
     // Every (token, key) that sent data, sorted by key then token; only one token's when given.
     Result<QList<SeriesInfo>> keys(const std::optional<QString>& token = std::nullopt);
     // Execution times in range, oldest first, `limit` at a time; pass the page's `next` to continue.
-    Result<SamplePage> executions(const SeriesSelector& selector, const QString& cursor = {},
-        int limit = DefaultPageSize);
+    Result<SamplePage> executions(
+        const SeriesSelector& selector, const QString& cursor = {}, int limit = DefaultPageSize);
     // Exact statistics of the range.
     Result<KeyStats> stats(const SeriesSelector& selector);
     // The range cut into `bucketCount` equal buckets (an open range spans the data).

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <QString>
-
 #include <utility>
 #include <variant>
 
@@ -23,18 +22,15 @@ struct Error
 };
 
 // A value or an Error; core functions that can fail return this instead of throwing.
-template<typename T>
-class Result
+template<typename T> class Result
 {
 public:
     Result(T value)
         : m_state(std::move(value))
-    {
-    }
+    { }
     Result(Error error)
         : m_state(std::move(error))
-    {
-    }
+    { }
 
     bool ok() const { return std::holds_alternative<T>(m_state); }
     explicit operator bool() const { return ok(); }
@@ -54,8 +50,7 @@ private:
 };
 
 struct Ok
-{
-};
+{ };
 using Status = Result<Ok>;
 
 } // namespace Kodemon

@@ -4,9 +4,8 @@
 #include "result.h"
 #include "types.h"
 
-#include <QObject>
-
 #include <memory>
+#include <QObject>
 
 class QTimer;
 

@@ -33,21 +33,21 @@ int requestReceiveBuffer(qintptr socket, int bytes)
 #ifdef Q_OS_LINUX
 namespace {
 
-    // Finds the socket's line by inode; the drops counter is the last column.
-    std::optional<qint64> dropsIn(const QString& table, quint64 inode)
-    {
-        QFile file(table);
-        if (!file.open(QIODevice::ReadOnly))
-            return std::nullopt;
-        const QByteArray wanted = QByteArray::number(inode);
-        file.readLine(); // header
-        while (!file.atEnd()) {
-            const auto fields = file.readLine().simplified().split(' ');
-            if (fields.size() >= 13 && fields.at(9) == wanted)
-                return fields.last().toLongLong();
-        }
+// Finds the socket's line by inode; the drops counter is the last column.
+std::optional<qint64> dropsIn(const QString& table, quint64 inode)
+{
+    QFile file(table);
+    if (!file.open(QIODevice::ReadOnly))
         return std::nullopt;
+    const QByteArray wanted = QByteArray::number(inode);
+    file.readLine(); // header
+    while (!file.atEnd()) {
+        const auto fields = file.readLine().simplified().split(' ');
+        if (fields.size() >= 13 && fields.at(9) == wanted)
+            return fields.last().toLongLong();
     }
+    return std::nullopt;
+}
 
 } // namespace
 #endif

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QtGlobal>
-
 #include <optional>
+#include <QtGlobal>
 
 namespace Kodemon {
 

@@ -4,124 +4,122 @@
 #include "database.h"
 #include "sqlitestatement.h"
 
+#include <algorithm>
 #include <QSqlError>
 #include <QSqlQuery>
-
-#include <algorithm>
 
 namespace Kodemon {
 
 namespace {
 
-    // Orders a page: by timestamp, then series, then arrival; the cursor is the last position returned.
-    struct Position
-    {
-        double timestamp = 0;
-        qint64 seriesId = 0;
-        qint64 seq = 0;
+// Orders a page: by timestamp, then series, then arrival; the cursor is the last position returned.
+struct Position
+{
+    double timestamp = 0;
+    qint64 seriesId = 0;
+    qint64 seq = 0;
 
-        friend bool operator<(const Position& a, const Position& b)
-        {
-            return std::tie(a.timestamp, a.seriesId, a.seq) < std::tie(b.timestamp, b.seriesId, b.seq);
-        }
-    };
-
-    QString encodeCursor(const Position& position)
+    friend bool operator<(const Position& a, const Position& b)
     {
-        const QByteArray raw = QByteArray::number(position.timestamp, 'g', 17) + '|'
-            + QByteArray::number(position.seriesId) + '|' + QByteArray::number(position.seq);
-        return QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        return std::tie(a.timestamp, a.seriesId, a.seq) < std::tie(b.timestamp, b.seriesId, b.seq);
     }
+};
 
-    Result<std::optional<Position>> decodeCursor(const QString& cursor)
-    {
-        if (cursor.isEmpty())
-            return std::optional<Position>();
-        const Error invalid { QStringLiteral("the cursor \"%1\" is not one this server gave out").arg(cursor),
-            ErrorKind::Invalid };
-        const auto decoded = QByteArray::fromBase64Encoding(cursor.toLatin1(),
-            QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-        const auto parts = decoded.decoded.split('|');
-        if (!decoded || parts.size() != 3)
-            return invalid;
-        bool ok[3] = {};
-        const Position position { parts[0].toDouble(&ok[0]), parts[1].toLongLong(&ok[1]), parts[2].toLongLong(&ok[2]) };
-        if (!ok[0] || !ok[1] || !ok[2])
-            return invalid;
-        return std::optional<Position>(position);
+QString encodeCursor(const Position& position)
+{
+    const QByteArray raw = QByteArray::number(position.timestamp, 'g', 17) + '|' + QByteArray::number(position.seriesId)
+        + '|' + QByteArray::number(position.seq);
+    return QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+Result<std::optional<Position>> decodeCursor(const QString& cursor)
+{
+    if (cursor.isEmpty())
+        return std::optional<Position>();
+    const Error invalid { QStringLiteral("the cursor \"%1\" is not one this server gave out").arg(cursor),
+        ErrorKind::Invalid };
+    const auto decoded = QByteArray::fromBase64Encoding(
+        cursor.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    const auto parts = decoded.decoded.split('|');
+    if (!decoded || parts.size() != 3)
+        return invalid;
+    bool ok[3] = {};
+    const Position position { parts[0].toDouble(&ok[0]), parts[1].toLongLong(&ok[1]), parts[2].toLongLong(&ok[2]) };
+    if (!ok[0] || !ok[1] || !ok[2])
+        return invalid;
+    return std::optional<Position>(position);
+}
+
+Error queryError(const QSqlQuery& query)
+{
+    return Error { QStringLiteral("database query failed: %1").arg(query.lastError().text()) };
+}
+
+// The WHERE clause for one series within a range, optionally after a cursor position.
+struct RangeClause
+{
+    QString sql;
+    QVariantList values;
+};
+
+RangeClause rangeClause(qint64 seriesId, const TimeRange& range, const std::optional<Position>& after)
+{
+    RangeClause clause { QStringLiteral("series_id = ?"), { seriesId } };
+    if (range.from) {
+        clause.sql += QStringLiteral(" AND ts >= ?");
+        clause.values.append(*range.from);
     }
-
-    Error queryError(const QSqlQuery& query)
-    {
-        return Error { QStringLiteral("database query failed: %1").arg(query.lastError().text()) };
+    if (range.to) {
+        clause.sql += QStringLiteral(" AND ts <= ?");
+        clause.values.append(*range.to);
     }
-
-    // The WHERE clause for one series within a range, optionally after a cursor position.
-    struct RangeClause
-    {
-        QString sql;
-        QVariantList values;
-    };
-
-    RangeClause rangeClause(qint64 seriesId, const TimeRange& range, const std::optional<Position>& after)
-    {
-        RangeClause clause { QStringLiteral("series_id = ?"), { seriesId } };
-        if (range.from) {
+    if (after) {
+        if (seriesId < after->seriesId) {
+            clause.sql += QStringLiteral(" AND ts > ?");
+            clause.values.append(after->timestamp);
+        } else if (seriesId > after->seriesId) {
             clause.sql += QStringLiteral(" AND ts >= ?");
-            clause.values.append(*range.from);
+            clause.values.append(after->timestamp);
+        } else {
+            clause.sql += QStringLiteral(" AND (ts > ? OR (ts = ? AND seq > ?))");
+            clause.values << after->timestamp << after->timestamp << after->seq;
         }
-        if (range.to) {
-            clause.sql += QStringLiteral(" AND ts <= ?");
-            clause.values.append(*range.to);
-        }
-        if (after) {
-            if (seriesId < after->seriesId) {
-                clause.sql += QStringLiteral(" AND ts > ?");
-                clause.values.append(after->timestamp);
-            } else if (seriesId > after->seriesId) {
-                clause.sql += QStringLiteral(" AND ts >= ?");
-                clause.values.append(after->timestamp);
-            } else {
-                clause.sql += QStringLiteral(" AND (ts > ? OR (ts = ? AND seq > ?))");
-                clause.values << after->timestamp << after->timestamp << after->seq;
-            }
-        }
-        return clause;
     }
+    return clause;
+}
 
-    bool run(QSqlQuery& query, const QString& sql, const QVariantList& values)
-    {
-        query.setForwardOnly(true);
-        if (!query.prepare(sql))
-            return false;
-        for (int i = 0; i < values.size(); ++i)
-            query.bindValue(i, values.at(i));
-        return query.exec();
-    }
+bool run(QSqlQuery& query, const QString& sql, const QVariantList& values)
+{
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        return false;
+    for (int i = 0; i < values.size(); ++i)
+        query.bindValue(i, values.at(i));
+    return query.exec();
+}
 
-    TimeRange coveredRange(const QList<SqliteReader::SeriesRef>& series, const TimeRange& range)
-    {
-        TimeRange covered = range;
-        double first = series.front().first;
-        double last = series.front().last;
-        for (const auto& ref : series) {
-            first = std::min(first, ref.first);
-            last = std::max(last, ref.last);
-        }
-        if (!covered.from)
-            covered.from = first;
-        if (!covered.to)
-            covered.to = last;
-        return covered;
+TimeRange coveredRange(const QList<SqliteReader::SeriesRef>& series, const TimeRange& range)
+{
+    TimeRange covered = range;
+    double first = series.front().first;
+    double last = series.front().last;
+    for (const auto& ref : series) {
+        first = std::min(first, ref.first);
+        last = std::max(last, ref.last);
     }
+    if (!covered.from)
+        covered.from = first;
+    if (!covered.to)
+        covered.to = last;
+    return covered;
+}
 
 } // namespace
 
 SqliteReader::SqliteReader(QString path, TokenScope scope)
     : m_path(std::move(path))
     , m_scope(std::move(scope))
-{
-}
+{ }
 
 SqliteReader::~SqliteReader() = default;
 
@@ -235,7 +233,8 @@ Result<SqliteStatement> SqliteReader::scan(const QString& columns, const SeriesR
 {
     // Range scans read up to millions of rows: the raw statement avoids a QVariant per value.
     const auto clause = rangeClause(ref.id, range, std::nullopt);
-    const QByteArray sql = QStringLiteral("SELECT %1 FROM samples WHERE %2 ORDER BY ts").arg(columns, clause.sql).toUtf8();
+    const QByteArray sql
+        = QStringLiteral("SELECT %1 FROM samples WHERE %2 ORDER BY ts").arg(columns, clause.sql).toUtf8();
     auto statement = SqliteStatement::prepare(SqliteStatement::handle(m_connection->database()), sql.constData());
     if (!statement)
         return statement.failure();

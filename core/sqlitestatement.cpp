@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "sqlitestatement.h"
 
+#include <cstring>
 #include <QSqlDatabase>
 #include <QSqlDriver>
 #include <QVariant>
-
 #include <sqlite3.h>
-
-#include <cstring>
 
 namespace Kodemon {
 
@@ -19,8 +17,7 @@ SqliteStatement::~SqliteStatement()
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
     : m_statement(std::exchange(other.m_statement, nullptr))
     , m_failed(other.m_failed)
-{
-}
+{ }
 
 SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept
 {

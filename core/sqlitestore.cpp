@@ -13,8 +13,7 @@ namespace Kodemon {
 
 SqliteStore::SqliteStore(QString path)
     : m_path(std::move(path))
-{
-}
+{ }
 
 SqliteStore::~SqliteStore() = default;
 

@@ -3,9 +3,8 @@
 
 #include "store.h"
 
-#include <QLockFile>
-
 #include <atomic>
+#include <QLockFile>
 
 namespace Kodemon {
 

@@ -3,37 +3,35 @@
 
 #include "database.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
+#include <sqlite3.h>
 #include <tuple>
 
 namespace Kodemon {
 
 namespace {
 
-    Error statementError(const QString& what, const SqliteStatement& statement)
-    {
-        return Error { QStringLiteral("%1: %2").arg(what, statement.error()) };
-    }
+Error statementError(const QString& what, const SqliteStatement& statement)
+{
+    return Error { QStringLiteral("%1: %2").arg(what, statement.error()) };
+}
 
-    qint64 pragmaValue(sqlite3* db, const char* pragma)
-    {
-        sqlite3_stmt* statement = nullptr;
-        qint64 value = 0;
-        if (sqlite3_prepare_v2(db, pragma, -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
-            value = sqlite3_column_int64(statement, 0);
-        sqlite3_finalize(statement);
-        return value;
-    }
+qint64 pragmaValue(sqlite3* db, const char* pragma)
+{
+    sqlite3_stmt* statement = nullptr;
+    qint64 value = 0;
+    if (sqlite3_prepare_v2(db, pragma, -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
+        value = sqlite3_column_int64(statement, 0);
+    sqlite3_finalize(statement);
+    return value;
+}
 
 } // namespace
 
 SqliteWriter::SqliteWriter(QString path, std::shared_ptr<const std::atomic<qint64>> sizeLimit)
     : m_path(std::move(path))
     , m_sizeLimit(std::move(sizeLimit))
-{
-}
+{ }
 
 SqliteWriter::~SqliteWriter()
 {
@@ -69,7 +67,8 @@ Status SqliteWriter::prepareStatements()
     };
     const Entry entries[] = {
         { &m_insertSample,
-            "INSERT INTO samples (series_id, ts, seq, execution_time, received_delay, extra) VALUES (?, ?, ?, ?, ?, ?)" },
+            "INSERT INTO samples (series_id, ts, seq, execution_time, received_delay, extra) VALUES (?, ?, ?, ?, ?, "
+            "?)" },
         { &m_findSeries, "SELECT id, last_seq FROM series WHERE key = ? AND token = ?" },
         { &m_insertSeries, "INSERT INTO series (key, token) VALUES (?, ?)" },
         { &m_updateSeries, R"(UPDATE series SET sample_count = sample_count + ?1,

@@ -4,10 +4,9 @@
 #include "sqlitestatement.h"
 #include "store.h"
 
-#include <QHash>
-
 #include <atomic>
 #include <memory>
+#include <QHash>
 
 namespace Kodemon {
 

@@ -9,66 +9,65 @@ namespace Kodemon {
 
 namespace {
 
-    // Index of the nearest-rank percentile in a set of n values, in integers so that p99.9 of 1000 is the 999th.
-    qsizetype rankIndex(qsizetype n, int permille)
-    {
-        const qsizetype rank = (n * permille + 999) / 1000;
-        return std::clamp<qsizetype>(rank - 1, 0, n - 1);
-    }
+// Index of the nearest-rank percentile in a set of n values, in integers so that p99.9 of 1000 is the 999th.
+qsizetype rankIndex(qsizetype n, int permille)
+{
+    const qsizetype rank = (n * permille + 999) / 1000;
+    return std::clamp<qsizetype>(rank - 1, 0, n - 1);
+}
 
-    // Selects the values at the given ascending ranks in one pass each over a shrinking tail.
-    template<size_t N>
-    std::array<double, N> selectRanks(QList<double>& values, const std::array<int, N>& permilles)
-    {
-        std::array<double, N> out {};
-        auto begin = values.begin();
-        for (size_t i = 0; i < N; ++i) {
-            auto nth = values.begin() + rankIndex(values.size(), permilles[i]);
-            if (nth >= begin) {
-                std::nth_element(begin, nth, values.end());
-                begin = nth;
-            }
-            out[i] = *nth;
+// Selects the values at the given ascending ranks in one pass each over a shrinking tail.
+template<size_t N> std::array<double, N> selectRanks(QList<double>& values, const std::array<int, N>& permilles)
+{
+    std::array<double, N> out {};
+    auto begin = values.begin();
+    for (size_t i = 0; i < N; ++i) {
+        auto nth = values.begin() + rankIndex(values.size(), permilles[i]);
+        if (nth >= begin) {
+            std::nth_element(begin, nth, values.end());
+            begin = nth;
         }
-        return out;
+        out[i] = *nth;
     }
+    return out;
+}
 
-    void fillMoments(const QList<double>& values, KeyStats& stats)
-    {
-        double sum = 0;
-        stats.min = values.front();
-        stats.max = values.front();
-        for (double v : values) {
-            sum += v;
-            stats.min = std::min(stats.min, v);
-            stats.max = std::max(stats.max, v);
-        }
-        stats.mean = sum / double(values.size());
-        double squares = 0;
-        for (double v : values)
-            squares += (v - stats.mean) * (v - stats.mean);
-        stats.stddev = std::sqrt(squares / double(values.size()));
+void fillMoments(const QList<double>& values, KeyStats& stats)
+{
+    double sum = 0;
+    stats.min = values.front();
+    stats.max = values.front();
+    for (double v : values) {
+        sum += v;
+        stats.min = std::min(stats.min, v);
+        stats.max = std::max(stats.max, v);
     }
+    stats.mean = sum / double(values.size());
+    double squares = 0;
+    for (double v : values)
+        squares += (v - stats.mean) * (v - stats.mean);
+    stats.stddev = std::sqrt(squares / double(values.size()));
+}
 
-    SeriesBucket summarize(QList<double>::iterator values, qsizetype count, double start)
-    {
-        SeriesBucket bucket;
-        bucket.start = start;
-        bucket.count = count;
-        double sum = 0;
-        bucket.min = *values;
-        bucket.max = *values;
-        for (auto v = values; v != values + count; ++v) {
-            sum += *v;
-            bucket.min = std::min(bucket.min, *v);
-            bucket.max = std::max(bucket.max, *v);
-        }
-        bucket.mean = sum / double(count);
-        auto nth = values + rankIndex(count, 950);
-        std::nth_element(values, nth, values + count);
-        bucket.p95 = *nth;
-        return bucket;
+SeriesBucket summarize(QList<double>::iterator values, qsizetype count, double start)
+{
+    SeriesBucket bucket;
+    bucket.start = start;
+    bucket.count = count;
+    double sum = 0;
+    bucket.min = *values;
+    bucket.max = *values;
+    for (auto v = values; v != values + count; ++v) {
+        sum += *v;
+        bucket.min = std::min(bucket.min, *v);
+        bucket.max = std::max(bucket.max, *v);
     }
+    bucket.mean = sum / double(count);
+    auto nth = values + rankIndex(count, 950);
+    std::nth_element(values, nth, values + count);
+    bucket.p95 = *nth;
+    return bucket;
+}
 
 } // namespace
 

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <optional>
 #include <QByteArray>
 #include <QList>
 #include <QMetaType>
 #include <QString>
-
-#include <optional>
 
 namespace Kodemon {
 

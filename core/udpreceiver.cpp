@@ -14,24 +14,22 @@ namespace Kodemon {
 
 namespace {
 
-    constexpr int SmallBufferWarning = 4 * 1024 * 1024;
-    constexpr qsizetype StopDrainLimit = 1000000;
+constexpr int SmallBufferWarning = 4 * 1024 * 1024;
+constexpr qsizetype StopDrainLimit = 1000000;
 
-    QString describe(const QHostAddress& address, quint16 port)
-    {
-        return (address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]:%2")
-                                                                     : QStringLiteral("%1:%2"))
-            .arg(address.toString())
-            .arg(port);
-    }
+QString describe(const QHostAddress& address, quint16 port)
+{
+    return (address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2"))
+        .arg(address.toString())
+        .arg(port);
+}
 
 } // namespace
 
 UdpReceiver::UdpReceiver(Options options, std::shared_ptr<IngestCounters> counters)
     : m_options(std::move(options))
     , m_counters(std::move(counters))
-{
-}
+{ }
 
 UdpReceiver::~UdpReceiver() = default;
 

@@ -6,11 +6,10 @@
 #include "result.h"
 #include "types.h"
 
+#include <memory>
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
-
-#include <memory>
 
 class QTimer;
 

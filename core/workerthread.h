@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <memory>
 #include <QPointer>
 #include <QString>
-
-#include <memory>
 
 class QObject;
 class QThread;
@@ -21,8 +20,7 @@ public:
     Q_DISABLE_COPY_MOVE(WorkerThread)
 
     // Moves `worker` (which must have no parent) to this thread and takes ownership of it.
-    template<typename T>
-    T* adopt(T* worker)
+    template<typename T> T* adopt(T* worker)
     {
         moveWorker(worker);
         return worker;

@@ -2,10 +2,9 @@
 // libFuzzer target: the HTTP API's query-string parsing (every route) and its Accept header.
 #include "httpparams.h"
 
-#include <QUrlQuery>
-
 #include <cstdint>
 #include <cstdlib>
+#include <QUrlQuery>
 
 using namespace Kodemon;
 

@@ -2,11 +2,10 @@
 // libFuzzer target: the time-expression parser behind every from/to parameter.
 #include "timeexpr.h"
 
-#include <QString>
-
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <QString>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {

@@ -6,14 +6,12 @@
 #include "sqlitestore.h"
 #include "testdata.h"
 
-#include <QFile>
-#include <QTemporaryDir>
-#include <QUdpSocket>
-#include <QtTest>
-
-#include <QStandardPaths>
-
 #include <csignal>
+#include <QFile>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <QUdpSocket>
 #include <unistd.h>
 
 using namespace Kodemon;
@@ -68,10 +66,14 @@ void tst_Application::badCommandLines_data()
 {
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QString>("message");
-    QTest::newRow("unknown option") << QStringList { QStringLiteral("--headless"), QStringLiteral("--bogus") } << "bogus";
-    QTest::newRow("port out of range") << QStringList { QStringLiteral("--headless"), QStringLiteral("--udp-port"), QStringLiteral("70000") } << "--udp-port";
-    QTest::newRow("port not a number") << QStringList { QStringLiteral("--headless"), QStringLiteral("--http-port"), QStringLiteral("http") } << "--http-port";
-    QTest::newRow("address not an ip") << QStringList { QStringLiteral("--headless"), QStringLiteral("--udp-address"), QStringLiteral("example.org") } << "--udp-address";
+    QTest::newRow("unknown option") << QStringList { QStringLiteral("--headless"), QStringLiteral("--bogus") }
+                                    << "bogus";
+    QTest::newRow("port out of range") << QStringList { QStringLiteral("--headless"), QStringLiteral("--udp-port"),
+        QStringLiteral("70000") } << "--udp-port";
+    QTest::newRow("port not a number") << QStringList { QStringLiteral("--headless"), QStringLiteral("--http-port"),
+        QStringLiteral("http") } << "--http-port";
+    QTest::newRow("address not an ip") << QStringList { QStringLiteral("--headless"), QStringLiteral("--udp-address"),
+        QStringLiteral("example.org") } << "--udp-address";
     QTest::newRow("missing value") << QStringList { QStringLiteral("--headless"), QStringLiteral("--db") } << "--db";
     QTest::newRow("stray argument") << QStringList { QStringLiteral("--headless"), QStringLiteral("extra") } << "extra";
 }
@@ -94,7 +96,8 @@ void tst_Application::storesEverythingSentBeforeSigterm()
 
     auto datagrams = Test::decoratorDatagrams();
     for (int i = 0; i < 2000; ++i)
-        datagrams.append(Test::decoratorDatagram(QStringLiteral("/srv/app/views.py-fetch_latest"), 0.5 + i, 1795608000 + i));
+        datagrams.append(
+            Test::decoratorDatagram(QStringLiteral("/srv/app/views.py-fetch_latest"), 0.5 + i, 1795608000 + i));
     datagrams.append("not json"); // counted, never stored, never in the way
     Test::sendDatagrams(datagrams, kodemon.udpPort());
     QCOMPARE(kodemon.terminate(), 0); // at once: what is in flight must still be stored
@@ -106,7 +109,8 @@ void tst_Application::storesEverythingSentBeforeSigterm()
     const auto keys = query.keys();
     QVERIFY(keys.ok());
     QCOMPARE(keys->size(), 16);
-    const auto page = query.executions({ QStringLiteral("/srv/app/views.py-fetch_latest"), QStringLiteral("test-token"), {} });
+    const auto page
+        = query.executions({ QStringLiteral("/srv/app/views.py-fetch_latest"), QStringLiteral("test-token"), {} });
     QVERIFY(page.ok());
     QCOMPARE(page->samples.size(), 2000);
     QCOMPARE(page->samples.last().executionTime, 1999.5);
@@ -131,8 +135,9 @@ void tst_Application::udpPortInUseExitsWithCode2()
     QVERIFY(occupant.bind(QHostAddress::LocalHost, 0));
     const QString port = QString::number(occupant.localPort());
     QTemporaryDir dir;
-    const auto [code, output] = runToEnd({ QStringLiteral("--headless"), QStringLiteral("--udp-port"), port,
-        QStringLiteral("--http-port"), QStringLiteral("0"), QStringLiteral("--db"), dir.filePath(QStringLiteral("k.sqlite")) });
+    const auto [code, output]
+        = runToEnd({ QStringLiteral("--headless"), QStringLiteral("--udp-port"), port, QStringLiteral("--http-port"),
+            QStringLiteral("0"), QStringLiteral("--db"), dir.filePath(QStringLiteral("k.sqlite")) });
     QCOMPARE(code, 2);
     QVERIFY2(output.contains(QStringLiteral("UDP 127.0.0.1:") + port) && output.contains(QLatin1String("in use")),
         qPrintable(output));
@@ -147,8 +152,8 @@ void tst_Application::unusableDatabaseExitsWithCode1()
     const QByteArray content = "these are my notes, not a database\n" + QByteArray(4096, '.');
     file.write(content);
     file.close();
-    const auto [code, output] = runToEnd({ QStringLiteral("--headless"), QStringLiteral("--udp-port"), QStringLiteral("0"),
-        QStringLiteral("--http-port"), QStringLiteral("0"), QStringLiteral("--db"), path });
+    const auto [code, output] = runToEnd({ QStringLiteral("--headless"), QStringLiteral("--udp-port"),
+        QStringLiteral("0"), QStringLiteral("--http-port"), QStringLiteral("0"), QStringLiteral("--db"), path });
     QCOMPARE(code, 1);
     QVERIFY2(output.contains(QLatin1String("not a usable SQLite database")), qPrintable(output));
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -162,14 +167,15 @@ void tst_Application::privilegedPortWithoutRootIsExplained()
     if (root && QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty())
         QSKIP("needs setpriv (util-linux) to drop root");
     QTemporaryDir dir;
-    QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther
-            | QFile::WriteOther | QFile::ExeOther);
+    QFile::setPermissions(dir.path(),
+        QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther | QFile::WriteOther
+            | QFile::ExeOther);
     QStringList command { Test::KodemonProcess::binary(), QStringLiteral("--headless"), QStringLiteral("--udp-port"),
         QStringLiteral("80"), QStringLiteral("--http-port"), QStringLiteral("0"), QStringLiteral("--db"),
         dir.filePath(QStringLiteral("k.sqlite")) };
     if (root)
         command = QStringList { QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                      QStringLiteral("--clear-groups"), QStringLiteral("--") }
+            QStringLiteral("--clear-groups"), QStringLiteral("--") }
             + command;
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);

@@ -5,16 +5,15 @@
 #include "sqlitestore.h"
 #include "testdata.h"
 
+#include <atomic>
+#include <csignal>
 #include <QElapsedTimer>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QThread>
-#include <QUdpSocket>
 #include <QtTest>
-
-#include <atomic>
-#include <csignal>
+#include <QUdpSocket>
 #include <thread>
 
 using namespace Kodemon;
@@ -38,7 +37,8 @@ void sendNumbered(quint16 port, const std::atomic<bool>& stop, std::atomic<int>&
     QElapsedTimer pace;
     pace.start();
     for (int i = 0; !stop.load(); ++i) {
-        socket.writeDatagram(Test::decoratorDatagram(Key, double(i), 1795608000 + i / 1000), QHostAddress::LocalHost, port);
+        socket.writeDatagram(
+            Test::decoratorDatagram(Key, double(i), 1795608000 + i / 1000), QHostAddress::LocalHost, port);
         sent.store(i + 1);
         if (i % 100 == 99) {
             const qint64 ahead = qint64(i + 1) * 1000000 / Rate - pace.nsecsElapsed() / 1000;

@@ -13,8 +13,8 @@
 #include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QThread>
-#include <QUdpSocket>
 #include <QtTest>
+#include <QUdpSocket>
 
 using namespace Kodemon;
 
@@ -46,8 +46,9 @@ QByteArray malformed(int kind, QRandomGenerator& random)
     case 2: // deep nesting
         return QByteArray(3000, '[') + QByteArray(3000, ']');
     case 3: // huge string (rarely: it is 60 KB through loopback)
-        return kind % 1000 == 3 ? "{\"key\": \"" + QByteArray(60000, 'k') + "\", \"execution_time\": 1, \"timestamp\": 1}"
-                                : QByteArrayLiteral("{\"key\": 17, \"execution_time\": 1, \"timestamp\": 1}");
+        return kind % 1000 == 3
+            ? "{\"key\": \"" + QByteArray(60000, 'k') + "\", \"execution_time\": 1, \"timestamp\": 1}"
+            : QByteArrayLiteral("{\"key\": 17, \"execution_time\": 1, \"timestamp\": 1}");
     case 4: // wrong types
         return QByteArrayLiteral("{\"key\": \"k\", \"execution_time\": \"fast\", \"timestamp\": 1}");
     case 5:
@@ -104,8 +105,8 @@ void tst_UdpFlood::garbageFloodAroundValidData()
     for (int i = 0; i < Malformed; ++i) {
         socket.writeDatagram(malformed(i, random), QHostAddress::LocalHost, kodemon.udpPort());
         if (i % ValidEvery == ValidEvery - 1) {
-            const auto datagram = Test::decoratorDatagram(QStringLiteral("/srv/app/valid.py-f%1").arg(valid % 10),
-                double(valid), 1795608000 + valid / 100);
+            const auto datagram = Test::decoratorDatagram(
+                QStringLiteral("/srv/app/valid.py-f%1").arg(valid % 10), double(valid), 1795608000 + valid / 100);
             socket.writeDatagram(datagram, QHostAddress::LocalHost, kodemon.udpPort());
             ++valid;
         }
@@ -128,11 +129,13 @@ void tst_UdpFlood::garbageFloodAroundValidData()
     QCOMPARE(valid, Malformed / ValidEvery);
 
     QJsonObject status;
-    QTRY_VERIFY_WITH_TIMEOUT((status = counters(kodemon.baseUrl())).value(QLatin1String("datagrams_received")).toInteger()
-            + status.value(QLatin1String("kernel_drops")).toInteger()
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (status = counters(kodemon.baseUrl())).value(QLatin1String("datagrams_received")).toInteger()
+                + status.value(QLatin1String("kernel_drops")).toInteger()
             >= Malformed + valid,
         120000);
-    QTRY_COMPARE_WITH_TIMEOUT(counters(kodemon.baseUrl()).value(QLatin1String("samples_stored")).toInteger(), valid, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        counters(kodemon.baseUrl()).value(QLatin1String("samples_stored")).toInteger(), valid, 30000);
     status = counters(kodemon.baseUrl());
     QCOMPARE(status.value(QLatin1String("kernel_drops")).toInteger(), 0);
     QCOMPARE(status.value(QLatin1String("rejected_total")).toInteger(), Malformed);

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "kodemonprocess.h"
 
+#include <csignal>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QRegularExpression>
-
-#include <csignal>
 
 namespace Kodemon::Test {
 
@@ -60,8 +59,7 @@ bool KodemonProcess::start(int timeoutMs)
 
 bool KodemonProcess::parseStartupLine()
 {
-    static const QRegularExpression line(
-        QStringLiteral(R"(listening on UDP \S+:(\d+) and HTTP http://\S+:(\d+)/)"));
+    static const QRegularExpression line(QStringLiteral(R"(listening on UDP \S+:(\d+) and HTTP http://\S+:(\d+)/)"));
     const auto match = line.match(QString::fromUtf8(m_output));
     if (!match.hasMatch())
         return false;

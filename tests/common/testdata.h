@@ -15,8 +15,8 @@ QString dataPath(const QString& fileName);
 QList<QByteArray> decoratorDatagrams();
 
 // A datagram exactly as the decorator builds it: json.dumps of key, execution_time, timestamp, token.
-QByteArray decoratorDatagram(const QString& key, double executionTimeMs, qint64 timestamp,
-    const QString& token = QStringLiteral("test-token"));
+QByteArray decoratorDatagram(
+    const QString& key, double executionTimeMs, qint64 timestamp, const QString& token = QStringLiteral("test-token"));
 
 // Sends each datagram from one socket, pausing now and then so that loopback never overflows.
 void sendDatagrams(const QList<QByteArray>& datagrams, quint16 port,

@@ -11,8 +11,8 @@
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
-#include <QUdpSocket>
 #include <QtTest>
+#include <QUdpSocket>
 
 using namespace Kodemon;
 
@@ -161,7 +161,8 @@ void tst_Collector::storedSignalCarriesTheSamples()
     Collector collector(m_store, options());
     QSignalSpy stored(&collector, &Collector::stored);
     QVERIFY(collector.start().ok());
-    Test::sendDatagrams({ Test::decoratorDatagram(QStringLiteral("live.py-f"), 12.5, 1795608000) }, collector.udpPort());
+    Test::sendDatagrams(
+        { Test::decoratorDatagram(QStringLiteral("live.py-f"), 12.5, 1795608000) }, collector.udpPort());
     QTRY_COMPARE_WITH_TIMEOUT(stored.size(), 1, 5000);
     const auto samples = stored.first().first().value<QList<Sample>>();
     QCOMPARE(samples.size(), 1);
@@ -204,7 +205,8 @@ void tst_Collector::batchWithinFlushInterval()
     QVERIFY(collector.start().ok());
     QElapsedTimer timer;
     timer.start();
-    Test::sendDatagrams({ Test::decoratorDatagram(QStringLiteral("latency.py-f"), 1, 1795608000) }, collector.udpPort());
+    Test::sendDatagrams(
+        { Test::decoratorDatagram(QStringLiteral("latency.py-f"), 1, 1795608000) }, collector.udpPort());
     QTRY_COMPARE_WITH_TIMEOUT(collector.counters()->snapshot().stored, 1, 5000);
     // A lone sample is committed by the 100 ms batch timer, not held until a batch fills up.
     QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
@@ -219,7 +221,8 @@ void tst_Collector::refusedSendersAreCountedNotStored()
     Test::sendDatagrams({ Test::decoratorDatagram(QStringLiteral("spoof.py-f"), 1, 1795608000),
                             Test::decoratorDatagram(QStringLiteral("spoof.py-f"), 2, 1795608001) },
         collector.udpPort());
-    QTRY_COMPARE_WITH_TIMEOUT(collector.counters()->snapshot().rejected[size_t(RejectReason::SourceNotAllowed)], 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        collector.counters()->snapshot().rejected[size_t(RejectReason::SourceNotAllowed)], 2, 5000);
     collector.stop();
     QCOMPARE(collector.counters()->snapshot().accepted, 0);
     QCOMPARE(storedCount(QStringLiteral("spoof.py-f")), 0);

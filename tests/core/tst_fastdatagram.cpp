@@ -49,11 +49,15 @@ bool same(const Sample& a, const Sample& b)
 void tst_FastDatagram::accepts_data()
 {
     QTest::addColumn<QByteArray>("text");
-    QTest::newRow("decorator") << QByteArray(R"({"key": "/srv/app/views.py-fetch_latest", "execution_time": 31.9, "timestamp": 1413404125, "token": "test-token"})");
+    QTest::newRow("decorator") << QByteArray(
+        R"({"key": "/srv/app/views.py-fetch_latest", "execution_time": 31.9, "timestamp": 1413404125, "token": "test-token"})");
     QTest::newRow("compact") << QByteArray(R"({"key":"k","execution_time":1,"timestamp":0})");
-    QTest::newRow("python2 order") << QByteArray(R"({"execution_time": 0.0019073486328125, "timestamp": 1795608118, "token": "test-token", "key": "emit.py-plain"})");
-    QTest::newRow("spaces and relative path") << QByteArray(R"({ "key" : "../my dir/a.py-f" , "execution_time" : 1e-3 , "timestamp" : -5 })");
-    QTest::newRow("fractional timestamp") << QByteArray(R"({"key": "k", "execution_time": 0, "timestamp": 1413404125.75})");
+    QTest::newRow("python2 order") << QByteArray(
+        R"({"execution_time": 0.0019073486328125, "timestamp": 1795608118, "token": "test-token", "key": "emit.py-plain"})");
+    QTest::newRow("spaces and relative path")
+        << QByteArray(R"({ "key" : "../my dir/a.py-f" , "execution_time" : 1e-3 , "timestamp" : -5 })");
+    QTest::newRow("fractional timestamp")
+        << QByteArray(R"({"key": "k", "execution_time": 0, "timestamp": 1413404125.75})");
     QTest::newRow("exponent forms") << QByteArray(R"({"key": "k", "execution_time": 2.5E+2, "timestamp": 1e9})");
     QTest::newRow("empty token") << QByteArray(R"({"key": "k", "execution_time": 1, "timestamp": 1, "token": ""})");
 }
@@ -71,7 +75,8 @@ void tst_FastDatagram::accepts()
 void tst_FastDatagram::declines_data()
 {
     QTest::addColumn<QByteArray>("text");
-    QTest::newRow("extra member") << QByteArray(R"({"key": "k", "execution_time": 1, "timestamp": 1, "project": "demo"})");
+    QTest::newRow("extra member") << QByteArray(
+        R"({"key": "k", "execution_time": 1, "timestamp": 1, "project": "demo"})");
     QTest::newRow("escape in key") << QByteArray(R"({"key": "a\/b", "execution_time": 1, "timestamp": 1})");
     QTest::newRow("unicode escape") << QByteArray(R"({"key": "caf\u00e9", "execution_time": 1, "timestamp": 1})");
     QTest::newRow("raw utf-8") << QByteArray("{\"key\": \"caf\xc3\xa9\", \"execution_time\": 1, \"timestamp\": 1}");
@@ -89,9 +94,11 @@ void tst_FastDatagram::declines_data()
     QTest::newRow("string number") << QByteArray(R"({"key": "k", "execution_time": "1", "timestamp": 1})");
     QTest::newRow("trailing comma") << QByteArray(R"({"key": "k", "execution_time": 1, "timestamp": 1,})");
     QTest::newRow("trailing garbage") << QByteArray(R"({"key": "k", "execution_time": 1, "timestamp": 1} x)");
-    QTest::newRow("two objects") << QByteArray(R"({"key": "k", "execution_time": 1, "timestamp": 1}{"key": "k", "execution_time": 1, "timestamp": 1})");
+    QTest::newRow("two objects") << QByteArray(
+        R"({"key": "k", "execution_time": 1, "timestamp": 1}{"key": "k", "execution_time": 1, "timestamp": 1})");
     QTest::newRow("empty key") << QByteArray(R"({"key": "", "execution_time": 1, "timestamp": 1})");
-    QTest::newRow("key too long") << QByteArray("{\"key\": \"" + QByteArray(1025, 'a') + "\", \"execution_time\": 1, \"timestamp\": 1}");
+    QTest::newRow("key too long") << QByteArray(
+        "{\"key\": \"" + QByteArray(1025, 'a') + "\", \"execution_time\": 1, \"timestamp\": 1}");
     QTest::newRow("token number") << QByteArray(R"({"key": "k", "execution_time": 1, "timestamp": 1, "token": 1})");
     QTest::newRow("unterminated") << QByteArray(R"({"key": "k", "execution_time": 1, "timestamp": 1)");
     QTest::newRow("not an object") << QByteArray(R"(["key"])");
@@ -119,9 +126,15 @@ void tst_FastDatagram::agreesWithTheFullParserOnMutations()
             const int at = random.bounded(int(text.size()));
             const char c = alphabet[random.bounded(int(sizeof alphabet - 1))];
             switch (random.bounded(3)) {
-            case 0: text[at] = c; break;
-            case 1: text.insert(at, c); break;
-            default: text.remove(at, 1); break;
+            case 0:
+                text[at] = c;
+                break;
+            case 1:
+                text.insert(at, c);
+                break;
+            default:
+                text.remove(at, 1);
+                break;
             }
         }
         const auto fast = parseSimpleObject(text);

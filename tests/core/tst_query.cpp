@@ -42,7 +42,7 @@ private:
 namespace {
 const QString Key = QStringLiteral("/srv/app/views.py-fetch_latest");
 const QString Spiky = QStringLiteral("/srv/app/jobs.py-spiky");
-}
+} // namespace
 
 void tst_Query::initTestCase()
 {
@@ -184,7 +184,8 @@ void tst_Query::foreignCursorIsRejected()
 void tst_Query::limitIsChecked()
 {
     QCOMPARE(m_query->executions({ Key, std::nullopt, {} }, {}, 0).errorKind(), ErrorKind::Invalid);
-    QCOMPARE(m_query->executions({ Key, std::nullopt, {} }, {}, Query::MaxPageSize + 1).errorKind(), ErrorKind::Invalid);
+    QCOMPARE(
+        m_query->executions({ Key, std::nullopt, {} }, {}, Query::MaxPageSize + 1).errorKind(), ErrorKind::Invalid);
     QCOMPARE(m_query->series({ Key, std::nullopt, {} }, 0).errorKind(), ErrorKind::Invalid);
     QCOMPARE(m_query->series({ Key, std::nullopt, {} }, Query::MaxBucketCount + 1).errorKind(), ErrorKind::Invalid);
 }

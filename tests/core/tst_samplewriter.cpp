@@ -27,7 +27,8 @@ QList<Sample> samples(int count, int first = 0, const QString& key = QStringLite
 {
     QList<Sample> list;
     for (int i = first; i < first + count; ++i)
-        list.append({ QStringLiteral("t"), key, 1795608000.0 + i, 1.5, 1795608000, QByteArray(200, 'x').prepend("{\"pad\":\"").append("\"}") });
+        list.append({ QStringLiteral("t"), key, 1795608000.0 + i, 1.5, 1795608000,
+            QByteArray(200, 'x').prepend("{\"pad\":\"").append("\"}") });
     return list;
 }
 

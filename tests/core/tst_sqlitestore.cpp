@@ -68,9 +68,10 @@ void tst_SqliteStore::roundTrip()
     const QString key = QString::fromUtf8("/srv/my app/caf\xc3\xa9/../views.py-fetch_latest");
     const QByteArray extra = R"({"project":"demo","tags":["a","b"]})";
     auto writer = store.createWriter();
-    QVERIFY(writer->write({ sample(key, 1413404125, 31.9, QStringLiteral("test-token"), extra),
-                            sample(key, 1413404125, 0.00095367431640625, QStringLiteral("test-token")),
-                            sample(key, 0, 2.5, QStringLiteral("test-token")) })
+    QVERIFY(writer
+                ->write({ sample(key, 1413404125, 31.9, QStringLiteral("test-token"), extra),
+                    sample(key, 1413404125, 0.00095367431640625, QStringLiteral("test-token")),
+                    sample(key, 0, 2.5, QStringLiteral("test-token")) })
                 .ok());
 
     auto reader = store.createReader();
@@ -99,7 +100,9 @@ void tst_SqliteStore::reopenKeepsDataAndContinuesSequences()
     {
         SqliteStore store(path());
         QVERIFY(store.open().ok());
-        QVERIFY(store.createWriter()->write({ sample(QStringLiteral("k"), 100, 1), sample(QStringLiteral("k"), 100, 2) }).ok());
+        QVERIFY(store.createWriter()
+                    ->write({ sample(QStringLiteral("k"), 100, 1), sample(QStringLiteral("k"), 100, 2) })
+                    .ok());
     }
     SqliteStore store(path());
     QVERIFY(store.open().ok());
@@ -119,7 +122,8 @@ void tst_SqliteStore::twoTokensWithTheSameKeyAreTwoSeries()
     QVERIFY(store.createWriter()
                 ->write({ sample(QStringLiteral("k"), 1, 1, QStringLiteral("shop")),
                     sample(QStringLiteral("k"), 2, 2, QStringLiteral("blog")),
-                    sample(QStringLiteral("k"), 3, 3, QStringLiteral("shop")), sample(QStringLiteral("k"), 4, 4, QString()) })
+                    sample(QStringLiteral("k"), 3, 3, QStringLiteral("shop")),
+                    sample(QStringLiteral("k"), 4, 4, QString()) })
                 .ok());
     auto reader = store.createReader();
     const auto series = reader->listSeries(std::nullopt);
@@ -154,10 +158,14 @@ void tst_SqliteStore::migrationFromVersion1()
         auto connection = SqliteConnection::open(path());
         QVERIFY(connection.ok());
         QVERIFY(Schema::migrateTo(**connection, 1).ok());
-        QVERIFY((*connection)->execute(QStringLiteral("INSERT INTO series (id, token, key, sample_count, first_ts, last_ts, last_seq) "
-                                                      "VALUES (1, 't', 'old-key', 2, 5, 6, 2)"))
+        QVERIFY((*connection)
+                    ->execute(
+                        QStringLiteral("INSERT INTO series (id, token, key, sample_count, first_ts, last_ts, last_seq) "
+                                       "VALUES (1, 't', 'old-key', 2, 5, 6, 2)"))
                     .ok());
-        QVERIFY((*connection)->execute(QStringLiteral("INSERT INTO samples VALUES (1, 5, 1, 10.5, 7, NULL), (1, 6, 2, 1.5, 7, NULL)"))
+        QVERIFY((*connection)
+                    ->execute(
+                        QStringLiteral("INSERT INTO samples VALUES (1, 5, 1, 10.5, 7, NULL), (1, 6, 2, 1.5, 7, NULL)"))
                     .ok());
         QCOMPARE((*connection)->scalar(QStringLiteral("PRAGMA user_version"))->toInt(), 1);
     }
@@ -193,11 +201,16 @@ void tst_SqliteStore::refusesUnusableFiles_data()
 {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("message");
-    QTest::newRow("not sqlite") << "text" << "not a usable SQLite database";
-    QTest::newRow("newer schema") << "newer" << "newer Kodemon";
-    QTest::newRow("another program's sqlite") << "foreign" << "belongs to another program";
-    QTest::newRow("read-only file") << "readonly" << "read-only";
-    QTest::newRow("a folder") << "folder" << "is not a file";
+    QTest::newRow("not sqlite") << "text"
+                                << "not a usable SQLite database";
+    QTest::newRow("newer schema") << "newer"
+                                  << "newer Kodemon";
+    QTest::newRow("another program's sqlite") << "foreign"
+                                              << "belongs to another program";
+    QTest::newRow("read-only file") << "readonly"
+                                    << "read-only";
+    QTest::newRow("a folder") << "folder"
+                              << "is not a file";
 }
 
 void tst_SqliteStore::refusesUnusableFiles()
@@ -208,16 +221,16 @@ void tst_SqliteStore::refusesUnusableFiles()
         QFile file(path());
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("timestamp,key\n1,a\n" + QByteArray(5000, 'x'));
-    } else if (kind == QLatin1String("newer") || kind == QLatin1String("foreign") || kind == QLatin1String("readonly")) {
+    } else if (kind == QLatin1String("newer") || kind == QLatin1String("foreign")
+        || kind == QLatin1String("readonly")) {
         SqliteStore store(path());
         QVERIFY(store.open().ok());
         QVERIFY(store.createWriter()->write({ sample(QStringLiteral("k"), 1, 1) }).ok());
     }
     if (kind == QLatin1String("newer") || kind == QLatin1String("foreign")) {
         auto connection = SqliteConnection::open(path());
-        const QString sql = kind == QLatin1String("newer")
-            ? QStringLiteral("PRAGMA user_version = 99")
-            : QStringLiteral("PRAGMA user_version = 0");
+        const QString sql = kind == QLatin1String("newer") ? QStringLiteral("PRAGMA user_version = 99")
+                                                           : QStringLiteral("PRAGMA user_version = 0");
         QVERIFY((*connection)->execute(sql).ok());
         QVERIFY((*connection)->execute(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")).ok());
     }

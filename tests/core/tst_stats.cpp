@@ -2,11 +2,10 @@
 // Exact statistics and bucketing: the numbers every view and the API report.
 #include "stats.h"
 
-#include <QRandomGenerator>
-#include <QtTest>
-
 #include <algorithm>
 #include <cmath>
+#include <QRandomGenerator>
+#include <QtTest>
 
 using namespace Kodemon;
 

@@ -21,14 +21,14 @@
 #include <QFile>
 #include <QLegendMarker>
 #include <QLineEdit>
-#include <QMessageBox>
-#include <QTimer>
 #include <QLineSeries>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QtTest>
 
 using namespace Kodemon;
@@ -485,7 +485,8 @@ void tst_MainWindow::aboutShowsVersionDatabaseAndAddresses()
     about->trigger();
     QVERIFY2(shown.contains(QStringLiteral("Kodemon " KODEMON_VERSION)), qPrintable(shown));
     QVERIFY2(shown.contains(m_fixture->store->location().toHtmlEscaped()), qPrintable(shown));
-    QVERIFY2(shown.contains(QStringLiteral("UDP 127.0.0.1:%1").arg(m_fixture->collector->udpPort())), qPrintable(shown));
+    QVERIFY2(
+        shown.contains(QStringLiteral("UDP 127.0.0.1:%1").arg(m_fixture->collector->udpPort())), qPrintable(shown));
 }
 
 QTEST_MAIN(tst_MainWindow)
