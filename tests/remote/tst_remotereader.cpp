@@ -84,23 +84,24 @@ void tst_RemoteReader::answers_data()
     const QByteArray series = R"({"step":1,"buckets":[{"t":1,"count":1,"min":2,"mean":2,"max":2,"p95":2}]})";
     for (const char* method : { "keys", "executions", "stats", "series" }) {
         const QString name = QString::fromLatin1(method);
-        const auto row = [&](const char* what) { return qPrintable(name + u' ' + QLatin1String(what)); };
+        // newRow() copies the name, but only while the QByteArray holding it is alive: keep it a full expression.
+        const auto row = [&](const char* what) { return (name + u' ' + QLatin1String(what)).toLatin1(); };
         const QByteArray good = name == QLatin1String("keys") ? keys
             : name == QLatin1String("executions")             ? page
             : name == QLatin1String("stats")                  ? stats
                                                               : series;
-        QTest::newRow(row("200")) << name << 200 << good << true << ErrorKind::Failed << QString();
-        QTest::newRow(row("400")) << name << 400 << badRequest << false << ErrorKind::Invalid
+        QTest::newRow(row("200").constData()) << name << 200 << good << true << ErrorKind::Failed << QString();
+        QTest::newRow(row("400").constData()) << name << 400 << badRequest << false << ErrorKind::Invalid
                                   << QStringLiteral("not a cursor (parameter \"cursor\")");
-        QTest::newRow(row("404")) << name << 404 << notFound << false << ErrorKind::NotFound
+        QTest::newRow(row("404").constData()) << name << 404 << notFound << false << ErrorKind::NotFound
                                   << QStringLiteral("no samples of key \"k\"");
-        QTest::newRow(row("401")) << name << 401 << QByteArray(R"({"error":"unauthorized","detail":"x"})") << false
+        QTest::newRow(row("401").constData()) << name << 401 << QByteArray(R"({"error":"unauthorized","detail":"x"})") << false
                                   << ErrorKind::Failed << QStringLiteral("wants an API token: pass --api-token");
-        QTest::newRow(row("500")) << name << 500 << failed << false << ErrorKind::Failed
+        QTest::newRow(row("500").constData()) << name << 500 << failed << false << ErrorKind::Failed
                                   << QStringLiteral("failed: database query failed");
-        QTest::newRow(row("not JSON")) << name << 200 << QByteArray("<html></html>") << false << ErrorKind::Failed
+        QTest::newRow(row("not JSON").constData()) << name << 200 << QByteArray("<html></html>") << false << ErrorKind::Failed
                                        << QStringLiteral("with something that is not Kodemon's JSON");
-        QTest::newRow(row("wrong shape")) << name << 200 << QByteArray(R"({"unexpected":true})") << false
+        QTest::newRow(row("wrong shape").constData()) << name << 200 << QByteArray(R"({"unexpected":true})") << false
                                           << ErrorKind::Failed << QStringLiteral("not Kodemon's JSON");
     }
 }
