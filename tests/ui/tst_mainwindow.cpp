@@ -199,7 +199,7 @@ void tst_MainWindow::sendTestDataFillsTheWindow()
     QTRY_COMPARE_WITH_TIMEOUT(visibleRows(*window), 6, 10000);
     // Something is selected and drawn at once, so a new user sees a working chart.
     QTRY_VERIFY_WITH_TIMEOUT(drawnCalls(window->chart()) > 0, 10000);
-    QVERIFY(window->stats()->figureText(StatsPanel::Count) != QStringLiteral("–"));
+    QTRY_VERIFY_WITH_TIMEOUT(window->stats()->figureText(StatsPanel::Count) != QStringLiteral("–"), 10000);
 }
 
 void tst_MainWindow::selectingAKeyFillsTheChart()

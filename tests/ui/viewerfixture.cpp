@@ -4,6 +4,7 @@
 #include <QDateTime>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 
 namespace Kodemon::Test {
 
@@ -62,7 +63,15 @@ double ViewerFixture::now()
 
 void ViewerFixture::clearSettings()
 {
-    QStandardPaths::setTestModeEnabled(true);
+    // Test mode alone shares ~/.qttest between processes, and CTest runs the window tests in parallel:
+    // each process gets settings of its own, or one test's saved range shows up in another's window.
+    static QTemporaryDir settingsDir;
+    static const bool pathSet = [] {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+        return true;
+    }();
+    Q_UNUSED(pathSet);
     QSettings(QStringLiteral("kodemon"), QStringLiteral("kodemon")).clear();
 }
 
