@@ -5,6 +5,7 @@
 #include "stats.h"
 #include "store.h"
 
+#include <functional>
 #include <memory>
 
 namespace Kodemon {
@@ -39,14 +40,25 @@ public:
 private:
     Status ensureOpen();
     Result<QList<SeriesRef>> resolve(const SeriesSelector& selector);
+    static Result<SqliteStatement> scan(
+        sqlite3* db, const QString& columns, const SeriesRef& ref, const TimeRange& range);
     Result<SqliteStatement> scan(const QString& columns, const SeriesRef& ref, const TimeRange& range);
+    // Runs `part` over the earlier and the later half of `range` (split at `boundary`), the later half on a
+    // second connection in a second thread, when the scan is long enough to gain from it; else over the whole.
+    enum class Half { Whole, Earlier, Later };
+    using ScanPart = std::function<Status(sqlite3* db, const TimeRange& range, Half half)>;
+    Status scanInHalves(const TimeRange& range, double boundary, qint64 rows, const ScanPart& part);
     Result<QList<double>> executionTimes(const QList<SeriesRef>& series, const TimeRange& range);
-    Status addToBuckets(const QList<SeriesRef>& series, const TimeRange& range, Bucketizer& buckets);
+    static Status addToBuckets(
+        sqlite3* db, const QList<SeriesRef>& series, const TimeRange& range, Bucketizer& buckets);
+    static Status appendValues(
+        sqlite3* db, const QList<SeriesRef>& series, const TimeRange& range, QList<TimedValue>& values);
     static qsizetype sizeHint(const QList<SeriesRef>& series);
 
     QString m_path;
     TokenScope m_scope;
     std::unique_ptr<SqliteConnection> m_connection;
+    std::unique_ptr<SqliteConnection> m_helper; // the second half's connection, opened on first need
 };
 
 } // namespace Kodemon

@@ -114,6 +114,7 @@ Bucketizer::Bucketizer(double from, double to, int bucketCount)
 {
     const double span = to - from;
     m_step = span > 0 ? span / m_bucketCount : 1.0;
+    m_end = m_bucketCount;
 }
 
 void Bucketizer::reserve(qsizetype values)
@@ -126,9 +127,15 @@ void Bucketizer::add(double timestamp, double value)
 {
     if (timestamp < m_from || timestamp > m_to)
         return;
-    const auto index = std::min<qint64>(m_bucketCount - 1, qint64((timestamp - m_from) / m_step));
+    const auto index = std::clamp<qint64>(qint64((timestamp - m_from) / m_step), m_first, m_end - 1);
     m_bucketOf.append(qint32(index));
     m_values.append(value);
+}
+
+void Bucketizer::restrictTo(int first, int end)
+{
+    m_first = std::clamp(first, 0, m_bucketCount - 1);
+    m_end = std::clamp(end, m_first + 1, m_bucketCount);
 }
 
 BucketedSeries Bucketizer::finish()
@@ -146,7 +153,7 @@ BucketedSeries Bucketizer::finish()
 
     BucketedSeries series;
     series.step = m_step;
-    for (int b = 0; b < m_bucketCount; ++b) {
+    for (int b = m_first; b < m_end; ++b) {
         const qsizetype begin = offset.at(b);
         const qsizetype count = offset.at(b + 1) - begin;
         if (count > 0)

@@ -26,6 +26,12 @@ public:
     // Values outside [from, to] are ignored.
     void add(double timestamp, double value);
     void reserve(qsizetype values);
+    // Keeps only buckets first..end-1, so that two Bucketizers can share a range between two threads: a value
+    // that rounds into a bucket outside goes to the nearest one inside.
+    void restrictTo(int first, int end);
+    // Where bucket `index` starts.
+    double bucketStart(int index) const { return m_from + double(index) * m_step; }
+    int bucketCount() const { return m_bucketCount; }
     BucketedSeries finish();
 
 private:
@@ -33,6 +39,8 @@ private:
     double m_to;
     int m_bucketCount;
     double m_step;
+    int m_first = 0;
+    int m_end = 0;
     QList<qint32> m_bucketOf;
     QList<double> m_values;
 };

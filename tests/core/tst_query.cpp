@@ -3,8 +3,10 @@
 // SQLite file, or with KODEMON_TEST_STORE=clickhouse a real ClickHouse server (tst_query_clickhouse): the same
 // tests hold for both.
 #include "query.h"
+#include "stats.h"
 #include "teststore.h"
 
+#include <QRandomGenerator>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -31,6 +33,8 @@ private Q_SLOTS:
     void bucketsSpanTheDataWhenOpen();
     void valuesAreTheExecutionsInOrder();
     void summariesCountMeanAndP95PerSeries();
+    void longScansAgreeWithOnePass_data();
+    void longScansAgreeWithOnePass(); // last: it adds a key the tests above do not expect
 
 private:
     QTemporaryDir m_dir;
@@ -300,6 +304,81 @@ void tst_Query::summariesCountMeanAndP95PerSeries()
 
     QCOMPARE(m_query->summaries({}, QStringLiteral("b"))->size(), 1);
     QCOMPARE(m_query->summaries({ 2.0, 1.0 }).errorKind(), ErrorKind::Invalid);
+}
+
+void tst_Query::longScansAgreeWithOnePass_data()
+{
+    QTest::addColumn<TimeRange>("range");
+    QTest::newRow("all") << TimeRange {};
+    QTest::newRow("open start") << TimeRange { std::nullopt, 70000.0 };
+    QTest::newRow("open end") << TimeRange { 30000.0, std::nullopt };
+    QTest::newRow("inside") << TimeRange { 23456.7, 76543.2 };
+}
+
+// Over 200,000 rows the SQLite reader splits a scan in two halves on two connections and two threads:
+// what it answers must be what one pass over the same samples gives.
+void tst_Query::longScansAgreeWithOnePass()
+{
+    QFETCH(TimeRange, range);
+    const QString Long = QStringLiteral("/srv/app/batch.py-long");
+    static QList<TimedValue> written;
+    if (written.isEmpty()) {
+        QRandomGenerator random(42);
+        QList<Sample> batch;
+        for (int i = 0; i < 150000; ++i) { // two tokens, interleaved times, ties, spikes
+            for (const auto& [token, t] : { std::pair { QStringLiteral("a"), 10000.0 + i * 0.6 },
+                     std::pair { QStringLiteral("b"), 10000.0 + i * 0.6 + (i % 3) * 0.2 } }) {
+                const double ms = i % 9973 == 0 ? 5000.0 : 1.0 + random.bounded(100.0);
+                batch.append({ token, Long, t, ms, 0, {} });
+                written.append({ t, ms });
+            }
+        }
+        QVERIFY(m_store->createWriter()->write(batch).ok());
+        std::stable_sort(written.begin(), written.end(),
+            [](const TimedValue& a, const TimedValue& b) { return a.timestamp < b.timestamp; });
+    }
+    QList<TimedValue> expected;
+    for (const auto& point : std::as_const(written)) {
+        if ((!range.from || point.timestamp >= *range.from) && (!range.to || point.timestamp <= *range.to))
+            expected.append(point);
+    }
+    const SeriesSelector selector { Long, std::nullopt, range };
+
+    const auto values = m_query->values(selector);
+    QVERIFY2(values.ok(), values.ok() ? "" : qPrintable(values.error()));
+    QCOMPARE(values->size(), expected.size());
+    for (qsizetype i = 0; i < values->size(); ++i)
+        QCOMPARE(values->at(i).timestamp, expected.at(i).timestamp);
+
+    QList<double> times;
+    for (const auto& point : std::as_const(expected))
+        times.append(point.value);
+    const KeyStats one = computeStats(times);
+    const auto stats = m_query->stats(selector);
+    QVERIFY(stats.ok());
+    QCOMPARE(stats->count, one.count);
+    QCOMPARE(stats->min, one.min);
+    QCOMPARE(stats->max, one.max);
+    QCOMPARE(stats->p50, one.p50);
+    QCOMPARE(stats->p99, one.p99);
+    QVERIFY(qFuzzyCompare(stats->mean, one.mean));
+
+    const auto series = m_query->series(selector, 1000);
+    QVERIFY(series.ok());
+    const BucketedSeries reference = bucketize(
+        expected, range.from.value_or(written.first().timestamp), range.to.value_or(written.last().timestamp), 1000);
+    QCOMPARE(series->step, reference.step);
+    QCOMPARE(series->buckets.size(), reference.buckets.size());
+    for (qsizetype i = 0; i < reference.buckets.size(); ++i) {
+        const auto& got = series->buckets.at(i);
+        const auto& want = reference.buckets.at(i);
+        QCOMPARE(got.start, want.start);
+        QCOMPARE(got.count, want.count);
+        QCOMPARE(got.min, want.min);
+        QCOMPARE(got.max, want.max);
+        QCOMPARE(got.p95, want.p95);
+        QVERIFY(qFuzzyCompare(got.mean, want.mean));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Query)
