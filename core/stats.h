@@ -13,6 +13,10 @@ KeyStats computeStats(QList<double> values);
 // Count, mean and nearest-rank p95 of `values` (reordered), for the functions table.
 SeriesSummary summarize(const SeriesInfo& info, QList<double>& values);
 
+// Sorts ascending, as std::sort does (no NaN): a radix sort on the bit patterns for large lists, which sorts
+// a million execution times several times faster than comparisons do.
+void sortValues(QList<double>& values);
+
 // The nearest-rank percentile of `sorted` (ascending, non-empty): the ceil(n * permille / 1000)-th smallest.
 double nearestRank(const QList<double>& sorted, int permille);
 

@@ -231,6 +231,7 @@ void MainWindow::attach(const ViewerServices& services)
     if (!m_services.store)
         return;
     m_viewThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-view"));
+    m_statsThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-stats"));
     m_keysThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-keys"));
     m_exporter->setStore(m_services.store);
     if (m_services.collector && !m_services.feed) {
@@ -249,7 +250,7 @@ void MainWindow::attach(const ViewerServices& services)
     showServices();
     m_keyUpdater->setQueryThread(m_keysThread.get());
     m_chartUpdater->setQueryThread(m_viewThread.get());
-    m_statsUpdater->setQueryThread(m_viewThread.get());
+    m_statsUpdater->setQueryThread(m_statsThread.get());
 }
 
 void MainWindow::showServices()
@@ -276,6 +277,7 @@ void MainWindow::detach()
     m_statsUpdater->setQueryThread(nullptr);
     m_exporter->setStore(nullptr);
     m_viewThread.reset();
+    m_statsThread.reset();
     m_keysThread.reset();
     m_status->setSources(nullptr, QUrl());
     m_services = ViewerServices {};

@@ -111,7 +111,8 @@ private:
     StatsUpdater* m_statsUpdater;
     CsvExporter* m_exporter;
     TestDataSender* m_sender;
-    std::unique_ptr<QueryThread> m_viewThread; // chart and statistics
+    std::unique_ptr<QueryThread> m_viewThread; // the chart
+    std::unique_ptr<QueryThread> m_statsThread; // statistics, at the same time as the chart on another core
     std::unique_ptr<QueryThread> m_keysThread; // the functions table, which may take longer
     QList<QMetaObject::Connection> m_serviceConnections; // to the feed, undone by detach()
     std::unique_ptr<SampleFeed> m_ownFeed; // made from the collector when the services bring no feed

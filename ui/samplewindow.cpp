@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "samplewindow.h"
 
+#include "stats.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -44,9 +46,11 @@ void removeSorted(QList<double>& sorted, const QList<double>& gone)
 SampleWindow::SampleWindow(QList<TimedValue> values)
     : m_byTime(std::move(values))
 {
-    std::stable_sort(m_byTime.begin(), m_byTime.end(), earlier);
+    // The store answers in time order already; checking costs one pass, sorting a million costs many.
+    if (!std::is_sorted(m_byTime.begin(), m_byTime.end(), earlier))
+        std::stable_sort(m_byTime.begin(), m_byTime.end(), earlier);
     m_sorted = valuesOf(m_byTime);
-    std::sort(m_sorted.begin(), m_sorted.end());
+    sortValues(m_sorted);
 }
 
 void SampleWindow::add(const QList<TimedValue>& values)

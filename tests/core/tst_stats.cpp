@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
 #include <QRandomGenerator>
 #include <QtTest>
 
@@ -23,6 +25,8 @@ private Q_SLOTS:
     void bucketsCoverInclusiveEnds();
     void bucketsIgnorePointsOutsideTheRange();
     void zeroSpanIsOneBucket();
+    void sortValuesSortsLikeStdSort_data();
+    void sortValuesSortsLikeStdSort();
 };
 
 void tst_Stats::nearestRankPercentiles_data()
@@ -159,6 +163,45 @@ void tst_Stats::zeroSpanIsOneBucket()
     QCOMPARE(series.buckets.size(), 1);
     QCOMPARE(series.buckets.first().start, 7.0);
     QCOMPARE(series.buckets.first().mean, 2.0);
+}
+
+void tst_Stats::sortValuesSortsLikeStdSort_data()
+{
+    QTest::addColumn<QList<double>>("values");
+    QRandomGenerator random(7);
+    const auto make = [](qsizetype n, const std::function<double()>& next) {
+        QList<double> values;
+        for (qsizetype i = 0; i < n; ++i)
+            values.append(next());
+        return values;
+    };
+    const auto lognormal = [&random] {
+        const double u = std::max(random.generateDouble(), 1e-12);
+        const double v = random.generateDouble();
+        return std::exp(2.0 + 1.5 * std::sqrt(-2 * std::log(u)) * std::cos(2 * M_PI * v));
+    };
+    QTest::newRow("small (comparison sort)") << make(1000, lognormal);
+    QTest::newRow("1M lognormal milliseconds") << make(1000000, lognormal);
+    QTest::newRow("all equal") << make(100000, [] { return 31.9; });
+    const double specials[] = { 0.0, -0.0, 1e-310, -1e-310, std::numeric_limits<double>::infinity(),
+        -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::max(),
+        std::numeric_limits<double>::lowest(), 1.0, -1.0 };
+    QTest::newRow("signs, zeros, subnormals, infinities") << make(200000, [&random, &specials] {
+        return random.bounded(3) == 0 ? specials[random.bounded(10)] : (random.generateDouble() - 0.5) * 1e6;
+    });
+}
+
+void tst_Stats::sortValuesSortsLikeStdSort()
+{
+    QFETCH(QList<double>, values);
+    QList<double> expected = values;
+    std::sort(expected.begin(), expected.end());
+    sortValues(values);
+    QCOMPARE(values.size(), expected.size());
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        if (!(values[i] == expected[i])) // -0.0 == 0.0: either order of the two zeros is sorted
+            QFAIL(qPrintable(QStringLiteral("at %1: %2 instead of %3").arg(i).arg(values[i]).arg(expected[i])));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Stats)
