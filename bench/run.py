@@ -161,6 +161,48 @@ bind-address = "127.0.0.1:{free_port(socket.SOCK_STREAM)}"
         self.process.wait(timeout=60)
 
 
+class ClickHouse:
+    """Debian's clickhouse-server 18.16 with its own configuration on free loopback ports."""
+
+    def __init__(self, workdir, cluster_tcp_ports=()):
+        self.dir = workdir
+        os.makedirs(workdir, exist_ok=True)
+        self.http_port = free_port(socket.SOCK_STREAM)
+        self.tcp_port = cluster_tcp_ports[0] if cluster_tcp_ports else free_port(socket.SOCK_STREAM)
+        shards = "".join(f"<shard><replica><host>127.0.0.1</host><port>{p}</port></replica></shard>"
+                         for p in cluster_tcp_ports)
+        with open(os.path.join(workdir, "config.xml"), "w") as f:
+            f.write(f"""<?xml version="1.0"?><yandex>
+<logger><level>warning</level><log>{workdir}/server.log</log><errorlog>{workdir}/server.err.log</errorlog></logger>
+<http_port>{self.http_port}</http_port><tcp_port>{self.tcp_port}</tcp_port>
+<interserver_http_port>{free_port(socket.SOCK_STREAM)}</interserver_http_port><listen_host>127.0.0.1</listen_host>
+<mark_cache_size>268435456</mark_cache_size><path>{workdir}/data/</path><tmp_path>{workdir}/tmp/</tmp_path>
+<users_config>users.xml</users_config><default_profile>default</default_profile><default_database>default</default_database>
+<mlock_executable>false</mlock_executable><remote_servers>{"<bench>" + shards + "</bench>" if shards else ""}</remote_servers>
+</yandex>""")
+        with open(os.path.join(workdir, "users.xml"), "w") as f:
+            f.write("""<?xml version="1.0"?><yandex><profiles><default><max_threads>2</max_threads></default></profiles>
+<users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile>
+<quota>default</quota></default></users><quotas><default></default></quotas></yandex>""")
+        self.process = subprocess.Popen(["clickhouse-server", f"--config-file={workdir}/config.xml"], cwd=workdir,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/ping", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("clickhouse-server did not start; see " + workdir)
+
+    def url(self, database="bench"):
+        return f"clickhouse://127.0.0.1:{self.http_port}/{database}"
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
 def wait_until_stable(read, settle=2.0, timeout=120):
     """Polls a counter until it stops moving for `settle` seconds."""
     last, since, deadline = read(), time.time(), time.time() + timeout
@@ -268,6 +310,51 @@ def http_queries(build, db, info, repeats):
     kodemon.stop()
 
 
+def clickhouse_bench(build, workdir, samples, repeats, sqlite_info):
+    """The same samples into one ClickHouse server and into two shards, and the same questions."""
+    single = ClickHouse(os.path.join(workdir, "ch-single"))
+    start = time.perf_counter()
+    info = run_json([f"{build}/bench/kodemon-gendb", "--store", single.url(), "--samples", str(samples)])[0]
+    emit("generate", store="clickhouse", samples=samples, seconds=round(time.perf_counter() - start, 1),
+         rate=round(samples / (time.perf_counter() - start)), bytes=info["bytes"])
+    for record in run_json([f"{build}/bench/kodemon-querybench", "--store", single.url(), "--key", info["big_key"],
+                            "--repeats", str(repeats)]):
+        emit("query", system="kodemon-core-clickhouse", **record)
+    single.stop()
+
+    a_tcp, b_tcp = free_port(socket.SOCK_STREAM), free_port(socket.SOCK_STREAM)
+    shard_a = ClickHouse(os.path.join(workdir, "ch-a"), (a_tcp, b_tcp))
+    shard_b = ClickHouse(os.path.join(workdir, "ch-b"), (b_tcp, a_tcp))
+    for shard in (shard_b, shard_a):  # each shard's local table is created by a writer that opens it
+        run_json([f"{build}/bench/kodemon-gendb", "--store", shard.url(), "--cluster", "bench", "--samples", "0"])
+    start = time.perf_counter()
+    writers = [subprocess.Popen([f"{build}/bench/kodemon-gendb", "--store", shard.url(), "--cluster", "bench",
+                                 "--samples", str(samples // 2)], stdout=subprocess.PIPE, text=True)
+               for shard in (shard_a, shard_b)]
+    for writer in writers:
+        writer.wait()
+    seconds = time.perf_counter() - start
+    emit("generate", store="clickhouse-2-shards", samples=samples, seconds=round(seconds, 1),
+         rate=round(samples / seconds), writers=2)
+    for record in run_json([f"{build}/bench/kodemon-querybench", "--store", shard_a.url(), "--cluster", "bench",
+                            "--key", info["big_key"], "--repeats", str(repeats)]):
+        emit("query", system="kodemon-core-clickhouse-2-shards", **record)
+    shard_a.stop()
+    shard_b.stop()
+
+
+def ui_bench(build, db, info):
+    """The desktop viewer offscreen: start-up and key selection on the big database, stalls while live."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([f"{build}/bench/kodemon-uibench", "--db", db, "--key", info["big_key"],
+                          "--loadgen", f"{build}/bench/kodemon-loadgen", "--rate", "100000", "--seconds", "20"],
+                         capture_output=True, text=True, env=env, timeout=900).stdout
+    for line in out.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            emit("ui", **record)
+
+
 def influx_queries(workdir, lines, info, repeats):
     os.makedirs(workdir, exist_ok=True)
     influx = Influx(workdir)
@@ -305,6 +392,7 @@ def main():
     parser.add_argument("--build", default="build/release")
     parser.add_argument("--quick", action="store_true", help="short holds and a 1M database, for trying the script")
     parser.add_argument("--skip-influx", action="store_true")
+    parser.add_argument("--skip-clickhouse", action="store_true")
     args = parser.parse_args()
     quick = args.quick
     hold = 5 if quick else 30
@@ -337,8 +425,11 @@ def main():
                                 "--repeats", str(repeats)]):
             emit("query", system="kodemon-core", **record)
         http_queries(args.build, db, info, repeats)
+        ui_bench(args.build, db, info)
         if not args.skip_influx:
             influx_queries(os.path.join(workdir, "influx"), lines, info, repeats)
+        if not args.skip_clickhouse:
+            clickhouse_bench(args.build, workdir, samples, repeats, info)
 
     os.makedirs("bench/results", exist_ok=True)
     path = f"bench/results/{started.strftime('%Y-%m-%dT%H%M%SZ')}.json"
