@@ -30,6 +30,8 @@ public:
     // A datagram larger than the largest UDP payload is passed on whole-size so the parser rejects it.
     virtual qsizetype read(qsizetype max, const Sink& sink) = 0;
     virtual qintptr descriptor() const = 0;
+    // While disabled, readyRead() is not emitted even if datagrams wait (they stay in the kernel's buffer).
+    virtual void setNotificationsEnabled(bool enabled) { Q_UNUSED(enabled); }
 
     // Linux recvmmsg where available, QUdpSocket otherwise.
     static std::unique_ptr<DatagramSource> create(QObject* parent = nullptr);

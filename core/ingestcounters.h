@@ -49,6 +49,12 @@ public:
     {
         m_rejected[static_cast<size_t>(reason)].fetch_add(n, std::memory_order_relaxed);
     }
+    // Samples accepted and neither stored, spooled to disk nor given up: what the collector holds in memory.
+    qint64 inMemory() const
+    {
+        return m_accepted.load(std::memory_order_relaxed) - m_stored.load(std::memory_order_relaxed)
+            - m_unstored.load(std::memory_order_relaxed) - m_spooled.load(std::memory_order_relaxed);
+    }
     void setKernelDrops(qint64 n) { m_kernelDrops.store(n, std::memory_order_relaxed); }
     void setReceiveBufferBytes(int n) { m_receiveBuffer.store(n, std::memory_order_relaxed); }
     void setStoreError(const QString& message);

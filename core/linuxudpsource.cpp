@@ -98,6 +98,13 @@ Status LinuxUdpSource::bind(const QHostAddress& address, quint16 port)
     return Ok {};
 }
 
+void LinuxUdpSource::setNotificationsEnabled(bool enabled)
+{
+    // The notifier is level-triggered: left on while nothing reads, it would fire on every event loop turn.
+    if (m_notifier)
+        m_notifier->setEnabled(enabled);
+}
+
 qsizetype LinuxUdpSource::read(qsizetype max, const Sink& sink)
 {
     std::array<mmsghdr, MessagesPerCall> messages {};

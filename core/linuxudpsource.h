@@ -24,6 +24,7 @@ public:
     quint16 localPort() const override { return m_port; }
     qsizetype read(qsizetype max, const Sink& sink) override;
     qintptr descriptor() const override { return m_fd; }
+    void setNotificationsEnabled(bool enabled) override;
 
 private:
     int m_fd = -1;

@@ -50,6 +50,10 @@ Status UdpReceiver::start()
     m_dropsTimer = new QTimer(this);
     connect(m_dropsTimer, &QTimer::timeout, this, &UdpReceiver::pollKernelDrops);
     m_dropsTimer->start(1000);
+    m_resumeTimer = new QTimer(this);
+    m_resumeTimer->setSingleShot(true);
+    m_resumeTimer->setInterval(5);
+    connect(m_resumeTimer, &QTimer::timeout, this, &UdpReceiver::resumeReading);
     m_sinceRejectLog.start();
     return Ok {};
 }
@@ -74,7 +78,7 @@ quint16 UdpReceiver::boundPort() const
 
 void UdpReceiver::readBurst()
 {
-    if (!m_source)
+    if (!m_source || pauseWhileBacklogged())
         return;
     if (readDatagrams(m_options.burstSize) == m_options.burstSize && !m_burstQueued) {
         // More may be waiting: continue after the event loop had its turn (timers, stop requests). Not left to
@@ -123,6 +127,31 @@ void UdpReceiver::reject(const Rejection& rejection, const QHostAddress& sender)
     m_sinceRejectLog.restart();
 }
 
+bool UdpReceiver::pauseWhileBacklogged()
+{
+    if (m_resumeTimer->isActive())
+        return true;
+    if (m_counters->inMemory() <= m_options.maxSamplesInMemory)
+        return false;
+    m_source->setNotificationsEnabled(false);
+    m_resumeTimer->start();
+    ++m_pauses;
+    if (!m_sincePauseLog.isValid() || m_sincePauseLog.elapsed() > 10000) {
+        qCWarning(lcUdp).noquote() << "the writer is behind by" << m_counters->inMemory() << "samples: reading paused"
+                                   << m_pauses
+                                   << "times so far; datagrams that do not fit the kernel's buffer are dropped "
+                                      "(counted as kernel drops)";
+        m_sincePauseLog.restart();
+    }
+    return true;
+}
+
+void UdpReceiver::resumeReading()
+{
+    m_source->setNotificationsEnabled(true);
+    readBurst(); // an unbuffered QUdpSocket does not signal again for datagrams that were already waiting
+}
+
 void UdpReceiver::continueReading()
 {
     m_burstQueued = false;
@@ -141,6 +170,7 @@ void UdpReceiver::stop()
     if (!m_source)
         return;
     m_dropsTimer->stop();
+    m_resumeTimer->stop();
     pollKernelDrops();
     readDatagrams(StopDrainLimit);
     m_source.reset();

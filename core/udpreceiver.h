@@ -33,6 +33,9 @@ public:
         int receiveBufferBytes = 32 * 1024 * 1024;
         int burstSize = 512; // datagrams read before the event loop gets a turn
         AddressFilter allowedSenders; // refused senders are counted, never parsed or stored
+        // Above this many samples held in memory (the writer is behind), reading pauses: the kernel's buffer
+        // then drops, and counts, what does not fit, instead of memory growing without limit.
+        qint64 maxSamplesInMemory = 1000000;
     };
 
     UdpReceiver(Options options, std::shared_ptr<IngestCounters> counters);
@@ -51,6 +54,8 @@ Q_SIGNALS:
 private:
     void readBurst();
     void continueReading();
+    bool pauseWhileBacklogged();
+    void resumeReading();
     qsizetype readDatagrams(qsizetype limit);
     void reject(const Rejection& rejection, const QHostAddress& sender);
     void pollKernelDrops();
@@ -65,6 +70,9 @@ private:
     qint64 m_unloggedRejections = 0;
     quint16 m_boundPort = 0;
     bool m_burstQueued = false;
+    QTimer* m_resumeTimer = nullptr;
+    qint64 m_pauses = 0; // logged now and then: a collector that keeps pausing is overloaded
+    QElapsedTimer m_sincePauseLog;
 };
 
 } // namespace Kodemon

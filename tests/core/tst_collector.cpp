@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <QUdpSocket>
@@ -29,6 +31,7 @@ private Q_SLOTS:
     void portInUseIsAClearError();
     void batchWithinFlushInterval();
     void refusedSendersAreCountedNotStored();
+    void aStalledWriterPausesReadingNotMemory();
 
 private:
     Collector::Options options() const;
@@ -226,6 +229,49 @@ void tst_Collector::refusedSendersAreCountedNotStored()
     collector.stop();
     QCOMPARE(collector.counters()->snapshot().accepted, 0);
     QCOMPARE(storedCount(QStringLiteral("spoof.py-f")), 0);
+}
+
+// While the writer cannot keep up (here: another connection holds the database's write lock), the receiver stops
+// reading at its bound of samples in memory; the kernel drops, and counts, what does not fit its buffer. When the
+// lock goes, everything accepted is stored, and every datagram sent is either stored or counted as dropped.
+void tst_Collector::aStalledWriterPausesReadingNotMemory()
+{
+    auto bounded = options();
+    bounded.udp.maxSamplesInMemory = 2000;
+    bounded.udp.receiveBufferBytes = 256 * 1024;
+    Collector collector(m_store, bounded);
+    QVERIFY(collector.start().ok());
+
+    auto blocker = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("blocker"));
+    blocker.setDatabaseName(m_dir->filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(blocker.open());
+    QSqlQuery lock(blocker);
+    QVERIFY(lock.exec(QStringLiteral("BEGIN IMMEDIATE")));
+
+    constexpr int Sent = 20000;
+    QList<QByteArray> datagrams;
+    for (int i = 0; i < Sent; ++i)
+        datagrams.append(Test::decoratorDatagram(QStringLiteral("/srv/app/flood.py-f"), 1.5, 1795608000 + i / 100));
+    Test::sendDatagrams(datagrams, collector.udpPort());
+    auto counters = collector.counters();
+    QTRY_VERIFY_WITH_TIMEOUT(counters->snapshot().kernelDrops > 0, 10000);
+    const auto blocked = counters->snapshot();
+    QCOMPARE(blocked.stored, 0);
+    QVERIFY2(blocked.accepted <= bounded.udp.maxSamplesInMemory + bounded.udp.burstSize,
+        qPrintable(QStringLiteral("%1 samples accepted while the writer was stalled").arg(blocked.accepted)));
+
+    QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+    lock = QSqlQuery();
+    blocker.close();
+    blocker = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("blocker"));
+    QTRY_VERIFY_WITH_TIMEOUT(counters->snapshot().stored == counters->snapshot().accepted
+            && counters->snapshot().datagrams + counters->snapshot().kernelDrops == Sent,
+        30000);
+    collector.stop();
+    const auto end = counters->snapshot();
+    QCOMPARE(storedCount(QStringLiteral("/srv/app/flood.py-f")), end.accepted);
+    QCOMPARE(end.datagrams + end.kernelDrops, Sent);
 }
 
 QTEST_GUILESS_MAIN(tst_Collector)
