@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Renders one run of `make bench` (bench/results/<date>.json) as the Markdown tables of docs/BENCHMARKS.md.
+
+Usage: python3 bench/report.py bench/results/2026-11-25T171816Z.json
+"""
+import json
+import sys
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join("" if cell is None else str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def of(records, kind, **match):
+    return [r for r in records if r.get("bench") == kind and all(r.get(k) == v for k, v in match.items())]
+
+
+def machine(records):
+    m = of(records, "machine")[0]
+    return (f"Run of {m['date']}: {m['cpus']} CPUs, Linux {m['kernel']}, net.core.rmem_max = {m['rmem_max']}, "
+            f"peer {m.get('influxdb') or 'not installed'}.")
+
+
+def ingest(records):
+    ceiling = of(records, "ceiling")[0]
+    runs = ", ".join(f"{r['rate']:,}" for r in of(records, "ceiling-run"))
+    rows = [[r["system"], f"{r['target_rate']:,}", f"{r['achieved_rate']:,}", r["seconds"], f"{r['sent']:,}",
+             f"{r['stored']:,}", r["lost_percent"], r.get("kernel_drops", ""), r["peak_rss_mb"],
+             r["cpu_us_per_datagram"], r.get("fraction_of_ceiling", ""), r.get("bytes_per_sample", "")]
+            for r in of(records, "ingest")]
+    text = (f"Raw `recvmmsg` ceiling (median of {ceiling['runs']} runs of {ceiling['seconds']} s: {runs}): "
+            f"**{ceiling['median_rate']:,} datagrams/s**.\n\n")
+    text += table(["system", "rate asked /s", "rate sent /s", "s", "sent", "stored", "lost %", "kernel drops",
+                   "peak RSS MB", "CPU µs/datagram", "of ceiling", "bytes/sample"], rows)
+    for target in of(records, "ingest-target"):
+        text += (f"\n\nTarget (zero loss at 90% of the ceiling, at least 250,000/s, for 60 s, peak RSS ≤ "
+                 f"{target['target_rss_mb']} MB) at {target['target_rate']:,}/s: lost {target['lost_percent']}%, "
+                 f"peak RSS {target['peak_rss_mb']} MB: **{target['verdict']}**.")
+    return text
+
+
+def queries(records):
+    systems = ["kodemon-core", "kodemon-http", "influxdb-http", "kodemon-core-clickhouse",
+               "kodemon-core-clickhouse-2-shards"]
+    names = [r["query"] for r in of(records, "query", system="kodemon-core")]
+    rows = []
+    for name in names:
+        core = of(records, "query", system="kodemon-core", query=name)[0]
+        cells = [name, core.get("target_ms"), core.get("verdict")]
+        for system in systems:
+            found = of(records, "query", system=system, query=name)
+            cells.append(found[0]["median_ms"] if found else None)
+        influx = of(records, "query", system="influxdb-http", query=name)
+        cells.append(f"{influx[0]['median_ms'] / core['median_ms']:.1f}×" if influx and core["median_ms"] else None)
+        http = of(records, "query", system="kodemon-http", query=name)
+        if http and http[0].get("target_ms"):
+            cells[1] = f"{cells[1]} (HTTP {http[0]['target_ms']})"
+            cells[2] = f"{cells[2]} (HTTP {http[0]['verdict']})"
+        rows.append(cells)
+    text = table(["query (median ms)", "target ms", "verdict", "Kodemon core", "Kodemon HTTP", "InfluxDB HTTP",
+                  "ClickHouse (core)", "ClickHouse 2 shards", "InfluxDB / Kodemon"], rows)
+    for load in of(records, "http-load"):
+        text += (f"\n\nHTTP load: `{load['route']}` with {load['clients']} clients (wrk, 10 s): "
+                 f"**{load['requests_per_second']:,.0f} requests/s** (target {load['target']:,}): {load['verdict']}.")
+    return text
+
+
+def storage(records):
+    rows = []
+    for g in of(records, "generate"):
+        store = g.get("store", "sqlite")
+        per = g.get("bytes_per_sample") or (round(g["bytes"] / g["samples"], 1) if g.get("bytes") else None)
+        rate = g.get("rate") or round(g["samples"] / g["seconds"]) if g.get("seconds") else None
+        rows.append([store, f"{g['samples']:,}", g["seconds"], f"{rate:,}" if rate else None, per])
+    for load in of(records, "load"):
+        rows.append([load["system"] + " (line protocol over HTTP)", f"{load['points']:,}", load["seconds"],
+                     f"{round(load['points'] / load['seconds']):,}", None])
+    return table(["store", "samples", "s", "samples/s", "bytes/sample"], rows)
+
+
+def ui(records):
+    rows = [[r["ui"], r["ms"], r["target_ms"], r["verdict"], r.get("note", "")] for r in of(records, "ui")]
+    return table(["figure", "ms", "target ms", "verdict", "note"], rows)
+
+
+def main():
+    records = json.load(open(sys.argv[1]))
+    print(machine(records), end="\n\n")
+    for title, part in (("Ingest", ingest), ("Queries on 10M samples", queries), ("Generating 10M samples", storage),
+                        ("Desktop viewer (offscreen)", ui)):
+        print(f"#### {title}\n\n{part(records)}\n")
+
+
+if __name__ == "__main__":
+    main()
