@@ -71,7 +71,7 @@ def storage(records):
     rows = []
     for g in of(records, "generate"):
         store = g.get("store", "sqlite")
-        per = g.get("bytes_per_sample") or (round(g["bytes"] / g["samples"], 1) if g.get("bytes") else None)
+        per = g.get("bytes_per_sample") or (round(g["bytes"] / g["samples"], 1) if g.get("bytes", 0) > 0 else None)
         rate = g.get("rate") or round(g["samples"] / g["seconds"]) if g.get("seconds") else None
         rows.append([store, f"{g['samples']:,}", g["seconds"], f"{rate:,}" if rate else None, per])
     for load in of(records, "load"):
@@ -85,12 +85,15 @@ def ui(records):
     return table(["figure", "ms", "target ms", "verdict", "note"], rows)
 
 
-def main():
-    records = json.load(open(sys.argv[1]))
+def render(records):
     print(machine(records), end="\n\n")
     for title, part in (("Ingest", ingest), ("Queries on 10M samples", queries), ("Generating 10M samples", storage),
                         ("Desktop viewer (offscreen)", ui)):
         print(f"#### {title}\n\n{part(records)}\n")
+
+
+def main():
+    render(json.load(open(sys.argv[1])))
 
 
 if __name__ == "__main__":

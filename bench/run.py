@@ -23,6 +23,8 @@ import time
 import urllib.parse
 import urllib.request
 
+import report
+
 RESULTS = []
 
 
@@ -444,7 +446,9 @@ def main():
     path = f"bench/results/{started.strftime('%Y-%m-%dT%H%M%SZ')}.json"
     with open(path, "w") as f:
         json.dump(RESULTS, f, indent=1)
-    print(f"results written to {path}")
+    print(f"results written to {path}\n")
+    # Every figure again, beside its target and the peers' answers to the same question.
+    report.render(RESULTS)
 
 
 if __name__ == "__main__":
