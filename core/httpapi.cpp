@@ -181,9 +181,26 @@ void HttpApi::keys(const Call& call)
     const auto params = parseKeysParams(call.request.query());
     if (!params.ok())
         return sendReply(call.socket, call.request, paramReply(params.error));
-    sendReply(call.socket, call.request,
-        resultReply<QList<SeriesInfo>>(
-            call.query.keys(params.value->token), [](const auto& keys) { return Json::keys(keys); }));
+    const auto& token = params.value->token;
+    // Asked before the list: a commit in between makes the next request rebuild, never serve stale data.
+    const auto version = call.query.version();
+    const QString cacheKey
+        = version ? QString::number(version->query) + (token ? u'=' + *token : QStringLiteral("*")) : QString();
+    if (const auto cached = m_keyLists.constFind(cacheKey);
+        version && cached != m_keyLists.constEnd() && cached->version == *version) {
+        return sendReply(call.socket, call.request, apiReply(cached->body));
+    }
+    const auto keys = call.query.keys(token);
+    if (!keys)
+        return sendReply(call.socket, call.request, errorReply(statusFor(keys.errorKind()), keys.error()));
+    QByteArray body = Json::keys(*keys);
+    if (version) {
+        constexpr qsizetype MaxKeyLists = 64; // token filters are free text: keep the memory bounded
+        if (m_keyLists.size() >= MaxKeyLists)
+            m_keyLists.clear();
+        m_keyLists.insert(cacheKey, KeyList { *version, body });
+    }
+    sendReply(call.socket, call.request, apiReply(std::move(body)));
 }
 
 void HttpApi::executions(const Call& call)

@@ -3,10 +3,12 @@
 
 #include "apitokens.h"
 #include "httpjson.h"
+#include "query.h"
 
 #include <functional>
 #include <optional>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QString>
 
 class QHttpServer;
@@ -14,8 +16,6 @@ class QHttpServerRequest;
 class QTcpSocket;
 
 namespace Kodemon {
-
-class Query;
 
 // The routes of the HTTP API and the web page, registered in one place. It only parses parameters and
 // serializes results: every question goes to the one query layer (Query). Lives on the server's thread.
@@ -66,6 +66,15 @@ private:
     void series(const Call& call);
     void status(const Call& call);
     void openApi(const Call& call);
+
+    // The last key lists sent, per Query and token filter: the list is the page's most frequent question and
+    // costs about 2.5 ms to build for 1,000 keys; it is sent again while the store reports no new data.
+    struct KeyList
+    {
+        Query::Version version;
+        QByteArray body;
+    };
+    QHash<QString, KeyList> m_keyLists;
 
     QueryProvider m_queries;
     StatusProvider m_status;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "query.h"
 
+#include <atomic>
+
 namespace Kodemon {
 
 namespace {
@@ -25,7 +27,17 @@ Status validateSelector(const SeriesSelector& selector)
 
 Query::Query(std::unique_ptr<StoreReader> reader)
     : m_reader(std::move(reader))
-{ }
+{
+    static std::atomic<quint64> instances { 0 };
+    m_id = ++instances;
+}
+
+std::optional<Query::Version> Query::version()
+{
+    if (const auto data = m_reader->dataVersion())
+        return Version { m_id, *data };
+    return std::nullopt;
+}
 
 Query::~Query() = default;
 

@@ -37,8 +37,19 @@ public:
     // The functions table: calls, mean and p95 of every series over `range`.
     Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token = std::nullopt);
 
+    // What the store held when asked: two equal versions mean the same data, so that an answer built from the
+    // first (the HTTP key list) may be sent again. Versions of different Query objects never compare equal.
+    struct Version
+    {
+        quint64 query = 0;
+        qint64 data = 0;
+        friend bool operator==(const Version& a, const Version& b) { return a.query == b.query && a.data == b.data; }
+    };
+    std::optional<Version> version();
+
 private:
     std::unique_ptr<StoreReader> m_reader;
+    quint64 m_id;
 };
 
 // Checks a selector before it reaches a store: a key is required and the range must not be reversed.

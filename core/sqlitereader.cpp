@@ -418,6 +418,17 @@ Result<QList<SeriesSummary>> SqliteReader::summaries(const TimeRange& range, con
     return rows;
 }
 
+std::optional<qint64> SqliteReader::dataVersion()
+{
+    // SQLite's own counter: it moves whenever another connection commits (this one never writes).
+    if (auto status = ensureOpen(); !status)
+        return std::nullopt;
+    auto statement = SqliteStatement::prepare(SqliteStatement::handle(m_connection->database()), "PRAGMA data_version");
+    if (!statement || !statement->step())
+        return std::nullopt;
+    return statement->columnInt(0);
+}
+
 Result<KeyStats> SqliteReader::stats(const SeriesSelector& selector)
 {
     auto series = resolve(selector);

@@ -27,6 +27,7 @@ public:
     Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount) override;
     Result<QList<TimedValue>> values(const SeriesSelector& selector) override;
     Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token) override;
+    std::optional<qint64> dataVersion() override;
 
     struct SeriesRef
     {

@@ -49,6 +49,9 @@ public:
     // Calls, mean and p95 over a range for every series (of one token if given), sorted like listSeries().
     // The default asks stats() per series; stores override it with one pass.
     virtual Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token);
+    // A number that changes whenever another connection stored something since this reader last asked, or
+    // nothing when the store cannot tell (then no answer is ever reused).
+    virtual std::optional<qint64> dataVersion() { return std::nullopt; }
 };
 
 // A place where samples are kept (an SQLite file, later a server). Thread-safe: open() once, then

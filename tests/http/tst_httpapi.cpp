@@ -22,6 +22,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void keysListsEverySeries();
     void keysOfOneToken();
+    void keysFollowNewData();
     void awkwardKeysRoundTrip_data();
     void awkwardKeysRoundTrip();
     void rangesAreInclusive_data();
@@ -152,6 +153,25 @@ void tst_HttpApi::keysListsEverySeries()
     QCOMPARE(b.value(u"count").toInteger(), 200);
     QCOMPARE(b.value(u"first").toDouble(), 150.0);
     QCOMPARE(b.value(u"last").toDouble(), 249.0);
+}
+
+// The key list is sent again while nothing was stored; a write by another connection shows in the next one.
+void tst_HttpApi::keysFollowNewData()
+{
+    const QByteArray first = get("/api/keys?token=late").body;
+    QCOMPARE(get("/api/keys?token=late").body, first);
+    QCOMPARE(QJsonDocument::fromJson(first).object().value(u"keys").toArray().size(), 0);
+    QVERIFY(m_store->createWriter()
+                ->write({ { QStringLiteral("late"), QStringLiteral("/srv/new.py-f"), 300, 1, 0, {} } })
+                .ok());
+    const auto keys = getJson("/api/keys?token=late").value(u"keys").toArray();
+    QCOMPARE(keys.size(), 1);
+    QCOMPARE(keys.first().toObject().value(u"count").toInteger(), 1);
+    QVERIFY(m_store->createWriter()
+                ->write({ { QStringLiteral("late"), QStringLiteral("/srv/new.py-f"), 301, 2, 0, {} } })
+                .ok());
+    QCOMPARE(
+        getJson("/api/keys?token=late").value(u"keys").toArray().first().toObject().value(u"count").toInteger(), 2);
 }
 
 void tst_HttpApi::keysOfOneToken()
