@@ -92,17 +92,19 @@ void tst_RemoteReader::answers_data()
                                                               : series;
         QTest::newRow(row("200").constData()) << name << 200 << good << true << ErrorKind::Failed << QString();
         QTest::newRow(row("400").constData()) << name << 400 << badRequest << false << ErrorKind::Invalid
-                                  << QStringLiteral("not a cursor (parameter \"cursor\")");
-        QTest::newRow(row("404").constData()) << name << 404 << notFound << false << ErrorKind::NotFound
-                                  << QStringLiteral("no samples of key \"k\"");
-        QTest::newRow(row("401").constData()) << name << 401 << QByteArray(R"({"error":"unauthorized","detail":"x"})") << false
-                                  << ErrorKind::Failed << QStringLiteral("wants an API token: pass --api-token");
-        QTest::newRow(row("500").constData()) << name << 500 << failed << false << ErrorKind::Failed
-                                  << QStringLiteral("failed: database query failed");
-        QTest::newRow(row("not JSON").constData()) << name << 200 << QByteArray("<html></html>") << false << ErrorKind::Failed
-                                       << QStringLiteral("with something that is not Kodemon's JSON");
+                                              << QStringLiteral("not a cursor (parameter \"cursor\")");
+        QTest::newRow(row("404").constData())
+            << name << 404 << notFound << false << ErrorKind::NotFound << QStringLiteral("no samples of key \"k\"");
+        QTest::newRow(row("401").constData())
+            << name << 401 << QByteArray(R"({"error":"unauthorized","detail":"x"})") << false << ErrorKind::Failed
+            << QStringLiteral("wants an API token: pass --api-token");
+        QTest::newRow(row("500").constData())
+            << name << 500 << failed << false << ErrorKind::Failed << QStringLiteral("failed: database query failed");
+        QTest::newRow(row("not JSON").constData())
+            << name << 200 << QByteArray("<html></html>") << false << ErrorKind::Failed
+            << QStringLiteral("with something that is not Kodemon's JSON");
         QTest::newRow(row("wrong shape").constData()) << name << 200 << QByteArray(R"({"unexpected":true})") << false
-                                          << ErrorKind::Failed << QStringLiteral("not Kodemon's JSON");
+                                                      << ErrorKind::Failed << QStringLiteral("not Kodemon's JSON");
     }
 }
 
