@@ -44,7 +44,8 @@ Status Collector::startReceiver()
 {
     m_receiverThread = std::make_unique<WorkerThread>(QStringLiteral("kodemon-udp"));
     m_receiver = m_receiverThread->adopt(new UdpReceiver(m_options.udp, m_counters));
-    connect(m_receiver, &UdpReceiver::received, m_writer, &SampleWriter::append);
+    // Direct: deliver() is thread-safe and wakes the writer only when a batch is due.
+    connect(m_receiver, &UdpReceiver::received, m_writer, &SampleWriter::deliver, Qt::DirectConnection);
     Status status = Error { QStringLiteral("the receiver thread did not start") };
     QMetaObject::invokeMethod(m_receiver, &UdpReceiver::start, Qt::BlockingQueuedConnection, &status);
     if (!status) {

@@ -33,9 +33,73 @@ SampleWriter::~SampleWriter()
     m_timer->stop();
 }
 
+void SampleWriter::deliver(const QList<Sample>& samples)
+{
+    if (samples.isEmpty())
+        return;
+    QMutexLocker lock(&m_inboxLock);
+    m_inbox.append(samples); // shares the list: no copy of the samples
+    m_inboxSamples += samples.size();
+    // An armed writer looks at the inbox when its flush timer fires; only a full batch cannot wait for that.
+    const bool due = !m_armed || m_inboxSamples >= m_options.maxBatch;
+    if (due && !m_collectQueued) {
+        m_collectQueued = true;
+        m_armed = true;
+        QMetaObject::invokeMethod(this, &SampleWriter::collectInbox, Qt::QueuedConnection);
+    }
+}
+
+void SampleWriter::takeInbox()
+{
+    QList<QList<Sample>> inbox;
+    {
+        QMutexLocker lock(&m_inboxLock);
+        inbox.swap(m_inbox);
+        m_inboxSamples = 0;
+    }
+    for (const auto& samples : std::as_const(inbox))
+        addPending(samples);
+}
+
+void SampleWriter::rearm()
+{
+    QMutexLocker lock(&m_inboxLock);
+    if (!m_timer->isActive() && !m_collectQueued && !m_inbox.isEmpty()) {
+        // Delivered after the last look: collect it rather than leave it until the next delivery.
+        m_collectQueued = true;
+        QMetaObject::invokeMethod(this, &SampleWriter::collectInbox, Qt::QueuedConnection);
+    }
+    m_armed = m_timer->isActive() || m_collectQueued;
+}
+
+void SampleWriter::collectInbox()
+{
+    {
+        QMutexLocker lock(&m_inboxLock);
+        m_collectQueued = false;
+    }
+    takeInbox();
+    handlePending();
+    rearm();
+}
+
+void SampleWriter::addPending(const QList<Sample>& samples)
+{
+    if (m_pending.isEmpty())
+        m_pending = samples; // shared, not copied
+    else
+        m_pending.append(samples);
+}
+
 void SampleWriter::append(const QList<Sample>& samples)
 {
-    m_pending.append(samples);
+    addPending(samples);
+    handlePending();
+    rearm();
+}
+
+void SampleWriter::handlePending()
+{
     if (m_failing) {
         if (m_pending.size() >= m_options.maxBatch)
             spoolPending();
@@ -58,31 +122,39 @@ void SampleWriter::scheduleFlush()
 bool SampleWriter::flush()
 {
     m_timer->stop();
+    takeInbox();
     if (!m_writer)
         m_writer = m_store->createWriter();
     Status status = drainSpool();
     while (status && !m_pending.isEmpty())
         status = writeNextBatch();
-    if (status)
+    if (status) {
+        rearm();
         return true;
+    }
     reportFailure(status.error());
     spoolPending();
     giveUpExcess();
     scheduleFlush();
     m_retryDelayMs = std::min(m_retryDelayMs * 2, std::max(m_options.maxRetryIntervalMs, m_options.retryIntervalMs));
+    rearm();
     return false;
 }
 
 // The oldest pending samples, at most one batch, with their ids.
 SampleBatch SampleWriter::takeable() const
 {
-    return SampleBatch { m_origin, m_nextSequence,
-        m_pending.first(std::min<qsizetype>(m_pending.size(), m_options.maxBatch)) };
+    // Usually everything pending fits one batch: then the batch shares the list instead of copying it.
+    const bool whole = m_pending.size() <= m_options.maxBatch;
+    return SampleBatch { m_origin, m_nextSequence, whole ? m_pending : m_pending.first(m_options.maxBatch) };
 }
 
 void SampleWriter::dropFront(qsizetype count)
 {
-    m_pending.remove(0, count);
+    if (count == m_pending.size())
+        m_pending.clear();
+    else
+        m_pending.remove(0, count);
     m_nextSequence += quint64(count);
     m_counters->setPending(m_pending.size());
 }

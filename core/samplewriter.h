@@ -5,6 +5,7 @@
 #include "types.h"
 
 #include <memory>
+#include <QMutex>
 #include <QObject>
 
 class QTimer;
@@ -43,6 +44,10 @@ public:
     Q_DISABLE_COPY_MOVE(SampleWriter)
 
     void append(const QList<Kodemon::Sample>& samples);
+    // The same from any thread (the receiver's): the samples wait in an inbox that the writer empties when
+    // it commits, and the writer thread is woken only when a batch is due, not once per read burst (waking
+    // it hundreds of times a second cost more CPU than storing what it was woken for).
+    void deliver(const QList<Kodemon::Sample>& samples);
     // Commits whatever is pending now; returns false while the store keeps failing.
     bool flush();
 
@@ -52,6 +57,11 @@ Q_SIGNALS:
     void recovered();
 
 private:
+    void collectInbox();
+    void takeInbox();
+    void rearm();
+    void addPending(const QList<Kodemon::Sample>& samples);
+    void handlePending();
     void scheduleFlush();
     void giveUpExcess();
     void reportFailure(const QString& message);
@@ -68,6 +78,11 @@ private:
     Options m_options;
     std::unique_ptr<StoreWriter> m_writer;
     QList<Sample> m_pending;
+    QMutex m_inboxLock; // guards the four below, shared with the delivering thread
+    QList<QList<Sample>> m_inbox;
+    qsizetype m_inboxSamples = 0;
+    bool m_collectQueued = false;
+    bool m_armed = false; // the writer will look at the inbox without being woken (its timer runs)
     QTimer* m_timer = nullptr;
     bool m_failing = false;
     int m_retryDelayMs = 0;
