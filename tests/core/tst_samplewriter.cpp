@@ -5,8 +5,12 @@
 #include "query.h"
 #include "samplewriter.h"
 #include "sqlitestore.h"
+#include "workerthread.h"
 
+#include <atomic>
+#include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QThread>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -19,6 +23,7 @@ private Q_SLOTS:
     void commitsWithinTheFlushInterval();
     void fullDiskIsReportedAndRecovers();
     void retentionIsBoundedWhileFailing();
+    void deliveriesFromAnotherThreadAreCommittedInFewBatches();
 };
 
 namespace {
@@ -113,6 +118,37 @@ void tst_SampleWriter::retentionIsBoundedWhileFailing()
     QCOMPARE(snapshot.pending, 5000); // memory stays bounded
     QCOMPARE(snapshot.unstored, 3000); // and what was given up on is counted
     QCOMPARE(storedCount(*store), 100);
+}
+
+void tst_SampleWriter::deliveriesFromAnotherThreadAreCommittedInFewBatches()
+{
+    // The receiver's way: many small deliveries from its own thread to a writer on another. All of them are
+    // stored, none waits for a later delivery to be noticed, and they are committed a flush at a time.
+    QTemporaryDir dir;
+    auto store = std::make_shared<SqliteStore>(dir.filePath(QStringLiteral("w.sqlite")));
+    QVERIFY(store->open().ok());
+    auto counters = std::make_shared<IngestCounters>();
+    WorkerThread thread(QStringLiteral("test-writer"));
+    auto* writer = thread.adopt(new SampleWriter(store, counters, {}));
+    std::atomic<int> commits { 0 };
+    connect(writer, &SampleWriter::stored, writer, [&commits] { ++commits; }, Qt::DirectConnection);
+    constexpr int Deliveries = 2000;
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < Deliveries; ++i) {
+        writer->deliver(samples(5, i * 5));
+        if (i % 100 == 0)
+            QThread::msleep(10); // bursts over about 200 ms, as from a socket
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(counters->snapshot().stored, qint64(Deliveries * 5), 5000);
+    QVERIFY2(commits.load() <= 10, qPrintable(QString::number(commits.load()))); // about one per 100 ms flush
+    QCOMPARE(storedCount(*store), Deliveries * 5);
+
+    // A last delivery after everything was committed is stored too, within the flush interval.
+    const int before = commits.load();
+    writer->deliver(samples(1, 99999999));
+    QTRY_COMPARE_WITH_TIMEOUT(counters->snapshot().stored, qint64(Deliveries * 5 + 1), 2000);
+    QCOMPARE(commits.load(), before + 1);
 }
 
 QTEST_GUILESS_MAIN(tst_SampleWriter)
