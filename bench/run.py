@@ -250,7 +250,9 @@ def kodemon_ingest(build, rate, seconds, ceiling_rate):
         cpu = proc_cpu_seconds(kodemon.process.pid) - cpu_before
         rss = proc_peak_rss_mb(kodemon.process.pid)
         kodemon.stop()
-        stored = sqlite3.connect(db).execute("SELECT count(*) FROM samples").fetchone()[0]
+        # Calls live in chunks: the series' own and the recent table's mixed ones (docs/DEVELOPERS.md).
+        stored = sqlite3.connect(db).execute("SELECT (SELECT coalesce(sum(sample_count), 0) FROM chunks) + "
+                                             "(SELECT coalesce(sum(sample_count), 0) FROM recent)").fetchone()[0]
         size = os.path.getsize(db)
         lost = sent["sent"] - stored
         record = dict(target_rate=rate, achieved_rate=round(sent["rate"]), seconds=seconds, sent=sent["sent"],

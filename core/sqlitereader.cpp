@@ -1,95 +1,23 @@
 // SPDX-License-Identifier: MIT
 #include "sqlitereader.h"
 
+#include "chunkscan.h"
 #include "database.h"
 #include "logging.h"
+#include "pagecandidates.h"
 #include "sqlitestatement.h"
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <thread>
 
 namespace Kodemon {
 
 namespace {
 
-// Orders a page: by timestamp, then series, then arrival; the cursor is the last position returned.
-struct Position
-{
-    double timestamp = 0;
-    qint64 seriesId = 0;
-    qint64 seq = 0;
-
-    friend bool operator<(const Position& a, const Position& b)
-    {
-        return std::tie(a.timestamp, a.seriesId, a.seq) < std::tie(b.timestamp, b.seriesId, b.seq);
-    }
-};
-
-QString encodeCursor(const Position& position)
-{
-    const QByteArray raw = QByteArray::number(position.timestamp, 'g', 17) + '|' + QByteArray::number(position.seriesId)
-        + '|' + QByteArray::number(position.seq);
-    return QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-Result<std::optional<Position>> decodeCursor(const QString& cursor)
-{
-    if (cursor.isEmpty())
-        return std::optional<Position>();
-    const Error invalid { QStringLiteral("the cursor \"%1\" is not one this server gave out").arg(cursor),
-        ErrorKind::Invalid };
-    const auto decoded = QByteArray::fromBase64Encoding(
-        cursor.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-    const auto parts = decoded.decoded.split('|');
-    if (!decoded || parts.size() != 3)
-        return invalid;
-    bool ok[3] = {};
-    const Position position { parts[0].toDouble(&ok[0]), parts[1].toLongLong(&ok[1]), parts[2].toLongLong(&ok[2]) };
-    if (!ok[0] || !ok[1] || !ok[2])
-        return invalid;
-    return std::optional<Position>(position);
-}
-
 Error queryError(const QSqlQuery& query)
 {
     return Error { QStringLiteral("database query failed: %1").arg(query.lastError().text()) };
-}
-
-// The WHERE clause for one series within a range, optionally after a cursor position.
-struct RangeClause
-{
-    QString sql;
-    QVariantList values;
-};
-
-RangeClause rangeClause(qint64 seriesId, const TimeRange& range, const std::optional<Position>& after)
-{
-    RangeClause clause { QStringLiteral("series_id = ?"), { seriesId } };
-    if (range.from) {
-        clause.sql += QStringLiteral(" AND ts >= ?");
-        clause.values.append(*range.from);
-    }
-    if (range.to) {
-        clause.sql += QStringLiteral(" AND ts <= ?");
-        clause.values.append(*range.to);
-    }
-    if (after) {
-        if (seriesId < after->seriesId) {
-            clause.sql += QStringLiteral(" AND ts > ?");
-            clause.values.append(after->timestamp);
-        } else if (seriesId > after->seriesId) {
-            clause.sql += QStringLiteral(" AND ts >= ?");
-            clause.values.append(after->timestamp);
-        } else {
-            clause.sql += QStringLiteral(" AND (ts > ? OR (ts = ? AND seq > ?))");
-            clause.values << after->timestamp << after->timestamp << after->seq;
-        }
-    }
-    return clause;
 }
 
 bool run(QSqlQuery& query, const QString& sql, const QVariantList& values)
@@ -118,9 +46,14 @@ TimeRange coveredRange(const QList<SqliteReader::SeriesRef>& series, const TimeR
     return covered;
 }
 
-double middle(const TimeRange& covered)
+bool earlier(const TimedValue& a, const TimedValue& b)
 {
-    return *covered.from + (*covered.to - *covered.from) / 2;
+    return a.timestamp < b.timestamp;
+}
+
+void warnDamaged(qint64 seriesId)
+{
+    qCWarning(lcStorage) << "skipping a chunk of series" << seriesId << "whose rows are damaged";
 }
 
 } // namespace
@@ -141,6 +74,11 @@ Status SqliteReader::ensureOpen()
         return Error { connection.error() };
     m_connection = std::move(connection).value();
     return Ok {};
+}
+
+sqlite3* SqliteReader::handle() const
+{
+    return SqliteStatement::handle(m_connection->database());
 }
 
 Result<QList<SeriesInfo>> SqliteReader::listSeries(const std::optional<QString>& token)
@@ -201,6 +139,65 @@ Result<QList<SqliteReader::SeriesRef>> SqliteReader::resolve(const SeriesSelecto
     return series;
 }
 
+Status SqliteReader::forEachChunk(
+    qint64 seriesId, const TimeRange& range, const std::function<bool(const ChunkScan&)>& visit)
+{
+    auto scan = ChunkScan::start(handle(), seriesId, range);
+    if (!scan)
+        return scan.failure();
+    while (scan->next()) {
+        if (!visit(*scan))
+            break;
+    }
+    if (auto error = scan->error())
+        return Error { *error };
+    return Ok {};
+}
+
+Status SqliteReader::appendExecutionTimes(qint64 seriesId, const TimeRange& range, QList<double>& out)
+{
+    QList<TimedValue> partial;
+    return forEachChunk(seriesId, range, [&](const ChunkScan& scan) {
+        if (scan.insideRange()) {
+            if (!scan.chunk().appendExecutionTimes(seriesId, out))
+                warnDamaged(seriesId);
+            return true;
+        }
+        partial.clear();
+        if (!scan.chunk().appendTimedValues(seriesId, partial))
+            warnDamaged(seriesId);
+        for (const auto& value : std::as_const(partial)) {
+            if (range.contains(value.timestamp))
+                out.append(value.value);
+        }
+        return true;
+    });
+}
+
+Status SqliteReader::appendTimedValues(qint64 seriesId, const TimeRange& range, QList<TimedValue>& out)
+{
+    const qsizetype start = out.size();
+    double latest = std::numeric_limits<double>::lowest();
+    bool ordered = true;
+    auto status = forEachChunk(seriesId, range, [&](const ChunkScan& scan) {
+        // Chunks come by their first call; only chunks that overlap in time need sorting afterwards.
+        ordered = ordered && scan.minTimestamp() >= latest;
+        latest = std::max(latest, scan.maxTimestamp());
+        const qsizetype before = out.size();
+        if (!scan.chunk().appendTimedValues(seriesId, out))
+            warnDamaged(seriesId);
+        if (!scan.insideRange()) {
+            const auto outside = std::remove_if(out.begin() + before, out.end(),
+                [&range](const TimedValue& value) { return !range.contains(value.timestamp); });
+            out.erase(outside, out.end());
+        }
+        return true;
+    });
+    if (!ordered)
+        std::stable_sort(out.begin() + start, out.end(), earlier);
+    return status;
+}
+
 Result<SamplePage> SqliteReader::samples(const SeriesSelector& selector, const QString& cursor, int limit)
 {
     auto after = decodeCursor(cursor);
@@ -210,89 +207,34 @@ Result<SamplePage> SqliteReader::samples(const SeriesSelector& selector, const Q
     if (!series)
         return series.failure();
 
-    QList<std::pair<Position, StoredSample>> rows;
-    for (const auto& ref : *series) {
-        const auto clause = rangeClause(ref.id, selector.range, *after);
-        QSqlQuery query(m_connection->database());
-        const QString sql = QStringLiteral("SELECT ts, seq, execution_time, extra FROM samples WHERE %1 "
-                                           "ORDER BY ts, seq LIMIT %2")
-                                .arg(clause.sql)
-                                .arg(qint64(limit) + 1);
-        if (!run(query, sql, clause.values))
-            return queryError(query);
-        while (query.next()) {
-            StoredSample sample { query.value(0).toDouble(), query.value(2).toDouble(), ref.token,
-                query.value(3).toString().toUtf8(), query.value(1).toLongLong() };
-            rows.append({ Position { sample.timestamp, ref.id, sample.sequence }, std::move(sample) });
+    PageCandidates candidates(limit, *after);
+    QList<ChunkRow> rows;
+    for (const auto& ref : std::as_const(*series)) {
+        TimeRange scanned = selector.range;
+        if (*after)
+            scanned.from = std::max(scanned.from.value_or((*after)->timestamp), (*after)->timestamp);
+        auto status = forEachChunk(ref.id, scanned, [&](const ChunkScan& scan) {
+            if (candidates.excludesFrom(scan.minTimestamp()))
+                return false; // this chunk and every later one start after the page's last row
+            rows.clear();
+            if (!scan.chunk().appendRows(ref.id, rows))
+                warnDamaged(ref.id);
+            for (auto& row : rows) {
+                if (selector.range.contains(row.timestamp))
+                    candidates.add(ref.id, std::move(row));
+            }
+            return true;
+        });
+        if (!status)
+            return status.failure();
+    }
+    return candidates.page([&series](qint64 seriesId) {
+        for (const auto& ref : std::as_const(*series)) {
+            if (ref.id == seriesId)
+                return ref.token;
         }
-    }
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-
-    SamplePage page;
-    const qsizetype count = std::min<qsizetype>(rows.size(), limit);
-    page.samples.reserve(count);
-    for (qsizetype i = 0; i < count; ++i)
-        page.samples.append(std::move(rows[i].second));
-    if (rows.size() > limit)
-        page.next = encodeCursor(rows[count - 1].first);
-    return page;
-}
-
-Result<SqliteStatement> SqliteReader::scan(
-    sqlite3* db, const QString& columns, const SeriesRef& ref, const TimeRange& range)
-{
-    // Range scans read up to millions of rows: the raw statement avoids a QVariant per value.
-    const auto clause = rangeClause(ref.id, range, std::nullopt);
-    const QByteArray sql
-        = QStringLiteral("SELECT %1 FROM samples WHERE %2 ORDER BY ts").arg(columns, clause.sql).toUtf8();
-    auto statement = SqliteStatement::prepare(db, sql.constData());
-    if (!statement)
-        return statement.failure();
-    for (int i = 0; i < clause.values.size(); ++i) {
-        const QVariant& value = clause.values.at(i);
-        if (value.typeId() == QMetaType::Double)
-            statement->bind(i + 1, value.toDouble());
-        else
-            statement->bind(i + 1, value.toLongLong());
-    }
-    return statement;
-}
-
-Result<SqliteStatement> SqliteReader::scan(const QString& columns, const SeriesRef& ref, const TimeRange& range)
-{
-    return scan(SqliteStatement::handle(m_connection->database()), columns, ref, range);
-}
-
-Status SqliteReader::scanInHalves(const TimeRange& range, double boundary, qint64 rows, const ScanPart& part)
-{
-    // SQLite runs a statement on one core and a million-row scan is mostly its VDBE: two connections
-    // scanning the two halves at once answer in about half the time on a machine with a core to spare.
-    // Each half reads its own snapshot; rows committed in between may show in the later half only.
-    constexpr qint64 MinRowsToSplit = 200'000;
-    sqlite3* main = SqliteStatement::handle(m_connection->database());
-    const bool split = rows >= MinRowsToSplit && std::thread::hardware_concurrency() > 1
-        && (!range.from || *range.from < boundary) && (!range.to || boundary < *range.to);
-    if (split && !m_helper) {
-        auto helper = SqliteConnection::open(m_path);
-        if (helper)
-            m_helper = std::move(helper).value();
-        else
-            qCWarning(lcStorage) << "scanning on one connection only:" << helper.error();
-    }
-    if (!split || !m_helper)
-        return part(main, range, Half::Whole);
-
-    TimeRange earlier = range;
-    earlier.to = std::nextafter(boundary, -std::numeric_limits<double>::infinity());
-    TimeRange later = range;
-    later.from = boundary;
-    // Only the raw handle crosses threads (SQLite serializes it); the QSqlDatabase stays on this one.
-    sqlite3* helper = SqliteStatement::handle(m_helper->database());
-    Status laterStatus = Ok {};
-    std::thread worker([&] { laterStatus = part(helper, later, Half::Later); });
-    const Status earlierStatus = part(main, earlier, Half::Earlier);
-    worker.join();
-    return !earlierStatus ? earlierStatus : laterStatus;
+        return QString();
+    });
 }
 
 qsizetype SqliteReader::sizeHint(const QList<SeriesRef>& series)
@@ -304,80 +246,21 @@ qsizetype SqliteReader::sizeHint(const QList<SeriesRef>& series)
     return qsizetype(std::min<qint64>(total, 16 * 1024 * 1024));
 }
 
-Result<QList<double>> SqliteReader::executionTimes(const QList<SeriesRef>& series, const TimeRange& range)
-{
-    QList<double> halves[2];
-    halves[0].reserve(sizeHint(series));
-    const auto status = scanInHalves(range, middle(coveredRange(series, range)), sizeHint(series),
-        [&series, &halves](sqlite3* db, const TimeRange& part, Half half) -> Status {
-            QList<double>& values = halves[half == Half::Later ? 1 : 0];
-            for (const auto& ref : series) {
-                auto statement = scan(db, QStringLiteral("execution_time"), ref, part);
-                if (!statement)
-                    return statement.failure();
-                while (statement->step())
-                    values.append(statement->columnDouble(0));
-                if (statement->failed())
-                    return Error { QStringLiteral("database query failed: %1").arg(statement->error()) };
-            }
-            return Ok {};
-        });
-    if (!status)
-        return status.failure();
-    halves[0].append(std::move(halves[1]));
-    return std::move(halves[0]);
-}
-
-Status SqliteReader::addToBuckets(
-    sqlite3* db, const QList<SeriesRef>& series, const TimeRange& range, Bucketizer& buckets)
-{
-    for (const auto& ref : series) {
-        auto statement = scan(db, QStringLiteral("ts, execution_time"), ref, range);
-        if (!statement)
-            return statement.failure();
-        while (statement->step())
-            buckets.add(statement->columnDouble(0), statement->columnDouble(1));
-        if (statement->failed())
-            return Error { QStringLiteral("database query failed: %1").arg(statement->error()) };
-    }
-    return Ok {};
-}
-
-Status SqliteReader::appendValues(
-    sqlite3* db, const QList<SeriesRef>& series, const TimeRange& range, QList<TimedValue>& values)
-{
-    for (const auto& ref : series) {
-        auto statement = scan(db, QStringLiteral("ts, execution_time"), ref, range);
-        if (!statement)
-            return statement.failure();
-        const auto middle = values.size();
-        while (statement->step())
-            values.append({ statement->columnDouble(0), statement->columnDouble(1) });
-        if (statement->failed())
-            return Error { QStringLiteral("database query failed: %1").arg(statement->error()) };
-        // Each series comes sorted; merging keeps the whole sorted without a full sort.
-        std::inplace_merge(values.begin(), values.begin() + middle, values.end(),
-            [](const TimedValue& a, const TimedValue& b) { return a.timestamp < b.timestamp; });
-    }
-    return Ok {};
-}
-
 Result<QList<TimedValue>> SqliteReader::values(const SeriesSelector& selector)
 {
     auto series = resolve(selector);
     if (!series)
         return series.failure();
-    QList<TimedValue> halves[2];
-    halves[0].reserve(sizeHint(*series));
-    const auto status = scanInHalves(selector.range, middle(coveredRange(*series, selector.range)), sizeHint(*series),
-        [&series, &halves](sqlite3* db, const TimeRange& part, Half half) {
-            return appendValues(db, *series, part, halves[half == Half::Later ? 1 : 0]);
-        });
-    if (!status)
-        return status.failure();
-    // Every value of the earlier half comes before every value of the later one: appending keeps the order.
-    halves[0].append(std::move(halves[1]));
-    return std::move(halves[0]);
+    QList<TimedValue> values;
+    values.reserve(sizeHint(*series));
+    for (const auto& ref : std::as_const(*series)) {
+        const auto middle = values.size();
+        if (auto status = appendTimedValues(ref.id, selector.range, values); !status)
+            return status.failure();
+        // Each series comes sorted; merging keeps the whole sorted without a full sort.
+        std::inplace_merge(values.begin(), values.begin() + middle, values.end(), earlier);
+    }
+    return values;
 }
 
 Result<QList<SeriesSummary>> SqliteReader::summaries(const TimeRange& range, const std::optional<QString>& token)
@@ -404,14 +287,8 @@ Result<QList<SeriesSummary>> SqliteReader::summaries(const TimeRange& range, con
         times.clear();
         // A range that misses the series' first..last holds none of its calls: no scan needed.
         if (!(range.from && *range.from > info.last) && !(range.to && *range.to < info.first)) {
-            auto statement = scan(QStringLiteral("execution_time"),
-                SeriesRef { query.value(0).toLongLong(), info.id.token, info.first, info.last, info.count }, range);
-            if (!statement)
-                return statement.failure();
-            while (statement->step())
-                times.append(statement->columnDouble(0));
-            if (statement->failed())
-                return Error { QStringLiteral("database query failed: %1").arg(statement->error()) };
+            if (auto status = appendExecutionTimes(query.value(0).toLongLong(), range, times); !status)
+                return status.failure();
         }
         rows.append(summarize(info, times));
     }
@@ -423,7 +300,7 @@ std::optional<qint64> SqliteReader::dataVersion()
     // SQLite's own counter: it moves whenever another connection commits (this one never writes).
     if (auto status = ensureOpen(); !status)
         return std::nullopt;
-    auto statement = SqliteStatement::prepare(SqliteStatement::handle(m_connection->database()), "PRAGMA data_version");
+    auto statement = SqliteStatement::prepare(handle(), "PRAGMA data_version");
     if (!statement || !statement->step())
         return std::nullopt;
     return statement->columnInt(0);
@@ -434,10 +311,13 @@ Result<KeyStats> SqliteReader::stats(const SeriesSelector& selector)
     auto series = resolve(selector);
     if (!series)
         return series.failure();
-    auto values = executionTimes(*series, selector.range);
-    if (!values)
-        return values.failure();
-    return computeStats(std::move(values).value());
+    QList<double> values;
+    values.reserve(sizeHint(*series));
+    for (const auto& ref : std::as_const(*series)) {
+        if (auto status = appendExecutionTimes(ref.id, selector.range, values); !status)
+            return status.failure();
+    }
+    return computeStats(std::move(values));
 }
 
 Result<BucketedSeries> SqliteReader::buckets(const SeriesSelector& selector, int bucketCount)
@@ -446,27 +326,23 @@ Result<BucketedSeries> SqliteReader::buckets(const SeriesSelector& selector, int
     if (!series)
         return series.failure();
     const auto covered = coveredRange(*series, selector.range);
-    const Bucketizer geometry(*covered.from, *covered.to, bucketCount);
-    // Split on a bucket's start, so that each half summarizes whole buckets of its own, in its own thread.
-    const int firstLater = geometry.bucketCount() / 2;
-    BucketedSeries halves[2];
-    const auto status = scanInHalves(selector.range, geometry.bucketStart(firstLater), sizeHint(*series),
-        [&](sqlite3* db, const TimeRange& part, Half half) -> Status {
-            Bucketizer buckets = geometry;
-            if (half == Half::Earlier)
-                buckets.restrictTo(0, firstLater);
-            else if (half == Half::Later)
-                buckets.restrictTo(firstLater, geometry.bucketCount());
-            buckets.reserve(half == Half::Whole ? sizeHint(*series) : sizeHint(*series) / 2);
-            if (auto added = addToBuckets(db, *series, part, buckets); !added)
-                return added;
-            halves[half == Half::Later ? 1 : 0] = buckets.finish();
-            return Ok {};
+    Bucketizer buckets(*covered.from, *covered.to, bucketCount);
+    buckets.reserve(sizeHint(*series));
+    QList<TimedValue> values;
+    for (const auto& ref : std::as_const(*series)) {
+        // The buckets span the range: they ignore what lies outside it.
+        auto status = forEachChunk(ref.id, selector.range, [&](const ChunkScan& scan) {
+            values.clear();
+            if (!scan.chunk().appendTimedValues(ref.id, values))
+                warnDamaged(ref.id);
+            for (const auto& value : std::as_const(values))
+                buckets.add(value.timestamp, value.value);
+            return true;
         });
-    if (!status)
-        return status.failure();
-    halves[0].buckets.append(std::move(halves[1].buckets));
-    return std::move(halves[0]);
+        if (!status)
+            return status.failure();
+    }
+    return buckets.finish();
 }
 
 } // namespace Kodemon

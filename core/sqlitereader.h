@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "sqlitestatement.h"
 #include "stats.h"
 #include "store.h"
 
 #include <functional>
 #include <memory>
 
+struct sqlite3;
+
 namespace Kodemon {
 
+class ChunkScan;
 class SqliteConnection;
 
-// Answers queries from one thread's own connection to the SQLite file.
+// Answers queries from one thread's own connection to the SQLite file: the series table for key lists, the
+// chunks of the selected series (chunkscan.h) for everything else.
 class SqliteReader final : public StoreReader
 {
 public:
@@ -40,26 +43,17 @@ public:
 
 private:
     Status ensureOpen();
+    sqlite3* handle() const;
     Result<QList<SeriesRef>> resolve(const SeriesSelector& selector);
-    static Result<SqliteStatement> scan(
-        sqlite3* db, const QString& columns, const SeriesRef& ref, const TimeRange& range);
-    Result<SqliteStatement> scan(const QString& columns, const SeriesRef& ref, const TimeRange& range);
-    // Runs `part` over the earlier and the later half of `range` (split at `boundary`), the later half on a
-    // second connection in a second thread, when the scan is long enough to gain from it; else over the whole.
-    enum class Half { Whole, Earlier, Later };
-    using ScanPart = std::function<Status(sqlite3* db, const TimeRange& range, Half half)>;
-    Status scanInHalves(const TimeRange& range, double boundary, qint64 rows, const ScanPart& part);
-    Result<QList<double>> executionTimes(const QList<SeriesRef>& series, const TimeRange& range);
-    static Status addToBuckets(
-        sqlite3* db, const QList<SeriesRef>& series, const TimeRange& range, Bucketizer& buckets);
-    static Status appendValues(
-        sqlite3* db, const QList<SeriesRef>& series, const TimeRange& range, QList<TimedValue>& values);
+    // Calls `visit` with every chunk of the series that overlaps `range`.
+    Status forEachChunk(qint64 seriesId, const TimeRange& range, const std::function<bool(const ChunkScan&)>& visit);
+    Status appendExecutionTimes(qint64 seriesId, const TimeRange& range, QList<double>& out);
+    Status appendTimedValues(qint64 seriesId, const TimeRange& range, QList<TimedValue>& out);
     static qsizetype sizeHint(const QList<SeriesRef>& series);
 
     QString m_path;
     TokenScope m_scope;
     std::unique_ptr<SqliteConnection> m_connection;
-    std::unique_ptr<SqliteConnection> m_helper; // the second half's connection, opened on first need
 };
 
 } // namespace Kodemon

@@ -60,6 +60,12 @@ void SqliteStatement::bindText(int index, QByteArrayView utf8)
     sqlite3_bind_text(m_statement, index, utf8.data() ? utf8.data() : "", int(utf8.size()), SQLITE_STATIC);
 }
 
+void SqliteStatement::bindBlob(int index, QByteArrayView bytes)
+{
+    // A null pointer would bind SQL NULL; an empty blob is a value.
+    sqlite3_bind_blob(m_statement, index, bytes.data() ? bytes.data() : "", int(bytes.size()), SQLITE_STATIC);
+}
+
 void SqliteStatement::bindNull(int index)
 {
     sqlite3_bind_null(m_statement, index);
@@ -100,6 +106,12 @@ QByteArrayView SqliteStatement::columnText(int column) const
 {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_statement, column));
     return QByteArrayView(text, sqlite3_column_bytes(m_statement, column));
+}
+
+QByteArrayView SqliteStatement::columnBlob(int column) const
+{
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(m_statement, column));
+    return QByteArrayView(bytes, bytes ? sqlite3_column_bytes(m_statement, column) : 0);
 }
 
 } // namespace Kodemon

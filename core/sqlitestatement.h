@@ -29,6 +29,7 @@ public:
     void bind(int index, double value);
     void bind(int index, qint64 value);
     void bindText(int index, QByteArrayView utf8); // must outlive the next step()
+    void bindBlob(int index, QByteArrayView bytes); // must outlive the next step()
     void bindNull(int index);
 
     // Advances; true while there is a row. Errors end the iteration and are kept in error().
@@ -40,6 +41,7 @@ public:
     double columnDouble(int column) const;
     qint64 columnInt(int column) const;
     QByteArrayView columnText(int column) const; // valid until the next step()
+    QByteArrayView columnBlob(int column) const; // valid until the next step()
 
 private:
     sqlite3_stmt* m_statement = nullptr;

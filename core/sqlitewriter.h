@@ -1,64 +1,87 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "chunktable.h"
 #include "sqlitestatement.h"
 #include "store.h"
 
 #include <atomic>
 #include <memory>
+#include <QElapsedTimer>
 #include <QHash>
+#include <unordered_map>
 
 namespace Kodemon {
 
 class SqliteConnection;
 
-// Writes batches into the SQLite file: one transaction and one prepared INSERT per batch, series ids
-// remembered so that the hot path looks nothing up. Uses the connection's raw SQLite handle for the
-// statements: QtSql's binding costs more than the insert itself at hundreds of thousands of rows a second.
+// Writes batches into the SQLite file, one transaction per batch, as ChunkPolicy (chunktable.h) says: a batch
+// becomes one mixed chunk in the recent table, and now and then the recent calls are compacted into chunks
+// per series. The series' running totals are updated with every batch. Series ids, sequence numbers and open
+// chunks are remembered, so that the hot path looks nothing up. Uses the connection's raw SQLite handle:
+// QtSql's binding costs more than the insert itself.
 class SqliteWriter final : public StoreWriter
 {
 public:
-    SqliteWriter(QString path, std::shared_ptr<const std::atomic<qint64>> sizeLimit = {});
+    SqliteWriter(QString path, std::shared_ptr<const std::atomic<qint64>> sizeLimit = {},
+        ChunkPolicy::Compaction compaction = {});
     ~SqliteWriter() override;
     Q_DISABLE_COPY_MOVE(SqliteWriter)
 
     Status write(const QList<Sample>& batch) override;
 
 private:
-    struct SeriesState
-    {
-        qint64 id = 0;
-        qint64 lastSeq = 0;
-    };
-    struct SeriesDelta
+    struct Totals
     {
         qint64 count = 0;
         double firstTs = 0;
         double lastTs = 0;
         double totalMs = 0;
-        qint64 lastSeq = 0;
+    };
+    struct SeriesState
+    {
+        qint64 id = 0;
+        qint64 lastSeq = -1; // -1 until the series' row was read: only met in recent chunks so far
+        QList<OpenChunk> open; // oldest first
+        bool openLoaded = false;
+        quint64 batch = 0; // the batch that last touched this series, for `added`
+        Totals added;
     };
 
     Status ensureOpen();
     Status prepareStatements();
     Status writeInTransaction(const QList<Sample>& batch);
-    Result<SeriesState*> series(const KeyId& id);
-    Status insertSample(const Sample& sample, qint64 seriesId, qint64 seq);
-    static void addToDelta(SeriesDelta& delta, const Sample& sample, qint64 seq);
-    Status updateSeries(const QHash<qint64, SeriesDelta>& deltas);
+    Result<QList<ChunkRow>> identify(const QList<Sample>& batch, QList<SeriesState*>& touched);
+    Result<SeriesState*> seriesByKey(const KeyId& key);
+    SeriesState& seriesById(qint64 id);
+    Status updateTotals(const QList<SeriesState*>& touched);
+    bool dueForCompaction(qsizetype incoming) const;
+    Status appendRecent(const QList<ChunkRow>& rows);
+    Status compact(QList<ChunkRow>&& rows);
+    Status writeSeriesRows(SeriesState& series, QList<ChunkRow>& rows);
+    Status storeRows(SeriesState& series, QList<ChunkRow>& rows);
+    Status mergeOpenChunks(SeriesState& series);
+    Status mergeSizeClass(SeriesState& series, int sizeClass);
+    static void addTo(Totals& totals, const ChunkRow& row);
     Status execute(const char* sql);
     void applySizeLimit();
+    void forgetState();
 
     QString m_path;
     std::unique_ptr<SqliteConnection> m_connection;
     sqlite3* m_handle = nullptr;
-    SqliteStatement m_insertSample;
+    ChunkTable m_chunks;
     SqliteStatement m_findSeries;
     SqliteStatement m_insertSeries;
     SqliteStatement m_updateSeries;
-    QHash<KeyId, SeriesState> m_series;
+    std::unordered_map<qint64, SeriesState> m_series; // by id; node-based, so the pointers below stay valid
+    QHash<KeyId, SeriesState*> m_seriesByKey;
+    quint64 m_batch = 0;
+    qint64 m_recentCalls = -1; // what the recent table holds; -1: not read yet
+    QElapsedTimer m_recentAge; // since the oldest call in the recent table was written (by this writer)
     std::shared_ptr<const std::atomic<qint64>> m_sizeLimit;
     qint64 m_appliedSizeLimit = -1;
+    ChunkPolicy::Compaction m_compaction;
 };
 
 } // namespace Kodemon

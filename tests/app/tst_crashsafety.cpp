@@ -2,6 +2,7 @@
 // SIGKILL in the middle of a fast ingest, then a restart on the same file: the database is intact, no sample is
 // stored twice, and what was lost is bounded by the last flush window (plus the kernel's socket buffer).
 #include "kodemonprocess.h"
+#include "query.h"
 #include "sqlitestore.h"
 #include "testdata.h"
 
@@ -82,11 +83,16 @@ void tst_CrashSafety::sigkillDuringIngest()
         QSqlQuery check(sql);
         QVERIFY(check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next());
         QCOMPARE(check.value(0).toString(), QStringLiteral("ok"));
-        QVERIFY(check.exec(QStringLiteral("SELECT execution_time FROM samples")));
+        // Every stored call, read the way Kodemon reads them (chunk by chunk).
+        SqliteStore store(db);
+        QVERIFY(store.openShared().ok());
+        Query query(store.createReader());
+        const auto values = query.values({ Key, std::nullopt, {} });
+        QVERIFY2(values.ok(), qPrintable(values.ok() ? QString() : values.error()));
         QSet<qint64> numbers;
         qint64 rows = 0;
-        while (check.next()) {
-            numbers.insert(qint64(check.value(0).toDouble()));
+        for (const auto& value : *values) {
+            numbers.insert(qint64(value.value));
             ++rows;
         }
         QCOMPARE(qint64(numbers.size()), rows); // no sample stored twice

@@ -315,8 +315,8 @@ void tst_Query::longScansAgreeWithOnePass_data()
     QTest::newRow("inside") << TimeRange { 23456.7, 76543.2 };
 }
 
-// Over 200,000 rows the SQLite reader splits a scan in two halves on two connections and two threads:
-// what it answers must be what one pass over the same samples gives.
+// 300,000 calls of two series in one batch: many full chunks per series, read and merged by the store's reader.
+// What it answers must be what one pass over the same samples gives.
 void tst_Query::longScansAgreeWithOnePass()
 {
     QFETCH(TimeRange, range);

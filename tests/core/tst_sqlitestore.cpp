@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The SQLite store on real files: round trips, reopening, migrations, and files it must refuse untouched.
 #include "database.h"
+#include "samplechunk.h"
+#include "sqlitestatement.h"
 #include "sqlitestore.h"
 
 #include <QFile>
@@ -20,6 +22,7 @@ private Q_SLOTS:
     void twoTokensWithTheSameKeyAreTwoSeries();
     void seriesTotalsFollowWrites();
     void migrationFromVersion1();
+    void migrationFromVersion3KeepsEveryCall();
     void arrivalIsStoredAsADelay();
     void refusesUnusableFiles_data();
     void refusesUnusableFiles();
@@ -45,6 +48,32 @@ QList<StoredSample> everything(StoreReader& reader, const QString& key, std::opt
     if (!page)
         qWarning() << page.error();
     return page ? page->samples : QList<StoredSample>();
+}
+
+// Every row of every chunk in the file (series and recent ones), in time order.
+QList<ChunkRow> storedRows(const QString& path)
+{
+    auto connection = SqliteConnection::open(path);
+    if (!connection)
+        return {};
+    auto select = SqliteStatement::prepare(SqliteStatement::handle((*connection)->database()),
+        "SELECT data FROM chunks UNION ALL SELECT data FROM recent");
+    QList<ChunkRow> rows;
+    while (select && select->step()) {
+        auto view = ChunkView::parse(select->columnBlob(0));
+        if (!view || !view->appendAllRows(rows))
+            qWarning() << "a damaged chunk";
+    }
+    std::sort(rows.begin(), rows.end(), chunkOrder);
+    return rows;
+}
+
+QStringList delays(const QList<ChunkRow>& rows)
+{
+    QStringList out;
+    for (const auto& row : rows)
+        out.append(QString::number(row.receivedDelay));
+    return out;
 }
 
 QByteArray fileBytes(const QString& path)
@@ -178,9 +207,60 @@ void tst_SqliteStore::migrationFromVersion1()
     QCOMPARE(everything(*reader, QStringLiteral("old-key")).size(), 2);
     auto connection = SqliteConnection::open(path());
     QCOMPARE((*connection)->scalar(QStringLiteral("PRAGMA user_version"))->toInt(), Schema::CurrentVersion);
-    // Version 3 keeps arrival as a delay after the call's start: received at 7, started at 5 and 6.
-    QCOMPARE((*connection)->scalar(QStringLiteral("SELECT group_concat(received_delay) FROM samples"))->toString(),
-        QStringLiteral("2,1"));
+    // Version 3 keeps arrival as a delay after the call's start: received at 7, started at 5 and 6; version 4
+    // carries it into the chunks.
+    QCOMPARE(delays(storedRows(path())), QStringList({ QStringLiteral("2"), QStringLiteral("1") }));
+}
+
+void tst_SqliteStore::migrationFromVersion3KeepsEveryCall()
+{
+    constexpr int Calls = 5000; // more than one chunk's worth for the first series
+    {
+        auto connection = SqliteConnection::open(path());
+        QVERIFY(connection.ok());
+        QVERIFY(Schema::migrateTo(**connection, 3).ok());
+        QVERIFY((*connection)
+                    ->execute(QStringLiteral("INSERT INTO series (id, token, key, sample_count, first_ts, last_ts, "
+                                             "last_seq, total_ms) VALUES (1, 't', 'a', %1, 0, %2, %1, 0), "
+                                             "(2, '', 'b', 1, 7.25, 7.25, 1, 3)")
+                                  .arg(Calls)
+                                  .arg(Calls - 1))
+                    .ok());
+        QVERIFY((*connection)->execute(QStringLiteral("BEGIN")).ok());
+        for (int i = 0; i < Calls; ++i) {
+            // Written in reverse: the conversion must order by time, not by insertion.
+            const int t = Calls - 1 - i;
+            QVERIFY((*connection)
+                        ->execute(QStringLiteral("INSERT INTO samples VALUES (1, %1, %2, %3, 1, %4)")
+                                      .arg(t)
+                                      .arg(t + 1)
+                                      .arg(t * 0.5)
+                                      .arg(t == 42 ? QStringLiteral("'{\"a\":1}'") : QStringLiteral("NULL")))
+                        .ok());
+        }
+        QVERIFY((*connection)->execute(QStringLiteral("INSERT INTO samples VALUES (2, 7.25, 1, 3, 0, NULL)")).ok());
+        QVERIFY((*connection)->execute(QStringLiteral("COMMIT")).ok());
+    }
+    SqliteStore store(path());
+    QVERIFY(store.open().ok());
+    auto reader = store.createReader();
+    const auto a = everything(*reader, QStringLiteral("a"));
+    QCOMPARE(a.size(), Calls);
+    for (int t = 0; t < Calls; ++t) {
+        QCOMPARE(a.at(t).timestamp, double(t));
+        QCOMPARE(a.at(t).executionTime, t * 0.5);
+        QCOMPARE(a.at(t).sequence, qint64(t + 1));
+        QCOMPARE(a.at(t).extra, t == 42 ? QByteArray(R"({"a":1})") : QByteArray());
+    }
+    const auto b = everything(*reader, QStringLiteral("b"));
+    QCOMPARE(b.size(), 1);
+    QCOMPARE(b.first().timestamp, 7.25);
+    auto connection = SqliteConnection::open(path());
+    QVERIFY(!(*connection)->scalar(QStringLiteral("SELECT count(*) FROM samples")).ok()); // the old table is gone
+    QCOMPARE((*connection)->scalar(QStringLiteral("SELECT count(*) FROM chunks"))->toInt(), 3); // 4096 + 904, 1
+    // A new call continues the series' sequence after the converted ones.
+    QVERIFY(store.createWriter()->write({ sample(QStringLiteral("a"), Calls, 1) }).ok());
+    QCOMPARE(everything(*reader, QStringLiteral("a")).last().sequence, qint64(Calls + 1));
 }
 
 void tst_SqliteStore::arrivalIsStoredAsADelay()
@@ -192,9 +272,10 @@ void tst_SqliteStore::arrivalIsStoredAsADelay()
                     Sample { QStringLiteral("t"), QStringLiteral("k"), 0, 1, 1795608120, {} },
                     Sample { QStringLiteral("t"), QStringLiteral("k"), 1e300, 1, 1795608120, {} } })
                 .ok());
-    auto connection = SqliteConnection::open(path());
-    QCOMPARE((*connection)->scalar(QStringLiteral("SELECT group_concat(received_delay) FROM samples"))->toString(),
-        QStringLiteral("1795608120,1,%1").arg(1795608120 - 4611686018427387904LL));
+    // In chunk order, by time: 0, 1795608119.75, 1e300.
+    QCOMPARE(delays(storedRows(path())),
+        QStringList({ QStringLiteral("1795608120"), QStringLiteral("1"),
+            QString::number(1795608120 - 4611686018427387904LL) }));
 }
 
 void tst_SqliteStore::refusesUnusableFiles_data()

@@ -183,10 +183,14 @@ class EndToEnd(unittest.TestCase):
         self.server.executions(__file__ + "-last_call", 1)
         self.assertEqual(self.server.terminate(), 0, self.server.text())
         with sqlite3.connect("file:%s?mode=ro" % self.server.database, uri=True) as database:
-            stored = database.execute(
-                "SELECT count(*) FROM samples JOIN series ON series.id = samples.series_id "
-                "WHERE series.key = ? AND series.token = ?", (__file__ + "-last_call", TOKEN)).fetchone()[0]
+            # The series' total and the call's chunk are committed in one transaction.
+            stored = database.execute("SELECT sample_count FROM series WHERE key = ? AND token = ?",
+                                      (__file__ + "-last_call", TOKEN)).fetchone()[0]
+            in_chunks = database.execute("SELECT (SELECT coalesce(sum(sample_count), 0) FROM chunks) + "
+                                         "(SELECT coalesce(sum(sample_count), 0) FROM recent)").fetchone()[0]
+            in_series = database.execute("SELECT sum(sample_count) FROM series").fetchone()[0]
         self.assertEqual(stored, 1)
+        self.assertEqual(in_chunks, in_series)
 
 
 if __name__ == "__main__":

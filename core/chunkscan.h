@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "samplechunk.h"
+#include "sqlitestatement.h"
+#include "types.h"
+
+#include <optional>
+
+namespace Kodemon {
+
+// The chunks that may hold calls of one series within a time range, earliest start first: the series' own
+// chunks and the recent table's mixed ones (ChunkPolicy in chunktable.h), read on one raw SQLite handle. The
+// ChunkView readers take seriesId(), so that a mixed chunk gives only this series' calls. A damaged chunk is
+// logged and skipped, so that one bad blob never hides a series.
+class ChunkScan final
+{
+public:
+    static Result<ChunkScan> start(sqlite3* db, qint64 seriesId, const TimeRange& range);
+
+    // Moves to the next chunk; false at the end or on an error (then error() says which).
+    bool next();
+    std::optional<QString> error() const { return m_error; }
+
+    qint64 seriesId() const { return m_seriesId; }
+    double minTimestamp() const { return m_current->minTimestamp; }
+    double maxTimestamp() const { return m_current->maxTimestamp; }
+    // True when every row of the current chunk lies within the range: no row needs checking.
+    bool insideRange() const;
+    // The current chunk; valid until next().
+    const ChunkView& chunk() const { return *m_current->view; }
+
+private:
+    // One of the two sorted streams merged by next().
+    struct Stream
+    {
+        SqliteStatement statement;
+        bool ready = false; // holds a chunk not yet returned
+        double minTimestamp = 0;
+        double maxTimestamp = 0;
+        std::optional<ChunkView> view;
+    };
+    ChunkScan(qint64 seriesId, const TimeRange& range, SqliteStatement own, SqliteStatement recent);
+    bool advance(Stream& stream);
+
+    qint64 m_seriesId;
+    TimeRange m_range;
+    Stream m_own;
+    Stream m_recent;
+    Stream* m_current = nullptr;
+    bool m_started = false;
+    std::optional<QString> m_error;
+};
+
+} // namespace Kodemon
