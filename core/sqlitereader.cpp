@@ -85,28 +85,28 @@ Result<QList<SeriesInfo>> SqliteReader::listSeries(const std::optional<QString>&
 {
     if (auto status = ensureOpen(); !status)
         return Error { status.error() };
-    QSqlQuery query(m_connection->database());
-    QString sql = QStringLiteral(
-        "SELECT token, key, sample_count, first_ts, last_ts, total_ms FROM series WHERE sample_count > 0");
-    QVariantList values;
-    if (token) {
-        sql += QStringLiteral(" AND token = ?");
-        values.append(sqlText(*token));
-    }
-    if (!run(query, sql + QStringLiteral(" ORDER BY key, token"), values))
-        return queryError(query);
+    // The most asked question (the web page and the window poll it): the raw statement spares a QVariant per
+    // value, a third of the time for a thousand series.
+    auto statement = SqliteStatement::prepare(handle(),
+        token ? "SELECT token, key, sample_count, first_ts, last_ts, total_ms FROM series WHERE sample_count > 0 "
+                "AND token = ? ORDER BY key, token"
+              : "SELECT token, key, sample_count, first_ts, last_ts, total_ms FROM series WHERE sample_count > 0 "
+                "ORDER BY key, token");
+    if (!statement)
+        return statement.failure();
+    const QByteArray tokenText = token ? token->toUtf8() : QByteArray();
+    if (token)
+        statement->bindText(1, tokenText);
     QList<SeriesInfo> series;
-    while (query.next()) {
-        SeriesInfo info;
-        info.id = KeyId { query.value(0).toString(), query.value(1).toString() };
-        if (!m_scope.allows(info.id.token))
+    while (statement->step()) {
+        const QString rowToken = QString::fromUtf8(statement->columnText(0));
+        if (!m_scope.allows(rowToken))
             continue;
-        info.count = query.value(2).toLongLong();
-        info.first = query.value(3).toDouble();
-        info.last = query.value(4).toDouble();
-        info.totalExecutionTime = query.value(5).toDouble();
-        series.append(info);
+        series.append({ KeyId { rowToken, QString::fromUtf8(statement->columnText(1)) }, statement->columnInt(2),
+            statement->columnDouble(3), statement->columnDouble(4), statement->columnDouble(5) });
     }
+    if (statement->failed())
+        return Error { QStringLiteral("database query failed: %1").arg(statement->error()) };
     return series;
 }
 
@@ -326,23 +326,19 @@ Result<BucketedSeries> SqliteReader::buckets(const SeriesSelector& selector, int
     if (!series)
         return series.failure();
     const auto covered = coveredRange(*series, selector.range);
-    Bucketizer buckets(*covered.from, *covered.to, bucketCount);
-    buckets.reserve(sizeHint(*series));
     QList<TimedValue> values;
+    values.reserve(sizeHint(*series));
     for (const auto& ref : std::as_const(*series)) {
-        // The buckets span the range: they ignore what lies outside it.
+        // In any order, and with calls outside the range: the buckets span the range and ignore the rest.
         auto status = forEachChunk(ref.id, selector.range, [&](const ChunkScan& scan) {
-            values.clear();
             if (!scan.chunk().appendTimedValues(ref.id, values))
                 warnDamaged(ref.id);
-            for (const auto& value : std::as_const(values))
-                buckets.add(value.timestamp, value.value);
             return true;
         });
         if (!status)
             return status.failure();
     }
-    return buckets.finish();
+    return bucketize(values, *covered.from, *covered.to, bucketCount);
 }
 
 } // namespace Kodemon

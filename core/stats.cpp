@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -223,13 +224,44 @@ BucketedSeries Bucketizer::finish()
     return series;
 }
 
+namespace {
+
+BucketedSeries bucketizePart(Bucketizer bucketizer, const QList<TimedValue>& points, double boundary, bool later)
+{
+    bucketizer.reserve(points.size() / 2);
+    for (const auto& point : points) {
+        if ((point.timestamp >= boundary) == later)
+            bucketizer.add(point.timestamp, point.value);
+    }
+    return bucketizer.finish();
+}
+
+} // namespace
+
 BucketedSeries bucketize(const QList<TimedValue>& points, double from, double to, int bucketCount)
 {
-    Bucketizer bucketizer(from, to, bucketCount);
-    bucketizer.reserve(points.size());
-    for (const auto& point : points)
-        bucketizer.add(point.timestamp, point.value);
-    return bucketizer.finish();
+    // Summarizing is most of a long range's answer (a million values: the p95 of each bucket, the counting sort):
+    // two halves of the buckets on two threads take half the time on a machine with a core to spare.
+    constexpr qsizetype ParallelFrom = 200000;
+    Bucketizer whole(from, to, bucketCount);
+    if (points.size() < ParallelFrom || std::thread::hardware_concurrency() < 2 || whole.bucketCount() < 2) {
+        whole.reserve(points.size());
+        for (const auto& point : points)
+            whole.add(point.timestamp, point.value);
+        return whole.finish();
+    }
+    const int split = whole.bucketCount() / 2;
+    const double boundary = whole.bucketStart(split);
+    Bucketizer earlier = whole;
+    Bucketizer later = whole;
+    earlier.restrictTo(0, split);
+    later.restrictTo(split, whole.bucketCount());
+    BucketedSeries laterPart;
+    std::thread worker([&] { laterPart = bucketizePart(later, points, boundary, true); });
+    BucketedSeries series = bucketizePart(earlier, points, boundary, false);
+    worker.join();
+    series.buckets.append(std::move(laterPart.buckets));
+    return series;
 }
 
 } // namespace Kodemon

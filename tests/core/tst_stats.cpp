@@ -25,6 +25,8 @@ private Q_SLOTS:
     void bucketsCoverInclusiveEnds();
     void bucketsIgnorePointsOutsideTheRange();
     void zeroSpanIsOneBucket();
+    void largeInputsAgreeWithOnePass_data();
+    void largeInputsAgreeWithOnePass();
     void sortValuesSortsLikeStdSort_data();
     void sortValuesSortsLikeStdSort();
 };
@@ -163,6 +165,46 @@ void tst_Stats::zeroSpanIsOneBucket()
     QCOMPARE(series.buckets.size(), 1);
     QCOMPARE(series.buckets.first().start, 7.0);
     QCOMPARE(series.buckets.first().mean, 2.0);
+}
+
+void tst_Stats::largeInputsAgreeWithOnePass_data()
+{
+    QTest::addColumn<int>("buckets");
+    QTest::newRow("1000 buckets") << 1000;
+    QTest::newRow("3 buckets") << 3;
+    QTest::newRow("2 buckets") << 2;
+}
+
+// From 200,000 points bucketize() summarizes the two halves of the buckets on two threads: the answer must be
+// that of one Bucketizer over all of them, points in any order, on bucket edges included.
+void tst_Stats::largeInputsAgreeWithOnePass()
+{
+    QFETCH(int, buckets);
+    QRandomGenerator random(9);
+    QList<TimedValue> points;
+    for (int i = 0; i < 300000; ++i) {
+        const double t
+            = random.bounded(4) == 0 ? double(random.bounded(buckets + 1)) * 10.0 : random.bounded(10.0 * buckets);
+        points.append({ t, random.bounded(1000.0) });
+    }
+    points.append({ -1, 5 }); // outside
+    Bucketizer one(0, 10.0 * buckets, buckets);
+    for (const auto& point : std::as_const(points))
+        one.add(point.timestamp, point.value);
+    const BucketedSeries expected = one.finish();
+    const BucketedSeries got = bucketize(points, 0, 10.0 * buckets, buckets);
+    QCOMPARE(got.step, expected.step);
+    QCOMPARE(got.buckets.size(), expected.buckets.size());
+    qint64 total = 0;
+    for (qsizetype i = 0; i < expected.buckets.size(); ++i) {
+        QCOMPARE(got.buckets.at(i).start, expected.buckets.at(i).start);
+        QCOMPARE(got.buckets.at(i).count, expected.buckets.at(i).count);
+        QCOMPARE(got.buckets.at(i).min, expected.buckets.at(i).min);
+        QCOMPARE(got.buckets.at(i).max, expected.buckets.at(i).max);
+        QCOMPARE(got.buckets.at(i).p95, expected.buckets.at(i).p95);
+        total += got.buckets.at(i).count;
+    }
+    QCOMPARE(total, qint64(points.size() - 1));
 }
 
 void tst_Stats::sortValuesSortsLikeStdSort_data()
