@@ -29,30 +29,35 @@ Result<SqliteStatement> prepared(sqlite3* db, const char* sql, qint64 seriesId, 
 
 } // namespace
 
-ChunkScan::ChunkScan(qint64 seriesId, const TimeRange& range, SqliteStatement own, SqliteStatement recent)
+ChunkScan::ChunkScan(qint64 seriesId, const TimeRange& range)
     : m_seriesId(seriesId)
     , m_range(range)
-{
-    m_own.statement = std::move(own);
-    m_recent.statement = std::move(recent);
-}
+{ }
 
-Result<ChunkScan> ChunkScan::start(sqlite3* db, qint64 seriesId, const TimeRange& range)
+Result<ChunkScan> ChunkScan::start(sqlite3* db, qint64 seriesId, const TimeRange& range, Sources sources)
 {
-    auto own = prepared(db, OwnChunks, seriesId, range);
-    if (!own)
-        return own.failure();
-    auto recent = prepared(db, RecentChunks, seriesId, range);
-    if (!recent)
-        return recent.failure();
-    return ChunkScan(seriesId, range, std::move(own).value(), std::move(recent).value());
+    ChunkScan scan(seriesId, range);
+    const std::pair<Stream*, const char*> streams[] = {
+        { sources != Sources::RecentOnly ? &scan.m_own : nullptr, OwnChunks },
+        { sources != Sources::SeriesOnly ? &scan.m_recent : nullptr, RecentChunks },
+    };
+    for (const auto& [stream, sql] : streams) {
+        if (!stream)
+            continue;
+        auto statement = prepared(db, sql, seriesId, range);
+        if (!statement)
+            return statement.failure();
+        stream->statement = std::move(statement).value();
+        stream->active = true;
+    }
+    return scan;
 }
 
 bool ChunkScan::advance(Stream& stream)
 {
     stream.ready = false;
     stream.view.reset();
-    while (!m_error && stream.statement.step()) {
+    while (stream.active && !m_error && stream.statement.step()) {
         auto view = ChunkView::parse(stream.statement.columnBlob(3));
         if (!view) {
             qCWarning(lcStorage).noquote() << "skipping chunk" << stream.statement.columnInt(0) << "-" << view.error();

@@ -16,7 +16,11 @@ namespace Kodemon {
 class ChunkScan final
 {
 public:
-    static Result<ChunkScan> start(sqlite3* db, qint64 seriesId, const TimeRange& range);
+    // Which chunks: a query for one series reads both; one over every series reads the recent ones once
+    // (RecentOnly, seriesId unused) and then each series' own (SeriesOnly), instead of the recent ones per series.
+    enum class Sources { SeriesAndRecent, SeriesOnly, RecentOnly };
+    static Result<ChunkScan> start(
+        sqlite3* db, qint64 seriesId, const TimeRange& range, Sources sources = Sources::SeriesAndRecent);
 
     // Moves to the next chunk; false at the end or on an error (then error() says which).
     bool next();
@@ -35,12 +39,13 @@ private:
     struct Stream
     {
         SqliteStatement statement;
+        bool active = false; // a source this scan reads
         bool ready = false; // holds a chunk not yet returned
         double minTimestamp = 0;
         double maxTimestamp = 0;
         std::optional<ChunkView> view;
     };
-    ChunkScan(qint64 seriesId, const TimeRange& range, SqliteStatement own, SqliteStatement recent);
+    ChunkScan(qint64 seriesId, const TimeRange& range);
     bool advance(Stream& stream);
 
     qint64 m_seriesId;

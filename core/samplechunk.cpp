@@ -380,6 +380,19 @@ bool ChunkView::appendTimedValues(qint64 series, QList<TimedValue>& out) const
     return true;
 }
 
+bool ChunkView::visitTimedValues(const std::function<void(qint64 series, const TimedValue& value)>& visit) const
+{
+    QList<qint64> ids(m_count, 0);
+    QList<double> timestamps(m_count);
+    if ((m_kind == SampleChunk::Kind::Mixed && !readSeries(ids.data())) || !readTimestamps(timestamps.data()))
+        return false;
+    QList<double> times(m_count);
+    readExecutionTimes(times.data());
+    for (qsizetype i = 0; i < m_count; ++i)
+        visit(ids[i], { timestamps[i], times[i] });
+    return true;
+}
+
 bool ChunkView::appendRows(qint64 series, QList<ChunkRow>& out) const
 {
     return readRows(series, out);

@@ -67,6 +67,9 @@ public:
     bool appendRows(qint64 series, QList<ChunkRow>& out) const;
     // Every row with its series (0 in a series chunk). On a damaged column `out` is left as it was.
     bool appendAllRows(QList<ChunkRow>& out) const;
+    // Calls `visit` with every row's series (0 in a series chunk), timestamp and execution time, in row order;
+    // on a damaged column it returns false without calling it.
+    bool visitTimedValues(const std::function<void(qint64 series, const TimedValue& value)>& visit) const;
 
 private:
     ChunkView() = default;

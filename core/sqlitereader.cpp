@@ -139,10 +139,10 @@ Result<QList<SqliteReader::SeriesRef>> SqliteReader::resolve(const SeriesSelecto
     return series;
 }
 
-Status SqliteReader::forEachChunk(
-    qint64 seriesId, const TimeRange& range, const std::function<bool(const ChunkScan&)>& visit)
+Status SqliteReader::forEachChunk(qint64 seriesId, const TimeRange& range,
+    const std::function<bool(const ChunkScan&)>& visit, ChunkScan::Sources sources)
 {
-    auto scan = ChunkScan::start(handle(), seriesId, range);
+    auto scan = ChunkScan::start(handle(), seriesId, range, sources);
     if (!scan)
         return scan.failure();
     while (scan->next()) {
@@ -154,24 +154,48 @@ Status SqliteReader::forEachChunk(
     return Ok {};
 }
 
-Status SqliteReader::appendExecutionTimes(qint64 seriesId, const TimeRange& range, QList<double>& out)
+Status SqliteReader::appendExecutionTimes(
+    qint64 seriesId, const TimeRange& range, QList<double>& out, ChunkScan::Sources sources)
 {
     QList<TimedValue> partial;
-    return forEachChunk(seriesId, range, [&](const ChunkScan& scan) {
-        if (scan.insideRange()) {
-            if (!scan.chunk().appendExecutionTimes(seriesId, out))
+    return forEachChunk(
+        seriesId, range,
+        [&](const ChunkScan& scan) {
+            if (scan.insideRange()) {
+                if (!scan.chunk().appendExecutionTimes(seriesId, out))
+                    warnDamaged(seriesId);
+                return true;
+            }
+            partial.clear();
+            if (!scan.chunk().appendTimedValues(seriesId, partial))
                 warnDamaged(seriesId);
+            for (const auto& value : std::as_const(partial)) {
+                if (range.contains(value.timestamp))
+                    out.append(value.value);
+            }
             return true;
-        }
-        partial.clear();
-        if (!scan.chunk().appendTimedValues(seriesId, partial))
-            warnDamaged(seriesId);
-        for (const auto& value : std::as_const(partial)) {
-            if (range.contains(value.timestamp))
-                out.append(value.value);
-        }
-        return true;
-    });
+        },
+        sources);
+}
+
+Result<QHash<qint64, QList<double>>> SqliteReader::recentExecutionTimes(const TimeRange& range)
+{
+    QHash<qint64, QList<double>> bySeries;
+    auto status = forEachChunk(
+        0, range,
+        [&](const ChunkScan& scan) {
+            const bool readable = scan.chunk().visitTimedValues([&](qint64 series, const TimedValue& value) {
+                if (range.contains(value.timestamp))
+                    bySeries[series].append(value.value);
+            });
+            if (!readable)
+                warnDamaged(0);
+            return true;
+        },
+        ChunkScan::Sources::RecentOnly);
+    if (!status)
+        return status.failure();
+    return bySeries;
 }
 
 Status SqliteReader::appendTimedValues(qint64 seriesId, const TimeRange& range, QList<TimedValue>& out)
@@ -277,6 +301,10 @@ Result<QList<SeriesSummary>> SqliteReader::summaries(const TimeRange& range, con
     }
     if (!run(query, sql + QStringLiteral(" ORDER BY key, token"), values))
         return queryError(query);
+    // The recent calls once for every series, then each series' own chunks.
+    auto recent = recentExecutionTimes(range);
+    if (!recent)
+        return recent.failure();
     QList<SeriesSummary> rows;
     QList<double> times;
     while (query.next()) {
@@ -287,8 +315,10 @@ Result<QList<SeriesSummary>> SqliteReader::summaries(const TimeRange& range, con
         times.clear();
         // A range that misses the series' first..last holds none of its calls: no scan needed.
         if (!(range.from && *range.from > info.last) && !(range.to && *range.to < info.first)) {
-            if (auto status = appendExecutionTimes(query.value(0).toLongLong(), range, times); !status)
+            const qint64 id = query.value(0).toLongLong();
+            if (auto status = appendExecutionTimes(id, range, times, ChunkScan::Sources::SeriesOnly); !status)
                 return status.failure();
+            times.append(recent->value(id));
         }
         rows.append(summarize(info, times));
     }

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "chunkscan.h"
 #include "stats.h"
 #include "store.h"
 
 #include <functional>
 #include <memory>
+#include <QHash>
 
 struct sqlite3;
 
 namespace Kodemon {
 
-class ChunkScan;
 class SqliteConnection;
 
 // Answers queries from one thread's own connection to the SQLite file: the series table for key lists, the
@@ -45,9 +46,12 @@ private:
     Status ensureOpen();
     sqlite3* handle() const;
     Result<QList<SeriesRef>> resolve(const SeriesSelector& selector);
-    // Calls `visit` with every chunk of the series that overlaps `range`.
-    Status forEachChunk(qint64 seriesId, const TimeRange& range, const std::function<bool(const ChunkScan&)>& visit);
-    Status appendExecutionTimes(qint64 seriesId, const TimeRange& range, QList<double>& out);
+    // Calls `visit` with every chunk of the series that overlaps `range` (of the given sources).
+    Status forEachChunk(qint64 seriesId, const TimeRange& range, const std::function<bool(const ChunkScan&)>& visit,
+        ChunkScan::Sources sources = ChunkScan::Sources::SeriesAndRecent);
+    Status appendExecutionTimes(qint64 seriesId, const TimeRange& range, QList<double>& out,
+        ChunkScan::Sources sources = ChunkScan::Sources::SeriesAndRecent);
+    Result<QHash<qint64, QList<double>>> recentExecutionTimes(const TimeRange& range);
     Status appendTimedValues(qint64 seriesId, const TimeRange& range, QList<TimedValue>& out);
     static qsizetype sizeHint(const QList<SeriesRef>& series);
 

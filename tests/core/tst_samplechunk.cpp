@@ -144,6 +144,15 @@ void tst_SampleChunk::mixedChunksKeepEachRowsSeries()
     QList<double> none;
     QVERIFY(view->appendExecutionTimes(99, none));
     QVERIFY(none.isEmpty());
+
+    qsizetype visited = 0;
+    QVERIFY(view->visitTimedValues([&](qint64 series, const TimedValue& value) {
+        QCOMPARE(series, rows.at(visited).series);
+        QCOMPARE(value.timestamp, rows.at(visited).timestamp);
+        QCOMPARE(value.value, rows.at(visited).executionTime);
+        ++visited;
+    }));
+    QCOMPARE(visited, rows.size());
 }
 
 void tst_SampleChunk::readersAgree()
