@@ -35,9 +35,14 @@ def ingest(records):
     text += table(["system", "rate asked /s", "rate sent /s", "s", "sent", "stored", "lost %", "kernel drops",
                    "peak RSS MB", "CPU µs/datagram", "of ceiling", "bytes/sample"], rows)
     for target in of(records, "ingest-target"):
+        sent = ""
+        if target.get("achieved_rate"):
+            sent = (f" (sent {target['achieved_rate']:,}/s, {target['fraction_of_ceiling']} of the ceiling"
+                    + ("; the sender's maximum: the rate asked is above what this machine's loopback carries"
+                       if target.get("sender_limited") else "") + ")")
         text += (f"\n\nTarget (zero loss at 90% of the ceiling, at least 250,000/s, for 60 s, peak RSS ≤ "
-                 f"{target['target_rss_mb']} MB) at {target['target_rate']:,}/s: lost {target['lost_percent']}%, "
-                 f"peak RSS {target['peak_rss_mb']} MB: **{target['verdict']}**.")
+                 f"{target['target_rss_mb']} MB) at {target['target_rate']:,}/s{sent}: lost "
+                 f"{target['lost_percent']}%, peak RSS {target['peak_rss_mb']} MB: **{target['verdict']}**.")
     return text
 
 

@@ -418,8 +418,12 @@ def main():
             break
     # The target: 90% of the ceiling (at least 250,000/s) for 60 s, without loss, within 150 MB.
     result = kodemon_ingest(args.build, target, 10 if quick else 60, ceiling_rate)
-    emit("ingest-target", target_rate=target, lost_percent=result["lost_percent"],
-         peak_rss_mb=result["peak_rss_mb"], target_rss_mb=150,
+    # Where the ceiling is below the 250,000/s floor the sender cannot reach the rate asked: it sends as fast as
+    # it can, which is then more than 90% of the ceiling (the receiver no longer costs it the wake-ups the
+    # ceiling's receiver does). The verdict stands on what was sent; the record says how much that was.
+    emit("ingest-target", target_rate=target, achieved_rate=result["achieved_rate"],
+         fraction_of_ceiling=result["fraction_of_ceiling"], sender_limited=result["achieved_rate"] < 0.98 * target,
+         lost_percent=result["lost_percent"], peak_rss_mb=result["peak_rss_mb"], target_rss_mb=150,
          verdict="pass" if result["lost_percent"] == 0 and result["peak_rss_mb"] <= 150 else "FAIL")
     if not args.skip_influx:
         for rate in ([50000, 75000, 100000, 150000] if not quick else [75000]):
