@@ -290,6 +290,8 @@ Result<ChunkView> ChunkView::parse(QByteArrayView blob)
 
 void ChunkView::readExecutionTimes(double* out) const
 {
+    if (m_count == 0)
+        return; // memcpy must not see the null pointers of empty lists
     if constexpr (Q_BYTE_ORDER == Q_LITTLE_ENDIAN) {
         std::memcpy(out, m_executionTimes.data(), size_t(m_executionTimes.size()));
     } else {

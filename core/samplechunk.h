@@ -49,9 +49,10 @@ inline QByteArray encode(Kind kind, const QList<ChunkRow>& rows)
 
 } // namespace SampleChunk
 
-// A checked view of one chunk blob. parse() checks the header and the columns' sizes; the readers check every
-// value as they decode, so a damaged blob gives an error and never reads outside itself. The readers that take
-// a series skip a mixed chunk's rows of other series; a series chunk's rows are all of its series.
+// A checked view of one chunk blob, which it does not own: the blob must outlive it. parse() checks the header and the
+// columns' sizes; the readers check every value as they decode, so a damaged blob gives an error and never reads
+// outside itself. The readers that take a series skip a mixed chunk's rows of other series; a series chunk's rows are
+// all of its series.
 class ChunkView final
 {
 public:
