@@ -3,6 +3,7 @@
 
 #include "datagram.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -51,6 +52,14 @@ socklen_t toSockaddr(const QHostAddress& address, quint16 port, sockaddr_storage
     return sizeof(sockaddr_in);
 }
 
+SenderAddress senderOf(const sockaddr_in6& storage)
+{
+    if (storage.sin6_family == AF_INET6)
+        return SenderAddress::ipv6(storage.sin6_addr.s6_addr);
+    const auto& in4 = reinterpret_cast<const sockaddr_in&>(storage);
+    return SenderAddress::ipv4(ntohl(in4.sin_addr.s_addr));
+}
+
 quint16 boundPort(int fd)
 {
     sockaddr_storage storage {};
@@ -63,9 +72,47 @@ quint16 boundPort(int fd)
 
 } // namespace
 
+// Everything but the address lengths stays as set here: the kernel only writes msg_len and the senders.
+struct LinuxUdpSource::Messages
+{
+    Messages()
+        : buffers(qsizetype(MessagesPerCall) * SlotBytes, Qt::Uninitialized)
+    {
+        for (int i = 0; i < MessagesPerCall; ++i) {
+            vectors[i] = { buffers.data() + qsizetype(i) * SlotBytes, size_t(SlotBytes) };
+            headers[i].msg_hdr.msg_iov = &vectors[i];
+            headers[i].msg_hdr.msg_iovlen = 1;
+            headers[i].msg_hdr.msg_name = &senders[i]; // sockaddr_in6 holds an IPv4 sender too
+        }
+    }
+
+    // Reads up to `wanted` datagrams and hands them to the sink; returns how many, or 0.
+    int receive(int fd, int wanted, const DatagramSource::Sink& sink)
+    {
+        for (int i = 0; i < wanted; ++i)
+            headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_in6);
+        // MSG_TRUNC makes msg_len the datagram's real size, so oversized ones are reported as such.
+        const int count = ::recvmmsg(fd, headers.data(), unsigned(wanted), MSG_DONTWAIT | MSG_TRUNC, nullptr);
+        for (int i = 0; i < count; ++i) {
+            const qsizetype size = std::min<qsizetype>(qsizetype(headers[i].msg_len), SlotBytes);
+            received[i]
+                = { QByteArrayView(buffers.constData() + qsizetype(i) * SlotBytes, size), senderOf(senders[i]) };
+        }
+        if (count > 0)
+            sink(received.data(), count);
+        return std::max(count, 0);
+    }
+
+    QByteArray buffers;
+    std::array<mmsghdr, MessagesPerCall> headers {};
+    std::array<iovec, MessagesPerCall> vectors {};
+    std::array<sockaddr_in6, MessagesPerCall> senders {};
+    std::array<ReceivedDatagram, MessagesPerCall> received {};
+};
+
 LinuxUdpSource::LinuxUdpSource(QObject* parent)
     : DatagramSource(parent)
-    , m_buffers(qsizetype(MessagesPerCall) * SlotBytes, Qt::Uninitialized)
+    , m_messages(std::make_unique<Messages>())
 { }
 
 LinuxUdpSource::~LinuxUdpSource()
@@ -107,30 +154,10 @@ void LinuxUdpSource::setNotificationsEnabled(bool enabled)
 
 qsizetype LinuxUdpSource::read(qsizetype max, const Sink& sink)
 {
-    std::array<mmsghdr, MessagesPerCall> messages {};
-    std::array<iovec, MessagesPerCall> vectors {};
-    std::array<sockaddr_storage, MessagesPerCall> senders {};
     qsizetype total = 0;
     while (total < max) {
         const int wanted = int(std::min<qsizetype>(MessagesPerCall, max - total));
-        for (int i = 0; i < wanted; ++i) {
-            vectors[i] = { m_buffers.data() + qsizetype(i) * SlotBytes, size_t(SlotBytes) };
-            messages[i].msg_hdr = {};
-            messages[i].msg_hdr.msg_iov = &vectors[i];
-            messages[i].msg_hdr.msg_iovlen = 1;
-            messages[i].msg_hdr.msg_name = &senders[i];
-            messages[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-        }
-        // MSG_TRUNC makes msg_len the datagram's real size, so oversized ones are reported as such.
-        const int received = ::recvmmsg(m_fd, messages.data(), unsigned(wanted), MSG_DONTWAIT | MSG_TRUNC, nullptr);
-        if (received <= 0)
-            break;
-        for (int i = 0; i < received; ++i) {
-            const qsizetype size = qsizetype(messages[i].msg_len);
-            const char* data = m_buffers.constData() + qsizetype(i) * SlotBytes;
-            const QHostAddress sender(reinterpret_cast<const sockaddr*>(&senders[i]));
-            sink(QByteArrayView(data, std::min<qsizetype>(size, SlotBytes)), sender);
-        }
+        const int received = m_messages->receive(m_fd, wanted, sink);
         total += received;
         if (received < wanted)
             break;

@@ -16,6 +16,7 @@ namespace {
 
 constexpr int SmallBufferWarning = 4 * 1024 * 1024;
 constexpr qsizetype StopDrainLimit = 1000000;
+constexpr qsizetype BurstReserveSlack = 64;
 
 QString describe(const QHostAddress& address, quint16 port)
 {
@@ -90,28 +91,39 @@ void UdpReceiver::readBurst()
 
 qsizetype UdpReceiver::readDatagrams(qsizetype limit)
 {
-    QList<Sample> batch;
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const qsizetype count = m_source->read(limit, [&](QByteArrayView payload, const QHostAddress& sender) {
-        if (!m_options.allowedSenders.allows(sender)) {
-            reject({ RejectReason::SourceNotAllowed, QStringLiteral("the sender is not in --udp-allow") }, sender);
-            return;
-        }
-        auto parsed = parseDatagram(payload, &m_strings);
-        for (const auto& rejection : std::as_const(parsed.rejections))
-            reject(rejection, sender);
-        for (auto& sample : parsed.samples)
-            sample.receivedAt = now;
-        batch.append(std::move(parsed.samples));
+    // The whole burst is parsed into one list, sized after the last one: no per-datagram lists, few regrowths.
+    ParsedDatagram burst;
+    burst.samples.reserve(std::min(limit, m_lastBurstSamples + BurstReserveSlack));
+    const qsizetype count = m_source->read(limit, [&](const ReceivedDatagram* datagrams, qsizetype received) {
+        for (qsizetype i = 0; i < received; ++i)
+            take(datagrams[i], burst);
     });
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    for (auto& sample : burst.samples)
+        sample.receivedAt = now;
+    m_lastBurstSamples = burst.samples.size();
     m_counters->addDatagrams(count);
-    m_counters->addAccepted(batch.size());
-    if (!batch.isEmpty())
-        Q_EMIT received(batch);
+    m_counters->addAccepted(burst.samples.size());
+    if (!burst.samples.isEmpty())
+        Q_EMIT received(burst.samples);
     return count;
 }
 
-void UdpReceiver::reject(const Rejection& rejection, const QHostAddress& sender)
+void UdpReceiver::take(const ReceivedDatagram& datagram, ParsedDatagram& burst)
+{
+    if (!m_options.allowedSenders.allowsEveryone() && !m_options.allowedSenders.allows(datagram.sender)) {
+        reject({ RejectReason::SourceNotAllowed, QStringLiteral("the sender is not in --udp-allow") }, datagram.sender);
+        return;
+    }
+    parseDatagram(datagram.payload, burst, &m_strings);
+    if (burst.rejections.isEmpty())
+        return;
+    for (const auto& rejection : std::as_const(burst.rejections))
+        reject(rejection, datagram.sender);
+    burst.rejections.clear();
+}
+
+void UdpReceiver::reject(const Rejection& rejection, const SenderAddress& sender)
 {
     m_counters->addRejected(rejection.reason);
     if (m_sinceRejectLog.elapsed() < 1000) {
@@ -121,7 +133,7 @@ void UdpReceiver::reject(const Rejection& rejection, const QHostAddress& sender)
     const QString more = m_unloggedRejections > 0
         ? QStringLiteral(" (%1 more rejected since the last message)").arg(m_unloggedRejections)
         : QString();
-    qCWarning(lcUdp).noquote() << "rejected a datagram from" << sender.toString() << ":"
+    qCWarning(lcUdp).noquote() << "rejected a datagram from" << sender.toHostAddress().toString() << ":"
                                << rejectReasonName(rejection.reason) << "-" << rejection.detail << more;
     m_unloggedRejections = 0;
     m_sinceRejectLog.restart();

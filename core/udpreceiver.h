@@ -17,6 +17,8 @@ namespace Kodemon {
 
 class DatagramSource;
 class IngestCounters;
+struct ParsedDatagram;
+struct ReceivedDatagram;
 struct Rejection;
 
 // Lives on its own thread: reads datagrams in bounded bursts (so its event loop never stalls), parses them
@@ -57,7 +59,8 @@ private:
     bool pauseWhileBacklogged();
     void resumeReading();
     qsizetype readDatagrams(qsizetype limit);
-    void reject(const Rejection& rejection, const QHostAddress& sender);
+    void take(const ReceivedDatagram& datagram, ParsedDatagram& burst);
+    void reject(const Rejection& rejection, const SenderAddress& sender);
     void pollKernelDrops();
     void configureBuffer();
 
@@ -69,6 +72,7 @@ private:
     QElapsedTimer m_sinceRejectLog;
     qint64 m_unloggedRejections = 0;
     quint16 m_boundPort = 0;
+    qsizetype m_lastBurstSamples = 0;
     bool m_burstQueued = false;
     QTimer* m_resumeTimer = nullptr;
     qint64 m_pauses = 0; // logged now and then: a collector that keeps pausing is overloaded
