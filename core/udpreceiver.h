@@ -55,6 +55,9 @@ Q_SIGNALS:
 
 private:
     void readBurst();
+    void adaptWakeups(qsizetype count);
+    void setPolling(bool polling);
+    void pollTick();
     void continueReading();
     bool pauseWhileBacklogged();
     void resumeReading();
@@ -75,6 +78,10 @@ private:
     qsizetype m_lastBurstSamples = 0;
     bool m_burstQueued = false;
     QTimer* m_resumeTimer = nullptr;
+    QTimer* m_pollTimer = nullptr; // runs only while polling
+    bool m_polling = false; // reading from a timer, the socket notifier off
+    QElapsedTimer m_rateWindow;
+    qint64 m_windowDatagrams = 0;
     qint64 m_pauses = 0; // logged now and then: a collector that keeps pausing is overloaded
     QElapsedTimer m_sincePauseLog;
 };
