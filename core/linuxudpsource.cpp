@@ -19,6 +19,8 @@ namespace {
 constexpr int MessagesPerCall = 64;
 // One byte more than the largest UDP payload, so that an oversized datagram shows as such.
 constexpr int SlotBytes = int(MaxDatagramBytes) + 1;
+constexpr int CompactBytes = 2048; // the decorator's datagrams are 100-500 bytes
+constexpr int OverflowBytes = SlotBytes - CompactBytes;
 
 QString bindErrorText(int error)
 {
@@ -73,15 +75,20 @@ quint16 boundPort(int fd)
 } // namespace
 
 // Everything but the address lengths stays as set here: the kernel only writes msg_len and the senders.
+// Each message lands in a small slot of one compact area and only spills into its own overflow slot when it is
+// longer: 64 full-size slots would spread every call's datagrams over 64 pages 64 KiB apart, and the TLB misses
+// of touching them (costly under a hypervisor's nested page tables) showed in both the kernel's copy and parsing.
 struct LinuxUdpSource::Messages
 {
     Messages()
-        : buffers(qsizetype(MessagesPerCall) * SlotBytes, Qt::Uninitialized)
+        : compact(qsizetype(MessagesPerCall) * CompactBytes, Qt::Uninitialized)
+        , overflow(qsizetype(MessagesPerCall) * OverflowBytes, Qt::Uninitialized)
     {
         for (int i = 0; i < MessagesPerCall; ++i) {
-            vectors[i] = { buffers.data() + qsizetype(i) * SlotBytes, size_t(SlotBytes) };
-            headers[i].msg_hdr.msg_iov = &vectors[i];
-            headers[i].msg_hdr.msg_iovlen = 1;
+            vectors[i][0] = { compact.data() + qsizetype(i) * CompactBytes, size_t(CompactBytes) };
+            vectors[i][1] = { overflow.data() + qsizetype(i) * OverflowBytes, size_t(OverflowBytes) };
+            headers[i].msg_hdr.msg_iov = vectors[i].data();
+            headers[i].msg_hdr.msg_iovlen = vectors[i].size();
             headers[i].msg_hdr.msg_name = &senders[i]; // sockaddr_in6 holds an IPv4 sender too
         }
     }
@@ -93,21 +100,34 @@ struct LinuxUdpSource::Messages
             headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_in6);
         // MSG_TRUNC makes msg_len the datagram's real size, so oversized ones are reported as such.
         const int count = ::recvmmsg(fd, headers.data(), unsigned(wanted), MSG_DONTWAIT | MSG_TRUNC, nullptr);
-        for (int i = 0; i < count; ++i) {
-            const qsizetype size = std::min<qsizetype>(qsizetype(headers[i].msg_len), SlotBytes);
+        for (int i = 0; i < count; ++i)
             received[i]
-                = { QByteArrayView(buffers.constData() + qsizetype(i) * SlotBytes, size), senderOf(senders[i]) };
-        }
+                = { payload(i, std::min<qsizetype>(qsizetype(headers[i].msg_len), SlotBytes)), senderOf(senders[i]) };
         if (count > 0)
             sink(received.data(), count);
         return std::max(count, 0);
     }
 
-    QByteArray buffers;
+    // The datagram in one piece: in place when it fit its compact slot, else joined with its overflow.
+    QByteArrayView payload(int i, qsizetype size)
+    {
+        const char* start = compact.constData() + qsizetype(i) * CompactBytes;
+        if (size <= CompactBytes)
+            return QByteArrayView(start, size);
+        joined[i].resize(size);
+        std::memcpy(joined[i].data(), start, CompactBytes);
+        std::memcpy(joined[i].data() + CompactBytes, overflow.constData() + qsizetype(i) * OverflowBytes,
+            size_t(size - CompactBytes));
+        return joined[i];
+    }
+
+    QByteArray compact;
+    QByteArray overflow;
     std::array<mmsghdr, MessagesPerCall> headers {};
-    std::array<iovec, MessagesPerCall> vectors {};
+    std::array<std::array<iovec, 2>, MessagesPerCall> vectors {};
     std::array<sockaddr_in6, MessagesPerCall> senders {};
     std::array<ReceivedDatagram, MessagesPerCall> received {};
+    std::array<QByteArray, MessagesPerCall> joined; // only for datagrams longer than a compact slot
 };
 
 LinuxUdpSource::LinuxUdpSource(QObject* parent)

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void aLoneDatagramIsHandedOnAtOnce();
     void underLoadItPollsInsteadOfBeingWokenPerDatagram();
     void anIdleReceiverSleeps();
+    void datagramsOfEverySizeArriveWhole();
 
 private:
     qint64 voluntarySwitches() const;
@@ -145,6 +146,30 @@ void tst_UdpReceiver::anIdleReceiverSleeps()
     send(1, 1);
     QVERIFY(received.wait(5000));
     QVERIFY2(timer.elapsed() < 50, qPrintable(QString::number(timer.elapsed())));
+}
+
+void tst_UdpReceiver::datagramsOfEverySizeArriveWhole()
+{
+    // Around the receiver's small slots (2 KiB) and up to the largest UDP payload: each arrives in one piece.
+    const QByteArray head = R"({"key": "k", "execution_time": 1, "timestamp": 1, "blob": ")";
+    QList<qsizetype> sizes;
+    for (const qsizetype size : { 100, 2047, 2048, 2049, 4096, 30000, 65507 })
+        sizes.append(size);
+    QSignalSpy received(m_receiver, &UdpReceiver::received);
+    QUdpSocket socket;
+    for (const qsizetype size : sizes) {
+        const QByteArray blob(size - head.size() - 2, char('a' + size % 26));
+        QCOMPARE(socket.writeDatagram(head + blob + "\"}", QHostAddress::LocalHost, m_port), size);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(m_counters->snapshot().accepted, qint64(sizes.size()), 5000);
+    QList<Sample> samples;
+    for (const auto& arguments : std::as_const(received))
+        samples += arguments.at(0).value<QList<Sample>>();
+    QCOMPARE(samples.size(), sizes.size());
+    for (qsizetype i = 0; i < sizes.size(); ++i) {
+        const QByteArray blob(sizes.at(i) - head.size() - 2, char('a' + sizes.at(i) % 26));
+        QCOMPARE(samples.at(i).extra, R"({"blob":")" + blob + "\"}");
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_UdpReceiver)
