@@ -360,8 +360,11 @@ const StringCache::Text* StringCache::text(QByteArrayView raw)
     auto decoded = decodeString(rawString(raw));
     if (!decoded)
         return nullptr;
-    if (m_texts.size() >= MaxTexts)
+    if (m_texts.size() >= MaxTexts || m_textBytes + raw.size() > MaxTextBytes) {
         m_texts.clear();
+        m_textBytes = 0;
+    }
+    m_textBytes += raw.size();
     return &m_texts.insert(raw.toByteArray(), std::move(*decoded)).value();
 }
 

@@ -30,10 +30,12 @@ public:
 
 private:
     static constexpr qsizetype MaxTexts = 65536;
+    static constexpr qsizetype MaxTextBytes = 16 * 1024 * 1024; // tokens have no length limit: bound the bytes too
     static constexpr qsizetype MaxExtras = 4096;
     static constexpr qsizetype MaxCachedExtraBytes = 1024; // longer kwargs are normalised each time, not kept
 
     QHash<QByteArray, Text> m_texts;
+    qsizetype m_textBytes = 0; // of the raw texts kept as keys
     QHash<QByteArray, QByteArray> m_extras;
 };
 

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void agreesWithTheFullParserOnRandomObjects();
     void cacheSharesStrings();
     void cacheAgreesAfterAFloodOfDistinctValues();
+    void cacheAgreesAfterAFloodOfLongTokens();
 };
 
 namespace {
@@ -355,6 +356,19 @@ void tst_FastDatagram::cacheAgreesAfterAFloodOfDistinctValues()
         QVERIFY(sample.has_value());
         QCOMPARE(sample->key, QStringLiteral("k%1").arg(i));
         QCOMPARE(sample->extra, R"({"n":)" + QByteArray::number(i % 5000) + "}");
+    }
+}
+
+void tst_FastDatagram::cacheAgreesAfterAFloodOfLongTokens()
+{
+    // Tokens have no length limit; 600 distinct ones of 60 KB are more bytes than the cache keeps (16 MiB).
+    StringCache cache;
+    for (int i = 0; i < 600; ++i) {
+        const QByteArray token = QByteArray::number(i) + QByteArray(60000, 't');
+        const QByteArray text = R"({"key": "k", "execution_time": 1, "timestamp": 1, "token": ")" + token + R"("})";
+        const auto sample = parseSimpleObject(text, &cache);
+        QVERIFY(sample.has_value());
+        QCOMPARE(sample->token, QString::fromLatin1(token));
     }
 }
 
