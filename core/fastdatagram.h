@@ -30,7 +30,8 @@ public:
 
 private:
     static constexpr qsizetype MaxTexts = 65536;
-    static constexpr qsizetype MaxTextBytes = 16 * 1024 * 1024; // tokens have no length limit: bound the bytes too
+    // Tokens have no length limit: the bytes are bounded too.
+    static constexpr qsizetype MaxTextBytes = qsizetype(16) * 1024 * 1024;
     static constexpr qsizetype MaxExtras = 4096;
     static constexpr qsizetype MaxCachedExtraBytes = 1024; // longer kwargs are normalised each time, not kept
 
