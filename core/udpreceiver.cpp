@@ -22,11 +22,14 @@ constexpr qsizetype BurstReserveSlack = 64;
 // sock_def_readable held it to 137,000/s against 167,000/s for a receiver that never sleeps). Above EnterPolling
 // datagrams a millisecond the receiver stops asking to be woken and reads every PollIntervalMs instead; the
 // kernel's buffer (32 MiB) holds far more than a millisecond. Below LeavePolling it goes back to the notifier,
-// so that low rates keep their latency and an idle receiver has no timer running.
+// so that low rates keep their latency and an idle receiver has no timer running. It enters on one millisecond's
+// rate but leaves only on ten: a sender that stalls for a few milliseconds (a busy machine) would otherwise send
+// the receiver back to per-datagram wakeups each time.
 constexpr int PollIntervalMs = 1;
 constexpr double EnterPolling = 20; // datagrams per millisecond: 20,000/s
 constexpr double LeavePolling = 5;
-constexpr qint64 RateWindowNs = 1000000;
+constexpr qint64 EnterWindowNs = 1000000;
+constexpr qint64 LeaveWindowNs = 10000000;
 
 QString describe(const QHostAddress& address, quint16 port)
 {
@@ -107,12 +110,12 @@ void UdpReceiver::readBurst()
     }
 }
 
-// Measures the rate over windows of about a millisecond and switches between being woken and polling.
+// Measures the rate over short windows and switches between being woken and polling.
 void UdpReceiver::adaptWakeups(qsizetype count)
 {
     m_windowDatagrams += count;
     const qint64 elapsed = m_rateWindow.nsecsElapsed();
-    if (elapsed < RateWindowNs)
+    if (elapsed < (m_polling ? LeaveWindowNs : EnterWindowNs))
         return;
     const double perMillisecond = double(m_windowDatagrams) * 1e6 / double(elapsed);
     m_windowDatagrams = 0;
