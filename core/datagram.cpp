@@ -97,9 +97,6 @@ QByteArray extraMembers(QJsonObject object)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
-// Deeper than any decorator's keyword arguments go; Qt's parser would spend ~80 us refusing 3,000 levels.
-constexpr int MaxNesting = 64;
-
 // True when brackets and braces (outside strings) nest deeper than MaxNesting: one cheap pass.
 bool nestsTooDeep(QByteArrayView text)
 {
@@ -134,7 +131,79 @@ bool isJsonScalar(QByteArrayView text)
     return error.error == QJsonParseError::NoError;
 }
 
-std::variant<Sample, Rejection> parseObject(QByteArrayView text)
+void appendResult(std::variant<Sample, Rejection>&& result, ParsedDatagram& out)
+{
+    if (auto* sample = std::get_if<Sample>(&result))
+        out.samples.append(std::move(*sample));
+    else
+        out.rejections.append(std::get<Rejection>(std::move(result)));
+}
+
+void parseInto(QByteArrayView text, ParsedDatagram& out, StringCache* strings)
+{
+    Sample sample;
+    if (parseSimpleObject(text, sample, strings))
+        out.samples.append(std::move(sample));
+    else
+        appendResult(parseObjectFully(text), out);
+}
+
+bool isBlank(QByteArrayView text)
+{
+    return text.trimmed().isEmpty();
+}
+
+void parseLines(QByteArrayView trimmed, ParsedDatagram& out, StringCache* strings)
+{
+    qsizetype start = 0;
+    while (start < trimmed.size()) {
+        auto end = trimmed.indexOf('\n', start);
+        if (end < 0)
+            end = trimmed.size();
+        const auto line = trimmed.sliced(start, end - start);
+        if (!isBlank(line))
+            parseInto(line.trimmed(), out, strings);
+        start = end + 1;
+    }
+}
+
+// Everything the fast path did not take whole: blank datagrams, batches of lines, and whatever the full parser
+// has to accept or reject.
+void parseSlowly(QByteArrayView datagram, ParsedDatagram& out, StringCache* strings)
+{
+    if (isBlank(datagram)) {
+        out.rejections.append({ RejectReason::Empty, QStringLiteral("empty datagram") });
+        return;
+    }
+    // A pretty-printed object spans lines too, so only split when the whole is not one object.
+    const auto trimmed = datagram.trimmed();
+    if (!trimmed.contains('\n')) {
+        parseInto(trimmed, out, strings);
+        return;
+    }
+    // A batch's first line is a whole object; only otherwise is the datagram worth parsing as one.
+    Sample first;
+    const bool batch = parseSimpleObject(trimmed.first(trimmed.indexOf('\n')).trimmed(), first, strings);
+    if (!batch) {
+        auto whole = parseObjectFully(trimmed);
+        const auto* rejection = std::get_if<Rejection>(&whole);
+        if (!rejection || rejection->reason != RejectReason::NotJson) {
+            appendResult(std::move(whole), out);
+            return;
+        }
+    }
+    parseLines(trimmed, out, strings);
+}
+
+} // namespace
+
+QLatin1StringView rejectReasonName(RejectReason reason)
+{
+    const auto index = static_cast<size_t>(reason);
+    return index < ReasonNames.size() ? ReasonNames[index] : QLatin1StringView("unknown");
+}
+
+std::variant<Sample, Rejection> parseObjectFully(QByteArrayView text)
 {
     if (nestsTooDeep(text))
         return Rejection { RejectReason::NotJson, QStringLiteral("nested deeper than %1 levels").arg(MaxNesting) };
@@ -159,75 +228,28 @@ std::variant<Sample, Rejection> parseObject(QByteArrayView text)
     return sample;
 }
 
-void appendResult(std::variant<Sample, Rejection>&& result, ParsedDatagram& out)
-{
-    if (auto* sample = std::get_if<Sample>(&result))
-        out.samples.append(std::move(*sample));
-    else
-        out.rejections.append(std::get<Rejection>(std::move(result)));
-}
-
-void parseInto(QByteArrayView text, ParsedDatagram& out, StringCache* strings)
-{
-    if (auto sample = parseSimpleObject(text, strings))
-        out.samples.append(std::move(*sample));
-    else
-        appendResult(parseObject(text), out);
-}
-
-bool isBlank(QByteArrayView text)
-{
-    return text.trimmed().isEmpty();
-}
-
-} // namespace
-
-QLatin1StringView rejectReasonName(RejectReason reason)
-{
-    const auto index = static_cast<size_t>(reason);
-    return index < ReasonNames.size() ? ReasonNames[index] : QLatin1StringView("unknown");
-}
-
 ParsedDatagram parseDatagram(QByteArrayView datagram, StringCache* strings)
 {
     ParsedDatagram out;
+    parseDatagram(datagram, out, strings);
+    return out;
+}
+
+void parseDatagram(QByteArrayView datagram, ParsedDatagram& out, StringCache* strings)
+{
     if (datagram.size() > MaxDatagramBytes) {
         out.rejections.append({ RejectReason::TooLarge,
             QStringLiteral("%1 bytes, more than a UDP datagram can carry").arg(datagram.size()) });
-        return out;
+        return;
     }
-    if (isBlank(datagram)) {
-        out.rejections.append({ RejectReason::Empty, QStringLiteral("empty datagram") });
-        return out;
+    // Nearly every datagram is one object the fast path takes whole; it skips JSON white space itself, and a
+    // datagram it takes cannot be a batch (its first line would not be a whole object).
+    Sample sample;
+    if (parseSimpleObject(datagram, sample, strings)) {
+        out.samples.append(std::move(sample));
+        return;
     }
-
-    // A pretty-printed object spans lines too, so only split when the whole is not one object.
-    const auto trimmed = datagram.trimmed();
-    if (!trimmed.contains('\n')) {
-        parseInto(trimmed, out, strings);
-        return out;
-    }
-    // A batch's first line is a whole object; only otherwise is the datagram worth parsing as one.
-    const bool batch = parseSimpleObject(trimmed.first(trimmed.indexOf('\n')).trimmed()).has_value();
-    if (!batch) {
-        auto whole = parseObject(trimmed);
-        const auto* rejection = std::get_if<Rejection>(&whole);
-        if (!rejection || rejection->reason != RejectReason::NotJson) {
-            appendResult(std::move(whole), out);
-            return out;
-        }
-    }
-    qsizetype start = 0;
-    while (start < trimmed.size()) {
-        auto end = trimmed.indexOf('\n', start);
-        if (end < 0)
-            end = trimmed.size();
-        const auto line = trimmed.sliced(start, end - start);
-        if (!isBlank(line))
-            parseInto(line.trimmed(), out, strings);
-        start = end + 1;
-    }
-    return out;
+    parseSlowly(datagram, out, strings);
 }
 
 } // namespace Kodemon

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "addressfilter.h"
 #include "result.h"
 
 #include <functional>
@@ -12,13 +13,21 @@
 
 namespace Kodemon {
 
+// One datagram of a read: its bytes and its sender, both valid only while the sink that is given them runs.
+struct ReceivedDatagram
+{
+    QByteArrayView payload;
+    SenderAddress sender;
+};
+
 // A bound UDP socket that hands out datagrams in batches. The Linux implementation reads with recvmmsg;
 // a QUdpSocket one serves everywhere else (and in tests, with KODEMON_UDP_BACKEND=qt).
 class DatagramSource : public QObject
 {
     Q_OBJECT
 public:
-    using Sink = std::function<void(QByteArrayView payload, const QHostAddress& sender)>;
+    // Called once per system call with the datagrams it read (up to 64), not once per datagram.
+    using Sink = std::function<void(const ReceivedDatagram* datagrams, qsizetype count)>;
 
     using QObject::QObject;
     ~DatagramSource() override = default;

@@ -2,26 +2,93 @@
 #include "fastdatagram.h"
 
 #include "datagram.h"
+#include "jsonscanner.h"
 
-#include <charconv>
-#include <cmath>
+#include <array>
+#include <cstring>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QVarLengthArray>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace Kodemon {
 
-QString StringCache::get(QByteArrayView utf8)
-{
-    if (auto it = m_strings.constFind(QByteArray::fromRawData(utf8.data(), utf8.size())); it != m_strings.constEnd())
-        return it.value();
-    if (m_strings.size() >= MaxEntries)
-        m_strings.clear();
-    const QString string = QString::fromLatin1(utf8); // the fast path only lets ASCII through
-    m_strings.insert(utf8.toByteArray(), string);
-    return string;
-}
-
 namespace {
 
-// A cursor over the datagram; every reader returns false on anything it does not accept.
+// What a byte inside a JSON string asks of the scanner; the common case (Plain) costs one table look-up.
+enum ByteClass : unsigned char { Plain, Quote, Backslash, Control, NonAscii };
+
+constexpr std::array<ByteClass, 256> makeByteClasses()
+{
+    std::array<ByteClass, 256> classes {};
+    for (int c = 0; c < 256; ++c)
+        classes[c] = c < 0x20 ? Control : c >= 0x80 ? NonAscii : c == '"' ? Quote : c == '\\' ? Backslash : Plain;
+    return classes;
+}
+constexpr auto ByteClasses = makeByteClasses();
+
+ByteClass classOf(char c)
+{
+    return ByteClasses[static_cast<unsigned char>(c)];
+}
+
+// Skips the printable ASCII at the start of a string's contents, 16 bytes at a time where SSE2 is there (every
+// x86-64): stops at a quote, a backslash, a control character or a non-ASCII byte; a signed compare with 0x20
+// finds both of the latter.
+const char* skipPlain(const char* at, const char* end)
+{
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    for (; end - at >= 16; at += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+        const __m128i special = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)), _mm_cmplt_epi8(bytes, space));
+        if (const int found = _mm_movemask_epi8(special))
+            return at + __builtin_ctz(unsigned(found));
+    }
+#endif
+    while (at < end && classOf(*at) == Plain)
+        ++at;
+    return at;
+}
+
+// A JSON string as written: the text between the quotes and what it holds besides printable ASCII.
+struct RawString
+{
+    QByteArrayView text;
+    bool escaped = false;
+    bool plain = true; // printable ASCII only: its Latin-1 reading is the string
+};
+
+std::optional<StringCache::Text> decodeString(const RawString& raw)
+{
+    if (raw.plain)
+        return StringCache::Text { QString::fromLatin1(raw.text), raw.text.size() };
+    auto utf8 = decodeJsonString(raw.text);
+    if (!utf8)
+        return std::nullopt;
+    return StringCache::Text { QString::fromUtf8(QByteArrayView(*utf8)), utf8->size() };
+}
+
+// The compact JSON of the extra members, exactly as the full parser writes it: QJsonDocument's own serialisation.
+QByteArray normalisedExtra(QByteArrayView members)
+{
+    QByteArray object;
+    object.reserve(members.size() + 2);
+    object.append('{').append(members).append('}');
+    QJsonParseError error {};
+    const auto document = QJsonDocument::fromJson(object, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return {};
+    return document.toJson(QJsonDocument::Compact);
+}
+
+// A cursor over one datagram; every reader returns false on anything it does not accept.
 class Scanner
 {
 public:
@@ -30,11 +97,14 @@ public:
         , m_end(text.data() + text.size())
     { }
 
+    const char* position() const { return m_at; }
+
     void skipSpace()
     {
-        while (m_at < m_end && (*m_at == ' ' || *m_at == '\t' || *m_at == '\n' || *m_at == '\r'))
+        while (m_at < m_end && (*m_at == ' ' || *m_at == '\n' || *m_at == '\r' || *m_at == '\t'))
             ++m_at;
     }
+
     bool take(char c)
     {
         skipSpace();
@@ -43,134 +113,309 @@ public:
         ++m_at;
         return true;
     }
+
     bool atEnd()
     {
         skipSpace();
         return m_at == m_end;
     }
-    // A string of printable ASCII without escapes.
-    bool string(QByteArrayView& out)
+
+    bool string(RawString& out)
     {
         if (!take('"'))
             return false;
         const char* start = m_at;
-        while (m_at < m_end && *m_at != '"') {
-            const auto c = static_cast<unsigned char>(*m_at);
-            if (c < 0x20 || c >= 0x80 || c == '\\')
-                return false;
-            ++m_at;
+        out.escaped = false;
+        out.plain = true;
+        while ((m_at = skipPlain(m_at, m_end)) < m_end) {
+            switch (classOf(*m_at)) {
+            case Quote:
+                out.text = QByteArrayView(start, m_at - start);
+                ++m_at;
+                return true;
+            case Backslash:
+                out.escaped = true;
+                out.plain = false;
+                if (++m_at == m_end)
+                    return false;
+                ++m_at; // the escaped byte, whatever it is, does not end the string
+                break;
+            default: // control characters and UTF-8
+                out.plain = false;
+                ++m_at;
+                break;
+            }
         }
-        if (m_at == m_end)
-            return false;
-        out = QByteArrayView(start, m_at - start);
-        ++m_at;
-        return true;
+        return false;
     }
 
-    // A JSON number (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?) that fits a finite double.
     bool number(double& out)
     {
         skipSpace();
-        const char* start = m_at;
-        if (m_at < m_end && *m_at == '-')
-            ++m_at;
-        if (m_at < m_end && *m_at == '0')
-            ++m_at;
-        else if (!digits(1))
+        const qsizetype length = readJsonNumber(QByteArrayView(m_at, m_end - m_at), out);
+        m_at += length;
+        return length > 0;
+    }
+
+    // Skips one value of any kind inside the object (depth 1) without checking scalars or string contents:
+    // extra members are checked by QJsonDocument when they are normalised.
+    bool skipValue(int depth)
+    {
+        skipSpace();
+        if (m_at == m_end)
             return false;
-        if (m_at < m_end && *m_at == '.') {
-            ++m_at;
-            if (!digits(1))
-                return false;
+        if (*m_at == '"') {
+            RawString ignored;
+            return string(ignored);
         }
-        if (m_at < m_end && (*m_at == 'e' || *m_at == 'E')) {
-            ++m_at;
-            if (m_at < m_end && (*m_at == '+' || *m_at == '-'))
-                ++m_at;
-            if (!digits(1))
-                return false;
-        }
-        const auto [end, error] = std::from_chars(start, m_at, out);
-        return error == std::errc() && end == m_at && std::isfinite(out);
+        if (*m_at == '{' || *m_at == '[')
+            return skipContainer(depth + 1);
+        return skipScalar();
     }
 
 private:
-    bool digits(int atLeast)
+    bool skipContainer(int depth)
+    {
+        if (depth > MaxNesting)
+            return false;
+        const bool object = *m_at == '{';
+        const char close = object ? '}' : ']';
+        ++m_at;
+        if (take(close))
+            return true;
+        do {
+            RawString name;
+            if (object && !(string(name) && take(':')))
+                return false;
+            if (!skipValue(depth))
+                return false;
+        } while (take(','));
+        return take(close);
+    }
+
+    // Numbers, true, false and null.
+    bool skipScalar()
     {
         const char* start = m_at;
-        while (m_at < m_end && *m_at >= '0' && *m_at <= '9')
+        while (m_at < m_end
+            && ((*m_at >= '0' && *m_at <= '9') || ((*m_at | 0x20) >= 'a' && (*m_at | 0x20) <= 'z') || *m_at == '-'
+                || *m_at == '+' || *m_at == '.'))
             ++m_at;
-        return m_at - start >= atLeast;
+        return m_at > start;
     }
 
     const char* m_at;
     const char* m_end;
 };
 
-enum Member { Key = 1, ExecutionTime = 2, Timestamp = 4, Token = 8 };
+enum Member { Extra = 0, Key = 1, ExecutionTime = 2, Timestamp = 4, Token = 8 };
 
-int memberOf(QByteArrayView name)
+// Compared with memcmp of a constant size, which the compiler turns into a few integer compares.
+Member memberNamed(QByteArrayView name)
 {
-    if (name == "key")
-        return Key;
-    if (name == "execution_time")
-        return ExecutionTime;
-    if (name == "timestamp")
-        return Timestamp;
-    if (name == "token")
-        return Token;
-    return 0;
-}
-
-QString makeString(QByteArrayView bytes, StringCache* strings)
-{
-    return strings ? strings->get(bytes) : QString::fromLatin1(bytes);
-}
-
-bool readMember(Scanner& in, int member, Sample& sample, StringCache* strings)
-{
-    QByteArrayView text;
-    switch (member) {
-    case Key:
-        if (!in.string(text) || text.isEmpty() || text.size() > MaxKeyBytes)
-            return false;
-        sample.key = makeString(text, strings);
-        return true;
-    case Token:
-        if (!in.string(text))
-            return false;
-        sample.token = makeString(text, strings);
-        return true;
-    case ExecutionTime:
-        return in.number(sample.executionTime) && sample.executionTime >= 0;
-    case Timestamp:
-        return in.number(sample.timestamp);
+    switch (name.size()) {
+    case 3:
+        return std::memcmp(name.data(), "key", 3) == 0 ? Key : Extra;
+    case 5:
+        return std::memcmp(name.data(), "token", 5) == 0 ? Token : Extra;
+    case 9:
+        return std::memcmp(name.data(), "timestamp", 9) == 0 ? Timestamp : Extra;
+    case 14:
+        return std::memcmp(name.data(), "execution_time", 14) == 0 ? ExecutionTime : Extra;
     default:
-        return false;
+        return Extra;
     }
+}
+
+// Where the extra members sit in the datagram: runs of adjacent members, split by the decorator's own members.
+class ExtraRuns
+{
+public:
+    bool isEmpty() const { return m_count == 0; }
+
+    bool add(const char* begin, const char* end)
+    {
+        if (m_open) {
+            m_runs[m_count - 1] = QByteArrayView(m_runs[m_count - 1].data(), end - m_runs[m_count - 1].data());
+            return true;
+        }
+        if (m_count == int(m_runs.size()))
+            return false;
+        m_runs[m_count++] = QByteArrayView(begin, end - begin);
+        m_open = true;
+        return true;
+    }
+
+    void close() { m_open = false; }
+
+    // The members as one comma-separated text: the datagram itself when they are adjacent, else `buffer`.
+    template<typename Buffer> QByteArrayView text(Buffer& buffer) const
+    {
+        if (m_count == 1)
+            return m_runs[0];
+        for (int i = 0; i < m_count; ++i) {
+            if (i > 0)
+                buffer.append(',');
+            buffer.append(m_runs[i].data(), m_runs[i].size());
+        }
+        return QByteArrayView(buffer.data(), buffer.size());
+    }
+
+private:
+    std::array<QByteArrayView, 5> m_runs; // four known members split the extras into five runs at most
+    int m_count = 0;
+    bool m_open = false;
+};
+
+// Reads one object of the decorator's format into a sample.
+class ObjectReader
+{
+public:
+    ObjectReader(QByteArrayView text, Sample& sample, StringCache* strings)
+        : m_in(text)
+        , m_sample(sample)
+        , m_strings(strings)
+    { }
+
+    bool read()
+    {
+        if (!m_in.take('{'))
+            return false;
+        do {
+            if (!member())
+                return false;
+        } while (m_in.take(','));
+        constexpr int Required = Key | ExecutionTime | Timestamp;
+        return m_in.take('}') && m_in.atEnd() && (m_seen & Required) == Required && readExtras();
+    }
+
+private:
+    bool member()
+    {
+        m_in.skipSpace();
+        const char* start = m_in.position();
+        RawString name;
+        // An escaped name might spell a known member ("k\u0065y"): the full parser decides.
+        if (!m_in.string(name) || name.escaped || !m_in.take(':'))
+            return false;
+        const Member member = memberNamed(name.text);
+        if (member == Extra)
+            return m_in.skipValue(1) && m_extras.add(start, m_in.position());
+        m_extras.close();
+        if (m_seen & member)
+            return false; // a duplicate: the full parser keeps the last one
+        m_seen |= member;
+        return knownValue(member);
+    }
+
+    bool knownValue(Member member)
+    {
+        qsizetype utf8Bytes = 0;
+        switch (member) {
+        case Key:
+            return string(m_sample.key, utf8Bytes) && !m_sample.key.isEmpty() && utf8Bytes <= MaxKeyBytes;
+        case Token:
+            return string(m_sample.token, utf8Bytes);
+        case ExecutionTime:
+            return m_in.number(m_sample.executionTime) && m_sample.executionTime >= 0;
+        case Timestamp:
+            return m_in.number(m_sample.timestamp);
+        default:
+            return false;
+        }
+    }
+
+    bool string(QString& out, qsizetype& utf8Bytes)
+    {
+        RawString raw;
+        if (!m_in.string(raw))
+            return false;
+        if (m_strings) {
+            const auto* text = m_strings->text(raw.text);
+            if (!text)
+                return false;
+            out = text->string;
+            utf8Bytes = text->utf8Bytes;
+            return true;
+        }
+        auto text = decodeString(raw);
+        if (!text)
+            return false;
+        out = std::move(text->string);
+        utf8Bytes = text->utf8Bytes;
+        return true;
+    }
+
+    bool readExtras()
+    {
+        if (m_extras.isEmpty())
+            return true;
+        QVarLengthArray<char, 1024> buffer; // Python 2 scatters kwargs between the decorator's members
+        const QByteArrayView members = m_extras.text(buffer);
+        m_sample.extra = m_strings ? m_strings->extra(members) : normalisedExtra(members);
+        return !m_sample.extra.isNull();
+    }
+
+    Scanner m_in;
+    Sample& m_sample;
+    StringCache* m_strings;
+    int m_seen = 0;
+    ExtraRuns m_extras;
+};
+
+RawString rawString(QByteArrayView text)
+{
+    RawString raw { text, false, true };
+    for (const char c : text) {
+        const ByteClass byteClass = classOf(c);
+        raw.escaped = raw.escaped || byteClass == Backslash;
+        raw.plain = raw.plain && byteClass == Plain;
+    }
+    return raw;
 }
 
 } // namespace
 
+const StringCache::Text* StringCache::text(QByteArrayView raw)
+{
+    if (auto it = m_texts.constFind(QByteArray::fromRawData(raw.data(), raw.size())); it != m_texts.constEnd())
+        return &it.value();
+    auto decoded = decodeString(rawString(raw));
+    if (!decoded)
+        return nullptr;
+    if (m_texts.size() >= MaxTexts || m_textBytes + raw.size() > MaxTextBytes) {
+        m_texts.clear();
+        m_textBytes = 0;
+    }
+    m_textBytes += raw.size();
+    return &m_texts.insert(raw.toByteArray(), std::move(*decoded)).value();
+}
+
+QByteArray StringCache::extra(QByteArrayView members)
+{
+    if (members.size() > MaxCachedExtraBytes)
+        return normalisedExtra(members);
+    if (auto it = m_extras.constFind(QByteArray::fromRawData(members.data(), members.size()));
+        it != m_extras.constEnd())
+        return it.value();
+    QByteArray normalised = normalisedExtra(members);
+    if (normalised.isNull())
+        return normalised; // invalid: not worth remembering, the full parser will reject it
+    if (m_extras.size() >= MaxExtras)
+        m_extras.clear();
+    m_extras.insert(members.toByteArray(), normalised);
+    return normalised;
+}
+
+bool parseSimpleObject(QByteArrayView text, Sample& sample, StringCache* strings)
+{
+    return ObjectReader(text, sample, strings).read();
+}
+
 std::optional<Sample> parseSimpleObject(QByteArrayView text, StringCache* strings)
 {
-    Scanner in(text);
-    if (!in.take('{'))
-        return std::nullopt;
     Sample sample;
-    int seen = 0;
-    do {
-        QByteArrayView name;
-        if (!in.string(name) || !in.take(':'))
-            return std::nullopt;
-        const int member = memberOf(name);
-        if (member == 0 || (seen & member) || !readMember(in, member, sample, strings))
-            return std::nullopt;
-        seen |= member;
-    } while (in.take(','));
-    if (!in.take('}') || !in.atEnd())
-        return std::nullopt;
-    if ((seen & (Key | ExecutionTime | Timestamp)) != (Key | ExecutionTime | Timestamp))
+    if (!parseSimpleObject(text, sample, strings))
         return std::nullopt;
     return sample;
 }

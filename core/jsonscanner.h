@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <optional>
 #include <QByteArray>
 #include <QByteArrayView>
 
@@ -34,5 +35,15 @@ private:
     const char* m_at;
     const char* m_end;
 };
+
+// Decodes a JSON string's raw text (between the quotes, escapes as written) to UTF-8 exactly as Qt's parser reads it,
+// where that is certain: the standard escapes, surrogate pairs and well-formed UTF-8. Control characters, lone
+// surrogates and the escapes only Qt's lenient parser takes (it reads \x as x) give nullopt.
+std::optional<QByteArray> decodeJsonString(QByteArrayView raw);
+
+// Reads the JSON number (-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?) that `text` starts with, to the double Qt's
+// parser makes of it, and returns its length; 0 when it is malformed or its reading is not certain (subnormal,
+// underflowing or overflowing, more than 19 significant digits).
+qsizetype readJsonNumber(QByteArrayView text, double& out);
 
 } // namespace Kodemon

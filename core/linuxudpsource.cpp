@@ -3,6 +3,7 @@
 
 #include "datagram.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -18,6 +19,8 @@ namespace {
 constexpr int MessagesPerCall = 64;
 // One byte more than the largest UDP payload, so that an oversized datagram shows as such.
 constexpr int SlotBytes = int(MaxDatagramBytes) + 1;
+constexpr int CompactBytes = 2048; // the decorator's datagrams are 100-500 bytes
+constexpr int OverflowBytes = SlotBytes - CompactBytes;
 
 QString bindErrorText(int error)
 {
@@ -51,6 +54,14 @@ socklen_t toSockaddr(const QHostAddress& address, quint16 port, sockaddr_storage
     return sizeof(sockaddr_in);
 }
 
+SenderAddress senderOf(const sockaddr_in6& storage)
+{
+    if (storage.sin6_family == AF_INET6)
+        return SenderAddress::ipv6(storage.sin6_addr.s6_addr);
+    const auto& in4 = reinterpret_cast<const sockaddr_in&>(storage);
+    return SenderAddress::ipv4(ntohl(in4.sin_addr.s_addr));
+}
+
 quint16 boundPort(int fd)
 {
     sockaddr_storage storage {};
@@ -63,9 +74,65 @@ quint16 boundPort(int fd)
 
 } // namespace
 
+// Everything but the address lengths stays as set here: the kernel only writes msg_len and the senders.
+// Each message lands in a small slot of one compact area and only spills into its own overflow slot when it is
+// longer: 64 full-size slots would spread every call's datagrams over 64 pages 64 KiB apart, and the TLB misses
+// of touching them (costly under a hypervisor's nested page tables) showed in both the kernel's copy and parsing.
+struct LinuxUdpSource::Messages
+{
+    Messages()
+        : compact(qsizetype(MessagesPerCall) * CompactBytes, Qt::Uninitialized)
+        , overflow(qsizetype(MessagesPerCall) * OverflowBytes, Qt::Uninitialized)
+    {
+        for (int i = 0; i < MessagesPerCall; ++i) {
+            vectors[i][0] = { compact.data() + qsizetype(i) * CompactBytes, size_t(CompactBytes) };
+            vectors[i][1] = { overflow.data() + qsizetype(i) * OverflowBytes, size_t(OverflowBytes) };
+            headers[i].msg_hdr.msg_iov = vectors[i].data();
+            headers[i].msg_hdr.msg_iovlen = vectors[i].size();
+            headers[i].msg_hdr.msg_name = &senders[i]; // sockaddr_in6 holds an IPv4 sender too
+        }
+    }
+
+    // Reads up to `wanted` datagrams and hands them to the sink; returns how many, or 0.
+    int receive(int fd, int wanted, const DatagramSource::Sink& sink)
+    {
+        for (int i = 0; i < wanted; ++i)
+            headers[i].msg_hdr.msg_namelen = sizeof(sockaddr_in6);
+        // MSG_TRUNC makes msg_len the datagram's real size, so oversized ones are reported as such.
+        const int count = ::recvmmsg(fd, headers.data(), unsigned(wanted), MSG_DONTWAIT | MSG_TRUNC, nullptr);
+        for (int i = 0; i < count; ++i)
+            received[i]
+                = { payload(i, std::min<qsizetype>(qsizetype(headers[i].msg_len), SlotBytes)), senderOf(senders[i]) };
+        if (count > 0)
+            sink(received.data(), count);
+        return std::max(count, 0);
+    }
+
+    // The datagram in one piece: in place when it fit its compact slot, else joined with its overflow.
+    QByteArrayView payload(int i, qsizetype size)
+    {
+        const char* start = compact.constData() + qsizetype(i) * CompactBytes;
+        if (size <= CompactBytes)
+            return QByteArrayView(start, size);
+        joined[i].resize(size);
+        std::memcpy(joined[i].data(), start, CompactBytes);
+        std::memcpy(joined[i].data() + CompactBytes, overflow.constData() + qsizetype(i) * OverflowBytes,
+            size_t(size - CompactBytes));
+        return joined[i];
+    }
+
+    QByteArray compact;
+    QByteArray overflow;
+    std::array<mmsghdr, MessagesPerCall> headers {};
+    std::array<std::array<iovec, 2>, MessagesPerCall> vectors {};
+    std::array<sockaddr_in6, MessagesPerCall> senders {};
+    std::array<ReceivedDatagram, MessagesPerCall> received {};
+    std::array<QByteArray, MessagesPerCall> joined; // only for datagrams longer than a compact slot
+};
+
 LinuxUdpSource::LinuxUdpSource(QObject* parent)
     : DatagramSource(parent)
-    , m_buffers(qsizetype(MessagesPerCall) * SlotBytes, Qt::Uninitialized)
+    , m_messages(std::make_unique<Messages>())
 { }
 
 LinuxUdpSource::~LinuxUdpSource()
@@ -107,30 +174,10 @@ void LinuxUdpSource::setNotificationsEnabled(bool enabled)
 
 qsizetype LinuxUdpSource::read(qsizetype max, const Sink& sink)
 {
-    std::array<mmsghdr, MessagesPerCall> messages {};
-    std::array<iovec, MessagesPerCall> vectors {};
-    std::array<sockaddr_storage, MessagesPerCall> senders {};
     qsizetype total = 0;
     while (total < max) {
         const int wanted = int(std::min<qsizetype>(MessagesPerCall, max - total));
-        for (int i = 0; i < wanted; ++i) {
-            vectors[i] = { m_buffers.data() + qsizetype(i) * SlotBytes, size_t(SlotBytes) };
-            messages[i].msg_hdr = {};
-            messages[i].msg_hdr.msg_iov = &vectors[i];
-            messages[i].msg_hdr.msg_iovlen = 1;
-            messages[i].msg_hdr.msg_name = &senders[i];
-            messages[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-        }
-        // MSG_TRUNC makes msg_len the datagram's real size, so oversized ones are reported as such.
-        const int received = ::recvmmsg(m_fd, messages.data(), unsigned(wanted), MSG_DONTWAIT | MSG_TRUNC, nullptr);
-        if (received <= 0)
-            break;
-        for (int i = 0; i < received; ++i) {
-            const qsizetype size = qsizetype(messages[i].msg_len);
-            const char* data = m_buffers.constData() + qsizetype(i) * SlotBytes;
-            const QHostAddress sender(reinterpret_cast<const sockaddr*>(&senders[i]));
-            sink(QByteArrayView(data, std::min<qsizetype>(size, SlotBytes)), sender);
-        }
+        const int received = m_messages->receive(m_fd, wanted, sink);
         total += received;
         if (received < wanted)
             break;

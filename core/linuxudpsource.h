@@ -3,8 +3,7 @@
 
 #include "datagramsource.h"
 
-#include <QByteArray>
-#include <vector>
+#include <memory>
 
 class QSocketNotifier;
 
@@ -27,10 +26,12 @@ public:
     void setNotificationsEnabled(bool enabled) override;
 
 private:
+    struct Messages;
+
     int m_fd = -1;
     quint16 m_port = 0;
     QSocketNotifier* m_notifier = nullptr;
-    QByteArray m_buffers; // one slot per message of a recvmmsg call
+    std::unique_ptr<Messages> m_messages; // the headers and buffers of one recvmmsg call, set up once
 };
 
 } // namespace Kodemon

@@ -43,7 +43,10 @@ qsizetype QtUdpSource::read(qsizetype max, const Sink& sink)
         const qint64 size = m_socket->readDatagram(m_buffer.data(), m_buffer.size(), &sender);
         if (size < 0)
             break;
-        sink(QByteArrayView(m_buffer.constData(), size), sender);
+        // One at a time: the next datagram overwrites the buffer.
+        const ReceivedDatagram datagram { QByteArrayView(m_buffer.constData(), size),
+            SenderAddress::fromHostAddress(sender) };
+        sink(&datagram, 1);
     }
     return count;
 }

@@ -17,6 +17,8 @@ namespace Kodemon {
 
 class DatagramSource;
 class IngestCounters;
+struct ParsedDatagram;
+struct ReceivedDatagram;
 struct Rejection;
 
 // Lives on its own thread: reads datagrams in bounded bursts (so its event loop never stalls), parses them
@@ -53,11 +55,15 @@ Q_SIGNALS:
 
 private:
     void readBurst();
+    void adaptWakeups(qsizetype count);
+    void setPolling(bool polling);
+    void pollTick();
     void continueReading();
     bool pauseWhileBacklogged();
     void resumeReading();
     qsizetype readDatagrams(qsizetype limit);
-    void reject(const Rejection& rejection, const QHostAddress& sender);
+    void take(const ReceivedDatagram& datagram, ParsedDatagram& burst);
+    void reject(const Rejection& rejection, const SenderAddress& sender);
     void pollKernelDrops();
     void configureBuffer();
 
@@ -69,8 +75,13 @@ private:
     QElapsedTimer m_sinceRejectLog;
     qint64 m_unloggedRejections = 0;
     quint16 m_boundPort = 0;
+    qsizetype m_lastBurstSamples = 0;
     bool m_burstQueued = false;
     QTimer* m_resumeTimer = nullptr;
+    QTimer* m_pollTimer = nullptr; // runs only while polling
+    bool m_polling = false; // reading from a timer, the socket notifier off
+    QElapsedTimer m_rateWindow;
+    qint64 m_windowDatagrams = 0;
     qint64 m_pauses = 0; // logged now and then: a collector that keeps pausing is overloaded
     QElapsedTimer m_sincePauseLog;
 };
