@@ -30,6 +30,14 @@ public:
 
     Status write(const QList<Sample>& batch) override;
 
+    // What the last compaction did, for the log and the tests.
+    struct Compacted
+    {
+        qsizetype calls = 0; // recent and new calls written as series chunks
+        qsizetype merged = 0; // rows of small chunks merged
+    };
+    Compacted lastCompaction() const { return m_lastCompaction; }
+
 private:
     struct Totals
     {
@@ -57,11 +65,20 @@ private:
     Status updateTotals(const QList<SeriesState*>& touched);
     bool dueForCompaction(qsizetype incoming) const;
     Status appendRecent(const QList<ChunkRow>& rows);
+    // The rows [begin, begin + count) of one series, after groupBySeries().
+    struct SeriesRun
+    {
+        qint64 series = 0;
+        qsizetype begin = 0;
+        qsizetype count = 0;
+    };
     Status compact(QList<ChunkRow>&& rows);
-    Status writeSeriesRows(SeriesState& series, QList<ChunkRow>& rows);
-    Status storeRows(SeriesState& series, QList<ChunkRow>& rows);
-    Status mergeOpenChunks(SeriesState& series);
+    static QList<SeriesRun> groupBySeries(QList<ChunkRow>& rows);
+    Status writeSeriesRows(SeriesState& series, ChunkRow* rows, qsizetype count, qsizetype& budget);
+    Status storeRows(SeriesState& series, const ChunkRow* rows, qsizetype count);
+    Status mergeOpenChunks(SeriesState& series, qsizetype& budget);
     Status mergeSizeClass(SeriesState& series, int sizeClass);
+    static void mergeRuns(QList<ChunkRow>& rows, QList<qsizetype> runEnds);
     static void addTo(Totals& totals, const ChunkRow& row);
     Status execute(const char* sql);
     void applySizeLimit();
@@ -76,7 +93,13 @@ private:
     SqliteStatement m_updateSeries;
     std::unordered_map<qint64, SeriesState> m_series; // by id; node-based, so the pointers below stay valid
     QHash<KeyId, SeriesState*> m_seriesByKey;
+    // A compaction merges at most this many rows per row it compacts (a call is merged about twice in all), and
+    // a series' size class is merged regardless once it holds this many FanIns of chunks.
+    static constexpr qsizetype MergeBudgetPerRow = 3;
+    static constexpr qsizetype MaxWaitingFanIns = 4;
     quint64 m_batch = 0;
+    quint64 m_compactions = 0;
+    Compacted m_lastCompaction;
     qint64 m_recentCalls = -1; // what the recent table holds; -1: not read yet
     QElapsedTimer m_recentAge; // since the oldest call in the recent table was written (by this writer)
     std::shared_ptr<const std::atomic<qint64>> m_sizeLimit;

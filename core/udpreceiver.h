@@ -36,8 +36,9 @@ public:
         int burstSize = 512; // datagrams read before the event loop gets a turn
         AddressFilter allowedSenders; // refused senders are counted, never parsed or stored
         // Above this many samples held in memory (the writer is behind), reading pauses: the kernel's buffer
-        // then drops, and counts, what does not fit, instead of memory growing without limit.
-        qint64 maxSamplesInMemory = 1000000;
+        // then drops, and counts, what does not fit, instead of memory growing without limit. About 50 MB, and
+        // more than two seconds at this machine's loopback ceiling: far longer than the writer's longest pause.
+        qint64 maxSamplesInMemory = 500000;
     };
 
     UdpReceiver(Options options, std::shared_ptr<IngestCounters> counters);

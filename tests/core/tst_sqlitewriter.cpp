@@ -26,6 +26,7 @@ private Q_SLOTS:
     void everyCallIsStoredOnce();
     void recentCallsAreCompactedAtTheThreshold();
     void smallChunksAreMergedIntoFewChunks();
+    void seriesInStepDoNotAllMergeAtOnce();
     void aLaterWriterMergesWhatAnEarlierOneLeftOpen();
     void aFailedBatchLeavesNothingBehind();
     void damagedChunksAreLeftAlone();
@@ -218,6 +219,35 @@ void tst_SqliteWriter::smallChunksAreMergedIntoFewChunks()
         + (ChunkPolicy::FanIn - 1) * (ChunkPolicy::sizeClass(ChunkPolicy::ChunkFull - 1) + 1);
     QVERIFY2(file.seriesChunks <= bound, qPrintable(QString::number(file.seriesChunks)));
     QVERIFY(file.seriesChunks >= Calls / int(ChunkPolicy::ChunkFull)); // nothing beyond a chunk's size
+}
+
+void tst_SqliteWriter::seriesInStepDoNotAllMergeAtOnce()
+{
+    // 300 series growing in step, 100 calls each per compaction: without a budget, all of them would merge their
+    // size classes in the same compactions (300 x 8 x 800 rows at once).
+    constexpr int Series = 300;
+    constexpr int PerCompaction = 100;
+    SqliteWriter writer(path(), {}, Policy { Series * PerCompaction, std::numeric_limits<qint64>::max() });
+    qsizetype largest = 0;
+    qsizetype total = 0;
+    for (int round = 0; round < 80; ++round) {
+        QList<Sample> batch;
+        for (int i = 0; i < PerCompaction; ++i) {
+            for (int s = 0; s < Series; ++s)
+                batch.append(call(QStringLiteral("k%1").arg(s), 1795608000 + round * PerCompaction + i, i));
+        }
+        QVERIFY(writer.write(batch).ok());
+        QCOMPARE(writer.lastCompaction().calls, qsizetype(Series * PerCompaction));
+        largest = std::max(largest, writer.lastCompaction().merged);
+        total += writer.lastCompaction().merged;
+    }
+    QVERIFY2(largest <= 3 * Series * PerCompaction, qPrintable(QString::number(largest)));
+    QVERIFY(total >= Series * PerCompaction * 80); // merging still happens: about twice per call
+    const FileContents file = contents(path());
+    QCOMPARE(file.rows.size(), qsizetype(Series * PerCompaction * 80));
+    // And no series' small chunks pile up: at most MaxWaitingFanIns x FanIn per size class.
+    QVERIFY2(file.seriesChunks <= Series * (80 * PerCompaction / int(ChunkPolicy::ChunkFull) + 4 * 8 * 4),
+        qPrintable(QString::number(file.seriesChunks)));
 }
 
 void tst_SqliteWriter::aLaterWriterMergesWhatAnEarlierOneLeftOpen()
