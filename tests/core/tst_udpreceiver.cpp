@@ -67,7 +67,11 @@ void tst_UdpReceiver::init()
 void tst_UdpReceiver::cleanup()
 {
     QMetaObject::invokeMethod(m_receiver, &UdpReceiver::stop, Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(m_receiver, &QObject::deleteLater);
+    // Deleted on its own thread before that thread stops: a deleteLater() racing quit() can be dropped
+    // (LeakSanitizer caught the receiver and its string cache outliving the test).
+    QMetaObject::invokeMethod(
+        m_receiver, [receiver = m_receiver] { delete receiver; }, Qt::BlockingQueuedConnection);
+    m_receiver = nullptr;
     m_thread->quit();
     m_thread->wait();
     m_thread.reset();

@@ -533,7 +533,7 @@ qint64 tst_HttpHostile::sampleCount()
             QSqlQuery check(db);
             if (check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next()
                 && check.value(0).toString() == u"ok"
-                && check.exec(QStringLiteral("SELECT sum(sample_count) FROM chunks")) && check.next())
+                && check.exec(QStringLiteral("SELECT (SELECT total(sample_count) FROM chunks) + (SELECT total(sample_count) FROM recent)")) && check.next())
                 count = check.value(0).toLongLong();
         }
     }
