@@ -266,19 +266,33 @@ void ChartView::updateLogAxis(double peak)
 
 void ChartView::updateTimeTicks()
 {
-    for (const QString& label : m_timeAxis->categoriesLabels())
-        m_timeAxis->remove(label);
     const double to = std::max(m_data.to, m_data.from + 1);
     m_timeAxis->setRange(m_data.from, to);
     m_timeAxis->setStartValue(m_data.from);
-    for (auto tick : AxisTicks::timeTicks(m_data.from, to, std::max(2, plotWidth() / 90))) {
-        if (tick.seconds <= m_data.from)
-            continue;
+    QList<AxisTicks::TimeTick> ticks;
+    for (const auto& tick : AxisTicks::timeTicks(m_data.from, to, std::max(2, plotWidth() / 90))) {
+        if (tick.seconds > m_data.from)
+            ticks.append(tick);
+    }
+    // While live the range moves twice a second but the round times on it change far less often: laying out the
+    // labels' text again each time was most of a live update.
+    if (sameTicks(ticks, m_ticks))
+        return;
+    m_ticks = ticks;
+    for (const QString& label : m_timeAxis->categoriesLabels())
+        m_timeAxis->remove(label);
+    for (auto tick : std::as_const(ticks)) {
         // A category axis needs distinct labels; the same time on two days gets an invisible difference.
         while (m_timeAxis->categoriesLabels().contains(tick.label))
             tick.label += QChar(0x200B);
         m_timeAxis->append(tick.label, tick.seconds);
     }
+}
+
+bool ChartView::sameTicks(const QList<AxisTicks::TimeTick>& a, const QList<AxisTicks::TimeTick>& b)
+{
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+        [](const AxisTicks::TimeTick& x, const AxisTicks::TimeTick& y) { return x.seconds == y.seconds && x.label == y.label; });
 }
 
 void ChartView::updateTitle()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "axisticks.h"
 #include "chartdata.h"
 
 #include <QChartView>
@@ -79,6 +80,7 @@ private:
     QAbstractAxis* yAxis() const;
     double drawnValue(double milliseconds) const;
     void updateTimeTicks();
+    static bool sameTicks(const QList<AxisTicks::TimeTick>& a, const QList<AxisTicks::TimeTick>& b);
     void updateTitle();
     struct HoverHit
     {
@@ -98,6 +100,7 @@ private:
     ChartData m_data;
     QList<Drawn> m_drawn;
     QCategoryAxis* m_timeAxis = nullptr;
+    QList<AxisTicks::TimeTick> m_ticks; // what the time axis shows now
     QValueAxis* m_valueAxis = nullptr;
     QLogValueAxis* m_logAxis = nullptr;
     bool m_logarithmic = false;

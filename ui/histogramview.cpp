@@ -68,16 +68,27 @@ void HistogramView::setUpChart()
     m_bars->attachAxis(m_countAxis);
     for (QLegendMarker* marker : c->legend()->markers(m_bars))
         marker->setVisible(false);
+    addMarkers();
     clear();
+}
+
+void HistogramView::addMarkers()
+{
+    for (const QColor& color :
+        { QColor(0x59, 0xa1, 0x4f), QColor(0xed, 0xa1, 0x00), QColor(0xf2, 0x6b, 0x2b), QColor(0xc4, 0x1e, 0x3a) }) {
+        auto* marker = new QLineSeries;
+        marker->setPen(QPen(color, 1.6, Qt::DashLine));
+        chart()->addSeries(marker);
+        marker->attachAxis(m_timeAxis);
+        marker->attachAxis(m_countAxis);
+        m_markers.append(marker);
+    }
 }
 
 void HistogramView::clear()
 {
-    for (QLineSeries* marker : std::as_const(m_markers)) {
-        chart()->removeSeries(marker);
-        delete marker;
-    }
-    m_markers.clear();
+    for (QLineSeries* marker : std::as_const(m_markers))
+        marker->setVisible(false);
     m_steps->clear();
     m_timeAxis->setRange(0.01, 100);
     m_countAxis->setRange(0, 5);
@@ -85,9 +96,10 @@ void HistogramView::clear()
 
 void HistogramView::setData(const Histogram& histogram, const KeyStats& stats)
 {
-    clear();
-    if (histogram.counts.isEmpty())
+    if (histogram.counts.isEmpty()) {
+        clear();
         return;
+    }
     QList<QPointF> steps;
     qint64 peak = 0;
     for (qsizetype i = 0; i < histogram.counts.size(); ++i) {
@@ -100,31 +112,30 @@ void HistogramView::setData(const Histogram& histogram, const KeyStats& stats)
     const auto scale = AxisTicks::niceScale(double(peak), 5, true);
     m_countAxis->setRange(0, scale.max);
     m_countAxis->setTickCount(scale.tickCount);
-    addMarker(QStringLiteral("p50"), stats.p50, QColor(0x59, 0xa1, 0x4f));
-    addMarker(QStringLiteral("p90"), stats.p90, QColor(0xed, 0xa1, 0x00));
-    addMarker(QStringLiteral("p95"), stats.p95, QColor(0xf2, 0x6b, 0x2b));
-    addMarker(QStringLiteral("p99"), stats.p99, QColor(0xc4, 0x1e, 0x3a));
+    const std::pair<const char*, double> percentiles[]
+        = { { "p50", stats.p50 }, { "p90", stats.p90 }, { "p95", stats.p95 }, { "p99", stats.p99 } };
+    for (qsizetype i = 0; i < m_markers.size(); ++i)
+        placeMarker(m_markers[i], QLatin1String(percentiles[i].first), percentiles[i].second);
 }
 
-void HistogramView::addMarker(const QString& name, double value, const QColor& color)
+void HistogramView::placeMarker(QLineSeries* marker, const QString& name, double value)
 {
     // On a log axis a zero would vanish; such a marker sits at the left edge.
     const double x = std::max(value, m_timeAxis->min());
-    auto* marker = new QLineSeries;
-    marker->setName(QStringLiteral("%1  %2").arg(name, DisplayFormat::duration(value)));
-    marker->setPen(QPen(color, 1.6, Qt::DashLine));
+    const QString label = QStringLiteral("%1  %2").arg(name, DisplayFormat::duration(value));
+    if (marker->name() != label)
+        marker->setName(label); // the legend lays its text out again only when it changed
     marker->replace(QList<QPointF> { QPointF(x, 0), QPointF(x, m_countAxis->max()) });
-    chart()->addSeries(marker);
-    marker->attachAxis(m_timeAxis);
-    marker->attachAxis(m_countAxis);
-    m_markers.append(marker);
+    marker->setVisible(true);
 }
 
 QStringList HistogramView::markerNames() const
 {
     QStringList names;
-    for (const QLineSeries* marker : m_markers)
-        names.append(marker->name());
+    for (const QLineSeries* marker : m_markers) {
+        if (marker->isVisible())
+            names.append(marker->name());
+    }
     return names;
 }
 

@@ -83,6 +83,8 @@ void KeyListUpdater::apply(const Result<QList<KeyRow>>& rows)
     }
     m_model->setNow(m_range->now());
     m_model->setRows(*rows);
+    m_listedStrings.clear(); // rows may have gone (a token's scope): look them up again
+    m_listedKeys.clear();
     Q_EMIT loaded();
     if (m_dirty)
         schedule(MinIntervalMs);
@@ -91,9 +93,31 @@ void KeyListUpdater::apply(const Result<QList<KeyRow>>& rows)
 void KeyListUpdater::noteStored(const QList<Sample>& samples)
 {
     bool newKey = false;
-    for (const auto& sample : samples)
-        newKey = newKey || m_model->rowOf(KeyId { sample.token, sample.key }) < 0;
+    for (const auto& sample : samples) {
+        if (!isListed(sample)) {
+            newKey = true;
+            break;
+        }
+    }
     noteChanged(newKey);
+}
+
+bool KeyListUpdater::isListed(const Sample& sample)
+{
+    const std::pair strings { sample.key.constData(), sample.token.constData() };
+    if (m_listedStrings.contains(strings))
+        return true;
+    const KeyId id { sample.token, sample.key };
+    if (m_model->rowOf(id) < 0)
+        return false;
+    constexpr qsizetype MaxListed = 65536; // strings from another source (never shared) must not pile up
+    if (m_listedKeys.size() >= MaxListed) {
+        m_listedStrings.clear();
+        m_listedKeys.clear();
+    }
+    m_listedStrings.insert(strings);
+    m_listedKeys.append(id);
+    return true;
 }
 
 void KeyListUpdater::noteChanged(bool newKey)
