@@ -8,6 +8,8 @@
 #include "timerangecontroller.h"
 #include "uilogging.h"
 
+#include <QTimer>
+
 namespace Kodemon {
 
 namespace {
@@ -42,7 +44,7 @@ StatsUpdater::StatsUpdater(StatsPanel* panel, TimeRangeController* range, QObjec
     , m_jobs(this)
 {
     connect(m_range, &TimeRangeController::rangeChanged, this, &StatsUpdater::reload);
-    connect(m_range, &TimeRangeController::liveAdvanced, this, &StatsUpdater::advance);
+    connect(m_range, &TimeRangeController::liveAdvanced, this, &StatsUpdater::advanceSoon);
 }
 
 StatsUpdater::~StatsUpdater() = default;
@@ -109,6 +111,17 @@ void StatsUpdater::noteStored(const QList<Sample>& samples, qint64 since)
         if (sample.key == m_key->key && sample.token == m_key->token)
             m_pending.append(TimedValue { sample.timestamp, sample.executionTime });
     }
+}
+
+void StatsUpdater::advanceSoon()
+{
+    // The chart redraws at the live step, the statistics and histogram a little later: in the same event-loop turn
+    // the two repaints held the UI thread for 70 ms at 100,000 calls/s, one at a time each stays under 50.
+    constexpr int StaggerMs = 200;
+    QTimer::singleShot(StaggerMs, this, [this] {
+        if (m_range->isLive()) // the range is read now: it may have changed meanwhile
+            advance(m_range->range());
+    });
 }
 
 void StatsUpdater::advance(const TimeRange& range)

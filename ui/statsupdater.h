@@ -44,6 +44,7 @@ Q_SIGNALS:
     void loaded();
 
 private:
+    void advanceSoon();
     void advance(const TimeRange& range);
     void apply(const Loaded& result);
     void publish();
