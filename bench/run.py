@@ -26,6 +26,7 @@ import urllib.request
 import report
 
 RESULTS = []
+UI_LIVE_RUNS = 3  # the live stall is measured this many times (about 25 s each)
 
 
 def emit(kind, **fields):
@@ -351,13 +352,27 @@ def clickhouse_bench(build, workdir, samples, repeats, sqlite_info):
 def ui_bench(build, db, info):
     """The desktop viewer offscreen: start-up and key selection on the big database, stalls while live."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([f"{build}/bench/kodemon-uibench", "--db", db, "--key", info["big_key"],
-                          "--loadgen", f"{build}/bench/kodemon-loadgen", "--rate", "100000", "--seconds", "20"],
-                         capture_output=True, text=True, env=env, timeout=900).stdout
-    for line in out.splitlines():
-        if line.startswith("{"):
+    live = ["--loadgen", f"{build}/bench/kodemon-loadgen", "--rate", "100000", "--seconds", "20"]
+    stalls = []
+    for run in range(UI_LIVE_RUNS):
+        first = ["--db", db, "--key", info["big_key"]] if run == 0 else []
+        out = subprocess.run([f"{build}/bench/kodemon-uibench", *first, *live],
+                             capture_output=True, text=True, env=env, timeout=900).stdout
+        for line in out.splitlines():
+            if not line.startswith("{"):
+                continue
             record = json.loads(line)
-            emit("ui", **record)
+            if record["ui"] == "longest event-loop stall while live":
+                stalls.append(record)
+            else:
+                emit("ui", **record)
+    # The longest stall of a run is one rare event-loop turn on a noisy machine: the worst of the runs is judged,
+    # each is listed.
+    if stalls:
+        worst = max(stalls, key=lambda r: r["ms"])
+        figures = ", ".join(f'{r["ms"]:.1f}' for r in stalls)
+        emit("ui", **{**worst, "note": f'worst of {len(stalls)} runs ({figures} ms; median '
+                                      f'{statistics.median(r["ms"] for r in stalls):.1f}); {worst.get("note", "")}'})
 
 
 def influx_queries(workdir, lines, info, repeats):

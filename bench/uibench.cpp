@@ -12,12 +12,14 @@
 #include "statspanel.h"
 #include "timerangecontroller.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QHash>
+#include <QMap>
 #include <QProcess>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -31,7 +33,8 @@ namespace {
 
 QElapsedTimer g_sinceStart;
 
-// With --trace-stalls, names every event the main thread spent more than 20 ms on: the stall's culprit.
+// With --trace-stalls, names every event the main thread spent more than 20 ms on, with the widgets it painted
+// meanwhile (the stall's culprit), and at the end the paint times of every widget while live.
 class TracingApplication final : public QApplication
 {
 public:
@@ -40,8 +43,11 @@ public:
 
     bool notify(QObject* receiver, QEvent* event) override
     {
-        if (!tracing || m_depth > 0 || QThread::currentThread() != thread())
+        if (!tracing || QThread::currentThread() != thread())
             return QApplication::notify(receiver, event);
+        if (m_depth > 0)
+            return notifyNested(receiver, event);
+        m_paints.clear();
         ++m_depth;
         QElapsedTimer timer;
         timer.start();
@@ -54,12 +60,53 @@ public:
         if (const qint64 ms = timer.elapsed(); ms > 20) {
             std::fprintf(
                 stderr, "stall: %lld ms in event %d to %s\n", static_cast<long long>(ms), type, name.constData());
+            for (auto it = m_paints.cbegin(); it != m_paints.cend(); ++it)
+                std::fprintf(stderr, "  painting %s: %.1f ms\n", it.key().constData(), it.value() / 1e6);
         }
         return result;
     }
 
+    // Every paint since the last call, per widget class and size: count, median, 90th percentile, longest.
+    void printPaintTimes()
+    {
+        for (auto it = m_allPaints.begin(); it != m_allPaints.end(); ++it) {
+            auto& times = it.value();
+            std::sort(times.begin(), times.end());
+            if (times.size() < 5)
+                continue;
+            std::fprintf(stderr, "paints of %s: %lld, median %.1f ms, p90 %.1f ms, max %.1f ms\n", it.key().constData(),
+                static_cast<long long>(times.size()), times[times.size() / 2], times[times.size() * 9 / 10],
+                times.last());
+        }
+        m_allPaints.clear();
+    }
+
 private:
+    // A paint event inside a top-level event (a repaint of the window paints each dirty widget in turn).
+    bool notifyNested(QObject* receiver, QEvent* event)
+    {
+        if (event->type() != QEvent::Paint || m_inPaint)
+            return QApplication::notify(receiver, event);
+        m_inPaint = true;
+        QElapsedTimer timer;
+        timer.start();
+        const QByteArray name = receiver->metaObject()->className();
+        const bool result = QApplication::notify(receiver, event);
+        const qint64 ns = timer.nsecsElapsed();
+        m_paints[name] += ns;
+        if (receiver->isWidgetType()) {
+            const QSize size = static_cast<QWidget*>(receiver)->size(); // tells the plain QWidget viewports apart
+            m_allPaints[name + ' ' + QByteArray::number(size.width()) + 'x' + QByteArray::number(size.height())].append(
+                ns / 1e6);
+        }
+        m_inPaint = false;
+        return result;
+    }
+
     int m_depth = 0; // of the main thread's nested events
+    bool m_inPaint = false;
+    QMap<QByteArray, qint64> m_paints; // nanoseconds per class, in the current top-level event
+    QMap<QByteArray, QList<double>> m_allPaints; // milliseconds per class and size
 };
 
 void report(const char* name, double valueMs, double targetMs, const QString& note = {})
@@ -236,6 +283,8 @@ void liveStall(const QString& loadgen, int rate, int seconds)
     timer.stop();
     const auto counters = collector.counters()->snapshot();
     collector.stop();
+    if (auto* tracing = static_cast<TracingApplication*>(QCoreApplication::instance()); tracing->tracing)
+        tracing->printPaintTimes();
     report("longest event-loop stall while live", longest / 1e6, 50,
         QStringLiteral("%1/s for %2 s; %3 stored, %4 kernel drops; shown: %5 calls")
             .arg(rate)
@@ -262,7 +311,9 @@ int main(int argc, char** argv)
         { QStringLiteral("rate"), QStringLiteral("Live ingest rate."), QStringLiteral("n"), QStringLiteral("100000") },
         { QStringLiteral("seconds"), QStringLiteral("Live ingest duration."), QStringLiteral("n"),
             QStringLiteral("20") },
-        { QStringLiteral("trace-stalls"), QStringLiteral("Print every event handled for over 20 ms (stderr).") } });
+        { QStringLiteral("trace-stalls"),
+            QStringLiteral("Print every event handled for over 20 ms with what it painted, and paint times while live "
+                           "(stderr).") } });
     parser.process(app);
     app.tracing = parser.isSet(QStringLiteral("trace-stalls"));
     if (parser.isSet(QStringLiteral("db")))
