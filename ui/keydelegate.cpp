@@ -52,7 +52,24 @@ void KeyDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelInde
     QStyledItemDelegate::initStyleOption(option, index);
     const QStyle* style = option->widget ? option->widget->style() : QApplication::style();
     const int margin = style->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, option->widget) + 1;
-    option->text = elide(option->text, option->fontMetrics, option->rect.width() - 2 * margin);
+    option->text = elided(option->text, option->font, option->rect.width() - 2 * margin);
+}
+
+QString KeyDelegate::elided(const QString& key, const QFont& font, int width) const
+{
+    // Measuring a path and its shortened candidates was most of a repaint of the table; keys and widths rarely
+    // change between repaints.
+    constexpr qsizetype MaxCached = 4096;
+    if (font != m_elidedFont || m_elided.size() >= MaxCached) {
+        m_elided.clear();
+        m_elidedFont = font;
+    }
+    const std::pair cacheKey { key, width };
+    if (const auto it = m_elided.constFind(cacheKey); it != m_elided.cend())
+        return it.value();
+    const QString text = elide(key, QFontMetrics(font), width);
+    m_elided.insert(cacheKey, text);
+    return text;
 }
 
 } // namespace Kodemon

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QFont>
+#include <QHash>
 #include <QStyledItemDelegate>
 
 class QFontMetrics;
@@ -18,9 +20,15 @@ public:
     Q_DISABLE_COPY_MOVE(KeyDelegate)
 
     static QString elide(const QString& key, const QFontMetrics& metrics, int width);
+    // elide() in `font`, remembered per key and width: what the table draws.
+    QString elided(const QString& key, const QFont& font, int width) const;
 
 protected:
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override;
+
+private:
+    mutable QHash<std::pair<QString, int>, QString> m_elided; // (key, width) -> what elide() made of it
+    mutable QFont m_elidedFont; // the font m_elided was measured in
 };
 
 } // namespace Kodemon

@@ -56,18 +56,37 @@ void KeyListModel::setRows(const QList<KeyRow>& rows)
             added.append(row);
             continue;
         }
+        if (sameNumbers(m_rows[existing], row))
+            continue;
         m_rows[existing] = row;
         first = first < 0 ? existing : std::min(first, existing);
         last = std::max(last, existing);
     }
+    // Only the numbers change in a row that stays: the view repaints those cells, not the elided keys (a full
+    // repaint of the table was the longest paint while live), and a sort by key needs no re-sort.
     if (first >= 0)
-        Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
+        Q_EMIT dataChanged(index(first, CallsColumn), index(last, ColumnCount - 1));
     if (!added.isEmpty()) {
         beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + added.size() - 1));
         m_rows.append(added);
         rebuildIndex();
         endInsertRows();
     }
+}
+
+bool KeyListModel::sameNumbers(const KeyRow& a, const KeyRow& b)
+{
+    return a.calls == b.calls && a.lastSeen == b.lastSeen && a.mean == b.mean && a.p95 == b.p95;
+}
+
+void KeyListModel::setNow(double now)
+{
+    const auto day = [](double seconds) { return QDateTime::fromMSecsSinceEpoch(qint64(seconds * 1000)).date(); };
+    const bool newDay = day(now) != day(m_now);
+    m_now = now;
+    // "Last call" shows a time of day for today and a date otherwise: at midnight every row's text changes.
+    if (newDay && !m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0, LastSeenColumn), index(int(m_rows.size()) - 1, LastSeenColumn));
 }
 
 void KeyListModel::removeMissing(const QHash<KeyId, qsizetype>& incoming)

@@ -37,7 +37,7 @@ public:
     // Replaces the contents, keeping rows (and so selections) of series that stay; new series are appended.
     void setRows(const QList<KeyRow>& rows);
     // The present, for showing "last seen" as a time of day when it is today.
-    void setNow(double now) { m_now = now; }
+    void setNow(double now);
 
     const QList<KeyRow>& rows() const { return m_rows; }
     int rowOf(const KeyId& id) const;
@@ -49,6 +49,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    static bool sameNumbers(const KeyRow& a, const KeyRow& b);
     QVariant display(const KeyRow& row, int column) const;
     QVariant sortValue(const KeyRow& row, int column) const;
     QString toolTip(const KeyRow& row) const;

@@ -13,6 +13,7 @@ class tst_KeyDelegate : public QObject
 private Q_SLOTS:
     void elides_data();
     void elides();
+    void remembersWhatItElidedPerFont();
 };
 
 void tst_KeyDelegate::elides_data()
@@ -39,6 +40,22 @@ void tst_KeyDelegate::elides()
     QFETCH(QString, shown);
     const QFontMetrics metrics(QFont(QStringLiteral("DejaVu Sans"), 10));
     QCOMPARE(KeyDelegate::elide(key, metrics, metrics.horizontalAdvance(room)), shown);
+}
+
+void tst_KeyDelegate::remembersWhatItElidedPerFont()
+{
+    const QString key = QStringLiteral("/srv/shop/app/views.py-product_detail");
+    const QFont small(QStringLiteral("DejaVu Sans"), 8);
+    const QFont large(QStringLiteral("DejaVu Sans"), 14);
+    const int width = QFontMetrics(small).horizontalAdvance(QStringLiteral("/srv/…/app/views.py-product_detail"));
+    KeyDelegate delegate;
+    for (int repaint = 0; repaint < 2; ++repaint) { // the second time from what it remembered
+        QCOMPARE(delegate.elided(key, small, width), KeyDelegate::elide(key, QFontMetrics(small), width));
+        QCOMPARE(delegate.elided(key, small, width * 2), key);
+    }
+    // A new font is measured again, never served from the old one's widths.
+    QCOMPARE(delegate.elided(key, large, width), KeyDelegate::elide(key, QFontMetrics(large), width));
+    QVERIFY(delegate.elided(key, large, width) != delegate.elided(key, small, width));
 }
 
 QTEST_MAIN(tst_KeyDelegate)

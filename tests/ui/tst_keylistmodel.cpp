@@ -3,6 +3,7 @@
 #include "keylistmodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QDateTime>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -32,6 +33,8 @@ private Q_SLOTS:
     void keepsPersistentIndexesOfRowsThatStay();
     void listsDistinctTokens();
     void emptyRangeShowsDashes();
+    void onlyTheNumbersOfChangedRowsChange();
+    void lastCallShowsTheDateFromTheNextDay();
 };
 
 void tst_KeyListModel::showsRowsAsTheUserReadsThem()
@@ -109,6 +112,46 @@ void tst_KeyListModel::emptyRangeShowsDashes()
     QCOMPARE(text(model, 0, KeyListModel::TokenColumn), QStringLiteral("–"));
     // Sorting by mean puts series without calls in range below every real value.
     QVERIFY(model.data(model.index(0, KeyListModel::MeanColumn), KeyListModel::SortRole).toDouble() < 0);
+}
+
+void tst_KeyListModel::onlyTheNumbersOfChangedRowsChange()
+{
+    KeyListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QList<KeyRow> rows
+        = { row(QStringLiteral("a"), {}, 1), row(QStringLiteral("b"), {}, 2), row(QStringLiteral("c"), {}, 3) };
+    model.setRows(rows);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+
+    model.setRows(rows); // a refresh while nothing arrived
+    QCOMPARE(changed.size(), 0);
+
+    QList<KeyRow> next = rows;
+    next[1] = row(QStringLiteral("b"), {}, 20, 4.5, 9.0);
+    model.setRows(next);
+    // The key and token cells (long paths, elided) are not repainted, and a sort by key is not redone.
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed[0][0].value<QModelIndex>(), model.index(1, KeyListModel::CallsColumn));
+    QCOMPARE(changed[0][1].value<QModelIndex>(), model.index(1, KeyListModel::ColumnCount - 1));
+    QCOMPARE(text(model, 1, KeyListModel::CallsColumn), QStringLiteral("20"));
+}
+
+void tst_KeyListModel::lastCallShowsTheDateFromTheNextDay()
+{
+    KeyListModel model;
+    const double lastSeen = 1700000000.0 + 3; // row()'s "last seen" for 3 calls
+    model.setNow(lastSeen + 60);
+    model.setRows({ row(QStringLiteral("a"), {}, 3) });
+    const QDateTime seen = QDateTime::fromSecsSinceEpoch(qint64(lastSeen));
+    QCOMPARE(text(model, 0, KeyListModel::LastSeenColumn), seen.toString(QStringLiteral("HH:mm:ss")));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+
+    model.setNow(lastSeen + 120); // the same day: nothing to redraw
+    QCOMPARE(changed.size(), 0);
+    model.setNow(lastSeen + 2 * 86400.0);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed[0][0].value<QModelIndex>(), model.index(0, KeyListModel::LastSeenColumn));
+    QCOMPARE(text(model, 0, KeyListModel::LastSeenColumn), seen.toString(QStringLiteral("yyyy-MM-dd HH:mm")));
 }
 
 QTEST_GUILESS_MAIN(tst_KeyListModel)
