@@ -9,6 +9,7 @@
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QDateTime>
+#include <QGraphicsLayout>
 #include <QGraphicsSimpleTextItem>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -118,6 +119,9 @@ void ChartView::setData(const ChartData& data)
     }
     updateTitle();
     m_callout->hide();
+    // A new time range re-lays out the axes in a later event, which repainted the whole chart a second time per
+    // live step: laid out now, the step paints once.
+    chart()->layout()->activate();
 }
 
 bool ChartView::sameShape(const ChartData& data) const
@@ -291,8 +295,10 @@ void ChartView::updateTimeTicks()
 
 bool ChartView::sameTicks(const QList<AxisTicks::TimeTick>& a, const QList<AxisTicks::TimeTick>& b)
 {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-        [](const AxisTicks::TimeTick& x, const AxisTicks::TimeTick& y) { return x.seconds == y.seconds && x.label == y.label; });
+    return std::equal(
+        a.begin(), a.end(), b.begin(), b.end(), [](const AxisTicks::TimeTick& x, const AxisTicks::TimeTick& y) {
+            return x.seconds == y.seconds && x.label == y.label;
+        });
 }
 
 void ChartView::updateTitle()

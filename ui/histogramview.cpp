@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <QAreaSeries>
+#include <QGraphicsLayout>
+#include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
@@ -116,6 +118,10 @@ void HistogramView::setData(const Histogram& histogram, const KeyStats& stats)
         = { { "p50", stats.p50 }, { "p90", stats.p90 }, { "p95", stats.p95 }, { "p99", stats.p99 } };
     for (qsizetype i = 0; i < m_markers.size(); ++i)
         placeMarker(m_markers[i], QLatin1String(percentiles[i].first), percentiles[i].second);
+    // The legend (new percentile values) and the chart laid out now: in a later event they repainted the whole
+    // histogram a second time per live step.
+    chart()->legend()->layout()->activate();
+    chart()->layout()->activate();
 }
 
 void HistogramView::placeMarker(QLineSeries* marker, const QString& name, double value)
