@@ -7,6 +7,7 @@
 #include "uilogging.h"
 
 #include <QTimer>
+#include <utility>
 
 namespace Kodemon {
 
@@ -43,10 +44,13 @@ KeyListUpdater::KeyListUpdater(KeyListModel* model, TimeRangeController* range, 
     , m_range(range)
     , m_jobs(this)
     , m_timer(new QTimer(this))
+    , m_showTimer(new QTimer(this))
 {
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &KeyListUpdater::refresh);
-    connect(m_range, &TimeRangeController::rangeChanged, this, &KeyListUpdater::refresh);
+    m_showTimer->setSingleShot(true);
+    connect(m_showTimer, &QTimer::timeout, this, [this] { show(std::exchange(m_waitingRows, {})); });
+    connect(m_range, &TimeRangeController::rangeChanged, this, &KeyListUpdater::reload);
     connect(m_range, &TimeRangeController::liveAdvanced, this, &KeyListUpdater::advance);
 }
 
@@ -57,7 +61,15 @@ void KeyListUpdater::setQueryThread(QueryThread* thread)
     m_jobs.cancel();
     m_thread = thread;
     if (m_thread)
-        refresh();
+        reload();
+}
+
+void KeyListUpdater::reload()
+{
+    // Rows waiting for their turn belong to the old range or database.
+    m_showTimer->stop();
+    m_waitingRows.clear();
+    refresh();
 }
 
 void KeyListUpdater::refresh()
@@ -81,8 +93,19 @@ void KeyListUpdater::apply(const Result<QList<KeyRow>>& rows)
         Q_EMIT failed(rows.error());
         return;
     }
+    const int wait = m_range->msUntilTurn(TimeRangeController::LiveTurn::FunctionsTable);
+    if (wait > 0) {
+        m_waitingRows = *rows;
+        m_showTimer->start(wait);
+        return;
+    }
+    show(*rows);
+}
+
+void KeyListUpdater::show(const QList<KeyRow>& rows)
+{
     m_model->setNow(m_range->now());
-    m_model->setRows(*rows);
+    m_model->setRows(rows);
     m_listedStrings.clear(); // rows may have gone (a token's scope): look them up again
     m_listedKeys.clear();
     Q_EMIT loaded();

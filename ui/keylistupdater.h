@@ -7,8 +7,8 @@
 #include "types.h"
 
 #include <QElapsedTimer>
-#include <QSet>
 #include <QObject>
+#include <QSet>
 
 class QTimer;
 
@@ -30,6 +30,8 @@ public:
     // Where to run the queries; nullptr while the window has no database.
     void setQueryThread(QueryThread* thread);
     void refresh();
+    // Like refresh(), dropping rows loaded for the previous range or database.
+    void reload();
     // Samples just stored: schedules a refresh.
     void noteStored(const QList<Kodemon::Sample>& samples);
     // Series got calls (`newKey`: a series appeared), as a feed that does not deliver every call says.
@@ -44,12 +46,15 @@ private:
     void schedule(int delayMs);
     void advance();
     void apply(const Result<QList<KeyRow>>& rows);
+    void show(const QList<KeyRow>& rows);
 
     KeyListModel* m_model;
     TimeRangeController* m_range;
     QueryThread* m_thread = nullptr;
     JobTracker m_jobs;
     QTimer* m_timer;
+    QTimer* m_showTimer; // while live: shows m_waitingRows at the table's turn in the live step
+    QList<KeyRow> m_waitingRows;
     bool m_dirty = false;
     qint64 m_lastDurationMs = 0;
     QElapsedTimer m_sinceLoad;

@@ -138,7 +138,7 @@ void MainWindow::makeActions()
     m_reloadAction = new QAction(tr("&Reload"), this);
     m_reloadAction->setShortcut(QKeySequence::Refresh);
     connect(m_reloadAction, &QAction::triggered, this, [this] {
-        m_keyUpdater->refresh();
+        m_keyUpdater->reload();
         m_chartUpdater->reload();
         m_statsUpdater->reload();
     });

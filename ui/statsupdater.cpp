@@ -117,8 +117,7 @@ void StatsUpdater::advanceSoon()
 {
     // The chart redraws at the live step, the statistics and histogram a little later: in the same event-loop turn
     // the two repaints held the UI thread for 70 ms at 100,000 calls/s, one at a time each stays under 50.
-    constexpr int StaggerMs = 200;
-    QTimer::singleShot(StaggerMs, this, [this] {
+    QTimer::singleShot(m_range->msUntilTurn(TimeRangeController::LiveTurn::Statistics), this, [this] {
         if (m_range->isLive()) // the range is read now: it may have changed meanwhile
             advance(m_range->range());
     });

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "timerangecontroller.h"
 
+#include <algorithm>
 #include <QDateTime>
 #include <QTimer>
 
@@ -189,6 +190,7 @@ void TimeRangeController::setLive(bool live)
     if (live) {
         m_history.clear();
         m_timer->start();
+        m_sinceStep.start();
         apply(m_preset, followNow());
     } else {
         m_timer->stop();
@@ -196,9 +198,26 @@ void TimeRangeController::setLive(bool live)
     Q_EMIT liveChanged(live);
 }
 
+int TimeRangeController::msUntilTurn(LiveTurn turn) const
+{
+    if (!m_live || !m_sinceStep.isValid())
+        return 0;
+    // Each turn starts this far into the step and lasts a fifth of it.
+    const double starts[] = { 0.0, 0.4, 0.7 };
+    const int interval = m_timer->interval();
+    const int start = int(starts[int(turn)] * interval);
+    // Measured from the step itself: the timer's remainingTime() is off by up to 5% (a coarse timer), and a busy
+    // event loop makes a step late.
+    const int elapsed = int(std::min<qint64>(m_sinceStep.elapsed(), interval));
+    if (elapsed >= start && elapsed < start + interval / 5)
+        return 0;
+    return elapsed < start ? start - elapsed : interval - elapsed + start;
+}
+
 void TimeRangeController::advance()
 {
     m_range = followNow();
+    m_sinceStep.start();
     Q_EMIT liveAdvanced(m_range);
 }
 

@@ -7,6 +7,7 @@
 
 using namespace Kodemon;
 using Preset = TimeRangeController::Preset;
+using LiveTurn = TimeRangeController::LiveTurn;
 
 class tst_TimeRangeController : public QObject
 {
@@ -21,6 +22,8 @@ private Q_SLOTS:
     void zoomOutReturnsToWhereZoomStarted();
     void zoomOutWithoutHistoryDoubles();
     void presetChangeKeepsLive();
+    void liveTurnsComeRoundInEachStep_data();
+    void liveTurnsComeRoundInEachStep();
 
 private:
     std::unique_ptr<TimeRangeController> m_controller;
@@ -127,6 +130,36 @@ void tst_TimeRangeController::presetChangeKeepsLive()
     m_controller->setPreset(Preset::Last24Hours);
     QVERIFY(m_controller->isLive());
     QCOMPARE(*m_controller->range().from, m_now - 86400);
+}
+
+void tst_TimeRangeController::liveTurnsComeRoundInEachStep_data()
+{
+    QTest::addColumn<LiveTurn>("turn");
+    QTest::addColumn<int>("startMs"); // into a step of 1,000 ms
+    QTest::newRow("chart, at the step") << LiveTurn::Chart << 0;
+    QTest::newRow("statistics") << LiveTurn::Statistics << 400;
+    QTest::newRow("functions table") << LiveTurn::FunctionsTable << 700;
+}
+
+void tst_TimeRangeController::liveTurnsComeRoundInEachStep()
+{
+    QFETCH(LiveTurn, turn);
+    QFETCH(int, startMs);
+    QCOMPARE(m_controller->msUntilTurn(turn), 0); // not live: nothing to wait for
+    m_controller->setLiveInterval(1000);
+    m_controller->setLive(true);
+    int wait = -1;
+    connect(m_controller.get(), &TimeRangeController::liveAdvanced, this,
+        [&] { wait = wait < 0 ? m_controller->msUntilTurn(turn) : wait; });
+    QTRY_VERIFY_WITH_TIMEOUT(wait >= 0, 5000);
+    // Asked at the step itself (a timer may fire a little late): the turn is its share of the step away.
+    QVERIFY2(wait <= startMs && wait >= startMs - 50, qPrintable(QString::number(wait)));
+    if (wait > 0) {
+        QTest::qWait(wait + 20); // into the turn, which lasts 200 ms
+        QCOMPARE(m_controller->msUntilTurn(turn), 0);
+    }
+    m_controller->setLive(false);
+    QCOMPARE(m_controller->msUntilTurn(turn), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_TimeRangeController)
