@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "appoptions.h"
 
-#include "logging.h"
+#include "base/logging.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

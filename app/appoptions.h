@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "addressfilter.h"
-#include "apitokens.h"
-#include "clickhouseclient.h"
-#include "remoteapi.h"
+#include "clickhouse/clickhouseclient.h"
+#include "http/apitokens.h"
+#include "ingest/addressfilter.h"
+#include "remote/remoteapi.h"
 
 #include <optional>
 #include <QHostAddress>

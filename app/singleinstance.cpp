@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "singleinstance.h"
 
-#include "logging.h"
+#include "base/logging.h"
 
 #include <QCryptographicHash>
 #include <QDeadlineTimer>

@@ -2,8 +2,8 @@
 // kodemon-gendb: writes the query benchmark's database straight through the real store: 10,000,000 samples over
 // 1,000 series and 30 days, one of them with 1,000,000 samples. Optionally writes the same samples as InfluxDB
 // line protocol, so the peer answers the same questions about the same data.
-#include "clickhousestore.h"
-#include "sqlitestore.h"
+#include "clickhouse/clickhousestore.h"
+#include "sqlite/sqlitestore.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // kodemon-parserbench: nanoseconds per datagram of the receiver's parser alone (parseDatagram with the receiver's
 // cache), for the shapes the decorator sends. The datagrams are made up front, as kodemon-loadgen makes them.
-#include "datagram.h"
-#include "fastdatagram.h"
+#include "ingest/datagram.h"
+#include "ingest/fastdatagram.h"
+#include "ingest/stringcache.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // kodemon-querybench: times the query layer's answers on the benchmark database (median of repeated runs).
-#include "clickhousestore.h"
-#include "query.h"
-#include "sqlitestore.h"
+#include "clickhouse/clickhousestore.h"
+#include "sqlite/sqlitestore.h"
+#include "store/query.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -125,7 +125,7 @@ int main(int argc, char** argv)
     }
     {
         const auto timing = measure(repeats, [&] {
-            auto series = query.series(whole, 1000);
+            auto series = query.buckets(whole, 1000);
             rows = series ? series->buckets.size() : 0;
             return series.ok();
         });

@@ -2,8 +2,9 @@
 // libFuzzer target: the datagram parser, whatever anyone on the network sends. Besides not crashing, the fast path
 // and the full parser must agree: a sample the fast path accepts, with or without its cache, must be exactly what
 // the full parser reads from the same object (key, token, both numbers to the bit, and the extra members' JSON).
-#include "datagram.h"
-#include "fastdatagram.h"
+#include "ingest/datagram.h"
+#include "ingest/fastdatagram.h"
+#include "ingest/stringcache.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: the HTTP API's query-string parsing (every route) and its Accept header.
-#include "httpparams.h"
+#include "http/httpparams.h"
 
 #include <cstdint>
 #include <cstdlib>

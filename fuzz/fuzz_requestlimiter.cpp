@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: the byte-by-byte request size checker that sees every byte a client sends.
-#include "requestlimiter.h"
+#include "http/requestlimiter.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: the time-expression parser behind every from/to parameter.
-#include "timeexpr.h"
+#include "base/timeexpr.h"
 
 #include <cmath>
 #include <cstdint>

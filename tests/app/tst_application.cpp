@@ -2,8 +2,8 @@
 // End to end through the real `kodemon --headless`: command line, start-up, datagrams as the decorator sends
 // them, SIGTERM, and the file left behind.
 #include "kodemonprocess.h"
-#include "query.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
+#include "store/query.h"
 #include "testdata.h"
 
 #include <csignal>

@@ -2,8 +2,8 @@
 // SIGKILL in the middle of a fast ingest, then a restart on the same file: the database is intact, no sample is
 // stored twice, and what was lost is bounded by the last flush window (plus the kernel's socket buffer).
 #include "kodemonprocess.h"
-#include "query.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
+#include "store/query.h"
 #include "testdata.h"
 
 #include <atomic>

@@ -2,8 +2,8 @@
 // A million malformed datagrams of every kind, interleaved with valid ones, into the real `kodemon --headless`:
 // no crash, bounded memory, every valid one stored, every bad one counted.
 #include "kodemonprocess.h"
-#include "query.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
+#include "store/query.h"
 #include "testdata.h"
 
 #include <QElapsedTimer>

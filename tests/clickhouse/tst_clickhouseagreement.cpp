@@ -3,10 +3,10 @@
 // key lists, every page of every range, nearest-rank percentiles at the sizes where rounding bites (1, 2, 999,
 // 1000, 1001, ...), and buckets. Exact, except means and standard deviations, which differ at most by the
 // rounding of a different summation order.
+#include "clickhouse/clickhousestore.h"
 #include "clickhouseserver.h"
-#include "clickhousestore.h"
-#include "query.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
+#include "store/query.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -213,8 +213,8 @@ void tst_ClickHouseAgreement::buckets()
     QFETCH(std::optional<double>, to);
     const SeriesSelector selector { key, token, { from, to } };
     for (const int count : { 1, 7, 100, 1000 }) {
-        const auto e = m_sqliteQuery->series(selector, count);
-        const auto a = m_clickhouseQuery->series(selector, count);
+        const auto e = m_sqliteQuery->buckets(selector, count);
+        const auto a = m_clickhouseQuery->buckets(selector, count);
         QVERIFY2(a.ok(), a.ok() ? "" : qPrintable(a.error()));
         QCOMPARE(a->step, e->step);
         QCOMPARE(a->buckets.size(), e->buckets.size());

@@ -3,12 +3,12 @@
 // `kodemon --headless --store clickhouse://... --clickhouse-cluster ...` collectors receiving datagrams over UDP,
 // and both collectors' HTTP APIs reading: every datagram is stored exactly once, on one of the shards, and
 // keys, pages and statistics are right across shards.
-#include "clickhouseclient.h"
+#include "base/stats.h"
+#include "clickhouse/clickhouseclient.h"
+#include "clickhouse/rowbinary.h"
 #include "clickhouseserver.h"
 #include "httpclient.h"
 #include "kodemonprocess.h"
-#include "rowbinary.h"
-#include "stats.h"
 #include "testdata.h"
 
 #include <QJsonArray>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // The ClickHouse store on a real server: exact round trips, series per token, a resent batch stored once,
 // tables it must not touch, and the errors a user sees for a wrong address, password or cluster.
-#include "clickhouseclient.h"
+#include "clickhouse/clickhouseclient.h"
+#include "clickhouse/clickhousestore.h"
+#include "clickhouse/rowbinary.h"
 #include "clickhouseserver.h"
-#include "clickhousestore.h"
-#include "query.h"
-#include "rowbinary.h"
+#include "store/query.h"
 
 #include <QtTest>
 
@@ -163,7 +163,7 @@ void tst_ClickHouseStore::resentBatchIsStoredOnce()
     QCOMPARE(query.stats({ QStringLiteral("k"), std::nullopt, {} })->count, 1000);
     QCOMPARE(query.executions({ QStringLiteral("k"), std::nullopt, {} })->samples.size(), 1000);
     qint64 total = 0;
-    const auto series = query.series({ QStringLiteral("k"), std::nullopt, {} }, 7);
+    const auto series = query.buckets({ QStringLiteral("k"), std::nullopt, {} }, 7);
     QVERIFY(series.ok());
     for (const auto& bucket : series->buckets)
         total += bucket.count;

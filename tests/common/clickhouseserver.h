@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "clickhouseclient.h"
+#include "clickhouse/clickhouseclient.h"
 
 #include <QList>
 #include <QProcess>

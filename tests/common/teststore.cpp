@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "teststore.h"
 
+#include "clickhouse/clickhousestore.h"
 #include "clickhouseserver.h"
-#include "clickhousestore.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
 
 #include <QDir>
 

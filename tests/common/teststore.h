@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "result.h"
-#include "store.h"
+#include "base/result.h"
+#include "store/store.h"
 
 #include <memory>
 #include <QString>

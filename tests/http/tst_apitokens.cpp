@@ -2,8 +2,8 @@
 // API tokens and their scopes, without a network: which specifications and files are accepted (and that an
 // error never repeats the secret), which Authorization headers are granted, which addresses need a token, and
 // that a scoped SQLite reader knows nothing of other tokens' series.
-#include "apitokens.h"
-#include "sqlitestore.h"
+#include "http/apitokens.h"
+#include "sqlite/sqlitestore.h"
 
 #include <QHostAddress>
 #include <QTemporaryDir>
@@ -26,7 +26,7 @@ private Q_SLOTS:
     void authorization_data();
     void authorization();
     void scopesAreDistinct();
-    void tokenScope();
+    void readScope();
     void exposure_data();
     void exposure();
     void scopedReaderSeesOnlyItsTokens();
@@ -181,21 +181,21 @@ void tst_ApiTokens::scopesAreDistinct()
     QCOMPARE(tokens.scopes().size(), 2);
 }
 
-void tst_ApiTokens::tokenScope()
+void tst_ApiTokens::readScope()
 {
-    const TokenScope every;
+    const ReadScope every;
     QVERIFY(!every.isRestricted());
     QVERIFY(every.allows(QStringLiteral("anything")));
     QVERIFY(every.allows(QString()));
-    const auto some = TokenScope::only({ QStringLiteral("shop"), QStringLiteral("%"), QStringLiteral("shop") });
+    const auto some = ReadScope::only({ QStringLiteral("shop"), QStringLiteral("%"), QStringLiteral("shop") });
     QVERIFY(some.isRestricted());
     QCOMPARE(some.tokens(), (QStringList { QStringLiteral("%"), QStringLiteral("shop") }));
     QVERIFY(some.allows(QStringLiteral("shop")));
     QVERIFY(some.allows(QStringLiteral("%")));
     for (const char* other : { "Shop", "shop ", "sho", "shopx", "", "_", "*" })
         QVERIFY2(!some.allows(QString::fromLatin1(other)), other);
-    QVERIFY(!TokenScope::only({}).allows(QString()));
-    QVERIFY(some == TokenScope::only({ QStringLiteral("shop"), QStringLiteral("%") }));
+    QVERIFY(!ReadScope::only({}).allows(QString()));
+    QVERIFY(some == ReadScope::only({ QStringLiteral("shop"), QStringLiteral("%") }));
     QVERIFY(some != every);
 }
 
@@ -244,7 +244,7 @@ void tst_ApiTokens::scopedReaderSeesOnlyItsTokens()
     batch.append({ QStringLiteral("other"), QStringLiteral("secret.py-f"), 100, 1, 0, {} });
     QVERIFY(store.createWriter()->write(batch).ok());
 
-    const auto reader = store.createScopedReader(TokenScope::only({ QStringLiteral("shop"), QStringLiteral("blog") }));
+    const auto reader = store.createScopedReader(ReadScope::only({ QStringLiteral("shop"), QStringLiteral("blog") }));
     QVERIFY(reader);
     const auto series = reader->listSeries(std::nullopt);
     QCOMPARE(series->size(), 2);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Every route of the HTTP API over real HTTP on loopback, against the real server on its own thread and a
 // real SQLite file: answers, parameter forms, errors, paging, CSV, streaming, headers.
+#include "http/httpserver.h"
 #include "httpclient.h"
-#include "httpserver.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -3,9 +3,9 @@
 // WWW-Authenticate otherwise), the page itself does not; a token limited to some Kodemon tokens sees only
 // their keys and samples on every route (JSON, CSV, stats, series, paging), a key outside its scope answers
 // exactly like a key that never sent data, /api/status shows it no counters; no method but GET and HEAD runs.
+#include "http/httpserver.h"
 #include "httpclient.h"
-#include "httpserver.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -3,9 +3,9 @@
 // half-open connections, a client sending one byte per 100 ms, clients that never read a large CSV, malformed
 // percent-encoding, SQL metacharacters in key and token, and path traversal. Each gets a clean answer (or a
 // closed connection), the server stays within its bounds, and a normal client is served all along.
+#include "http/httpserver.h"
 #include "httpclient.h"
-#include "httpserver.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -539,7 +539,9 @@ qint64 tst_HttpHostile::sampleCount()
             QSqlQuery check(db);
             if (check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next()
                 && check.value(0).toString() == u"ok"
-                && check.exec(QStringLiteral("SELECT (SELECT total(sample_count) FROM chunks) + (SELECT total(sample_count) FROM recent)")) && check.next())
+                && check.exec(QStringLiteral(
+                    "SELECT (SELECT total(sample_count) FROM chunks) + (SELECT total(sample_count) FROM recent)"))
+                && check.next())
                 count = check.value(0).toLongLong();
         }
     }

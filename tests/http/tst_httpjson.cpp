@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The API's hand-written JSON: every document must parse back (QJsonDocument) to the values it was made of.
-#include "httpjson.h"
+#include "http/httpjson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Query parameters of every route: decoding of keys, every time form, defaults, limits and the 400 errors
 // that name the wrong parameter.
-#include "httpparams.h"
+#include "http/httpparams.h"
 
 #include <QtTest>
 #include <QUrl>

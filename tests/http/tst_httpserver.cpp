@@ -2,9 +2,9 @@
 // The HTTP server's connection handling over real loopback sockets: idle connections are closed, oversized
 // requests get 411/413/414/431, connections beyond the bound get 503, "Connection: close" and HTTP/1.0 are
 // honoured, clients that vanish mid-answer do not hurt the server, and a port in use is reported in words.
+#include "http/httpserver.h"
 #include "httpclient.h"
-#include "httpserver.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The request limiter byte by byte: which requests pass, which get 411/413/414/431/400, and what it learns
 // about the connection (HTTP/1.0, Connection: close), however the bytes are split into reads.
-#include "requestlimiter.h"
+#include "http/requestlimiter.h"
 
 #include <QtTest>
 

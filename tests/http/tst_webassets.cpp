@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The web page, its assets and the OpenAPI document as served over real HTTP: compiled in, with the right
 // types, nothing loaded from the internet, and every route of the API described.
+#include "http/httpserver.h"
 #include "httpclient.h"
-#include "httpserver.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
 
 #include <QJsonObject>
 #include <QTemporaryDir>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cannedhttpserver.h"
 
-#include "workerthread.h"
+#include "base/workerthread.h"
 
 #include <QTcpServer>
 #include <QTcpSocket>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // What each HTTP outcome becomes for the viewer: the error kind the query layer expects, and words that name
 // the server and say what to do.
-#include "remoteerror.h"
+#include "remote/remoteerror.h"
 
 #include <QtTest>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Reading the HTTP API's answers: every field into the store's value types, `extra` exactly as the server wrote
 // it, and anything not shaped like Kodemon's answers refused.
-#include "remotejson.h"
+#include "remote/remotejson.h"
 
 #include <QtTest>
 

@@ -2,7 +2,7 @@
 // RemoteReader over the wire, against a canned HTTP server: what each answer becomes for the query layer, and
 // exactly what goes out (the path, the percent-encoded parameters, the API token).
 #include "cannedhttpserver.h"
-#include "remotereader.h"
+#include "remote/remotereader.h"
 
 #include <QElapsedTimer>
 #include <QTcpServer>

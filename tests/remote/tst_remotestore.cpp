@@ -3,9 +3,9 @@
 // HTTP API agrees exactly with the same query on the server's SQLite file, keys of any spelling round-trip,
 // an unreachable server fails in words and is read again once it is up, and API tokens are sent.
 #include "kodemonprocess.h"
-#include "query.h"
-#include "remotestore.h"
-#include "sqlitereader.h"
+#include "remote/remotestore.h"
+#include "sqlite/sqlitereader.h"
+#include "store/query.h"
 #include "testdata.h"
 
 #include <QDateTime>
@@ -208,8 +208,8 @@ void tst_RemoteStore::statsAndSeriesAgree()
              &KeyStats::p90, &KeyStats::p95, &KeyStats::p99, &KeyStats::p999 })
         QCOMPARE((*remoteStats).*field, (*localStats).*field);
     QCOMPARE(remoteStats->count, localStats->count);
-    const auto remoteSeries = m_remote->series(selector, buckets);
-    const auto localSeries = m_local->series(selector, buckets);
+    const auto remoteSeries = m_remote->buckets(selector, buckets);
+    const auto localSeries = m_local->buckets(selector, buckets);
     QVERIFY2(remoteSeries, qPrintable(remoteSeries.ok() ? QString() : remoteSeries.error()));
     QVERIFY(localSeries);
     QCOMPARE(remoteSeries->step, localSeries->step);

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+#include "http/httpapi.h"
+
+#include "base/logging.h"
+#include "http/executionstream.h"
+#include "http/httpparams.h"
+#include "http/httpreply.h"
+#include "http/webassets.h"
+#include "store/query.h"
+
+#include <QDateTime>
+#include <QHttpServer>
+#include <QTcpSocket>
+
+namespace Kodemon {
+
+namespace {
+
+using Method = QHttpServerRequest::Method;
+
+double now()
+{
+    return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+}
+
+Reply apiReply(const QByteArray& json)
+{
+    Reply reply = jsonReply(json);
+    reply.headers.emplaceBack("Cache-Control", "no-store"); // the data changes every second
+    return reply;
+}
+
+template<typename T> Reply resultReply(const Result<T>& result, const std::function<QByteArray(const T&)>& format)
+{
+    return result ? apiReply(format(*result)) : errorReply(statusFor(result.errorKind()), result.error());
+}
+
+Reply paramReply(const ParamError& error)
+{
+    return errorReply(400, error.detail, error.parameter);
+}
+
+// Answers 405 with Allow for anything but GET and HEAD (Qt 6.4 would answer 404).
+bool checkMethod(const QHttpServerRequest& request, QTcpSocket* socket)
+{
+    if (request.method() == Method::Get || request.method() == Method::Head)
+        return true;
+    Reply reply = errorReply(405, QStringLiteral("%1 only answers GET and HEAD").arg(request.url().path()));
+    reply.headers.emplaceBack("Allow", "GET, HEAD");
+    sendReply(socket, request, reply);
+    return false;
+}
+
+void notFound(const QHttpServerRequest& request, QTcpSocket* socket)
+{
+    sendReply(socket, request,
+        errorReply(404,
+            QStringLiteral("there is no %1; the API is described at /api/openapi.json").arg(request.url().path())));
+}
+
+bool isApiPath(const QString& path)
+{
+    return path.startsWith(u"/api/") || path == u"/api";
+}
+
+Reply unauthorized(ApiTokens::Outcome outcome)
+{
+    const bool missing = outcome == ApiTokens::Outcome::Missing;
+    Reply reply = errorReply(401,
+        missing ? QStringLiteral("this Kodemon needs an API token: send it as \"Authorization: Bearer <token>\"")
+                : QStringLiteral("the API token was not accepted"));
+    // RFC 6750: a missing token gets the plain challenge, a wrong one says why.
+    reply.headers.emplaceBack("WWW-Authenticate",
+        missing ? QByteArrayLiteral("Bearer realm=\"kodemon\"")
+                : QByteArrayLiteral("Bearer realm=\"kodemon\", error=\"invalid_token\""));
+    reply.headers.emplaceBack("Cache-Control", "no-store");
+    return reply;
+}
+
+} // namespace
+
+HttpApi::HttpApi(QueryProvider queries, StatusProvider status, ApiTokens tokens)
+    : m_queries(std::move(queries))
+    , m_status(std::move(status))
+    , m_tokens(std::move(tokens))
+{ }
+
+HttpApi::~HttpApi() = default;
+
+// Every route answers GET and HEAD (405 with Allow otherwise). Keys and tokens travel in query parameters
+// (keys hold "/", which a path segment cannot); time parameters take epoch seconds, ISO-8601 or now-15m.
+// Errors are {"error", "detail"[, "parameter"]}: 400 bad parameter, 404 unknown key or route, 500 failure.
+void HttpApi::registerRoutes(QHttpServer& server)
+{
+    // GET /api/keys[?token=T] -> {"keys":[{"key","token","count","first","last","mean"}]}, by key then token.
+    add(server, QStringLiteral("/api/keys"), &HttpApi::keys);
+    // GET /api/executions?key=K[&token=T][&from=F][&to=U][&limit=L][&cursor=C][&format=json|csv]
+    //  JSON -> {"key","token","from","to","executions":[{"timestamp","execution_time","token","extra"}],"next"}
+    //  CSV (format=csv or Accept: text/csv) -> timestamp,token,key,execution_time_ms,extra; the whole range.
+    add(server, QStringLiteral("/api/executions"), &HttpApi::executions);
+    // GET /api/stats?key=K[&token][&from][&to] -> {"key","token","from","to","count","min","max","mean",
+    //  "stddev","p50","p90","p95","p99","p999"} (milliseconds)
+    add(server, QStringLiteral("/api/stats"), &HttpApi::stats);
+    // GET /api/series?key=K[&token][&from][&to][&points=N] -> {"key","token","from","to","step",
+    //  "buckets":[{"t","count","min","mean","max","p95"}]}; N from 1 to 10000, default 500
+    add(server, QStringLiteral("/api/series"), &HttpApi::series);
+    // GET /api/status -> {"version","started","uptime_seconds","udp":{"address","port"},"http":{..},
+    //  "database":{"path","size_bytes"},"counters":{"datagrams_received","samples_stored","rejected":{..},..}}
+    add(server, QStringLiteral("/api/status"), &HttpApi::status);
+    // GET /api/openapi.json -> this API as an OpenAPI 3 document
+    add(server, QStringLiteral("/api/openapi.json"), &HttpApi::openApi);
+    // GET / -> the web page; GET /assets/<file> -> its scripts, styles and the chart library
+    addAssets(server);
+    // No route takes other methods than GET and HEAD, so those get 405 anywhere (methods Qt does not know too).
+    // Unknown paths under /api/ need the token like known ones, so that they do not reveal which exist.
+    server.setMissingHandler([this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+        if (isApiPath(request.url().path()) && !authorize(request, responder.socket()))
+            return;
+        if (checkMethod(request, responder.socket()))
+            notFound(request, responder.socket());
+    });
+}
+
+void HttpApi::add(QHttpServer& server, const QString& path, Handler handler)
+{
+    server.route(
+        path, Method::AnyKnown, [this, handler](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+            QTcpSocket* socket = responder.socket();
+            const auto scope = authorize(request, socket);
+            if (!scope || !checkMethod(request, socket))
+                return;
+            Query* query = m_queries(*scope);
+            if (!query)
+                return sendReply(socket, request, errorReply(500, QStringLiteral("no reader for this API token")));
+            (this->*handler)(Call { request, socket, *query, *scope });
+        });
+}
+
+std::optional<ReadScope> HttpApi::authorize(const QHttpServerRequest& request, QTcpSocket* socket)
+{
+    if (m_tokens.isEmpty())
+        return ReadScope {};
+    const auto verdict = m_tokens.check(request.value(QByteArrayLiteral("Authorization")));
+    if (verdict.outcome == ApiTokens::Outcome::Granted)
+        return verdict.scope;
+    reportRefusal(socket, verdict.outcome);
+    sendReply(socket, request, unauthorized(verdict.outcome));
+    return std::nullopt;
+}
+
+// Wrong tokens are logged, but at most every 10 s, so that guessing cannot flood the log.
+void HttpApi::reportRefusal(const QTcpSocket* socket, ApiTokens::Outcome outcome)
+{
+    if (outcome != ApiTokens::Outcome::Invalid)
+        return;
+    ++m_unreportedRefusals;
+    if (m_lastRefusalReport.isValid() && m_lastRefusalReport.elapsed() < 10000)
+        return;
+    qCWarning(lcHttp).noquote() << "refused" << m_unreportedRefusals
+                                << "request(s) with a wrong API token, the last from"
+                                << (socket ? socket->peerAddress().toString() : QStringLiteral("?"));
+    m_unreportedRefusals = 0;
+    m_lastRefusalReport.start();
+}
+
+void HttpApi::addAssets(QHttpServer& server)
+{
+    const auto assets = WebAssets::names();
+    for (const auto& name : assets) {
+        const QString path = name == WebAssets::pageName() ? QStringLiteral("/") : QStringLiteral("/assets/") + name;
+        server.route(
+            path, Method::AnyKnown, [name](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+                if (checkMethod(request, responder.socket()))
+                    sendReply(responder.socket(), request, WebAssets::reply(name));
+            });
+    }
+}
+
+void HttpApi::keys(const Call& call)
+{
+    const auto params = parseKeysParams(call.request.query());
+    if (!params.ok())
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    const auto& token = params.value->token;
+    // Asked before the list: a commit in between makes the next request rebuild, never serve stale data.
+    const auto version = call.query.version();
+    const QString cacheKey
+        = version ? QString::number(version->query) + (token ? u'=' + *token : QStringLiteral("*")) : QString();
+    if (const auto cached = m_keyLists.constFind(cacheKey);
+        version && cached != m_keyLists.constEnd() && cached->version == *version) {
+        return sendReply(call.socket, call.request, apiReply(cached->body));
+    }
+    const auto keys = call.query.keys(token);
+    if (!keys)
+        return sendReply(call.socket, call.request, errorReply(statusFor(keys.errorKind()), keys.error()));
+    QByteArray body = Json::keys(*keys);
+    if (version) {
+        constexpr qsizetype MaxKeyLists = 64; // token filters are free text: keep the memory bounded
+        if (m_keyLists.size() >= MaxKeyLists)
+            m_keyLists.clear();
+        m_keyLists.insert(cacheKey, KeyList { *version, body });
+    }
+    sendReply(call.socket, call.request, apiReply(std::move(body)));
+}
+
+void HttpApi::executions(const Call& call)
+{
+    auto params = parseExecutionsParams(call.request.query(), now(), call.request.value(QByteArrayLiteral("Accept")));
+    if (!params.ok())
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    ExecutionStream::start(call.query, std::move(*params.value), call.socket, call.request);
+}
+
+void HttpApi::stats(const Call& call)
+{
+    const auto params = parseStatsParams(call.request.query(), now());
+    if (!params.ok())
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    const auto& selector = params.value->selector;
+    sendReply(call.socket, call.request, resultReply<KeyStats>(call.query.stats(selector), [&](const auto& stats) {
+        return Json::stats(selector, stats);
+    }));
+}
+
+void HttpApi::series(const Call& call)
+{
+    const auto params = parseSeriesParams(call.request.query(), now());
+    if (!params.ok())
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    const auto& selector = params.value->selector;
+    sendReply(call.socket, call.request,
+        resultReply<BucketedSeries>(call.query.buckets(selector, params.value->points),
+            [&](const auto& series) { return Json::series(selector, series); }));
+}
+
+// Counters, addresses and the database path are about every token: a scoped token sees what it is allowed
+// to see (version, uptime, its own tokens) and nothing of the others' traffic.
+void HttpApi::status(const Call& call)
+{
+    if (auto error = checkNoParams(call.request.query()))
+        return sendReply(call.socket, call.request, paramReply(*error));
+    ServerStatus status = m_status();
+    status.now = now();
+    sendReply(call.socket, call.request,
+        apiReply(call.scope.isRestricted() ? Json::scopedStatus(status, call.scope.tokens()) : Json::status(status)));
+}
+
+void HttpApi::openApi(const Call& call)
+{
+    if (auto error = checkNoParams(call.request.query()))
+        return sendReply(call.socket, call.request, paramReply(*error));
+    sendReply(call.socket, call.request, WebAssets::openApi());
+}
+
+} // namespace Kodemon

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "http/apitokens.h"
+#include "http/httpjson.h"
+#include "store/query.h"
+
+#include <functional>
+#include <optional>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QString>
+
+class QHttpServer;
+class QHttpServerRequest;
+class QTcpSocket;
+
+namespace Kodemon {
+
+// The routes of the HTTP API and the web page, registered in one place. It only parses parameters and
+// serializes results: every question goes to the one query layer (Query). Lives on the server's thread.
+//
+// Access rules, for every route added here now and later:
+// - With API tokens configured, every path under /api/ needs "Authorization: Bearer <secret>" (401 with
+//   WWW-Authenticate otherwise), checked before anything else, so an unauthenticated client learns nothing,
+//   not even which routes exist. "/" and "/assets/..." hold no data and load without one.
+// - A token limited to some Kodemon tokens reads through a Query whose store reader knows only those
+//   tokens' series: a key outside the scope answers exactly like a key that never sent data (404).
+// - Routes answer GET and HEAD only; every other method is 405, also with a valid token. A future route
+//   that writes or deletes must be registered apart from add() (which is read-only by design), must never
+//   be reachable without a token when tokens are configured, must refuse to run on an open, non-loopback
+//   server, and must check that the token's scope covers everything it changes.
+class HttpApi final
+{
+public:
+    using StatusProvider = std::function<ServerStatus()>;
+    // The Query answering for a scope; null when there is none (the request is then refused with 500).
+    using QueryProvider = std::function<Query*(const ReadScope&)>;
+
+    HttpApi(QueryProvider queries, StatusProvider status, ApiTokens tokens = {});
+    ~HttpApi();
+    Q_DISABLE_COPY_MOVE(HttpApi)
+
+    void registerRoutes(QHttpServer& server);
+
+private:
+    // One authorized request.
+    struct Call
+    {
+        const QHttpServerRequest& request;
+        QTcpSocket* socket;
+        Query& query;
+        const ReadScope& scope;
+    };
+    using Handler = void (HttpApi::*)(const Call&);
+
+    void add(QHttpServer& server, const QString& path, Handler handler);
+    void addAssets(QHttpServer& server);
+    // The scope the request may read, or nothing when it was answered with 401.
+    std::optional<ReadScope> authorize(const QHttpServerRequest& request, QTcpSocket* socket);
+    void reportRefusal(const QTcpSocket* socket, ApiTokens::Outcome outcome);
+
+    void keys(const Call& call);
+    void executions(const Call& call);
+    void stats(const Call& call);
+    void series(const Call& call);
+    void status(const Call& call);
+    void openApi(const Call& call);
+
+    // The last key lists sent, per Query and token filter: the list is the page's most frequent question and
+    // costs about 2.5 ms to build for 1,000 keys; it is sent again while the store reports no new data.
+    struct KeyList
+    {
+        Query::Version version;
+        QByteArray body;
+    };
+    QHash<QString, KeyList> m_keyLists;
+
+    QueryProvider m_queries;
+    StatusProvider m_status;
+    ApiTokens m_tokens;
+    QElapsedTimer m_lastRefusalReport;
+    int m_unreportedRefusals = 0;
+};
+
+} // namespace Kodemon

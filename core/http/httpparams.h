@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "base/types.h"
+#include "store/query.h"
+
+#include <optional>
+#include <QByteArrayView>
+#include <QStringList>
+
+class QUrlQuery;
+
+namespace Kodemon {
+
+// Which query parameter was wrong and why, for a 400 answer.
+struct ParamError
+{
+    QString parameter;
+    QString detail;
+};
+
+// The parameters of one route, or what was wrong with them.
+template<typename T> struct Parsed
+{
+    Parsed(T v)
+        : value(std::move(v))
+    { }
+    Parsed(ParamError e)
+        : error(std::move(e))
+    { }
+    bool ok() const { return value.has_value(); }
+
+    std::optional<T> value;
+    ParamError error;
+};
+
+enum class ExportFormat { Json, Csv };
+
+struct KeysParams
+{
+    std::optional<QString> token;
+};
+
+struct ExecutionsParams
+{
+    SeriesSelector selector;
+    int limit = Query::DefaultPageSize;
+    QString cursor;
+    ExportFormat format = ExportFormat::Json;
+};
+
+struct StatsParams
+{
+    SeriesSelector selector;
+};
+
+struct SeriesParams
+{
+    SeriesSelector selector;
+    int points = Query::DefaultBucketCount;
+};
+
+// Pure parsing of the HTTP API's query parameters: no I/O, `now` (epoch seconds) is passed in.
+// Values are read fully decoded, so "+" is a plus sign and a space must be sent as %20. A parameter that is
+// unknown to the route or given twice is an error, so that a typo never silently widens a query.
+// `accept` is the request's Accept header: "text/csv" there asks for CSV when no format is given.
+Parsed<KeysParams> parseKeysParams(const QUrlQuery& query);
+Parsed<ExecutionsParams> parseExecutionsParams(const QUrlQuery& query, double now, QByteArrayView accept = {});
+Parsed<StatsParams> parseStatsParams(const QUrlQuery& query, double now);
+Parsed<SeriesParams> parseSeriesParams(const QUrlQuery& query, double now);
+// For routes without parameters: any parameter is an error.
+std::optional<ParamError> checkNoParams(const QUrlQuery& query);
+
+} // namespace Kodemon

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "base/ingestsnapshot.h"
+
+#include <QHostAddress>
+#include <QString>
+
+namespace Kodemon {
+
+// What /api/status reports, gathered by the HTTP server from the collector and the store.
+struct ServerStatus
+{
+    double startedAt = 0; // epoch seconds
+    double now = 0;
+    QHostAddress udpAddress;
+    quint16 udpPort = 0;
+    QHostAddress httpAddress;
+    quint16 httpPort = 0;
+    QString databasePath;
+    qint64 databaseBytes = -1;
+    IngestSnapshot counters;
+};
+
+} // namespace Kodemon

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "base/result.h"
+#include "base/types.h"
+#include "ingest/samplewriter.h"
+#include "ingest/udpreceiver.h"
+
+#include <memory>
+#include <QObject>
+
+namespace Kodemon {
+
+class IngestCounters;
+class Store;
+class WorkerThread;
+
+// The ingest pipeline: a UDP receiver on one thread feeding a sample writer on another.
+// Data flows one way: socket -> parse -> batch -> writer -> store.
+class Collector final : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        UdpReceiver::Options udp;
+        SampleWriter::Options writer;
+    };
+
+    Collector(std::shared_ptr<Store> store, Options options, QObject* parent = nullptr);
+    ~Collector() override;
+    Q_DISABLE_COPY_MOVE(Collector)
+
+    // Starts the writer, then binds the socket; on failure nothing keeps running.
+    Status start();
+    // Reads what the socket still holds, stores everything received, and stops both threads.
+    void stop();
+
+    bool isRunning() const { return m_receiver != nullptr; }
+    QHostAddress udpAddress() const { return m_options.udp.address; }
+    quint16 udpPort() const { return m_udpPort; }
+    std::shared_ptr<IngestCounters> counters() const { return m_counters; }
+
+Q_SIGNALS:
+    // Delivered on the collector's thread after each commit.
+    void stored(const QList<Kodemon::Sample>& samples);
+    void storageFailed(const QString& message);
+    void storageRecovered();
+
+private:
+    void startWriter();
+    Status startReceiver();
+
+    std::shared_ptr<Store> m_store;
+    Options m_options;
+    std::shared_ptr<IngestCounters> m_counters;
+    std::unique_ptr<WorkerThread> m_writerThread;
+    std::unique_ptr<WorkerThread> m_receiverThread;
+    SampleWriter* m_writer = nullptr;
+    UdpReceiver* m_receiver = nullptr;
+    quint16 m_udpPort = 0;
+};
+
+} // namespace Kodemon

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+#include "ingest/ingestcounters.h"
+
+#include <QMutexLocker>
+
+namespace Kodemon {
+
+void IngestCounters::setStoreError(const QString& message)
+{
+    const QMutexLocker locker(&m_errorLock);
+    m_storeError = message;
+}
+
+IngestSnapshot IngestCounters::snapshot() const
+{
+    IngestSnapshot s;
+    s.datagrams = m_datagrams.load(std::memory_order_relaxed);
+    s.accepted = m_accepted.load(std::memory_order_relaxed);
+    s.stored = m_stored.load(std::memory_order_relaxed);
+    s.unstored = m_unstored.load(std::memory_order_relaxed);
+    s.pending = m_pending.load(std::memory_order_relaxed);
+    s.spooled = m_spooled.load(std::memory_order_relaxed);
+    s.spoolBytes = m_spoolBytes.load(std::memory_order_relaxed);
+    s.kernelDrops = m_kernelDrops.load(std::memory_order_relaxed);
+    s.receiveBufferBytes = m_receiveBuffer.load(std::memory_order_relaxed);
+    for (size_t i = 0; i < s.rejected.size(); ++i)
+        s.rejected[i] = m_rejected[i].load(std::memory_order_relaxed);
+    const QMutexLocker locker(&m_errorLock);
+    s.storeError = m_storeError;
+    return s;
+}
+
+} // namespace Kodemon

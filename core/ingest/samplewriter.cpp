@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+#include "ingest/samplewriter.h"
+
+#include "base/logging.h"
+#include "ingest/ingestcounters.h"
+#include "ingest/samplespool.h"
+#include "store/store.h"
+
+#include <QRandomGenerator>
+#include <QTimer>
+
+namespace Kodemon {
+
+SampleWriter::SampleWriter(std::shared_ptr<Store> store, std::shared_ptr<IngestCounters> counters, Options options)
+    : m_store(std::move(store))
+    , m_counters(std::move(counters))
+    , m_options(std::move(options))
+    , m_timer(new QTimer(this))
+    , m_retryDelayMs(m_options.retryIntervalMs)
+    , m_origin(QRandomGenerator::system()->generate64() | 1)
+{
+    m_timer->setSingleShot(true);
+    connect(m_timer, &QTimer::timeout, this, &SampleWriter::flush);
+    if (m_options.spool && !m_options.spool->isEmpty()) {
+        publishSpool();
+        // Queued, so that it runs on the writer thread once this object lives there: what a previous run left.
+        QMetaObject::invokeMethod(this, &SampleWriter::flush, Qt::QueuedConnection);
+    }
+}
+
+SampleWriter::~SampleWriter()
+{
+    m_timer->stop();
+}
+
+void SampleWriter::deliver(const QList<Sample>& samples)
+{
+    if (samples.isEmpty())
+        return;
+    QMutexLocker lock(&m_inboxLock);
+    m_inbox.append(samples); // shares the list: no copy of the samples
+    m_inboxSamples += samples.size();
+    // An armed writer looks at the inbox when its flush timer fires; only a full batch cannot wait for that.
+    const bool due = !m_armed || m_inboxSamples >= m_options.maxBatch;
+    if (due && !m_collectQueued) {
+        m_collectQueued = true;
+        m_armed = true;
+        QMetaObject::invokeMethod(this, &SampleWriter::collectInbox, Qt::QueuedConnection);
+    }
+}
+
+void SampleWriter::takeInbox()
+{
+    QList<QList<Sample>> inbox;
+    {
+        QMutexLocker lock(&m_inboxLock);
+        inbox.swap(m_inbox);
+        m_inboxSamples = 0;
+    }
+    for (const auto& samples : std::as_const(inbox))
+        addPending(samples);
+}
+
+void SampleWriter::rearm()
+{
+    QMutexLocker lock(&m_inboxLock);
+    if (!m_timer->isActive() && !m_collectQueued && !m_inbox.isEmpty()) {
+        // Delivered after the last look: collect it rather than leave it until the next delivery.
+        m_collectQueued = true;
+        QMetaObject::invokeMethod(this, &SampleWriter::collectInbox, Qt::QueuedConnection);
+    }
+    m_armed = m_timer->isActive() || m_collectQueued;
+}
+
+void SampleWriter::collectInbox()
+{
+    {
+        QMutexLocker lock(&m_inboxLock);
+        m_collectQueued = false;
+    }
+    takeInbox();
+    handlePending();
+    rearm();
+}
+
+void SampleWriter::addPending(const QList<Sample>& samples)
+{
+    if (m_pending.isEmpty())
+        m_pending = samples; // shared, not copied
+    else
+        m_pending.append(samples);
+}
+
+void SampleWriter::append(const QList<Sample>& samples)
+{
+    addPending(samples);
+    handlePending();
+    rearm();
+}
+
+void SampleWriter::handlePending()
+{
+    if (m_failing) {
+        if (m_pending.size() >= m_options.maxBatch)
+            spoolPending();
+        giveUpExcess();
+    }
+    m_counters->setPending(m_pending.size());
+    if (m_pending.size() >= m_options.maxBatch && !m_failing)
+        flush();
+    else
+        scheduleFlush();
+}
+
+void SampleWriter::scheduleFlush()
+{
+    const bool waiting = !m_pending.isEmpty() || (m_options.spool && !m_options.spool->isEmpty());
+    if (waiting && !m_timer->isActive())
+        m_timer->start(m_failing ? m_retryDelayMs : m_options.flushIntervalMs);
+}
+
+bool SampleWriter::flush()
+{
+    m_timer->stop();
+    takeInbox();
+    if (!m_writer)
+        m_writer = m_store->createWriter();
+    Status status = drainSpool();
+    while (status && !m_pending.isEmpty())
+        status = writeNextBatch();
+    if (status) {
+        rearm();
+        return true;
+    }
+    reportFailure(status.failure());
+    spoolPending();
+    giveUpExcess();
+    scheduleFlush();
+    m_retryDelayMs = std::min(m_retryDelayMs * 2, std::max(m_options.maxRetryIntervalMs, m_options.retryIntervalMs));
+    rearm();
+    return false;
+}
+
+// The oldest pending samples, at most one batch, with their ids.
+SampleBatch SampleWriter::takeable() const
+{
+    // Usually everything pending fits one batch: then the batch shares the list instead of copying it.
+    const bool whole = m_pending.size() <= m_options.maxBatch;
+    return SampleBatch { m_origin, m_nextSequence, whole ? m_pending : m_pending.first(m_options.maxBatch) };
+}
+
+void SampleWriter::dropFront(qsizetype count)
+{
+    if (count == m_pending.size())
+        m_pending.clear();
+    else
+        m_pending.remove(0, count);
+    m_nextSequence += quint64(count);
+    m_counters->setPending(m_pending.size());
+}
+
+Status SampleWriter::writeNextBatch()
+{
+    const SampleBatch batch = takeable();
+    if (auto status = m_writer->writeIdentified(batch); !status)
+        return status;
+    dropFront(batch.samples.size());
+    markStored(batch.samples);
+    return Ok {};
+}
+
+void SampleWriter::markStored(const QList<Sample>& samples)
+{
+    m_counters->addStored(samples.size());
+    if (m_failing) {
+        m_failing = false;
+        m_retryDelayMs = m_options.retryIntervalMs;
+        m_counters->setStoreError({});
+        qCInfo(lcStorage) << "storing works again";
+        Q_EMIT recovered();
+    }
+    Q_EMIT stored(samples);
+}
+
+Status SampleWriter::drainSpool()
+{
+    SampleSpool* spool = m_options.spool.get();
+    while (spool && !spool->isEmpty()) {
+        auto batch = spool->front();
+        if (!batch) {
+            // Unreadable bytes cannot become samples again: count them as given up rather than block the spool.
+            qCCritical(lcStorage).noquote() << batch.error() << "- giving up its" << spool->frontSamples() << "samples";
+            m_counters->addUnstored(spool->frontSamples());
+        } else if (auto status = m_writer->writeIdentified(*batch); !status) {
+            return status;
+        }
+        if (auto status = spool->popFront(); !status)
+            qCCritical(lcStorage).noquote() << status.error();
+        publishSpool();
+        if (batch)
+            markStored(batch->samples);
+    }
+    return Ok {};
+}
+
+// Moves pending samples into the spool, a batch at a time, while it has room; the rest waits in memory.
+void SampleWriter::spoolPending()
+{
+    SampleSpool* spool = m_options.spool.get();
+    while (spool && !m_pending.isEmpty()) {
+        const SampleBatch batch = takeable();
+        auto appended = spool->append(batch);
+        if (!appended)
+            qCCritical(lcStorage).noquote() << appended.error();
+        if (!appended || !*appended)
+            break;
+        dropFront(batch.samples.size());
+    }
+    publishSpool();
+}
+
+void SampleWriter::publishSpool()
+{
+    if (m_options.spool)
+        m_counters->setSpool(m_options.spool->samples(), m_options.spool->bytes());
+}
+
+void SampleWriter::reportFailure(const Error& failure)
+{
+    QString message = failure.message;
+    if (failure.kind == ErrorKind::StorageFull)
+        message += QStringLiteral(" - free disk space or raise --db-max-size; storing resumes by itself");
+    m_counters->setStoreError(message);
+    if (m_failing)
+        return;
+    m_failing = true;
+    const QString spool = m_options.spool ? QStringLiteral(" plus %1 MiB in the spool %2")
+                                                .arg(m_options.spool->limit() >> 20)
+                                                .arg(m_options.spool->path())
+                                          : QString();
+    qCCritical(lcStorage).noquote() << "cannot store samples:" << message << "- keeping up to" << m_options.maxRetained
+                                    << QStringLiteral("samples in memory%1, retrying from").arg(spool)
+                                    << m_options.retryIntervalMs << "ms on";
+    Q_EMIT failed(message);
+}
+
+void SampleWriter::giveUpExcess()
+{
+    const auto excess = m_pending.size() - m_options.maxRetained;
+    if (excess <= 0)
+        return;
+    dropFront(excess);
+    m_counters->addUnstored(excess);
+}
+
+} // namespace Kodemon

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "base/result.h"
+#include "base/types.h"
+
+#include <memory>
+#include <QMutex>
+#include <QObject>
+
+class QTimer;
+
+namespace Kodemon {
+
+class IngestCounters;
+class SampleSpool;
+class Store;
+class StoreWriter;
+struct SampleBatch;
+
+// Lives on the writer thread: gathers samples into batches and commits each batch in one transaction,
+// at the latest `flushIntervalMs` after its first sample. When the store fails (full disk, locked file, an
+// unreachable server) it keeps the batch, up to a bound, and retries with a growing interval until the store
+// works again. With a spool, failed batches go to its file first (bounded by its size) and are sent oldest
+// first on recovery. Every sample gets an id (origin, sequence) once, kept through retries and the spool.
+class SampleWriter final : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int flushIntervalMs = 100;
+        // A lagging writer takes everything pending in one transaction: bigger transactions write each touched
+        // page once for more rows (measured: 20,000-row transactions 300k rows/s, 100,000-row ones 476k rows/s).
+        int maxBatch = 200000;
+        int maxRetained = 500000; // samples kept in memory while the store fails; older ones are given up
+        int retryIntervalMs = 1000; // the first retry; each failed one doubles the wait up to the maximum
+        int maxRetryIntervalMs = 10000;
+        std::shared_ptr<SampleSpool> spool; // optional: where failed batches wait, on disk
+    };
+
+    SampleWriter(std::shared_ptr<Store> store, std::shared_ptr<IngestCounters> counters, Options options);
+    ~SampleWriter() override;
+    Q_DISABLE_COPY_MOVE(SampleWriter)
+
+    void append(const QList<Kodemon::Sample>& samples);
+    // The same from any thread (the receiver's): the samples wait in an inbox that the writer empties when
+    // it commits, and the writer thread is woken only when a batch is due, not once per read burst (waking
+    // it hundreds of times a second cost more CPU than storing what it was woken for).
+    void deliver(const QList<Kodemon::Sample>& samples);
+    // Commits whatever is pending now; returns false while the store keeps failing.
+    bool flush();
+
+Q_SIGNALS:
+    void stored(const QList<Kodemon::Sample>& samples);
+    void failed(const QString& message);
+    void recovered();
+
+private:
+    void collectInbox();
+    void takeInbox();
+    void rearm();
+    void addPending(const QList<Kodemon::Sample>& samples);
+    void handlePending();
+    void scheduleFlush();
+    void giveUpExcess();
+    void reportFailure(const Error& failure);
+    Status writeNextBatch();
+    Status drainSpool();
+    void spoolPending();
+    void markStored(const QList<Kodemon::Sample>& samples);
+    void publishSpool();
+    SampleBatch takeable() const;
+    void dropFront(qsizetype count);
+
+    std::shared_ptr<Store> m_store;
+    std::shared_ptr<IngestCounters> m_counters;
+    Options m_options;
+    std::unique_ptr<StoreWriter> m_writer;
+    QList<Sample> m_pending;
+    QMutex m_inboxLock; // guards the four below, shared with the delivering thread
+    QList<QList<Sample>> m_inbox;
+    qsizetype m_inboxSamples = 0;
+    bool m_collectQueued = false;
+    bool m_armed = false; // the writer will look at the inbox without being woken (its timer runs)
+    QTimer* m_timer = nullptr;
+    bool m_failing = false;
+    int m_retryDelayMs = 0;
+    quint64 m_origin; // this writer's random id: the first half of every sample id it hands out
+    quint64 m_nextSequence = 1; // the sequence number of m_pending.first(): samples leave only from the front
+};
+
+} // namespace Kodemon

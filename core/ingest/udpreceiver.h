@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "base/result.h"
+#include "base/types.h"
+#include "ingest/addressfilter.h"
+#include "ingest/stringcache.h"
+
+#include <memory>
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QObject>
+
+class QTimer;
+
+namespace Kodemon {
+
+class DatagramSource;
+class IngestCounters;
+struct ParsedDatagram;
+struct ReceivedDatagram;
+struct Rejection;
+
+// Lives on its own thread: reads datagrams in bounded bursts (so its event loop never stalls), parses them
+// and hands the valid samples on as one batch per burst. Rejections are counted per reason and logged at
+// most once a second.
+class UdpReceiver final : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QHostAddress address = QHostAddress(QHostAddress::LocalHost);
+        quint16 port = 4000;
+        int receiveBufferBytes = 32 * 1024 * 1024;
+        int burstSize = 512; // datagrams read before the event loop gets a turn
+        AddressFilter allowedSenders; // refused senders are counted, never parsed or stored
+        // Above this many samples held in memory (the writer is behind), reading pauses: the kernel's buffer
+        // then drops, and counts, what does not fit, instead of memory growing without limit. About 50 MB, and
+        // more than two seconds at this machine's loopback ceiling: far longer than the writer's longest pause.
+        qint64 maxSamplesInMemory = 500000;
+    };
+
+    UdpReceiver(Options options, std::shared_ptr<IngestCounters> counters);
+    ~UdpReceiver() override;
+    Q_DISABLE_COPY_MOVE(UdpReceiver)
+
+    // Binds the socket; call on the receiver's thread.
+    Status start();
+    // Reads what the kernel already holds for us, hands it on, and closes the socket.
+    void stop();
+    quint16 boundPort() const;
+
+Q_SIGNALS:
+    void received(const QList<Kodemon::Sample>& samples);
+
+private:
+    void readBurst();
+    void adaptWakeups(qsizetype count);
+    void setPolling(bool polling);
+    void pollTick();
+    void continueReading();
+    bool pauseWhileBacklogged();
+    void resumeReading();
+    qsizetype readDatagrams(qsizetype limit);
+    void take(const ReceivedDatagram& datagram, ParsedDatagram& burst);
+    void reject(const Rejection& rejection, const SenderAddress& sender);
+    void pollKernelDrops();
+    void configureBuffer();
+
+    Options m_options;
+    std::shared_ptr<IngestCounters> m_counters;
+    std::unique_ptr<DatagramSource> m_source;
+    QTimer* m_dropsTimer = nullptr;
+    StringCache m_strings;
+    QElapsedTimer m_sinceRejectLog;
+    qint64 m_unloggedRejections = 0;
+    quint16 m_boundPort = 0;
+    qsizetype m_lastBurstSamples = 0;
+    bool m_burstQueued = false;
+    QTimer* m_resumeTimer = nullptr;
+    QTimer* m_pollTimer = nullptr; // runs only while polling
+    bool m_polling = false; // reading from a timer, the socket notifier off
+    QElapsedTimer m_rateWindow;
+    qint64 m_windowDatagrams = 0;
+    qint64 m_pauses = 0; // logged now and then: a collector that keeps pausing is overloaded
+    QElapsedTimer m_sincePauseLog;
+};
+
+} // namespace Kodemon

@@ -1,7 +1,0 @@
-// SPDX-License-Identifier: MIT
-#include "logging.h"
-
-Q_LOGGING_CATEGORY(lcUdp, "kodemon.udp", QtInfoMsg)
-Q_LOGGING_CATEGORY(lcStorage, "kodemon.storage", QtInfoMsg)
-Q_LOGGING_CATEGORY(lcHttp, "kodemon.http", QtInfoMsg)
-Q_LOGGING_CATEGORY(lcApp, "kodemon.app", QtInfoMsg)

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "remote/remoteapi.h"
+#include "store/store.h"
+
+#include <memory>
+#include <QJsonObject>
+
+namespace Kodemon {
+
+// Answers the query layer's questions by asking another Kodemon's HTTP API (docs/API.md): listSeries is
+// /api/keys, samples /api/executions (the server's cursors pass through untouched), stats /api/stats and
+// buckets /api/series. Blocks the calling thread for each request; use it from one thread at a time.
+class RemoteReader final : public StoreReader
+{
+public:
+    explicit RemoteReader(std::shared_ptr<RemoteApi> api);
+    ~RemoteReader() override;
+    Q_DISABLE_COPY_MOVE(RemoteReader)
+
+    Result<QList<SeriesInfo>> listSeries(const std::optional<QString>& token) override;
+    Result<SamplePage> samples(const SeriesSelector& selector, const QString& cursor, int limit) override;
+    Result<KeyStats> stats(const SeriesSelector& selector) override;
+    Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount) override;
+
+    // The parameters that select `selector`'s samples: key, token when given (even empty), from and to when set,
+    // times as plain decimal epoch seconds that parse back to the same double.
+    static QueryParameters selectorParameters(const SeriesSelector& selector);
+
+private:
+    struct Answer
+    {
+        QJsonObject json;
+        QByteArray body;
+    };
+    Result<Answer> fetch(const QString& path, const QueryParameters& parameters);
+    Error malformed(const QString& path) const;
+
+    std::shared_ptr<RemoteApi> m_api;
+};
+
+} // namespace Kodemon

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+#include "sqlite/sqlitestatement.h"
+
+#include <cstring>
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QVariant>
+#include <sqlite3.h>
+
+namespace Kodemon {
+
+SqliteStatement::~SqliteStatement()
+{
+    sqlite3_finalize(m_statement);
+}
+
+SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
+    : m_statement(std::exchange(other.m_statement, nullptr))
+    , m_failed(other.m_failed)
+{ }
+
+SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept
+{
+    std::swap(m_statement, other.m_statement);
+    std::swap(m_failed, other.m_failed);
+    return *this;
+}
+
+sqlite3* SqliteStatement::handle(const QSqlDatabase& db)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    if (!handle.isValid() || std::strcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3* const*>(handle.constData());
+}
+
+Result<SqliteStatement> SqliteStatement::prepare(sqlite3* db, const char* sql)
+{
+    if (!db)
+        return Error { QStringLiteral("no SQLite handle (is the Qt SQLite driver built on the system SQLite?)") };
+    SqliteStatement statement;
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement.m_statement, nullptr) != SQLITE_OK)
+        return Error { QStringLiteral("cannot prepare a statement: %1").arg(QString::fromUtf8(sqlite3_errmsg(db))) };
+    return statement;
+}
+
+void SqliteStatement::bind(int index, double value)
+{
+    sqlite3_bind_double(m_statement, index, value);
+}
+
+void SqliteStatement::bind(int index, qint64 value)
+{
+    sqlite3_bind_int64(m_statement, index, value);
+}
+
+void SqliteStatement::bindText(int index, QByteArrayView utf8)
+{
+    // A null pointer would bind SQL NULL; an empty string is a value (the empty token).
+    sqlite3_bind_text(m_statement, index, utf8.data() ? utf8.data() : "", int(utf8.size()), SQLITE_STATIC);
+}
+
+void SqliteStatement::bindBlob(int index, QByteArrayView bytes)
+{
+    // A null pointer would bind SQL NULL; an empty blob is a value.
+    sqlite3_bind_blob(m_statement, index, bytes.data() ? bytes.data() : "", int(bytes.size()), SQLITE_STATIC);
+}
+
+void SqliteStatement::bindNull(int index)
+{
+    sqlite3_bind_null(m_statement, index);
+}
+
+bool SqliteStatement::step()
+{
+    const int result = sqlite3_step(m_statement);
+    if (result == SQLITE_ROW)
+        return true;
+    m_failed = result != SQLITE_DONE;
+    return false;
+}
+
+void SqliteStatement::reset()
+{
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+    m_failed = false;
+}
+
+QString SqliteStatement::error() const
+{
+    return QString::fromUtf8(sqlite3_errmsg(sqlite3_db_handle(m_statement)));
+}
+
+Error SqliteStatement::failure(const QString& what) const
+{
+    return sqliteError(sqlite3_db_handle(m_statement), what);
+}
+
+Error sqliteError(sqlite3* db, const QString& what)
+{
+    const bool full = db && (sqlite3_extended_errcode(db) & 0xff) == SQLITE_FULL;
+    const QString why = db ? QString::fromUtf8(sqlite3_errmsg(db)) : QStringLiteral("no SQLite handle");
+    return Error { QStringLiteral("%1: %2").arg(what, why), full ? ErrorKind::StorageFull : ErrorKind::Failed };
+}
+
+double SqliteStatement::columnDouble(int column) const
+{
+    return sqlite3_column_double(m_statement, column);
+}
+
+qint64 SqliteStatement::columnInt(int column) const
+{
+    return sqlite3_column_int64(m_statement, column);
+}
+
+QByteArrayView SqliteStatement::columnText(int column) const
+{
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(m_statement, column));
+    return QByteArrayView(text, sqlite3_column_bytes(m_statement, column));
+}
+
+QByteArrayView SqliteStatement::columnBlob(int column) const
+{
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(m_statement, column));
+    return QByteArrayView(bytes, bytes ? sqlite3_column_bytes(m_statement, column) : 0);
+}
+
+} // namespace Kodemon

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+#include "sqlite/sqlitestore.h"
+
+#include "base/logging.h"
+#include "sqlite/schema.h"
+#include "sqlite/sqliteconnection.h"
+#include "sqlite/sqlitereader.h"
+#include "sqlite/sqlitewriter.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace Kodemon {
+
+SqliteStore::SqliteStore(QString path)
+    : m_path(std::move(path))
+{ }
+
+SqliteStore::~SqliteStore() = default;
+
+Status SqliteStore::checkPath() const
+{
+    const QFileInfo file(m_path);
+    if (file.exists() && !file.isFile())
+        return Error { QStringLiteral("%1 is not a file").arg(m_path) };
+    const QDir folder = file.absoluteDir();
+    if (!folder.exists() && !QDir().mkpath(folder.absolutePath()))
+        return Error { QStringLiteral("cannot create the folder %1 for the database").arg(folder.absolutePath()) };
+    // Write bits, not just access(): root may write anywhere, but a file someone made read-only stays so.
+    constexpr auto AnyWrite = QFileDevice::WriteOwner | QFileDevice::WriteGroup | QFileDevice::WriteOther;
+    if (file.exists() && (!file.isWritable() || !(file.permissions() & AnyWrite)))
+        return Error { QStringLiteral("the database %1 is read-only; make it writable or choose another file with --db")
+                           .arg(m_path) };
+    if (!QFileInfo(folder.absolutePath()).isWritable())
+        return Error { QStringLiteral("the folder %1 is not writable (SQLite keeps its write-ahead log beside the "
+                                      "database); choose another place with --db")
+                           .arg(folder.absolutePath()) };
+    return Ok {};
+}
+
+Status SqliteStore::lock()
+{
+    m_lock = std::make_unique<QLockFile>(m_path + QStringLiteral(".lock"));
+    m_lock->setStaleLockTime(0); // a lock is stale only when its process is gone, never by age
+    if (m_lock->tryLock(0))
+        return Ok {};
+    qint64 pid = 0;
+    QString host, app;
+    m_lock->getLockInfo(&pid, &host, &app);
+    m_lock.reset();
+    return Error { QStringLiteral("another Kodemon (process %1 on %2) is already using %3; stop it or pass another "
+                                  "--db")
+                       .arg(pid)
+                       .arg(host, m_path) };
+}
+
+Status SqliteStore::open()
+{
+    if (auto status = checkPath(); !status)
+        return status;
+    if (auto status = lock(); !status)
+        return status;
+    return openShared();
+}
+
+Status SqliteStore::openShared()
+{
+    auto connection = SqliteConnection::open(m_path);
+    if (!connection)
+        return connection.failure();
+    if (auto status = Schema::migrate(**connection); !status)
+        return status.failure().withMessage(QStringLiteral("%1: %2").arg(m_path, status.error()));
+    return Ok {};
+}
+
+std::unique_ptr<StoreWriter> SqliteStore::createWriter()
+{
+    return std::make_unique<SqliteWriter>(m_path, m_sizeLimit);
+}
+
+std::unique_ptr<StoreReader> SqliteStore::createReader()
+{
+    return std::make_unique<SqliteReader>(m_path);
+}
+
+std::unique_ptr<StoreReader> SqliteStore::createScopedReader(const ReadScope& scope)
+{
+    return std::make_unique<SqliteReader>(m_path, scope);
+}
+
+void SqliteStore::setSizeLimit(qint64 bytes)
+{
+    m_sizeLimit->store(bytes);
+}
+
+qint64 SqliteStore::sizeOnDisk() const
+{
+    qint64 total = 0;
+    for (const auto& suffix : { QString(), QStringLiteral("-wal") }) {
+        const QFileInfo file(m_path + suffix);
+        if (file.exists())
+            total += file.size();
+    }
+    return total;
+}
+
+} // namespace Kodemon

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "store/store.h"
+
+#include <atomic>
+#include <QLockFile>
+
+namespace Kodemon {
+
+// The default store: one SQLite file, locked against a second Kodemon writing to it.
+class SqliteStore final : public Store
+{
+public:
+    explicit SqliteStore(QString path);
+    ~SqliteStore() override;
+    Q_DISABLE_COPY_MOVE(SqliteStore)
+
+    Status open() override;
+    std::unique_ptr<StoreWriter> createWriter() override;
+    std::unique_ptr<StoreReader> createReader() override;
+    std::unique_ptr<StoreReader> createScopedReader(const ReadScope& scope) override;
+    QString location() const override { return m_path; }
+    qint64 sizeOnDisk() const override;
+
+    // Opens without taking the instance lock, for readers in another process (tools, tests).
+    Status openShared();
+
+    // A quota for the file in bytes (0: none), applied by writers before their next transaction. Writes beyond
+    // it fail like a full disk does, and succeed again once the quota is raised.
+    void setSizeLimit(qint64 bytes);
+
+private:
+    Status checkPath() const;
+    Status lock();
+
+    QString m_path;
+    std::unique_ptr<QLockFile> m_lock;
+    std::shared_ptr<std::atomic<qint64>> m_sizeLimit = std::make_shared<std::atomic<qint64>>(0);
+};
+
+} // namespace Kodemon

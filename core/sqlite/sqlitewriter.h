@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "sqlite/chunktable.h"
+#include "sqlite/sqlitestatement.h"
+#include "store/store.h"
+
+#include <atomic>
+#include <memory>
+#include <QElapsedTimer>
+#include <QHash>
+#include <unordered_map>
+
+namespace Kodemon {
+
+class SqliteConnection;
+
+// Writes batches into the SQLite file, one transaction per batch, as ChunkPolicy (chunktable.h) says: a batch
+// becomes one mixed chunk in the recent table, and now and then the recent calls are compacted into chunks
+// per series. The series' running totals are updated with every batch. Series ids, sequence numbers and open
+// chunks are remembered, so that the hot path looks nothing up. Uses the connection's raw SQLite handle:
+// QtSql's binding costs more than the insert itself.
+class SqliteWriter final : public StoreWriter
+{
+public:
+    SqliteWriter(QString path, std::shared_ptr<const std::atomic<qint64>> sizeLimit = {},
+        ChunkPolicy::Compaction compaction = {});
+    ~SqliteWriter() override;
+    Q_DISABLE_COPY_MOVE(SqliteWriter)
+
+    Status write(const QList<Sample>& batch) override;
+
+    // What the last compaction did, for the log and the tests.
+    struct Compacted
+    {
+        qsizetype calls = 0; // recent and new calls written as series chunks
+        qsizetype merged = 0; // rows of small chunks merged
+    };
+    Compacted lastCompaction() const { return m_lastCompaction; }
+
+private:
+    struct Totals
+    {
+        qint64 count = 0;
+        double firstTs = 0;
+        double lastTs = 0;
+        double totalMs = 0;
+    };
+    struct SeriesState
+    {
+        qint64 id = 0;
+        qint64 lastSeq = -1; // -1 until the series' row was read: only met in recent chunks so far
+        QList<OpenChunk> open; // oldest first
+        bool openLoaded = false;
+        quint64 batch = 0; // the batch that last touched this series, for `added`
+        Totals added;
+    };
+
+    Status openAndPrepare();
+    Status prepareStatements();
+    Status writeInTransaction(const QList<Sample>& batch);
+    Result<QList<ChunkRow>> identify(const QList<Sample>& batch, QList<SeriesState*>& touched);
+    Result<SeriesState*> seriesByKey(const KeyId& key);
+    SeriesState& seriesById(qint64 id);
+    Status updateTotals(const QList<SeriesState*>& touched);
+    bool dueForCompaction(qsizetype incoming) const;
+    Status appendRecent(const QList<ChunkRow>& rows);
+    // The rows [begin, begin + count) of one series, after groupBySeries().
+    struct SeriesRun
+    {
+        qint64 series = 0;
+        qsizetype begin = 0;
+        qsizetype count = 0;
+    };
+    Status compact(QList<ChunkRow>&& rows);
+    static QList<SeriesRun> groupBySeries(QList<ChunkRow>& rows);
+    Status writeSeriesRows(SeriesState& series, ChunkRow* rows, qsizetype count, qsizetype& budget);
+    Status storeRows(SeriesState& series, const ChunkRow* rows, qsizetype count);
+    Status mergeOpenChunks(SeriesState& series, qsizetype& budget);
+    Status mergeSizeClass(SeriesState& series, int sizeClass);
+    static void mergeRuns(QList<ChunkRow>& rows, QList<qsizetype> runEnds);
+    static void addTo(Totals& totals, const ChunkRow& row);
+    Status execute(const char* sql);
+    void applySizeLimit();
+    void forgetState();
+
+    QString m_path;
+    std::unique_ptr<SqliteConnection> m_connection;
+    sqlite3* m_handle = nullptr;
+    ChunkTable m_chunks;
+    SqliteStatement m_findSeries;
+    SqliteStatement m_insertSeries;
+    SqliteStatement m_updateSeries;
+    std::unordered_map<qint64, SeriesState> m_series; // by id; node-based, so the pointers below stay valid
+    QHash<KeyId, SeriesState*> m_seriesByKey;
+    // A compaction merges at most this many rows per row it compacts (a call is merged about twice in all), and
+    // a series' size class is merged regardless once it holds this many FanIns of chunks.
+    static constexpr qsizetype MergeBudgetPerRow = 3;
+    static constexpr qsizetype MaxWaitingFanIns = 4;
+    quint64 m_batch = 0;
+    quint64 m_compactions = 0;
+    Compacted m_lastCompaction;
+    qint64 m_recentCalls = -1; // what the recent table holds; -1: not read yet
+    QElapsedTimer m_recentAge; // since the oldest call in the recent table was written (by this writer)
+    std::shared_ptr<const std::atomic<qint64>> m_sizeLimit;
+    qint64 m_appliedSizeLimit = -1;
+    ChunkPolicy::Compaction m_compaction;
+};
+
+} // namespace Kodemon

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "store/store.h"
+
+#include <memory>
+
+namespace Kodemon {
+
+// The one query layer: the desktop viewer, the HTTP API and CSV export all ask their questions here.
+// It checks the request (ranges, limits) and leaves the answering to the store's reader.
+// Not thread-safe: each thread makes its own Query from Store::createReader().
+class Query final
+{
+public:
+    static constexpr int DefaultPageSize = 10000;
+    static constexpr int MaxPageSize = 1000000;
+    static constexpr int DefaultBucketCount = 500;
+    static constexpr int MaxBucketCount = 10000;
+
+    explicit Query(std::unique_ptr<StoreReader> reader);
+    ~Query();
+    Q_DISABLE_COPY_MOVE(Query)
+
+    // Every (token, key) that sent data, sorted by key then token; only one token's when given.
+    Result<QList<SeriesInfo>> keys(const std::optional<QString>& token = std::nullopt);
+    // Execution times in range, oldest first, `limit` at a time; pass the page's `next` to continue.
+    Result<SamplePage> executions(
+        const SeriesSelector& selector, const QString& cursor = {}, int limit = DefaultPageSize);
+    // Exact statistics of the range.
+    Result<KeyStats> stats(const SeriesSelector& selector);
+    // The range cut into `bucketCount` equal buckets (an open range spans the data).
+    Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount = DefaultBucketCount);
+
+    // Every (timestamp, execution time) in range, oldest first.
+    Result<QList<TimedValue>> values(const SeriesSelector& selector);
+    // The functions table: calls, mean and p95 of every series over `range`.
+    Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token = std::nullopt);
+
+    // What the store held when asked: two equal versions mean the same data, so that an answer built from the
+    // first (the HTTP key list) may be sent again. Versions of different Query objects never compare equal.
+    struct Version
+    {
+        quint64 query = 0;
+        qint64 data = 0;
+        friend bool operator==(const Version& a, const Version& b) { return a.query == b.query && a.data == b.data; }
+    };
+    std::optional<Version> version();
+
+private:
+    std::unique_ptr<StoreReader> m_reader;
+    quint64 m_id;
+};
+
+// Checks a selector before it reaches a store: a key is required and the range must not be reversed.
+Status validateSelector(const SeriesSelector& selector);
+
+} // namespace Kodemon

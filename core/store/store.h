@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "base/result.h"
+#include "base/types.h"
+#include "store/readscope.h"
+
+#include <memory>
+
+namespace Kodemon {
+
+// Samples with their identity: sample i is (origin, firstSequence + i), where origin is one collector run's
+// random id. A batch that is sent again after a failure keeps its ids, so a store that cannot tell whether a
+// failed write left rows behind (ClickHouse) stores each sample once.
+struct SampleBatch
+{
+    quint64 origin = 0;
+    quint64 firstSequence = 0;
+    QList<Sample> samples;
+};
+
+// Writes batches of samples; used by exactly one thread (the writer thread).
+class StoreWriter
+{
+public:
+    virtual ~StoreWriter() = default;
+    // Stores the whole batch in one transaction, or nothing of it.
+    virtual Status write(const QList<Sample>& batch) = 0;
+    // The same with ids; a store whose failed writes store nothing (SQLite's transactions) ignores them.
+    virtual Status writeIdentified(const SampleBatch& batch) { return write(batch.samples); }
+};
+
+// Answers the query layer's questions; each thread that queries makes its own reader.
+class StoreReader
+{
+public:
+    virtual ~StoreReader() = default;
+
+    // Every series, or those of one token, sorted by key then token.
+    virtual Result<QList<SeriesInfo>> listSeries(const std::optional<QString>& token) = 0;
+    // Samples of the selected series in range, oldest first; `cursor` continues a previous page.
+    virtual Result<SamplePage> samples(const SeriesSelector& selector, const QString& cursor, int limit) = 0;
+    virtual Result<KeyStats> stats(const SeriesSelector& selector) = 0;
+    virtual Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount) = 0;
+
+    // Every (timestamp, execution time) in range, oldest first: what the statistics panel keeps to update
+    // live without re-reading. The default pages through samples(); stores override it with a lean scan.
+    virtual Result<QList<TimedValue>> values(const SeriesSelector& selector);
+    // Calls, mean and p95 over a range for every series (of one token if given), sorted like listSeries().
+    // The default asks stats() per series; stores override it with one pass.
+    virtual Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token);
+    // A number that changes whenever another connection stored something since this reader last asked, or
+    // nothing when the store cannot tell (then no answer is ever reused).
+    virtual std::optional<qint64> dataVersion() { return std::nullopt; }
+};
+
+// A place where samples are kept (an SQLite file, later a server). Thread-safe: open() once, then
+// every thread asks for its own reader or writer.
+class Store
+{
+public:
+    virtual ~Store() = default;
+
+    // Creates or upgrades the schema; fails with a message when the store cannot be used.
+    virtual Status open() = 0;
+    virtual std::unique_ptr<StoreWriter> createWriter() = 0;
+    virtual std::unique_ptr<StoreReader> createReader() = 0;
+    // A reader for which only the series of `scope`'s tokens exist (an API token limited to some projects):
+    // every other series is unknown to it, exactly like a key that never sent data. Null when this store
+    // cannot limit its answers: callers must then refuse to serve the scope (fail closed).
+    virtual std::unique_ptr<StoreReader> createScopedReader(const ReadScope& scope)
+    {
+        Q_UNUSED(scope)
+        return nullptr;
+    }
+
+    // Where the data lives, for logs and the status display (a path or a URL).
+    virtual QString location() const = 0;
+    // Bytes used on disk, or -1 when unknown.
+    virtual qint64 sizeOnDisk() const = 0;
+};
+
+} // namespace Kodemon
