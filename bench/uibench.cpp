@@ -3,12 +3,14 @@
 // from selecting a key to a drawn chart and statistics, and the longest event-loop stall (a 10 ms QTimer probe)
 // while live mode follows an ingest driven by kodemon-loadgen.
 #include "chartview.h"
-#include "collector.h"
 #include "functionspanel.h"
-#include "ingestcounters.h"
+#include "ingest/collector.h"
+#include "ingest/ingestcounters.h"
 #include "keylistupdater.h"
+#include "live/collectorfeed.h"
+#include "live/localstatus.h"
 #include "mainwindow.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
 #include "statspanel.h"
 #include "timerangecontroller.h"
 
@@ -194,6 +196,18 @@ void selectKey(MainWindow& window, const QString& key, const QHash<QString, qint
     report("select key to chart and statistics", ms, 300, QStringLiteral("%1 calls, range All").arg(counts.value(key)));
 }
 
+// What the composition root hands the window for a local collector (as the UI tests' fixture does).
+ViewerServices servicesFor(
+    const std::shared_ptr<SqliteStore>& store, const Collector& collector, CollectorFeed& feed, LocalStatus& status)
+{
+    ViewerServices services;
+    services.store = store;
+    services.udp = UdpEndpoint { collector.udpAddress(), collector.udpPort() };
+    services.feed = &feed;
+    services.status = &status;
+    return services;
+}
+
 void startupAndSelect(const QString& db, const QString& key)
 {
     auto store = std::make_shared<SqliteStore>(db);
@@ -205,8 +219,10 @@ void startupAndSelect(const QString& db, const QString& key)
     options.udp.port = 0;
     Collector collector(store, options);
     collector.start();
+    CollectorFeed feed(&collector);
+    LocalStatus status(&collector, store);
     MainWindow window;
-    window.attach(ViewerServices { store, &collector, {}, {} });
+    window.attach(servicesFor(store, collector, feed, status));
     window.show();
     if (!QTest::qWaitForWindowExposed(&window, 10000))
         std::fprintf(stderr, "the window was never exposed\n");
@@ -245,8 +261,10 @@ void liveStall(const QString& loadgen, int rate, int seconds)
     options.udp.port = 0;
     Collector collector(store, options);
     collector.start();
+    CollectorFeed feed(&collector);
+    LocalStatus status(&collector, store);
     MainWindow window;
-    window.attach(ViewerServices { store, &collector, {}, {} });
+    window.attach(servicesFor(store, collector, feed, status));
     window.show();
     if (!QTest::qWaitForWindowExposed(&window, 10000))
         std::fprintf(stderr, "the window was never exposed\n");

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "chartdata.h"
 
-#include "query.h"
-#include "samplefeed.h"
+#include "live/samplefeed.h"
+#include "store/query.h"
 
 #include <algorithm>
 #include <cmath>
@@ -44,7 +44,7 @@ ChartSeries loadSeries(Query& query, const KeyId& id, const TimeRange& range, in
     }
     // A bucket every three pixels: the band stays readable, and min and max keep every spike.
     const int buckets = std::clamp(pixels / 3, 1, Query::MaxBucketCount);
-    const auto bucketed = query.series(selector, buckets);
+    const auto bucketed = query.buckets(selector, buckets);
     if (!bucketed) {
         error = bucketed.error();
         return series;

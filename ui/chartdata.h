@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "base/types.h"
 #include "jobtracker.h"
-#include "types.h"
 
 #include <QList>
 #include <QPointF>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "chartupdater.h"
 
+#include "base/logging.h"
 #include "chartview.h"
 #include "timerangecontroller.h"
-#include "uilogging.h"
 
 namespace Kodemon {
 

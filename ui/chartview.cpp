@@ -2,6 +2,8 @@
 #include "chartview.h"
 
 #include "axisticks.h"
+#include "charthittest.h"
+#include "chartstyle.h"
 #include "displayformat.h"
 #include "hovercallout.h"
 
@@ -23,7 +25,6 @@ namespace Kodemon {
 
 namespace {
 
-constexpr qreal HoverReach = 14; // pixels from a point within which hovering shows it
 constexpr int MinDragPixels = 5;
 
 // Bucket centres, so that a band lines up with the calls it summarizes.
@@ -34,11 +35,6 @@ QList<QPointF> bucketLine(const ChartSeries& series, double SeriesBucket::*field
     for (const auto& bucket : series.buckets)
         out.append(QPointF(bucket.start + series.step / 2, bucket.*field));
     return out;
-}
-
-QString timeOf(double seconds, const char* format)
-{
-    return QDateTime::fromMSecsSinceEpoch(qint64(seconds * 1000)).toString(QString::fromLatin1(format));
 }
 
 } // namespace
@@ -65,32 +61,20 @@ void ChartView::setUpChart()
 {
     QChart* c = chart();
     c->setMargins(QMargins(4, 4, 12, 4));
-    c->setBackgroundRoundness(0);
-    c->setAnimationOptions(QChart::NoAnimation);
+    const QFont small = ChartStyle::smallFont(font());
+    ChartStyle::apply(c, small);
     c->legend()->setAlignment(Qt::AlignTop);
     c->legend()->setShowToolTips(true);
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.9);
-    c->legend()->setFont(small);
-    c->setTitleFont(small);
-    c->setTitleBrush(QColor(0x60, 0x60, 0x60));
-    for (QAbstractAxis* axis : std::initializer_list<QAbstractAxis*> { m_timeAxis, m_valueAxis, m_logAxis }) {
-        axis->setLabelsFont(small);
-        axis->setGridLineColor(QColor(0xe4, 0xe4, 0xe4));
-        axis->setLinePenColor(QColor(0xb0, 0xb0, 0xb0));
-    }
+    for (QAbstractAxis* axis : std::initializer_list<QAbstractAxis*> { m_timeAxis, m_valueAxis, m_logAxis })
+        ChartStyle::apply(axis, small);
     m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_valueAxis->setTitleText(tr("Execution time (ms)"));
-    m_valueAxis->setTitleFont(small);
     m_valueAxis->setLabelFormat(QStringLiteral("%g"));
     m_valueAxis->setMinorTickCount(1);
-    m_valueAxis->setMinorGridLineColor(QColor(0xf2, 0xf2, 0xf2));
     m_logAxis->setTitleText(tr("Execution time (ms, log scale)"));
-    m_logAxis->setTitleFont(small);
     m_logAxis->setLabelFormat(QStringLiteral("%g"));
     m_logAxis->setBase(10);
     m_logAxis->setMinorTickCount(8);
-    m_logAxis->setMinorGridLineColor(QColor(0xf2, 0xf2, 0xf2));
     c->addAxis(m_timeAxis, Qt::AlignBottom);
     c->addAxis(m_valueAxis, Qt::AlignLeft);
     c->scene()->addItem(m_message);
@@ -100,10 +84,7 @@ void ChartView::setUpChart()
 
 QColor ChartView::colorFor(int index)
 {
-    // Tableau 10: distinct, readable on white, kind to common colour blindness.
-    static const QRgb colors[]
-        = { 0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f, 0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac };
-    return QColor(colors[index % int(std::size(colors))]);
+    return ChartStyle::seriesColor(index);
 }
 
 void ChartView::setData(const ChartData& data)
@@ -353,79 +334,24 @@ QString ChartView::hoverText() const
     return m_callout->text();
 }
 
-double ChartView::timeAt(double x) const
+PlotMapping ChartView::mapping() const
 {
-    const QRectF plot = chart()->plotArea();
-    return m_data.from + (x - plot.left()) / plot.width() * (m_data.to - m_data.from);
-}
-
-QPointF ChartView::toPixel(double seconds, double milliseconds) const
-{
-    const QRectF plot = chart()->plotArea();
-    const double x = plot.left() + (seconds - m_data.from) / std::max(1e-9, m_data.to - m_data.from) * plot.width();
-    double share = 0;
+    PlotMapping mapping { chart()->plotArea(), m_data.from, m_data.to, m_valueAxis->min(), m_valueAxis->max(),
+        m_logarithmic, m_floor };
     if (m_logarithmic) {
-        const double low = std::log10(m_logAxis->min());
-        share = (std::log10(drawnValue(milliseconds)) - low) / std::max(1e-12, std::log10(m_logAxis->max()) - low);
-    } else {
-        share = (milliseconds - m_valueAxis->min()) / std::max(1e-12, m_valueAxis->max() - m_valueAxis->min());
+        mapping.yMin = m_logAxis->min();
+        mapping.yMax = m_logAxis->max();
     }
-    const double y = plot.bottom() - share * plot.height();
-    return QPointF(x, y);
+    return mapping;
 }
 
 void ChartView::updateHover(const QPointF& position)
 {
-    HoverHit best;
-    for (int i = 0; i < m_data.series.size(); ++i) {
-        if (m_data.series[i].bucketed)
-            nearestBucket(i, position, best);
-        else
-            nearestCall(i, position, best);
-    }
-    if (best.text.isEmpty())
+    const HoverHit best = hitTest(m_data, mapping(), position);
+    if (!best.isHit())
         m_callout->hide();
     else
         m_callout->show(best.anchor, best.text, colorFor(best.series), chart()->plotArea());
-}
-
-void ChartView::nearestCall(int index, const QPointF& position, HoverHit& best) const
-{
-    const ChartSeries& series = m_data.series[index];
-    const double reach = HoverReach / chart()->plotArea().width() * (m_data.to - m_data.from);
-    const double t = timeAt(position.x());
-    auto it = std::lower_bound(series.points.begin(), series.points.end(), t - reach,
-        [](const QPointF& p, double value) { return p.x() < value; });
-    for (; it != series.points.end() && it->x() <= t + reach; ++it) {
-        const QPointF pixel = toPixel(it->x(), it->y());
-        const qreal distance = QLineF(pixel, position).length();
-        if (distance < best.distance)
-            best = { distance, pixel,
-                QStringLiteral("%1\n%2 · %3")
-                    .arg(DisplayFormat::shortKey(series.id.key), timeOf(it->x(), "HH:mm:ss"),
-                        DisplayFormat::duration(it->y())),
-                index };
-    }
-}
-
-void ChartView::nearestBucket(int index, const QPointF& position, HoverHit& best) const
-{
-    const ChartSeries& series = m_data.series[index];
-    const double t = timeAt(position.x());
-    const auto it = std::lower_bound(series.buckets.begin(), series.buckets.end(), t - series.step,
-        [](const SeriesBucket& bucket, double value) { return bucket.start <= value; });
-    if (it == series.buckets.end() || t < it->start || t >= it->start + series.step)
-        return;
-    const QPointF pixel = toPixel(it->start + series.step / 2, it->mean);
-    const qreal distance = std::abs(pixel.y() - position.y()) / 4; // the whole column is the target
-    if (distance < best.distance)
-        best = { distance, pixel,
-            QStringLiteral("%1\n%2–%3 · %4 calls\nmin %5 · mean %6 · max %7")
-                .arg(DisplayFormat::shortKey(series.id.key), timeOf(it->start, "HH:mm:ss"),
-                    timeOf(it->start + series.step, "HH:mm:ss"), DisplayFormat::count(it->count),
-                    DisplayFormat::duration(it->min), DisplayFormat::duration(it->mean),
-                    DisplayFormat::duration(it->max)),
-            index };
 }
 
 void ChartView::mousePressEvent(QMouseEvent* event)
@@ -469,7 +395,7 @@ void ChartView::mouseReleaseEvent(QMouseEvent* event)
         m_dragStart.reset();
         m_rubberBand->hide();
         if (std::abs(end - start) >= MinDragPixels)
-            Q_EMIT zoomRequested(timeAt(std::min(start, end)), timeAt(std::max(start, end)));
+            Q_EMIT zoomRequested(mapping().timeAt(std::min(start, end)), mapping().timeAt(std::max(start, end)));
         event->accept();
         return;
     }

@@ -3,6 +3,7 @@
 
 #include "axisticks.h"
 #include "chartdata.h"
+#include "charthittest.h"
 
 #include <QChartView>
 
@@ -49,6 +50,8 @@ public:
     bool isLogarithmic() const { return m_logarithmic; }
 
     static QColor colorFor(int index);
+    // Where values land on the plot now, for hovering and drag-zoom.
+    PlotMapping mapping() const;
 
 Q_SIGNALS:
     void zoomRequested(double from, double to); // epoch seconds
@@ -82,19 +85,8 @@ private:
     void updateTimeTicks();
     static bool sameTicks(const QList<AxisTicks::TimeTick>& a, const QList<AxisTicks::TimeTick>& b);
     void updateTitle();
-    struct HoverHit
-    {
-        qreal distance = 14; // pixels: farther away is no hit
-        QPointF anchor;
-        QString text;
-        int series = 0;
-    };
     void updateHover(const QPointF& position);
-    void nearestCall(int index, const QPointF& position, HoverHit& best) const;
-    void nearestBucket(int index, const QPointF& position, HoverHit& best) const;
     QString seriesName(const ChartSeries& series) const;
-    double timeAt(double x) const;
-    QPointF toPixel(double seconds, double milliseconds) const;
     void placeMessage();
 
     ChartData m_data;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "csvexporter.h"
 
+#include "base/csv.h"
 #include "chartdata.h"
-#include "csv.h"
-#include "query.h"
 #include "querythread.h"
+#include "store/query.h"
 
 #include <functional>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "types.h"
+#include "base/types.h"
 
 #include <optional>
 #include <QWidget>

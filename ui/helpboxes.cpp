@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "helpboxes.h"
 
+#include "base/hostport.h"
+#include "emptystate.h"
+#include "store/store.h"
+#include "viewerservices.h"
+
 #include <QCoreApplication>
+#include <QDir>
 #include <QMessageBox>
 #include <QUrl>
 
@@ -14,9 +20,7 @@ QString tr(const char* text)
     return QCoreApplication::translate("Kodemon::HelpBoxes", text);
 }
 
-} // namespace
-
-void sendingData(QWidget* parent, const QString& intro, const QString& snippet)
+void showSnippet(QWidget* parent, const QString& intro, const QString& snippet)
 {
     QMessageBox box(QMessageBox::Information, tr("Sending Data"),
         QStringLiteral("<p>%1</p><pre>%2</pre>").arg(intro, snippet.toHtmlEscaped()), QMessageBox::Ok, parent);
@@ -24,7 +28,7 @@ void sendingData(QWidget* parent, const QString& intro, const QString& snippet)
     box.exec();
 }
 
-void about(QWidget* parent, const QList<QPair<QString, QString>>& details)
+void showAbout(QWidget* parent, const QList<QPair<QString, QString>>& details)
 {
     QString rows;
     for (const auto& [label, value] : details)
@@ -35,6 +39,39 @@ void about(QWidget* parent, const QList<QPair<QString, QString>>& details)
            "sends one UDP datagram per call, Kodemon stores and charts them.</p>")
                 .arg(QLatin1String(KODEMON_VERSION))
             + QStringLiteral("<table>%1</table>").arg(rows));
+}
+
+} // namespace
+
+void sendingData(QWidget* parent, const ViewerServices& services)
+{
+    if (!services.remoteUrl.isEmpty()) {
+        showSnippet(parent,
+            tr("Put the decorator on a Python function and run your program with the address of the Kodemon at "
+               "%1 (its UDP port is its <code>--udp-port</code>, 4000 by default):")
+                .arg(services.remoteUrl.toString().toHtmlEscaped()),
+            EmptyState::snippetFor(services.remoteUrl.host(), 4000));
+        return;
+    }
+    const quint16 port = services.udp ? services.udp->port : services.settings.udpPort;
+    showSnippet(parent,
+        tr("Put the decorator on a Python function and run your program with the Kodemon address in its "
+           "environment:"),
+        EmptyState::snippetFor(services.settings.udpAddress, port));
+}
+
+void about(QWidget* parent, const ViewerServices& services)
+{
+    QList<QPair<QString, QString>> details;
+    if (!services.remoteUrl.isEmpty())
+        details.append({ tr("Viewing"), services.remoteUrl.toString() });
+    else if (services.store)
+        details.append({ tr("Database"), QDir::toNativeSeparators(services.store->location()) });
+    if (const auto& udp = services.udp)
+        details.append({ tr("Datagrams"), QStringLiteral("UDP %1").arg(hostPort(udp->address, udp->port)) });
+    if (!services.webUrl.isEmpty())
+        details.append({ tr("API and web page"), services.webUrl.toString() });
+    showAbout(parent, details);
 }
 
 void remoteSettings(QWidget* parent, const QUrl& remote)

@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <QList>
-#include <QPair>
-#include <QString>
-
 class QUrl;
 class QWidget;
 
-namespace Kodemon::HelpBoxes {
+namespace Kodemon {
 
-// The Help and Settings message boxes that only explain: how to send data (`intro` above the copyable
-// `snippet`), what Kodemon is, and why a window on another Kodemon has no settings of its own.
-void sendingData(QWidget* parent, const QString& intro, const QString& snippet);
-// `details` are "label: value" lines (database, listening addresses) shown below the description.
-void about(QWidget* parent, const QList<QPair<QString, QString>>& details);
+struct ViewerServices;
+
+namespace HelpBoxes {
+
+// The Help and Settings message boxes that only explain, written from what the window is attached to: how to
+// send data to this Kodemon (a copyable snippet with its address), what Kodemon is and where it listens and
+// stores, and why a window on another Kodemon has no settings of its own.
+void sendingData(QWidget* parent, const ViewerServices& services);
+void about(QWidget* parent, const ViewerServices& services);
 void remoteSettings(QWidget* parent, const QUrl& remote);
 
-} // namespace Kodemon::HelpBoxes
+} // namespace HelpBoxes
+
+} // namespace Kodemon

@@ -2,6 +2,7 @@
 #include "histogramview.h"
 
 #include "axisticks.h"
+#include "chartstyle.h"
 #include "displayformat.h"
 
 #include <cmath>
@@ -17,7 +18,7 @@ namespace Kodemon {
 
 namespace {
 
-const QColor BarColor(0x4e, 0x79, 0xa7);
+const QColor BarColor = ChartStyle::seriesColor(0);
 
 } // namespace
 
@@ -40,11 +41,8 @@ void HistogramView::setUpChart()
 {
     QChart* c = chart();
     c->setMargins(QMargins(2, 2, 8, 2));
-    c->setBackgroundRoundness(0);
-    c->setAnimationOptions(QChart::NoAnimation);
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
-    c->legend()->setFont(small);
+    const QFont small = ChartStyle::smallFont(font());
+    ChartStyle::apply(c, small);
     c->legend()->setAlignment(Qt::AlignRight);
     m_timeAxis->setBase(10);
     m_timeAxis->setLabelFormat(QStringLiteral("%g"));
@@ -52,13 +50,8 @@ void HistogramView::setUpChart()
     m_timeAxis->setTitleText(tr("Execution time (ms, log scale)"));
     m_countAxis->setTitleText(tr("Calls"));
     m_countAxis->setLabelFormat(QStringLiteral("%.0f"));
-    for (QAbstractAxis* axis : std::initializer_list<QAbstractAxis*> { m_timeAxis, m_countAxis }) {
-        axis->setLabelsFont(small);
-        axis->setTitleFont(small);
-        axis->setGridLineColor(QColor(0xe4, 0xe4, 0xe4));
-        axis->setLinePenColor(QColor(0xb0, 0xb0, 0xb0));
-    }
-    m_timeAxis->setMinorGridLineColor(QColor(0xf3, 0xf3, 0xf3));
+    for (QAbstractAxis* axis : std::initializer_list<QAbstractAxis*> { m_timeAxis, m_countAxis })
+        ChartStyle::apply(axis, small);
     c->addAxis(m_timeAxis, Qt::AlignBottom);
     c->addAxis(m_countAxis, Qt::AlignLeft);
     QColor fill = BarColor;

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "keylistupdater.h"
 
+#include "base/logging.h"
 #include "keylistmodel.h"
-#include "query.h"
+#include "store/query.h"
 #include "timerangecontroller.h"
-#include "uilogging.h"
 
 #include <QTimer>
 #include <utility>

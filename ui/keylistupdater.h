@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "base/result.h"
+#include "base/types.h"
 #include "jobtracker.h"
 #include "keylistmodel.h"
-#include "result.h"
-#include "types.h"
 
 #include <QElapsedTimer>
 #include <QObject>

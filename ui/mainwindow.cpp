@@ -1,42 +1,33 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "base/sentence.h"
 #include "chartupdater.h"
 #include "chartview.h"
-#include "collector.h"
-#include "collectorfeed.h"
-#include "csv.h"
-#include "csvexporter.h"
 #include "displayformat.h"
 #include "emptystate.h"
+#include "exportflow.h"
 #include "functionspanel.h"
 #include "helpboxes.h"
 #include "keylistmodel.h"
 #include "keylistupdater.h"
-#include "localstatus.h"
+#include "live/samplefeed.h"
 #include "querythread.h"
 #include "rangepicker.h"
-#include "samplefeed.h"
 #include "settingsdialog.h"
 #include "statspanel.h"
 #include "statsupdater.h"
 #include "statusbar.h"
-#include "store.h"
+#include "store/store.h"
 #include "testdatasender.h"
 #include "timerangecontroller.h"
 
 #include <QAction>
 #include <QCloseEvent>
-#include <QDir>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QProgressDialog>
-#include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStandardPaths>
 #include <QStyle>
 #include <QTableView>
 #include <QToolBar>
@@ -44,19 +35,6 @@
 namespace Kodemon {
 
 namespace {
-
-QSettings settings()
-{
-    return QSettings(QStringLiteral("kodemon"), QStringLiteral("kodemon"));
-}
-
-// A message as a sentence: core errors start in lower case, to be embedded in other words.
-QString sentence(QString text)
-{
-    if (!text.isEmpty())
-        text[0] = text[0].toUpper();
-    return text;
-}
 
 QString hostOf(const QUrl& url)
 {
@@ -78,7 +56,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_keyUpdater(new KeyListUpdater(m_model, m_range, this))
     , m_chartUpdater(new ChartUpdater(m_chart, m_range, this))
     , m_statsUpdater(new StatsUpdater(m_stats, m_range, this))
-    , m_exporter(new CsvExporter(this))
+    , m_export(new ExportFlow(this, m_status))
     , m_sender(new TestDataSender(this))
 {
     setWindowTitle(tr("Kodemon"));
@@ -126,7 +104,8 @@ void MainWindow::makeActions()
     m_exportAction = new QAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export CSV…"), this);
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportAction->setToolTip(tr("Export the calls of the selected functions in the shown range as CSV (Ctrl+E)"));
-    connect(m_exportAction, &QAction::triggered, this, &MainWindow::askExport);
+    connect(m_exportAction, &QAction::triggered, this,
+        [this] { m_export->ask(m_functions->selectedKeys(), m_range->range()); });
     m_sendTestDataAction = new QAction(tr("Send &Test Data"), this);
     m_sendTestDataAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     m_sendTestDataAction->setToolTip(tr("Send a few hundred example calls to this Kodemon's UDP port"));
@@ -176,9 +155,9 @@ void MainWindow::makeMenus()
     view->addAction(m_findAction);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    QAction* howTo = help->addAction(tr("&Sending Data…"), this, &MainWindow::showHowToSend);
+    QAction* howTo = help->addAction(tr("&Sending Data…"), this, [this] { HelpBoxes::sendingData(this, m_services); });
     howTo->setShortcut(QKeySequence::HelpContents);
-    help->addAction(tr("&About Kodemon"), this, &MainWindow::showAbout);
+    help->addAction(tr("&About Kodemon"), this, [this] { HelpBoxes::about(this, m_services); });
 }
 
 void MainWindow::makeToolBar()
@@ -214,7 +193,7 @@ void MainWindow::connectParts()
     connect(m_chartUpdater, &ChartUpdater::loaded, this, pollSoon);
     connect(m_statsUpdater, &StatsUpdater::loaded, this, pollSoon);
     connect(m_emptyState, &EmptyState::sendTestDataRequested, this, &MainWindow::sendTestData);
-    connect(m_exporter, &CsvExporter::finished, this, &MainWindow::onExportFinished);
+    connect(m_export, &ExportFlow::finished, this, &MainWindow::exportFinished);
     connect(m_sender, &TestDataSender::finished, this, [this](int sent, const QString& error) {
         const QString text = error.isEmpty() ? tr("Sent %1 test calls; they appear in a moment.").arg(sent)
                                              : tr("Sending test data failed after %1: %2").arg(sent).arg(error);
@@ -233,15 +212,7 @@ void MainWindow::attach(const ViewerServices& services)
     m_viewThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-view"));
     m_statsThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-stats"));
     m_keysThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-keys"));
-    m_exporter->setStore(m_services.store);
-    if (m_services.collector && !m_services.feed) {
-        m_ownFeed = std::make_unique<CollectorFeed>(m_services.collector);
-        m_services.feed = m_ownFeed.get();
-    }
-    if (m_services.collector && !m_services.status) {
-        m_ownStatus = std::make_unique<LocalStatus>(m_services.collector, m_services.store);
-        m_services.status = m_ownStatus.get();
-    }
+    m_export->setStore(m_services.store);
     if (SampleFeed* feed = m_services.feed) {
         m_serviceConnections << connect(feed, &SampleFeed::samplesArrived, this, &MainWindow::onSamplesArrived)
                              << connect(feed, &SampleFeed::seriesChanged, this, &MainWindow::onSeriesChanged);
@@ -255,8 +226,8 @@ void MainWindow::attach(const ViewerServices& services)
 
 void MainWindow::showServices()
 {
-    if (Collector* collector = m_services.collector)
-        m_emptyState->setEndpoint(collector->udpAddress(), collector->udpPort());
+    if (const auto& udp = m_services.udp)
+        m_emptyState->setEndpoint(udp->address, udp->port);
     const bool remote = isRemote();
     if (remote)
         m_emptyState->setRemote(m_services.remoteUrl.host(), m_services.remoteUrl.toString());
@@ -275,14 +246,12 @@ void MainWindow::detach()
     m_keyUpdater->setQueryThread(nullptr);
     m_chartUpdater->setQueryThread(nullptr);
     m_statsUpdater->setQueryThread(nullptr);
-    m_exporter->setStore(nullptr);
+    m_export->setStore(nullptr);
     m_viewThread.reset();
     m_statsThread.reset();
     m_keysThread.reset();
     m_status->setSources(nullptr, QUrl());
     m_services = ViewerServices {};
-    m_ownFeed.reset();
-    m_ownStatus.reset();
 }
 
 void MainWindow::onSamplesArrived(const QList<Sample>& samples, qint64 since)
@@ -361,67 +330,18 @@ void MainWindow::sendTestData()
             tr("Test data goes to a local Kodemon; this window views %1.").arg(m_services.remoteUrl.toString()));
         return;
     }
-    if (!m_services.collector || !m_services.collector->isRunning()) {
+    if (!m_services.udp) {
         m_emptyState->setStatus(tr("The collector is not running; check File › Settings."));
         return;
     }
-    if (!m_sender->send(m_services.collector->udpAddress(), m_services.collector->udpPort()))
+    if (!m_sender->send(m_services.udp->address, m_services.udp->port))
         return;
     m_emptyState->setStatus(tr("Sending…"));
 }
 
-void MainWindow::askExport()
-{
-    const QList<KeyId> keys = m_functions->selectedKeys();
-    if (keys.isEmpty()) {
-        QMessageBox::information(this, tr("Export CSV"), tr("Select one or more functions to export first."));
-        return;
-    }
-    const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString folder
-        = settings()
-              .value(QStringLiteral("export/folder"), QFileInfo::exists(documents) ? documents : QDir::homePath())
-              .toString();
-    const QString name
-        = Csv::fileName(keys.size() == 1 ? keys.first().key : QStringLiteral("functions"), m_range->range());
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export CSV"), folder + u'/' + name, tr("CSV files (*.csv);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    settings().setValue(QStringLiteral("export/folder"), QFileInfo(path).absolutePath());
-    exportCsv(path);
-}
-
 bool MainWindow::exportCsv(const QString& path)
 {
-    const QList<KeyId> keys = m_functions->selectedKeys();
-    if (!m_exporter->start(CsvExporter::Request { path, keys, m_range->range() }))
-        return false;
-    // Shown only when the export takes a while; cancelling leaves no partial file.
-    auto* progress = new QProgressDialog(
-        tr("Exporting %1 to %2…")
-            .arg(keys.size() == 1 ? DisplayFormat::shortKey(keys.first().key) : tr("%1 functions").arg(keys.size()),
-                QFileInfo(path).fileName()),
-        tr("Cancel"), 0, 1000, this);
-    progress->setObjectName(QStringLiteral("exportProgress"));
-    progress->setWindowModality(Qt::WindowModal);
-    progress->setMinimumDuration(400);
-    progress->setAutoClose(false);
-    progress->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_exporter, &CsvExporter::progress, progress, &QProgressDialog::setValue);
-    connect(progress, &QProgressDialog::canceled, m_exporter, &CsvExporter::cancel);
-    connect(m_exporter, &CsvExporter::finished, progress, &QWidget::close);
-    m_status->showMessage(tr("Exporting to %1…").arg(path));
-    return true;
-}
-
-void MainWindow::onExportFinished(qint64 rows, const QString& error)
-{
-    if (error.isEmpty())
-        m_status->showMessage(tr("Exported %1 calls.").arg(DisplayFormat::count(rows)), 8000);
-    else
-        m_status->showMessage(tr("Export stopped: %1").arg(error), 8000);
-    Q_EMIT exportFinished(rows, error);
+    return m_export->start(path, m_functions->selectedKeys(), m_range->range());
 }
 
 void MainWindow::openSettings()
@@ -444,45 +364,10 @@ void MainWindow::showSettingsError(const QString& message)
         tr("%1\n\nKodemon goes on with the previous settings.").arg(sentence(message)));
 }
 
-void MainWindow::showHowToSend()
-{
-    if (isRemote()) {
-        HelpBoxes::sendingData(this,
-            tr("Put the decorator on a Python function and run your program with the address of the Kodemon at "
-               "%1 (its UDP port is its <code>--udp-port</code>, 4000 by default):")
-                .arg(m_services.remoteUrl.toString().toHtmlEscaped()),
-            EmptyState::snippetFor(m_services.remoteUrl.host(), 4000));
-        return;
-    }
-    const quint16 port = m_services.collector ? m_services.collector->udpPort() : m_services.settings.udpPort;
-    HelpBoxes::sendingData(this,
-        tr("Put the decorator on a Python function and run your program with the Kodemon address in its "
-           "environment:"),
-        EmptyState::snippetFor(m_services.settings.udpAddress, port));
-}
-
-void MainWindow::showAbout()
-{
-    QList<QPair<QString, QString>> details;
-    if (isRemote())
-        details.append({ tr("Viewing"), m_services.remoteUrl.toString() });
-    else if (m_services.store)
-        details.append({ tr("Database"), QDir::toNativeSeparators(m_services.store->location()) });
-    if (const Collector* collector = m_services.collector) {
-        const QString address = collector->udpAddress().protocol() == QAbstractSocket::IPv6Protocol
-            ? QStringLiteral("[%1]").arg(collector->udpAddress().toString())
-            : collector->udpAddress().toString();
-        details.append({ tr("Datagrams"), QStringLiteral("UDP %1:%2").arg(address).arg(collector->udpPort()) });
-    }
-    if (!m_services.webUrl.isEmpty())
-        details.append({ tr("API and web page"), m_services.webUrl.toString() });
-    HelpBoxes::about(this, details);
-}
-
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (m_exporter->isRunning())
-        m_exporter->cancel();
+    if (m_export->isRunning())
+        m_export->cancel();
     saveState();
     QMainWindow::closeEvent(event);
 }

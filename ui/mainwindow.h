@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "types.h"
+#include "base/types.h"
 #include "viewerservices.h"
 
 #include <QMainWindow>
@@ -15,8 +15,8 @@ namespace Kodemon {
 
 class ChartUpdater;
 class ChartView;
-class CsvExporter;
 class EmptyState;
+class ExportFlow;
 class FunctionsPanel;
 class KeyListModel;
 class KeyListUpdater;
@@ -85,11 +85,7 @@ private:
     void onSelectionChanged();
     void onKeysLoaded();
     void updateEmptyState();
-    void askExport();
-    void onExportFinished(qint64 rows, const QString& error);
     void openSettings();
-    void showHowToSend();
-    void showAbout();
     void saveState() const;
     void restoreState();
     void restoreRange();
@@ -109,14 +105,12 @@ private:
     KeyListUpdater* m_keyUpdater;
     ChartUpdater* m_chartUpdater;
     StatsUpdater* m_statsUpdater;
-    CsvExporter* m_exporter;
+    ExportFlow* m_export;
     TestDataSender* m_sender;
     std::unique_ptr<QueryThread> m_viewThread; // the chart
     std::unique_ptr<QueryThread> m_statsThread; // statistics, at the same time as the chart on another core
     std::unique_ptr<QueryThread> m_keysThread; // the functions table, which may take longer
     QList<QMetaObject::Connection> m_serviceConnections; // to the feed, undone by detach()
-    std::unique_ptr<SampleFeed> m_ownFeed; // made from the collector when the services bring no feed
-    std::unique_ptr<StatusSource> m_ownStatus; // likewise
     QList<KeyId> m_restoredSelection; // selected at the last close, chosen again once the keys are loaded
     bool m_keysLoadedOnce = false;
     bool m_keysFailed = false; // the status bar says so until they load

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The window's state across restarts (QSettings): geometry, splitters, columns, range and selection.
+#include "appsettings.h"
 #include "chartview.h"
 #include "functionspanel.h"
 #include "mainwindow.h"
@@ -11,18 +12,9 @@
 
 namespace Kodemon {
 
-namespace {
-
-QSettings settings()
-{
-    return QSettings(QStringLiteral("kodemon"), QStringLiteral("kodemon"));
-}
-
-} // namespace
-
 void MainWindow::saveState() const
 {
-    QSettings store = settings();
+    QSettings store = appSettings();
     store.setValue(QStringLiteral("window/geometry"), saveGeometry());
     store.setValue(QStringLiteral("window/mainSplitter"), m_mainSplitter->saveState());
     store.setValue(QStringLiteral("window/rightSplitter"), m_rightSplitter->saveState());
@@ -45,7 +37,7 @@ void MainWindow::saveState() const
 
 void MainWindow::restoreState()
 {
-    const QSettings store = settings();
+    const QSettings store = appSettings();
     if (!restoreGeometry(store.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1440, 880);
     if (!m_mainSplitter->restoreState(store.value(QStringLiteral("window/mainSplitter")).toByteArray()))
@@ -63,7 +55,7 @@ void MainWindow::restoreState()
 
 void MainWindow::restoreRange()
 {
-    const QSettings store = settings();
+    const QSettings store = appSettings();
     using Preset = TimeRangeController::Preset;
     const int saved = store.value(QStringLiteral("range/preset"), int(Preset::LastHour)).toInt();
     const auto preset = saved >= 0 && saved <= int(Preset::Custom) ? Preset(saved) : Preset::LastHour;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "querythread.h"
 
+#include "base/workerthread.h"
 #include "queryworker.h"
-#include "workerthread.h"
 
 #include <QThread>
 

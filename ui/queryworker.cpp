@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "queryworker.h"
 
-#include "query.h"
+#include "store/query.h"
 
 namespace Kodemon {
 

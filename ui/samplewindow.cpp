@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "samplewindow.h"
 
-#include "stats.h"
+#include "base/stats.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "stats.h"
-#include "types.h"
+#include "base/stats.h"
+#include "base/types.h"
 
 #include <QList>
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "statsupdater.h"
 
+#include "base/logging.h"
 #include "displayformat.h"
-#include "query.h"
-#include "samplefeed.h"
+#include "live/samplefeed.h"
 #include "statspanel.h"
+#include "store/query.h"
 #include "timerangecontroller.h"
-#include "uilogging.h"
 
 #include <QTimer>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "base/result.h"
 #include "jobtracker.h"
-#include "result.h"
 #include "samplewindow.h"
 
 #include <optional>

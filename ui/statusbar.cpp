@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "statusbar.h"
 
-#include "datagram.h"
+#include "base/rejectreason.h"
 #include "displayformat.h"
-#include "statussource.h"
+#include "live/statussource.h"
 
 #include <QLabel>
 #include <QLocale>

@@ -4,25 +4,34 @@
 #include "connectionsettings.h"
 
 #include <memory>
+#include <optional>
+#include <QHostAddress>
 #include <QUrl>
 
 namespace Kodemon {
 
-class Collector;
 class SampleFeed;
 class StatusSource;
 class Store;
 
-// What the composition root hands the window: the store to make readers from, the local collector if there is
-// one, the settings in effect, where new calls come from (live mode) and what the status bar shows.
+// Where the local collector receives datagrams: the address and the port it is bound to.
+struct UdpEndpoint
+{
+    QHostAddress address;
+    quint16 port = 0;
+};
+
+// What the composition root hands the window: the store to make readers from, where the local collector
+// listens if one runs, the settings in effect, where new calls come from (live mode) and what the status bar
+// shows. The window knows no collector: only these abstractions.
 struct ViewerServices
 {
     std::shared_ptr<Store> store;
-    Collector* collector = nullptr; // local only: test data, the decorator's address; null when remote
-    ConnectionSettings settings; // as requested (a port may be 0); the collector knows the bound one
+    std::optional<UdpEndpoint> udp; // the running local collector's, for test data and how-to; none when remote
+    ConnectionSettings settings; // as requested (a port may be 0); `udp` has the bound one
     QUrl webUrl; // the web page; empty while HTTP is off
-    SampleFeed* feed = nullptr; // new calls for live mode; null: the collector's (CollectorFeed), if any
-    StatusSource* status = nullptr; // for the status bar; null: the collector's (LocalStatus), if any
+    SampleFeed* feed = nullptr; // new calls for live mode; null: no live updates
+    StatusSource* status = nullptr; // for the status bar; null: nothing to show
     QUrl remoteUrl {}; // the other Kodemon this window views (`--remote`); empty for a local one
 };
 

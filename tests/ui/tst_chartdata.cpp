@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // What the chart is given: raw calls when they fit the pixels, buckets (with spikes) otherwise; live additions.
 #include "chartdata.h"
-#include "query.h"
+#include "store/query.h"
 #include "viewerfixture.h"
 
 #include <QtTest>

@@ -4,7 +4,7 @@
 #include "chartview.h"
 #include "emptystate.h"
 #include "functionspanel.h"
-#include "ingestcounters.h"
+#include "ingest/ingestcounters.h"
 #include "mainwindow.h"
 #include "statspanel.h"
 #include "testdata.h"

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "viewerfixture.h"
 
+#include "appsettings.h"
+
 #include <QDateTime>
 #include <QSettings>
 #include <QStandardPaths>
@@ -43,7 +45,8 @@ ViewerServices ViewerFixture::services() const
 {
     ViewerServices services;
     services.store = store;
-    services.collector = collector.get();
+    if (collector && collector->isRunning())
+        services.udp = UdpEndpoint { collector->udpAddress(), collector->udpPort() };
     services.feed = feed.get();
     services.status = status.get();
     services.settings.udpPort = collector ? collector->udpPort() : 0;
@@ -72,7 +75,7 @@ void ViewerFixture::clearSettings()
         return true;
     }();
     Q_UNUSED(pathSet);
-    QSettings(QStringLiteral("kodemon"), QStringLiteral("kodemon")).clear();
+    appSettings().clear();
 }
 
 } // namespace Kodemon::Test

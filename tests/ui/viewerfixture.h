@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "collector.h"
-#include "collectorfeed.h"
-#include "localstatus.h"
-#include "sqlitestore.h"
+#include "ingest/collector.h"
+#include "live/collectorfeed.h"
+#include "live/localstatus.h"
+#include "sqlite/sqlitestore.h"
 #include "viewerservices.h"
 
 #include <memory>
