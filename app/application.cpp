@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "application.h"
 
-#include "clickhousestore.h"
-#include "collector.h"
-#include "collectorfeed.h"
-#include "httpserver.h"
-#include "localstatus.h"
-#include "logging.h"
+#include "base/hostport.h"
+#include "base/logging.h"
+#include "base/sentence.h"
+#include "clickhouse/clickhousestore.h"
+#include "http/httpserver.h"
+#include "ingest/collector.h"
+#include "ingest/samplespool.h"
+#include "live/collectorfeed.h"
+#include "live/localstatus.h"
+#include "live/pollingfeed.h"
+#include "live/remotestatus.h"
 #include "mainwindow.h"
-#include "pollingfeed.h"
-#include "remotestatus.h"
-#include "remotestore.h"
-#include "samplespool.h"
+#include "remote/remotestore.h"
 #include "singleinstance.h"
-#include "sqlitestore.h"
+#include "sqlite/sqlitestore.h"
 #include "unixsignals.h"
 
 #include <cstdio>
@@ -25,14 +27,6 @@
 namespace Kodemon {
 
 namespace {
-
-QString hostPort(const QHostAddress& address, quint16 port)
-{
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-        ? QStringLiteral("[%1]").arg(address.toString())
-        : address.toString();
-    return QStringLiteral("%1:%2").arg(host).arg(port);
-}
 
 void printLine(const QString& line)
 {
@@ -46,10 +40,7 @@ void showStartError(const QString& error, const UnixSignals& termination)
     const QString platform = QGuiApplication::platformName();
     if (platform == QLatin1String("offscreen") || platform == QLatin1String("minimal"))
         return; // tests: nobody would close the box
-    QString text = error;
-    if (!text.isEmpty())
-        text[0] = text[0].toUpper();
-    QMessageBox box(QMessageBox::Critical, QStringLiteral("Kodemon cannot start"), text);
+    QMessageBox box(QMessageBox::Critical, QStringLiteral("Kodemon cannot start"), sentence(error));
     box.setInformativeText(QStringLiteral("Stop the other program, or start Kodemon from a terminal with other "
                                           "ports or another database (kodemon --help lists the options)."));
     // QCoreApplication::quit() does nothing before exec(): SIGTERM closes the box itself.
@@ -76,7 +67,39 @@ std::shared_ptr<Store> makeStore(const AppOptions& options)
     return sqlite;
 }
 
+// The one log line of a failed start, in the category of the part that failed.
+void logStartFailure(const StartStatus& started)
+{
+    switch (started.stage) {
+    case StartStage::Storage:
+        qCCritical(lcStorage).noquote() << started.status.error();
+        return;
+    case StartStage::Udp:
+        qCCritical(lcUdp).noquote() << started.status.error();
+        return;
+    case StartStage::Http:
+        qCCritical(lcHttp).noquote() << started.status.error();
+        return;
+    }
+}
+
 } // namespace
+
+int StartStatus::exitCode() const
+{
+    if (status.ok())
+        return ExitOk;
+    switch (stage) {
+    case StartStage::Storage:
+        return ExitStorageError;
+    case StartStage::Udp:
+        return ExitNetworkError;
+    case StartStage::Http:
+        // Invalid: the access settings do not allow serving (an open API on a public address, say).
+        return status.errorKind() == ErrorKind::Invalid ? ExitUsage : ExitNetworkError;
+    }
+    return ExitStorageError;
+}
 
 Application::Application(AppOptions options, QObject* parent)
     : QObject(parent)
@@ -98,38 +121,41 @@ int Application::run()
     });
     if (m_options.remote)
         return runRemote();
-    if (const int failure = start(); failure != ExitOk) {
+    if (const StartStatus started = start(); !started.ok()) {
+        logStartFailure(started);
         if (m_options.headless)
-            return failure;
+            return started.exitCode();
         // The database lock turned this launch away: the Kodemon holding it may show a window to bring forward.
-        if (failure == ExitStorageError && SingleInstance::activateRunning(m_store->location())) {
+        if (started.stage == StartStage::Storage && SingleInstance::activateRunning(m_store->location())) {
             printLine(QStringLiteral("Kodemon already shows %1 in a window: brought that window to the front")
                           .arg(m_store->location()));
             return ExitOk;
         }
-        showStartError(m_startError, unixSignals);
-        return failure;
+        showStartError(started.status.error(), unixSignals);
+        return started.exitCode();
     }
     printLine(startupLine());
     return m_options.headless ? runHeadless() : runDesktop();
 }
 
-int Application::start()
+StartStatus Application::start()
 {
     m_store = makeStore(m_options);
-    if (auto status = m_store->open(); !status) {
-        qCCritical(lcStorage).noquote() << "cannot use the database:" << status.error();
-        m_startError = QStringLiteral("Cannot use the database: %1").arg(status.error());
-        return ExitStorageError;
-    }
+    if (auto status = m_store->open(); !status)
+        return { status.failure().withMessage(QStringLiteral("cannot use the database: %1").arg(status.error())),
+            StartStage::Storage };
+    if (auto collector = startCollector(); !collector.ok())
+        return collector;
+    return startHttp();
+}
+
+StartStatus Application::startCollector()
+{
     Collector::Options collector;
     if (!m_options.spoolPath.isEmpty()) {
         auto spool = SampleSpool::open(m_options.spoolPath, m_options.spoolLimitBytes);
-        if (!spool) {
-            qCCritical(lcStorage).noquote() << spool.error();
-            m_startError = spool.error();
-            return ExitStorageError;
-        }
+        if (!spool)
+            return { spool.failure(), StartStage::Storage };
         collector.writer.spool = std::move(spool).value();
     }
     collector.udp.address = m_options.udpAddress;
@@ -139,15 +165,10 @@ int Application::start()
     m_collector = std::make_unique<Collector>(m_store, collector);
     m_feed = std::make_unique<CollectorFeed>(m_collector.get());
     m_status = std::make_unique<LocalStatus>(m_collector.get(), m_store);
-    if (auto status = m_collector->start(); !status) {
-        qCCritical(lcUdp).noquote() << status.error();
-        m_startError = status.error();
-        return ExitNetworkError;
-    }
-    return startHttp();
+    return { m_collector->start(), StartStage::Udp };
 }
 
-int Application::startHttp()
+StartStatus Application::startHttp()
 {
     HttpServer::Options http;
     http.address = m_options.httpAddress;
@@ -158,13 +179,7 @@ int Application::startHttp()
     http.apiTokens = m_options.apiTokens;
     http.insecure = m_options.httpInsecure;
     m_http = std::make_unique<HttpServer>(m_store, http);
-    if (auto status = m_http->start(); !status) {
-        qCCritical(lcHttp).noquote() << status.error();
-        m_startError = status.error();
-        // Invalid: the access settings do not allow serving (an open API on a public address, say).
-        return status.errorKind() == ErrorKind::Invalid ? ExitUsage : ExitNetworkError;
-    }
-    return ExitOk;
+    return { m_http->start(), StartStage::Http };
 }
 
 QString Application::startupLine() const
@@ -227,7 +242,8 @@ ViewerServices Application::viewerServices() const
         services.remoteUrl = m_options.remote->baseUrl;
         return services;
     }
-    services.collector = m_collector && m_collector->isRunning() ? m_collector.get() : nullptr;
+    if (m_collector && m_collector->isRunning())
+        services.udp = UdpEndpoint { m_collector->udpAddress(), m_collector->udpPort() };
     services.settings = ConnectionSettings { m_options.udpAddress, m_options.udpPort, m_options.httpAddress,
         m_options.httpPort, m_options.databasePath };
     if (m_http && m_http->isRunning()) {
@@ -244,28 +260,22 @@ void Application::applySettings(const ConnectionSettings& settings)
 {
     const AppOptions previous = m_options;
     m_window->detach(); // the window's readers hold the store, whose lock the new store may need
-    stop();
-    m_http.reset();
-    m_feed.reset();
-    m_status.reset();
-    m_collector.reset();
+    teardown();
     m_options.udpAddress = settings.udpAddress;
     m_options.udpPort = settings.udpPort;
     m_options.httpAddress = settings.httpAddress;
     m_options.httpPort = settings.httpPort;
     m_options.databasePath = settings.databasePath;
-    m_startError.clear();
     QString failure;
-    if (start() != ExitOk) {
-        failure = m_startError;
-        stop();
-        m_http.reset();
-        m_feed.reset();
-        m_status.reset();
-        m_collector.reset();
+    if (const StartStatus started = start(); !started.ok()) {
+        logStartFailure(started);
+        failure = started.status.error();
+        teardown();
         m_options = previous;
-        if (start() != ExitOk)
-            failure += QStringLiteral("\n\nThe previous settings failed too: ") + m_startError;
+        if (const StartStatus restored = start(); !restored.ok()) {
+            logStartFailure(restored);
+            failure += QStringLiteral("\n\nThe previous settings failed too: ") + restored.status.error();
+        }
     }
     if (m_collector && m_http) {
         qCInfo(lcApp).noquote() << startupLine();
@@ -274,6 +284,15 @@ void Application::applySettings(const ConnectionSettings& settings)
     m_window->attach(viewerServices());
     if (!failure.isEmpty())
         m_window->showSettingsError(failure);
+}
+
+void Application::teardown()
+{
+    stop();
+    m_http.reset();
+    m_feed.reset();
+    m_status.reset();
+    m_collector.reset();
 }
 
 void Application::stop()

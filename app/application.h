@@ -17,6 +17,23 @@ class SingleInstance;
 class StatusSource;
 class Store;
 
+// The part of start-up that failed, which decides the exit code and the log category (exitCode()).
+enum class StartStage {
+    Storage, // the database or the spool
+    Udp, // the collector's socket
+    Http, // the HTTP server: its port, or access settings that do not allow serving
+};
+
+// What start-up did: Ok, or the error and the stage it failed in.
+struct StartStatus
+{
+    Status status = Ok {};
+    StartStage stage = StartStage::Storage;
+
+    bool ok() const { return status.ok(); }
+    int exitCode() const; // ExitOk, or the ExitCode of the stage (appoptions.h)
+};
+
 // The composition root: creates the store, the collector, the HTTP server and (unless headless) the window,
 // wires them together, and tears them down in order. With --remote: only the window, over a RemoteStore.
 class Application final : public QObject
@@ -31,14 +48,16 @@ public:
     int run();
 
 private:
-    int start();
-    int startHttp();
+    StartStatus start();
+    StartStatus startCollector();
+    StartStatus startHttp();
     int runHeadless();
     int runDesktop();
     int runRemote();
     ViewerServices viewerServices() const;
     void applySettings(const Kodemon::ConnectionSettings& settings);
     void stop();
+    void teardown(); // stops and drops the collector, the server and what the window was given of them
     QString startupLine() const;
 
     AppOptions m_options;
@@ -49,7 +68,6 @@ private:
     std::unique_ptr<StatusSource> m_status; // the collector's state for the status bar
     MainWindow* m_window = nullptr; // while the desktop viewer runs
     SingleInstance* m_instance = nullptr; // while the desktop viewer runs
-    QString m_startError; // why start() failed, in words for the Settings dialog
 };
 
 } // namespace Kodemon
