@@ -36,6 +36,8 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("Internal Server Error");
     case 503:
         return QByteArrayLiteral("Service Unavailable");
+    case 507:
+        return QByteArrayLiteral("Insufficient Storage");
     default:
         return QByteArrayLiteral("Unknown");
     }
@@ -117,6 +119,9 @@ int statusFor(ErrorKind kind)
         return 400;
     case ErrorKind::NotFound:
         return 404;
+    case ErrorKind::StorageFull:
+        // RFC 4918's 507: the request was fine, the server has no room to keep its answer or its writes.
+        return 507;
     case ErrorKind::Failed:
         break;
     }

@@ -45,7 +45,7 @@ bool isHttp10(const QTcpSocket* socket);
 void sendReply(QTcpSocket* socket, const QHttpServerRequest& request, const Reply& reply);
 void sendReply(QTcpSocket* socket, const Reply& reply, bool headOnly, bool close);
 
-// The status for a failed query: Invalid 400, NotFound 404, Failed 500.
+// The status for a failed query: Invalid 400, NotFound 404, StorageFull 507, Failed 500.
 int statusFor(ErrorKind kind);
 
 } // namespace Kodemon
