@@ -11,13 +11,20 @@ namespace Kodemon {
 
 namespace {
 
-// Percent-decodes `encoded` (as Qt gives it: "+" stays a plus sign) and reads it as UTF-8, or nothing when
-// the bytes are not UTF-8 (%FF, overlong forms like %C0%AF, surrogates): QUrl would put U+FFFD in their
-// place, and two different keys would then read as the same one.
-std::optional<QString> decodeStrict(const QString& encoded)
+enum class Plus { IsSpace, IsPlus };
+
+// Decodes `encoded` (as Qt gives it, FullyEncoded: a literal "+" is still there, "%2B" is still encoded) the
+// way forms write it: "+" is a space (HTML forms, Python's urlencode and requests, URLSearchParams all write a
+// space so), then percent-decodes and reads UTF-8. Nothing when the bytes are not UTF-8 (%FF, overlong forms
+// like %C0%AF, surrogates): QUrl would put U+FFFD in their place, and two different keys would then read as
+// the same one.
+std::optional<QString> decodeStrict(const QString& encoded, Plus plus = Plus::IsSpace)
 {
+    QByteArray bytes = encoded.toLatin1();
+    if (plus == Plus::IsSpace)
+        bytes.replace('+', ' ');
     QStringDecoder utf8(QStringConverter::Utf8, QStringConverter::Flag::Stateless);
-    QString text = utf8.decode(QByteArray::fromPercentEncoding(encoded.toLatin1()));
+    QString text = utf8.decode(QByteArray::fromPercentEncoding(bytes));
     if (utf8.hasError())
         return std::nullopt;
     return text;
@@ -40,6 +47,7 @@ public:
                 continue;
             }
             add(*name, *value, known);
+            m_encoded.insert(*name, encodedValue);
         }
     }
 
@@ -48,6 +56,16 @@ public:
     {
         const auto it = m_values.constFind(name);
         return it == m_values.cend() ? std::nullopt : std::optional<QString>(*it);
+    }
+    // The value with every literal "+" read as a plus sign, for values typed into a URL by hand
+    // ("from=now+1h", "to=2014-10-15T22:15:25+02:00"), where no form encoded the plus; nothing when the value
+    // held no literal "+" (then it reads as value() does).
+    std::optional<QString> valueWithLiteralPlus(const QString& name) const
+    {
+        const auto it = m_encoded.constFind(name);
+        if (it == m_encoded.cend() || !it->contains(u'+'))
+            return std::nullopt;
+        return decodeStrict(*it, Plus::IsPlus);
     }
 
 private:
@@ -63,6 +81,7 @@ private:
     }
 
     QHash<QString, QString> m_values;
+    QHash<QString, QString> m_encoded; // as received, to read a hand-typed "+" as a plus in times
     std::optional<ParamError> m_error;
 };
 
@@ -80,7 +99,13 @@ std::optional<ParamError> parseTime(const Params& params, const QString& name, d
     const auto text = params.value(name);
     if (!text)
         return std::nullopt;
-    const auto time = parseTimeExpression(*text, now);
+    auto time = parseTimeExpression(*text, now);
+    // A space never belongs in a time, so a time that fails with its "+" read as a space was typed by hand
+    // (now+1h, an ISO offset +02:00) and is read again with the plus kept; a form-encoded %2B reads the same.
+    if (const auto literal = params.valueWithLiteralPlus(name); !time && literal) {
+        if (auto retried = parseTimeExpression(*literal, now))
+            time = std::move(retried);
+    }
     if (!time)
         return ParamError { name, time.error() };
     out = *time;

@@ -61,7 +61,9 @@ struct SeriesParams
 };
 
 // Pure parsing of the HTTP API's query parameters: no I/O, `now` (epoch seconds) is passed in.
-// Values are read fully decoded, so "+" is a plus sign and a space must be sent as %20. A parameter that is
+// Values are decoded as forms encode them (application/x-www-form-urlencoded, what Python's urlencode and
+// requests, HTML forms and URLSearchParams send): "+" is a space and a plus sign is %2B. Only a time given by
+// hand ("from=now+1h") that fails with its "+" as a space is read again with the plus kept. A parameter that is
 // unknown to the route or given twice is an error, so that a typo never silently widens a query.
 // `accept` is the request's Accept header: "text/csv" there asks for CSV when no format is given.
 Parsed<KeysParams> parseKeysParams(const QUrlQuery& query);

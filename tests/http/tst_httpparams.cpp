@@ -68,9 +68,14 @@ void tst_HttpParams::keysAreDecodedExactly_data()
     QTest::newRow("plain") << QStringLiteral("key=app.py-handler") << QStringLiteral("app.py-handler");
     QTest::newRow("slash as is") << QStringLiteral("key=/srv/app.py-f") << QStringLiteral("/srv/app.py-f");
     QTest::newRow("slash encoded") << QStringLiteral("key=%2Fsrv%2Fapp.py-f") << QStringLiteral("/srv/app.py-f");
-    QTest::newRow("plus is a plus") << QStringLiteral("key=a+b") << QStringLiteral("a+b");
+    QTest::newRow("plus is a space") << QStringLiteral("key=a+b") << QStringLiteral("a b");
     QTest::newRow("encoded plus") << QStringLiteral("key=a%2Bb") << QStringLiteral("a+b");
     QTest::newRow("encoded space") << QStringLiteral("key=a%20b") << QStringLiteral("a b");
+    QTest::newRow("form-encoded path with spaces (urlencode, requests, URLSearchParams)")
+        << QStringLiteral("key=%2Fsrv%2Fmy+shop%2Futil.py-a%2Bb") << QStringLiteral("/srv/my shop/util.py-a+b");
+    QTest::newRow("pluses and spaces mixed") << QStringLiteral("key=c+%2B%2B+x") << QStringLiteral("c ++ x");
+    QTest::newRow("form-encoded non-ASCII with a space") << QStringLiteral("key=caf%C3%A9+bar")
+                                                         << QString::fromUtf8("café bar");
     QTest::newRow("percent") << QStringLiteral("key=100%25") << QStringLiteral("100%");
     QTest::newRow("question mark as is") << QStringLiteral("key=a?b") << QStringLiteral("a?b");
     QTest::newRow("question and hash encoded") << QStringLiteral("key=a%3Fb%23c") << QStringLiteral("a?b#c");
@@ -104,10 +109,12 @@ void tst_HttpParams::timeForms_data()
     QTest::newRow("ISO offset, plus encoded") << QStringLiteral("2014-10-15T22:15:25%2B02:00") << 1413404125.0;
     QTest::newRow("ISO milliseconds") << QStringLiteral("2014-10-15T20:15:25.500Z") << 1413404125.5;
     QTest::newRow("ISO date") << QStringLiteral("2014-10-15") << 1413331200.0;
+    QTest::newRow("date and time, form-encoded space") << QStringLiteral("2014-10-15+20:15:25") << 1413404125.0;
     QTest::newRow("now") << QStringLiteral("now") << Now;
     QTest::newRow("now-15m") << QStringLiteral("now-15m") << Now - 900;
     QTest::newRow("now-7d") << QStringLiteral("now-7d") << Now - 7 * 86400;
-    QTest::newRow("now+1h") << QStringLiteral("now%2B1h") << Now + 3600;
+    QTest::newRow("now+1h, plus encoded") << QStringLiteral("now%2B1h") << Now + 3600;
+    QTest::newRow("now+1h, typed by hand") << QStringLiteral("now+1h") << Now + 3600;
 }
 
 void tst_HttpParams::timeForms()
@@ -139,6 +146,8 @@ void tst_HttpParams::errorsNameTheParameter_data()
                                              << QStringLiteral("\"yesterday\" is not a time");
         QTest::addRow("%s: empty to", route)
             << r << QStringLiteral("key=k&to=") << QStringLiteral("to") << QStringLiteral("empty");
+        QTest::addRow("%s: a space is not a plus", route)
+            << r << QStringLiteral("key=k&from=now%201h") << QStringLiteral("from") << QStringLiteral("not a time");
         QTest::addRow("%s: bad relative", route)
             << r << QStringLiteral("key=k&from=now-15x") << QStringLiteral("from") << QStringLiteral("now-15m");
         QTest::addRow("%s: reversed", route)
@@ -200,7 +209,7 @@ void tst_HttpParams::tokens_data()
     QTest::newRow("absent: every token") << QStringLiteral("key=k") << false << QString();
     QTest::newRow("given") << QStringLiteral("key=k&token=my-shop") << true << QStringLiteral("my-shop");
     QTest::newRow("empty: samples sent without one") << QStringLiteral("key=k&token=") << true << QString();
-    QTest::newRow("decoded") << QStringLiteral("key=k&token=a%20b%2Bc+d") << true << QStringLiteral("a b+c+d");
+    QTest::newRow("decoded") << QStringLiteral("key=k&token=a%20b%2Bc+d") << true << QStringLiteral("a b+c d");
 }
 
 void tst_HttpParams::tokens()
