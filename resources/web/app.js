@@ -28,12 +28,13 @@
     constructor(message, status) { super(message); this.status = status; }
   }
 
-  // encodeURIComponent, not URLSearchParams: the API reads "+" as a plus sign and a space only as %20.
+  // URLSearchParams, as every form does: a space is "+", a plus sign %2B, and the API reads them back so.
   function query(params) {
-    return Object.entries(params)
-      .filter(([, v]) => v !== null && v !== undefined)
-      .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
-      .join('&');
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) {
+      if (v !== null && v !== undefined) search.append(k, String(v));
+    }
+    return search.toString();
   }
 
   async function api(path, params = {}) {
@@ -118,13 +119,8 @@
   // ---- URL state ---------------------------------------------------------------------------------------
 
   function readHash() {
-    const params = {};
-    for (const part of location.hash.replace(/^#/, '').split('&')) {
-      if (!part) continue;
-      const eq = part.indexOf('=');
-      const name = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
-      params[name] = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1));
-    }
+    // Read as query() wrote it ("+" a space); a malformed "%" in a pasted link is kept, never thrown.
+    const params = Object.fromEntries(new URLSearchParams(location.hash.replace(/^#/, '')));
     state.key = params.key ?? null;
     state.token = params.token ?? null;
     state.from = 'from' in params ? (params.from || null) : 'now-15m';

@@ -119,7 +119,7 @@ test('a key with a space and a plus sign round-trips through the page', async ()
   assert.equal(await page.textContent('#title'), ODD);
   assert.equal(await statValue('max'), '1.25 ms');
   const csv = await page.getAttribute('#csv', 'href');
-  assert.ok(csv.includes('key=%2Fsrv%2Fmy%20shop%2Futil.py-a%2Bb'), csv);
+  assert.ok(csv.includes('key=%2Fsrv%2Fmy+shop%2Futil.py-a%2Bb'), csv);
 });
 
 test('a function with more calls than pixels is drawn as min/mean/max buckets', async () => {
