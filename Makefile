@@ -9,7 +9,7 @@ ARGS ?=
 # libraries are not pulled in by the -dev packages and must be named.
 DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config git \
 	qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libqt6opengl6-dev libqt6sql6-sqlite \
-	libsqlite3-dev libjs-dygraphs sqlite3 python3 python3-pip python3-setuptools python3-wheel chromium xvfb xauth x11-utils imagemagick fonts-dejavu-core \
+	libsqlite3-dev libjs-dygraphs sqlite3 python3 python3-requests curl python3-pip python3-setuptools python3-wheel chromium xvfb xauth x11-utils imagemagick fonts-dejavu-core \
 	file dpkg-dev desktop-file-utils appstream clickhouse-server clickhouse-client
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 E2E_DIR := tests/e2e

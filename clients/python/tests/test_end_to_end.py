@@ -56,8 +56,8 @@ class KodemonServer:
         return "".join(self.output)
 
     def get(self, path, **params):
-        # %20 for spaces: Kodemon reads "+" as a plus sign, as keys may hold one.
-        query = urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
+        # As forms encode (a space is "+", a plus sign %2B), which is how Kodemon reads query strings.
+        query = urllib.parse.urlencode(params)
         url = "http://127.0.0.1:%d%s?%s" % (self.http_port, path, query)
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy
         try:
