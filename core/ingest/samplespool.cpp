@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ingest/samplespool.h"
 
+#include "base/filelock.h"
 #include "base/logging.h"
 
 #include <QDataStream>
@@ -73,12 +74,11 @@ SampleSpool::~SampleSpool() = default;
 Result<std::unique_ptr<SampleSpool>> SampleSpool::open(const QString& path, qint64 limitBytes)
 {
     std::unique_ptr<SampleSpool> spool(new SampleSpool(QFileInfo(path).absoluteFilePath(), limitBytes));
-    spool->m_lock = std::make_unique<QLockFile>(spool->path() + QStringLiteral(".lock"));
-    spool->m_lock->setStaleLockTime(0);
-    if (!spool->m_lock->tryLock(0))
-        return Error { QStringLiteral("the spool file %1 is in use by another Kodemon; give each collector its own "
-                                      "--spool")
-                           .arg(path) };
+    auto lock = lockBeside(spool->path(), { QStringLiteral("the spool file %1").arg(spool->path()),
+                                              QStringLiteral("give each collector its own --spool") });
+    if (!lock)
+        return lock.failure();
+    spool->m_lock = std::move(*lock);
     if (!spool->m_file.open(QIODevice::ReadWrite))
         return Error { QStringLiteral("cannot open the spool file %1: %2").arg(path, spool->m_file.errorString()) };
     if (auto status = spool->load(); !status)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sqlite/sqlitestore.h"
 
+#include "base/filelock.h"
 #include "base/logging.h"
 #include "sqlite/schema.h"
 #include "sqlite/sqliteconnection.h"
@@ -18,14 +19,19 @@ SqliteStore::SqliteStore(QString path)
 
 SqliteStore::~SqliteStore() = default;
 
+LockSubject SqliteStore::subject() const
+{
+    return { QStringLiteral("the database %1").arg(m_path), QStringLiteral("pass another --db") };
+}
+
 Status SqliteStore::checkPath() const
 {
     const QFileInfo file(m_path);
     if (file.exists() && !file.isFile())
         return Error { QStringLiteral("%1 is not a file").arg(m_path) };
+    if (auto status = makeFolderFor(m_path, subject()); !status)
+        return status;
     const QDir folder = file.absoluteDir();
-    if (!folder.exists() && !QDir().mkpath(folder.absolutePath()))
-        return Error { QStringLiteral("cannot create the folder %1 for the database").arg(folder.absolutePath()) };
     // Write bits, not just access(): root may write anywhere, but a file someone made read-only stays so.
     constexpr auto AnyWrite = QFileDevice::WriteOwner | QFileDevice::WriteGroup | QFileDevice::WriteOther;
     if (file.exists() && (!file.isWritable() || !(file.permissions() & AnyWrite)))
@@ -40,18 +46,11 @@ Status SqliteStore::checkPath() const
 
 Status SqliteStore::lock()
 {
-    m_lock = std::make_unique<QLockFile>(m_path + QStringLiteral(".lock"));
-    m_lock->setStaleLockTime(0); // a lock is stale only when its process is gone, never by age
-    if (m_lock->tryLock(0))
-        return Ok {};
-    qint64 pid = 0;
-    QString host, app;
-    m_lock->getLockInfo(&pid, &host, &app);
-    m_lock.reset();
-    return Error { QStringLiteral("another Kodemon (process %1 on %2) is already using %3; stop it or pass another "
-                                  "--db")
-                       .arg(pid)
-                       .arg(host, m_path) };
+    auto lock = lockBeside(m_path, subject());
+    if (!lock)
+        return lock.failure();
+    m_lock = std::move(*lock);
+    return Ok {};
 }
 
 Status SqliteStore::open()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "base/filelock.h"
 #include "store/store.h"
 
 #include <atomic>
@@ -31,6 +32,7 @@ public:
     void setSizeLimit(qint64 bytes);
 
 private:
+    LockSubject subject() const; // "the database <path>", for the errors of checkPath() and lock()
     Status checkPath() const;
     Status lock();
 

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void tornRecordIsCutOff();
     void foreignFileIsRefused();
     void secondOpenIsRefused();
+    void aMissingFolderIsMade();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("spool.bin")); }
@@ -158,6 +159,15 @@ void tst_SampleSpool::secondOpenIsRefused()
     auto second = SampleSpool::open(path(), 1 << 20);
     QVERIFY(!second.ok());
     QVERIFY2(second.error().contains(QLatin1String("another Kodemon")), qPrintable(second.error()));
+}
+
+void tst_SampleSpool::aMissingFolderIsMade()
+{
+    // A first start on a new machine: ~/.local/share/kodemon/ does not exist yet.
+    const QString nested = m_dir->filePath(QStringLiteral("fresh-home/.local/share/kodemon/clickhouse-spool.bin"));
+    auto spool = SampleSpool::open(nested, 1 << 20);
+    QVERIFY2(spool.ok(), qPrintable(spool.ok() ? QString() : spool.error()));
+    QVERIFY(QFile::exists(nested));
 }
 
 QTEST_GUILESS_MAIN(tst_SampleSpool)
