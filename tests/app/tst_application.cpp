@@ -29,6 +29,7 @@ private Q_SLOTS:
     void udpPortInUseExitsWithCode2();
     void unusableDatabaseExitsWithCode1();
     void privilegedPortWithoutRootIsExplained();
+    void freshHomeStartsWithTheDefaultDatabase();
 
 private:
     static QProcess::ProcessChannelMode merged() { return QProcess::MergedChannels; }
@@ -185,6 +186,25 @@ void tst_Application::privilegedPortWithoutRootIsExplained()
     QCOMPARE(process.exitCode(), 2);
     QVERIFY2(output.contains(QLatin1String("permission denied")) && output.contains(QLatin1String("below 1024")),
         qPrintable(output));
+}
+
+void tst_Application::freshHomeStartsWithTheDefaultDatabase()
+{
+    // A new user's first start: no --db, and ~/.local/share/kodemon/ does not exist yet.
+    QTemporaryDir home;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("HOME"), home.path());
+    environment.remove(QStringLiteral("XDG_DATA_HOME"));
+    Test::KodemonProcess kodemon({}, Test::KodemonProcess::Database::Default);
+    kodemon.process().setProcessEnvironment(environment);
+    QVERIFY2(kodemon.start(), qPrintable(kodemon.output()));
+    Test::sendDatagrams({ Test::decoratorDatagram(QStringLiteral("a.py-f"), 1, 1795608000) }, kodemon.udpPort());
+    QCOMPARE(kodemon.terminate(), 0);
+    const QString database = home.filePath(QStringLiteral(".local/share/kodemon/kodemon.sqlite"));
+    QVERIFY2(kodemon.output().contains(database), qPrintable(kodemon.output()));
+    SqliteStore store(database);
+    QVERIFY(store.open().ok());
+    QCOMPARE(Query(store.createReader()).keys()->size(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_Application)

@@ -8,6 +8,7 @@
 #include "testdata.h"
 
 #include <QFileInfo>
+#include <QProcessEnvironment>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -21,6 +22,7 @@ class tst_ClickHouseFaults : public QObject
 private Q_SLOTS:
     void initTestCase();
     void outageLosesNothingAndStoresNothingTwice();
+    void freshHomeMakesTheDefaultSpoolFolder();
 
 private:
     std::unique_ptr<KodemonProcess> startCollector();
@@ -129,6 +131,27 @@ void tst_ClickHouseFaults::outageLosesNothingAndStoresNothingTwice()
     const auto keys = client.get("/api/keys").json().object().value(u"keys").toArray();
     QCOMPARE(keys.first().toObject().value(u"count").toInteger(), qint64(m_sent.size()));
     QCOMPARE(collector->terminate(), 0);
+}
+
+void tst_ClickHouseFaults::freshHomeMakesTheDefaultSpoolFolder()
+{
+    // A new user's first start on ClickHouse, with no --spool: ~/.local/share/kodemon/ does not exist yet,
+    // and the spool's lock file was once refused there as if another Kodemon held it.
+    QVERIFY2(m_server->isRunning() || m_server->start(), qPrintable(m_server->error()));
+    QTemporaryDir home;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("HOME"), home.path());
+    environment.remove(QStringLiteral("XDG_DATA_HOME"));
+    KodemonProcess collector({ QStringLiteral("--store"), m_server->url(QStringLiteral("firststart")) });
+    collector.process().setProcessEnvironment(environment);
+    QVERIFY2(collector.start(), qPrintable(collector.output()));
+    QVERIFY(QFileInfo(home.filePath(QStringLiteral(".local/share/kodemon/clickhouse-spool.bin"))).isFile());
+    QList<QByteArray> datagrams;
+    for (int i = 0; i < 10; ++i)
+        datagrams.append(decoratorDatagram(Key, i + 0.5, m_now - 60, QStringLiteral("firststart")));
+    sendDatagrams(datagrams, collector.udpPort());
+    QTRY_COMPARE_WITH_TIMEOUT(counters(collector).value(u"samples_stored").toInteger(), 10, 20000);
+    QCOMPARE(collector.terminate(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_ClickHouseFaults)

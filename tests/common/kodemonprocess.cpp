@@ -8,10 +8,12 @@
 
 namespace Kodemon::Test {
 
-KodemonProcess::KodemonProcess(QStringList arguments)
+KodemonProcess::KodemonProcess(QStringList arguments, Database database)
     : m_arguments(std::move(arguments))
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
+    if (database == Database::Default)
+        return;
     m_databasePath = m_folder.filePath(QStringLiteral("kodemon.sqlite"));
     const auto db = m_arguments.indexOf(QStringLiteral("--db"));
     if (db >= 0 && db + 1 < m_arguments.size())

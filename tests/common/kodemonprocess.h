@@ -11,8 +11,10 @@ namespace Kodemon::Test {
 class KodemonProcess final
 {
 public:
+    // Where the database goes: a temporary folder, or Kodemon's default (no --db, as a user starts it).
+    enum class Database { Temporary, Default };
     // `arguments` are added after --headless --udp-port 0 --http-port 0 [--db <temp>/kodemon.sqlite].
-    explicit KodemonProcess(QStringList arguments = {});
+    explicit KodemonProcess(QStringList arguments = {}, Database database = Database::Temporary);
     ~KodemonProcess();
     Q_DISABLE_COPY_MOVE(KodemonProcess)
 
@@ -25,7 +27,7 @@ public:
 
     quint16 udpPort() const { return m_udpPort; }
     quint16 httpPort() const { return m_httpPort; }
-    QString databasePath() const { return m_databasePath; }
+    QString databasePath() const { return m_databasePath; } // empty with Database::Default
     QString baseUrl() const;
     QString output(); // stdout and stderr so far
     qint64 pid() const { return m_process.processId(); }
