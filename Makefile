@@ -5,16 +5,20 @@ BUILD_DIR := build/$(PRESET)
 KODEMON := $(BUILD_DIR)/app/kodemon
 ARGS ?=
 
-# Debian 12 packages the build, the tests and the app need. Qt's SQLite driver, OpenGL and WebSockets
-# libraries are not pulled in by the -dev packages and must be named.
-DEB_PACKAGES := cmake ninja-build g++ ccache pkg-config git \
+# Debian 12 packages that building and running need (`make run`). Qt's SQLite driver, OpenGL and WebSockets
+# libraries are not pulled in by the -dev packages and must be named; dygraphs is compiled into the binary.
+RUN_PACKAGES := cmake ninja-build g++ ccache pkg-config \
 	qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libqt6opengl6-dev libqt6sql6-sqlite \
-	libsqlite3-dev libjs-dygraphs sqlite3 python3 python3-requests curl python3-pip python3-setuptools python3-wheel chromium xvfb xauth x11-utils imagemagick fonts-dejavu-core \
-	file dpkg-dev desktop-file-utils appstream clickhouse-server clickhouse-client
+	libsqlite3-dev libjs-dygraphs fonts-dejavu-core
+# What only the tests need (`make test`): real clients and servers, the browser, a virtual display, packaging tools.
+TEST_PACKAGES := git sqlite3 python3 python3-requests curl python3-pip python3-setuptools python3-wheel \
+	chromium xvfb xauth x11-utils imagemagick file dpkg-dev desktop-file-utils appstream \
+	clickhouse-server clickhouse-client
+DEB_PACKAGES := $(RUN_PACKAGES) $(TEST_PACKAGES)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 E2E_DIR := tests/e2e
 
-.PHONY: all deps deps-bench deps-fuzz build run test bench fuzz clean distclean format tidy help
+.PHONY: all install-missing deps deps-run deps-bench deps-fuzz build run test bench fuzz clean distclean format tidy help
 
 # The peer and the load tools of `make bench`; installed through the same `deps` mechanism, only for benchmarks.
 BENCH_PACKAGES := influxdb wrk linux-perf
@@ -26,20 +30,27 @@ help:
 	@echo "make test    install what is missing, build, run every test"
 	@echo "make bench   build in release mode and run the benchmarks"
 	@echo "make package build in release mode and make the Debian package build/release/kodemon_<version>_<arch>.deb"
-	@echo "make deps    only install the missing Debian and npm packages"
+	@echo "make deps    only install the missing Debian and npm packages (deps-run: only what make run needs)"
 	@echo "make format  clang-format every C++ file; make tidy: clang-tidy the sources"
 
-deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
-	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then missing="$$missing nodejs npm"; fi; \
+# Installs the missing Debian packages among $(PACKAGES) (and nodejs/npm with NODE=1), then the browser-test driver.
+install-missing:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$(NODE)" ] && { ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; }; then missing="$$missing nodejs npm"; fi; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing missing Debian packages:" $$missing; \
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
 	fi
-	@if [ -f $(E2E_DIR)/package-lock.json ] && [ ! -d $(E2E_DIR)/node_modules ]; then \
+	@if [ -n "$(NODE)" ] && [ -f $(E2E_DIR)/package-lock.json ] && [ ! -d $(E2E_DIR)/node_modules ]; then \
 		echo "Installing the browser-test driver (playwright-core) from npm"; \
 		cd $(E2E_DIR) && npm ci --no-audit --no-fund; \
 	fi
+
+deps-run:
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES)"
+
+deps:
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(DEB_PACKAGES)" NODE=1
 
 $(BUILD_DIR)/build.ninja:
 	cmake --preset $(PRESET)
@@ -47,7 +58,11 @@ $(BUILD_DIR)/build.ninja:
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build --preset $(PRESET)
 
-run: build
+# Only the app: a first `make run` configures without the tests (they need python3 and the test packages) and
+# builds one target; `make test` later switches the tests on in the same build folder.
+run: deps-run
+	@[ -f $(BUILD_DIR)/build.ninja ] || cmake --preset $(PRESET) -DKODEMON_BUILD_TESTS=OFF
+	cmake --build --preset $(PRESET) --target kodemon
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
 		echo "Starting Kodemon (close the window or press Ctrl+C to stop)"; \
 		exec $(KODEMON) $(ARGS); \
@@ -57,7 +72,7 @@ run: build
 	fi
 
 deps-bench:
-	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)"
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)" NODE=1
 
 # Only what bench/run.py runs: the tests' hundred-odd targets doubled the time on a cold cache.
 BENCH_TARGETS := kodemon kodemon-loadgen kodemon-recvceiling kodemon-gendb kodemon-querybench kodemon-uibench \
@@ -73,7 +88,7 @@ bench: deps-bench
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := datagram timeexpr httpparams requestlimiter
 deps-fuzz:
-	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) clang libclang-rt-14-dev"
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES) clang libclang-rt-14-dev"
 
 fuzz: deps-fuzz
 	cmake --preset fuzz
@@ -89,14 +104,17 @@ fuzz: deps-fuzz
 # The Debian package (CPack, cmake/KodemonPackaging.cmake) from the release build; only what the package holds
 # is compiled. `make test` checks the same package built from its own tree (tests/packaging).
 .PHONY: package
-package: deps
+package:
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES) file dpkg-dev"
 	cmake --preset release
 	cmake --build --preset release --target kodemon kodemon_package_files
 	rm -f build/release/kodemon_*.deb
 	cd build/release && cpack -G DEB
 	@echo "Install it with: sudo apt install ./$$(ls build/release/kodemon_*.deb)"
 
-test: build
+test: deps
+	cmake --preset $(PRESET) -DKODEMON_BUILD_TESTS=ON
+	cmake --build --preset $(PRESET)
 	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 600 -j2
 
 clean:
