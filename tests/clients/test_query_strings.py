@@ -8,11 +8,9 @@ and non-ASCII text. KODEMON_BINARY (set by CTest) names the binary."""
 
 import json
 import os
-import re
 import socket
 import subprocess
-import tempfile
-import threading
+import sys
 import time
 import unittest
 import urllib.error
@@ -21,8 +19,9 @@ import urllib.request
 
 import requests
 
-BINARY = os.environ.get("KODEMON_BINARY", "")
-STARTUP = re.compile(r"listening on UDP \S+:(\d+) and HTTP http://\S+:(\d+)/")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clients", "python", "tests"))
+from test_end_to_end import BINARY, KodemonServer  # noqa: E402  (one way to start kodemon for every Python test)
+
 TOKEN = "query strings"
 # Each key is stored with a different number of calls, so a lookup that finds the wrong key is caught.
 KEYS = {
@@ -35,51 +34,18 @@ KEYS = {
 TIMESTAMP = int(time.time()) - 60
 
 
-class Kodemon:
-    """`kodemon --headless` on free ports with its database in a temporary folder."""
+class Kodemon(KodemonServer):
+    """The Python client's end-to-end server (`kodemon --headless` on free ports), with raw datagrams to send."""
 
     def __init__(self):
-        self.folder = tempfile.TemporaryDirectory(prefix="kodemon-query-")
-        self.output = []
-        self.started = threading.Event()
-        self.udp_port = self.http_port = None
-        self.process = subprocess.Popen(
-            [BINARY, "--headless", "--udp-port", "0", "--http-port", "0",
-             "--db", os.path.join(self.folder.name, "kodemon.sqlite")],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        if not self.started.wait(30):
-            self.stop()
-            raise AssertionError("kodemon did not start:\n" + "".join(self.output))
+        super().__init__()
         self.base = "http://127.0.0.1:%d" % self.http_port
-
-    def _read(self):
-        for raw in self.process.stdout:
-            line = raw.decode("utf-8", "replace")
-            self.output.append(line)
-            match = STARTUP.search(line)
-            if match and not self.started.is_set():
-                self.udp_port, self.http_port = int(match.group(1)), int(match.group(2))
-                self.started.set()
 
     def send(self, key, count):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             for i in range(count):
                 sample = {"key": key, "execution_time": 1.5 + i, "timestamp": TIMESTAMP, "token": TOKEN}
                 sock.sendto(json.dumps(sample).encode("utf-8"), ("127.0.0.1", self.udp_port))
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-        self.reader.join(5)
-        self.process.stdout.close()
-        self.folder.cleanup()
 
 
 def urllib_get(url):
@@ -107,7 +73,7 @@ class QueryStrings(unittest.TestCase):
                 break
             if time.monotonic() > deadline:
                 cls.server.stop()
-                raise AssertionError("the samples were not stored: %r\n%s" % (body, "".join(cls.server.output)))
+                raise AssertionError("the samples were not stored: %r\n%s" % (body, cls.server.text()))
             time.sleep(0.1)
 
     @classmethod
