@@ -1,102 +1,22 @@
 // SPDX-License-Identifier: MIT
 // kodemon-parserbench: nanoseconds per datagram of the receiver's parser alone (parseDatagram with the receiver's
 // cache), for the shapes the decorator sends. The datagrams are made up front, as kodemon-loadgen makes them.
+#include "datagramshapes.h"
 #include "ingest/datagram.h"
 #include "ingest/fastdatagram.h"
 #include "ingest/stringcache.h"
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <QCoreApplication>
-#include <QRandomGenerator>
 #include <QStringList>
 
 using namespace Kodemon;
 
 namespace {
 
-constexpr int Series = 1000;
 constexpr int Datagrams = 50000;
 constexpr int Passes = 25;
-
-QByteArray keyOf(int series)
-{
-    static const char* const packages[] = { "/srv/app/shop", "/srv/app/api/v2", "/opt/services/billing",
-        "/home/deploy/my project/worker", "/srv/app/../lib/common" };
-    static const char* const modules[] = { "views.py", "models.py", "tasks.py", "handlers/orders.py", "db/queries.py" };
-    static const char* const functions[] = { "fetch_latest", "render", "save", "process_payment", "sync", "lookup" };
-    return QByteArray(packages[series % 5]) + '/' + modules[(series / 5) % 5] + '-' + functions[(series / 25) % 6] + '_'
-        + QByteArray::number(series);
-}
-
-QByteArray milliseconds(QRandomGenerator& random)
-{
-    return QByteArray::number(std::exp(2.0 + random.generateDouble() * 2.0), 'g', 17);
-}
-
-// What kodemon-loadgen sends: json.dumps order of Python 3, the kwargs at the end.
-QByteArray loadgenDatagram(int i, QRandomGenerator& random, bool extra)
-{
-    QByteArray out = "{\"key\": \"" + keyOf(i % Series) + "\", \"execution_time\": " + milliseconds(random)
-        + ", \"timestamp\": " + QByteArray::number(1795608000 + i / 1000) + ", \"token\": \"bench\"";
-    if (extra)
-        out += ", \"component\": \"worker\", \"attempt\": 2, \"tags\": [\"a\", \"b\"]";
-    return out + '}';
-}
-
-// A kwarg that changes with every call (a request id): every set of extras is new to the receiver's cache.
-QByteArray distinctExtrasDatagram(int i, QRandomGenerator& random)
-{
-    return loadgenDatagram(i, random, false).chopped(1) + ", \"request\": " + QByteArray::number(i) + '}';
-}
-
-// Python 2's dict order scatters the kwargs between the decorator's own members.
-QByteArray python2Datagram(int i, QRandomGenerator& random)
-{
-    return "{\"project\": \"demo\", \"token\": \"test-token\", \"version\": 3, \"ratio\": 0.5, \"key\": \""
-        + keyOf(i % Series) + "\", \"tags\": [\"a\", \"b\"], \"execution_time\": " + milliseconds(random)
-        + ", \"timestamp\": " + QByteArray::number(1795608000 + i / 1000) + '}';
-}
-
-// Non-ASCII module paths as json.dumps writes them (ensure_ascii): \u escapes and a surrogate pair.
-QByteArray escapedDatagram(int i, QRandomGenerator& random)
-{
-    return "{\"key\": \"/srv/caf\\u00e9/\\u65e5\\u672c_" + QByteArray::number(i % Series)
-        + ".py-f\\ud83d\\ude80\", \"execution_time\": " + milliseconds(random)
-        + ", \"timestamp\": " + QByteArray::number(1795608000 + i / 1000) + ", \"token\": \"test-token\"}";
-}
-
-QList<QByteArray> make(const char* shape)
-{
-    QRandomGenerator random(7);
-    QList<QByteArray> out;
-    out.reserve(Datagrams);
-    const QByteArray name(shape);
-    for (int i = 0; i < Datagrams; ++i) {
-        if (name == "plain")
-            out.append(loadgenDatagram(i, random, false));
-        else if (name == "extras")
-            out.append(loadgenDatagram(i, random, true));
-        else if (name == "loadgen-mix")
-            out.append(loadgenDatagram(i, random, random.bounded(10) == 0));
-        else if (name == "extras-distinct")
-            out.append(distinctExtrasDatagram(i, random));
-        else if (name == "python2-kwargs")
-            out.append(python2Datagram(i, random));
-        else
-            out.append(escapedDatagram(i, random));
-    }
-    return out;
-}
-
-// CPU time of this thread: on a shared machine, time spent waiting for a core is not the parser's.
-qint64 threadNanoseconds()
-{
-    timespec now {};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
 
 // The best of several passes over all datagrams, with one cache kept across passes as the receiver keeps it.
 double nanosecondsPerDatagram(const QList<QByteArray>& datagrams, qint64& samples)
@@ -105,10 +25,10 @@ double nanosecondsPerDatagram(const QList<QByteArray>& datagrams, qint64& sample
     double best = 1e18;
     for (int pass = 0; pass < Passes; ++pass) {
         samples = 0;
-        const qint64 start = threadNanoseconds();
+        const qint64 start = Bench::threadNanoseconds();
         for (const auto& datagram : datagrams)
             samples += parseDatagram(datagram, &cache).samples.size();
-        best = std::min(best, double(threadNanoseconds() - start) / double(datagrams.size()));
+        best = std::min(best, double(Bench::threadNanoseconds() - start) / double(datagrams.size()));
     }
     return best;
 }
@@ -120,10 +40,9 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     QStringList shapes = app.arguments().mid(1);
     if (shapes.isEmpty())
-        shapes = { QStringLiteral("plain"), QStringLiteral("extras"), QStringLiteral("extras-distinct"),
-            QStringLiteral("loadgen-mix"), QStringLiteral("python2-kwargs"), QStringLiteral("escaped") };
+        shapes = Bench::datagramShapes();
     for (const auto& shape : std::as_const(shapes)) {
-        const auto datagrams = make(qPrintable(shape));
+        const auto datagrams = Bench::makeDatagrams(shape, Datagrams);
         qint64 samples = 0;
         const double ns = nanosecondsPerDatagram(datagrams, samples);
         std::printf("{\"shape\": \"%s\", \"ns_per_datagram\": %.1f, \"datagrams\": %lld, \"samples\": %lld, "
