@@ -21,7 +21,7 @@ E2E_DIR := tests/e2e
 .PHONY: all install-missing deps deps-run deps-bench deps-fuzz build run test bench fuzz clean distclean format tidy help
 
 # The peer and the load tools of `make bench`; installed through the same `deps` mechanism, only for benchmarks.
-BENCH_PACKAGES := influxdb wrk linux-perf
+BENCH_PACKAGES := influxdb wrk linux-perf libsimdjson-dev
 
 all: build
 
@@ -76,7 +76,7 @@ deps-bench:
 
 # Only what bench/run.py runs: the tests' hundred-odd targets doubled the time on a cold cache.
 BENCH_TARGETS := kodemon kodemon-loadgen kodemon-recvceiling kodemon-gendb kodemon-querybench kodemon-uibench \
-	kodemon-parserbench
+	kodemon-parserbench kodemon-simdjsonbench
 
 bench: deps-bench
 	cmake --preset release
@@ -106,7 +106,7 @@ fuzz: deps-fuzz
 .PHONY: package
 package:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES) file dpkg-dev"
-	cmake --preset release
+	cmake --preset release -DKODEMON_BUILD_TESTS=OFF
 	cmake --build --preset release --target kodemon kodemon_package_files
 	rm -f build/release/kodemon_*.deb
 	cd build/release && cpack -G DEB
