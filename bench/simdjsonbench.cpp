@@ -8,8 +8,10 @@
 #include "ingest/datagram.h"
 #include "ingest/fastdatagram.h"
 #include "ingest/stringcache.h"
+#include "randomdatagram.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <QCoreApplication>
 #include <simdjson.h>
@@ -67,11 +69,48 @@ Figures measure(const QList<QByteArray>& datagrams)
     return f;
 }
 
+// --check: the reader against the full parser on the random objects the fast path's test uses, five seeds.
+// Returns the number of samples the reader took that the full parser refuses or reads otherwise.
+qint64 check()
+{
+    qint64 wrong = 0;
+    for (quint32 seed : { 2025u, 7u, 1413404125u, 99u, 31337u }) {
+        Test::RandomDatagram generator(seed);
+        StringCache cache;
+        qint64 accepted = 0, taken = 0, differ = 0;
+        for (int round = 0; round < 60000; ++round) {
+            const QByteArray text = generator.next();
+            const auto full = parseObjectFully(text.trimmed());
+            accepted += std::holds_alternative<Sample>(full) ? 1 : 0;
+            Sample plain, cached;
+            const bool tookPlain = parseWithSimdjson(text, plain, nullptr);
+            const bool tookCached = parseWithSimdjson(text, cached, &cache);
+            if (tookPlain != tookCached) {
+                ++differ;
+                continue;
+            }
+            if (!tookPlain)
+                continue;
+            ++taken;
+            const auto* sample = std::get_if<Sample>(&full);
+            if (!sample || !same(plain, *sample) || !same(cached, *sample) || std::signbit(plain.executionTime)
+                != std::signbit(sample->executionTime))
+                ++differ;
+        }
+        std::printf("{\"seed\": %u, \"full_parser_accepted\": %lld, \"simdjson_took\": %lld, \"disagreements\": %lld}\n",
+            seed, accepted, taken, differ);
+        wrong += differ;
+    }
+    return wrong;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
+    if (app.arguments().contains(QStringLiteral("--check")))
+        return check() == 0 ? 0 : 1;
     QStringList shapes = app.arguments().mid(1);
     if (shapes.isEmpty())
         shapes = Bench::datagramShapes();
