@@ -13,14 +13,12 @@ import subprocess
 import sys
 import time
 import unittest
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import requests
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clients", "python", "tests"))
-from test_end_to_end import BINARY, KodemonServer  # noqa: E402  (one way to start kodemon for every Python test)
+from test_end_to_end import BINARY, KodemonServer, get_json as urllib_get  # noqa: E402  (one way to start kodemon for every Python test)
 
 TOKEN = "query strings"
 # Each key is stored with a different number of calls, so a lookup that finds the wrong key is caught.
@@ -46,15 +44,6 @@ class Kodemon(KodemonServer):
             for i in range(count):
                 sample = {"key": key, "execution_time": 1.5 + i, "timestamp": TIMESTAMP, "token": TOKEN}
                 sock.sendto(json.dumps(sample).encode("utf-8"), ("127.0.0.1", self.udp_port))
-
-
-def urllib_get(url):
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy
-    try:
-        with opener.open(url, timeout=10) as response:
-            return response.status, json.loads(response.read().decode("utf-8"))
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read().decode("utf-8") or "null")
 
 
 @unittest.skipUnless(BINARY, "KODEMON_BINARY is not set (CTest sets it)")

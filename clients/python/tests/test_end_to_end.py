@@ -25,6 +25,16 @@ STARTUP = re.compile(r"listening on UDP \S+:(\d+) and HTTP http://\S+:(\d+)/")
 TOKEN = "e2e-python \u00e9"
 
 
+def get_json(url):
+    """(status, decoded JSON body) of GET url, error statuses included."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy
+    try:
+        with opener.open(url, timeout=10) as response:
+            return response.status, json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read().decode("utf-8") or "null")
+
+
 class KodemonServer:
     """`kodemon --headless` on free ports with its database in a temporary folder."""
 
@@ -58,13 +68,7 @@ class KodemonServer:
     def get(self, path, **params):
         # As forms encode (a space is "+", a plus sign %2B), which is how Kodemon reads query strings.
         query = urllib.parse.urlencode(params)
-        url = "http://127.0.0.1:%d%s?%s" % (self.http_port, path, query)
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never a proxy
-        try:
-            with opener.open(url, timeout=10) as response:
-                return response.status, json.loads(response.read().decode("utf-8"))
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read().decode("utf-8") or "null")
+        return get_json("http://127.0.0.1:%d%s?%s" % (self.http_port, path, query))
 
     def executions(self, key, count, token=TOKEN, timeout=15.0):
         """The stored executions of key, once there are at least `count` (samples are committed within
