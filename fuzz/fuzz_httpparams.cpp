@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// libFuzzer target: the HTTP API's query-string parsing (every route) and its Accept header.
+// libFuzzer target: the HTTP API's query-string parsing (every route) and its Accept header, and the round trip of
+// any key through form encoding.
 #include "http/httpparams.h"
 
 #include <cstdint>
@@ -27,5 +28,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         std::abort();
     parseKeysParams(query);
     checkNoParams(query);
+    // Any UTF-8 key, form-encoded as URLSearchParams and urlencode write it (a space as '+'), reads back exactly.
+    const QString key = QString::fromUtf8(queryText);
+    if (!key.isEmpty() && key.toUtf8() == queryText) {
+        QByteArray encoded = queryText.toPercentEncoding(" ");
+        encoded.replace(' ', '+');
+        const auto roundTrip = parseStatsParams(QUrlQuery(QString::fromLatin1("key=" + encoded)), now);
+        if (!roundTrip.ok() || roundTrip.value->selector.key != key)
+            std::abort();
+    }
     return 0;
 }
