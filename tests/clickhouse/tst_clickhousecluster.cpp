@@ -150,8 +150,10 @@ void tst_ClickHouseCluster::everyDatagramOnceAcrossShards()
             QVERIFY(qAbs(stats.value(u"mean").toDouble() - exact.mean) < 1e-6);
         }
     }
-    for (auto& collector : collectors)
-        QCOMPARE(collector->terminate(), 0);
+    for (auto& collector : collectors) {
+        const int code = collector->terminate();
+        QVERIFY2(code == 0, qPrintable(QStringLiteral("exit code %1:\n%2").arg(code).arg(collector->output())));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_ClickHouseCluster)
