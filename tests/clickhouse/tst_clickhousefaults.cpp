@@ -151,7 +151,8 @@ void tst_ClickHouseFaults::freshHomeMakesTheDefaultSpoolFolder()
         datagrams.append(decoratorDatagram(Key, i + 0.5, m_now - 60, QStringLiteral("firststart")));
     sendDatagrams(datagrams, collector.udpPort());
     QTRY_COMPARE_WITH_TIMEOUT(counters(collector).value(u"samples_stored").toInteger(), 10, 20000);
-    QCOMPARE(collector.terminate(), 0);
+    const int code = collector.terminate();
+    QVERIFY2(code == 0, qPrintable(QStringLiteral("exit code %1:\n%2").arg(code).arg(collector.output())));
 }
 
 QTEST_GUILESS_MAIN(tst_ClickHouseFaults)
