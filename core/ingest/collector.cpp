@@ -73,4 +73,15 @@ void Collector::stop()
     }
 }
 
+void Collector::remove(const DeleteRequest& request, std::function<void(Result<qint64>)> done)
+{
+    if (!m_writer) {
+        done(Error { QStringLiteral("the collector is not running") });
+        return;
+    }
+    QMetaObject::invokeMethod(
+        m_writer, [writer = m_writer, request, done = std::move(done)] { writer->remove(request, done); },
+        Qt::QueuedConnection);
+}
+
 } // namespace Kodemon

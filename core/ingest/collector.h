@@ -40,6 +40,9 @@ public:
     QHostAddress udpAddress() const { return m_options.udp.address; }
     quint16 udpPort() const { return m_udpPort; }
     std::shared_ptr<IngestCounters> counters() const { return m_counters; }
+    // Deletes on the writer's thread once what arrived before is stored; `done` runs there (from any thread;
+    // an error when the collector is not running).
+    void remove(const DeleteRequest& request, std::function<void(Result<qint64>)> done);
 
 Q_SIGNALS:
     // Delivered on the collector's thread after each commit.

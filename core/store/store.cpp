@@ -46,6 +46,21 @@ Result<QList<SeriesSummary>> StoreReader::summaries(const SummaryRequest& reques
     return rows;
 }
 
+Result<CallSummary> StoreReader::summary(const SeriesSelector& selector)
+{
+    auto values = this->values(selector);
+    if (!values)
+        return values.failure();
+    CallSummary summary;
+    for (const auto& value : std::as_const(*values))
+        summary.add(value.value, false);
+    auto stats = this->stats(selector); // the failed calls, which values() does not carry
+    if (!stats)
+        return stats.failure();
+    summary.errors = stats->errors;
+    return summary;
+}
+
 Result<QList<GroupedSeries>> StoreReader::groupedBuckets(
     const SeriesSelector& selector, const QString& groupBy, int bucketCount, int topGroups)
 {
