@@ -64,6 +64,7 @@ std::shared_ptr<Store> makeStore(const AppOptions& options)
         return std::make_shared<ClickHouseStore>(*options.clickhouse);
     auto sqlite = std::make_shared<SqliteStore>(QFileInfo(options.databasePath).absoluteFilePath());
     sqlite->setSizeLimit(options.databaseLimitBytes);
+    sqlite->setRetention(options.retention);
     return sqlite;
 }
 
@@ -178,6 +179,13 @@ StartStatus Application::startHttp()
     http.counters = m_collector->counters();
     http.apiTokens = m_options.apiTokens;
     http.insecure = m_options.httpInsecure;
+    if (!m_options.clickhouse) {
+        // SQLite keeps calls by the retention policy and deletes on request; ClickHouse keeps everything.
+        http.retention = m_options.retention;
+        http.deleter = [collector = m_collector.get()](const DeleteRequest& request, auto done) {
+            collector->remove(request, std::move(done));
+        };
+    }
     m_http = std::make_unique<HttpServer>(m_store, http);
     return { m_http->start(), StartStage::Http };
 }

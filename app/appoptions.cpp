@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "appoptions.h"
 
+#include "base/timeexpr.h"
+
 #include "base/logging.h"
 
 #include <QCommandLineParser>
@@ -44,6 +46,17 @@ struct Definitions
         QStringLiteral("Stop storing (and count what cannot be stored) once the database reaches this size, in "
                        "MiB (default: no limit)."),
         QStringLiteral("MiB"), QStringLiteral("0") };
+    QCommandLineOption retentionRaw { QStringLiteral("retention-raw"),
+        QStringLiteral("Keep every call this long after it arrived, e.g. 30d (the default), 12h, 2w; older calls "
+                       "become per-minute summaries. 0 keeps every call."),
+        QStringLiteral("duration"), QStringLiteral("30d") };
+    QCommandLineOption retention { QStringLiteral("retention"),
+        QStringLiteral("Keep per-minute summaries this long, e.g. 1y (the default), 90d. 0 keeps them forever."),
+        QStringLiteral("duration"), QStringLiteral("1y") };
+    QCommandLineOption retentionSize { QStringLiteral("retention-size"),
+        QStringLiteral("While the database is larger than this, e.g. 10G, its oldest calls become summaries and "
+                       "then its oldest summaries go (default: no limit)."),
+        QStringLiteral("size"), QStringLiteral("0") };
     QCommandLineOption store { QStringLiteral("store"),
         QStringLiteral("Store samples on a ClickHouse server instead of SQLite: clickhouse://host:8123/database."),
         QStringLiteral("url") };
@@ -163,6 +176,23 @@ OptionError readStorage(const QCommandLineParser& parser, const Definitions& opt
     if (!ok || limitMiB < 0)
         return QStringLiteral("--db-max-size must be a number of MiB (0 for no limit)");
     app.databaseLimitBytes = limitMiB * 1024 * 1024;
+    const auto raw = parseDuration(parser.value(options.retentionRaw));
+    const auto summaries = parseDuration(parser.value(options.retention));
+    const auto size = parseByteSize(parser.value(options.retentionSize));
+    if (!raw)
+        return QStringLiteral("--retention-raw: %1").arg(raw.error());
+    if (!summaries)
+        return QStringLiteral("--retention: %1").arg(summaries.error());
+    if (!size)
+        return QStringLiteral("--retention-size: %1").arg(size.error());
+    if (*summaries > 0 && *raw > *summaries)
+        return QStringLiteral("--retention-raw (%1) is longer than --retention (%2): summaries would go before "
+                              "the calls they summarize")
+            .arg(parser.value(options.retentionRaw), parser.value(options.retention));
+    if (app.databaseLimitBytes > 0 && *size >= app.databaseLimitBytes)
+        return QStringLiteral("--retention-size must be below --db-max-size: retention frees room before the hard "
+                              "limit stops storing");
+    app.retention = RetentionPolicy { *raw, *summaries, *size };
     return std::nullopt;
 }
 
@@ -231,7 +261,8 @@ std::optional<QString> localOnlyOption(const QCommandLineParser& parser, const D
 {
     for (const QCommandLineOption* option :
         { &options.headless, &options.udpAddress, &options.udpPort, &options.httpAddress, &options.httpPort,
-            &options.database, &options.receiveBuffer, &options.udpAllow, &options.databaseLimit, &options.store,
+            &options.database, &options.receiveBuffer, &options.udpAllow, &options.databaseLimit, &options.retentionRaw,
+            &options.retention, &options.retentionSize, &options.store,
             &options.clickhouseUser, &options.clickhousePassword, &options.clickhouseCluster, &options.spool,
             &options.spoolLimit, &options.apiTokens, &options.httpInsecure }) {
         if (parser.isSet(*option))
@@ -306,7 +337,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     parser.addOptions({ options.headless, options.udpAddress, options.udpPort, options.httpAddress, options.httpPort,
-        options.database, options.receiveBuffer, options.udpAllow, options.databaseLimit, options.store,
+        options.database, options.receiveBuffer, options.udpAllow, options.databaseLimit, options.retentionRaw,
+        options.retention, options.retentionSize, options.store,
         options.clickhouseUser, options.clickhousePassword, options.clickhouseCluster, options.spool,
         options.spoolLimit, options.apiToken, options.apiTokens, options.httpInsecure, options.remote });
 

@@ -5,6 +5,7 @@
 #include "http/apitokens.h"
 #include "ingest/addressfilter.h"
 #include "remote/remoteapi.h"
+#include "store/store.h"
 
 #include <optional>
 #include <QHostAddress>
@@ -25,6 +26,7 @@ struct AppOptions
     int receiveBufferBytes = 32 * 1024 * 1024;
     AddressFilter udpAllow; // empty: every sender
     qint64 databaseLimitBytes = 0; // 0: no quota
+    RetentionPolicy retention; // --retention-raw, --retention, --retention-size (SQLite only)
     std::optional<ClickHouseConfig> clickhouse; // --store clickhouse://...: samples go there instead of SQLite
     QString spoolPath; // where batches wait while the store fails; empty: in memory only
     qint64 spoolLimitBytes = 256 * 1024 * 1024;

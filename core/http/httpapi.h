@@ -17,6 +17,17 @@ class QTcpSocket;
 
 namespace Kodemon {
 
+// Deletes on the store's writer (another thread); `done` is called there with the calls deleted.
+using HttpDeleter = std::function<void(const DeleteRequest& request, std::function<void(Result<qint64>)> done)>;
+
+// What the routes that write may do: nothing without a deleter (a viewer, a store that cannot delete), and
+// nothing at all on an open server (no API token on a non-loopback address: --http-insecure).
+struct HttpWrites
+{
+    HttpDeleter deleter;
+    bool openServer = false;
+};
+
 // The routes of the HTTP API and the web page, registered in one place. It only parses parameters and
 // serializes results: every question goes to the one query layer (Query). Lives on the server's thread.
 //
@@ -34,10 +45,12 @@ class HttpApi final
 {
 public:
     using StatusProvider = std::function<ServerStatus()>;
+    using Deleter = HttpDeleter;
+    using Writes = HttpWrites;
     // The Query answering for a scope; null when there is none (the request is then refused with 500).
     using QueryProvider = std::function<Query*(const ReadScope&)>;
 
-    HttpApi(QueryProvider queries, StatusProvider status, ApiTokens tokens = {});
+    HttpApi(QueryProvider queries, StatusProvider status, ApiTokens tokens = {}, Writes writes = {});
     ~HttpApi();
     Q_DISABLE_COPY_MOVE(HttpApi)
 
@@ -55,6 +68,9 @@ private:
     using Handler = void (HttpApi::*)(const Call&);
 
     void add(QHttpServer& server, const QString& path, Handler handler);
+    // DELETE /api/series: the one route that writes (the rules in the class comment).
+    void addDeletion(QHttpServer& server);
+    void remove(const QHttpServerRequest& request, QTcpSocket* socket, const ReadScope& scope);
     void addAssets(QHttpServer& server);
     // The scope the request may read, or nothing when it was answered with 401.
     std::optional<ReadScope> authorize(const QHttpServerRequest& request, QTcpSocket* socket);
@@ -82,6 +98,7 @@ private:
     QueryProvider m_queries;
     StatusProvider m_status;
     ApiTokens m_tokens;
+    Writes m_writes;
     QElapsedTimer m_lastRefusalReport;
     int m_unreportedRefusals = 0;
 };

@@ -81,6 +81,11 @@ struct FunctionsParams
     std::optional<BaselineSpec> baseline; // the same table over a baseline range, for the changes in %
 };
 
+struct DeleteParams
+{
+    DeleteRequest request; // a key, a token, or both
+};
+
 // Pure parsing of the HTTP API's query parameters: no I/O, `now` (epoch seconds) is passed in.
 // Routes that read calls also take `tag` (repeatable: every filter must hold; tagfilter.h gives the syntax) and
 // `outcome` (all, succeeded, failed).
@@ -100,6 +105,8 @@ Parsed<CompareParams> parseCompareParams(const QUrlQuery& query, double now);
 Parsed<TagsParams> parseTagsParams(const QUrlQuery& query, double now);
 // GET /api/functions: token, from, to, tag, outcome, group_by, groups, and baseline or baseline_from/baseline_to.
 Parsed<FunctionsParams> parseFunctionsParams(const QUrlQuery& query, double now);
+// DELETE /api/series: key and/or token (one is required), from, to.
+Parsed<DeleteParams> parseDeleteParams(const QUrlQuery& query, double now);
 // For routes without parameters: any parameter is an error.
 std::optional<ParamError> checkNoParams(const QUrlQuery& query);
 

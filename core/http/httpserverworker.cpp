@@ -36,8 +36,9 @@ Status HttpServerWorker::start()
     }
     m_boundPort = listener->serverPort();
     m_query = std::make_unique<Query>(m_store->createReader());
-    m_api = std::make_unique<HttpApi>(
-        [this](const ReadScope& scope) { return queryFor(scope); }, [this] { return status(); }, m_options.apiTokens);
+    const bool openServer = m_options.apiTokens.isEmpty() && !m_options.address.isLoopback();
+    m_api = std::make_unique<HttpApi>([this](const ReadScope& scope) { return queryFor(scope); },
+        [this] { return status(); }, m_options.apiTokens, HttpApi::Writes { m_options.deleter, openServer });
     m_server = std::make_unique<QHttpServer>();
     m_api->registerRoutes(*m_server);
     m_listener = listener.release();
@@ -113,6 +114,7 @@ ServerStatus HttpServerWorker::status() const
     s.databaseBytes = m_store->sizeOnDisk();
     if (m_options.counters)
         s.counters = m_options.counters->snapshot();
+    s.retention = m_options.retention;
     return s;
 }
 

@@ -3,6 +3,7 @@
 
 #include "base/result.h"
 #include "http/apitokens.h"
+#include "http/httpapi.h"
 #include "http/httpjson.h"
 #include "http/httplistener.h"
 
@@ -14,7 +15,6 @@ class QHttpServer;
 
 namespace Kodemon {
 
-class HttpApi;
 class IngestCounters;
 class Query;
 class Store;
@@ -38,6 +38,9 @@ public:
         // address unless `insecure` (--http-insecure) says it is meant.
         ApiTokens apiTokens;
         bool insecure = false;
+        // DELETE /api/series (none: the route answers 501) and the retention reported by /api/status.
+        HttpApi::Deleter deleter;
+        RetentionPolicy retention { 0, 0, 0 };
     };
 
     HttpServerWorker(std::shared_ptr<Store> store, Options options);
