@@ -33,7 +33,7 @@ void tst_RankTest::agreesWithScipy_data()
     // Expected values from scipy 1.10.1 (Debian 12's python3-scipy):
     //   scipy.stats.mannwhitneyu(first, second, alternative="two-sided", use_continuity=True,
     //                            method="exact" when there are no ties and both sizes <= 25, else "asymptotic")
-    // The script is in the commit message that added this test.
+    // tests/base/ranktest_scipy.py computes them (run by hand: scipy is not needed to build or test Kodemon).
     // clang-format off
     QTest::newRow("exact small no ties") << QList<double>{1.5, 2.5, 3.5, 8.0, 9.0} << QList<double>{4.0, 5.0, 6.0, 7.0, 10.0, 11.0} << 8.0 << 0.24675324675324672 << true;
     QTest::newRow("exact separated") << QList<double>{1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0} << QList<double>{9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0} << 0.0 << 0.0001554001554001554 << true;
