@@ -93,7 +93,7 @@ function readHash() {
   }
   state.outcome = OUTCOMES.includes(get('outcome')) ? get('outcome') : 'all';
   state.groupBy = get('group_by') || null;
-  state.baseline = get('baseline') in BASELINES ? get('baseline') : null;
+  state.baseline = Object.hasOwn(BASELINES, get('baseline') ?? '') ? get('baseline') : null;
   state.sort = /^-?(key|count|errors|p95|calls)$/.test(get('sort') ?? '') ? get('sort') : 'key';
 }
 
@@ -444,13 +444,14 @@ async function loadGroups(stats) {
   return { mode: 'groups', groups, groupBy: series.group_by, step: series.step, ...(await seriesEnd(series, all, stats)), span: spanOf() };
 }
 
-// Buckets start at the range's start, or at the first call when the range is open there. The series covers
-// every call up to its end; later ones are fetched from there. An open end is the last call itself: the calls
-// at that instant are counted so that none is added twice.
+// Buckets start at the range's start, or at the first call when the range is open there. While live, later
+// calls are fetched from the last call there is (the calls at that instant are counted so that none is added
+// twice), not from the series' end: "now" has a fraction of a second, timestamps have none, and a call of the
+// same second stored just after the series was read would be left out for good.
 async function seriesEnd(series, buckets, stats) {
   const first = buckets.length ? Math.min(...buckets.map((b) => b.t)) : stats.from ?? 0;
   const base = series.from ?? first;
-  const end = series.to === null ? await lastCall() : { lastTs: series.to, lastTsCount: 0 };
+  const end = isLive() ? await lastCall() : { lastTs: series.to ?? 0, lastTsCount: 0 };
   return { base, ...end };
 }
 

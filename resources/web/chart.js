@@ -58,7 +58,12 @@ class Rows {
 // The series of a view: [{label, color, dashed, axis, points, kind}] and the rows that hold them.
 function build(view, baseline) {
   const series = [];
-  const add = (entry) => series.push({ dashed: false, axis: 'y', ...entry });
+  // dygraphs tells series apart by label: a tag value that reads like another series' label gets a number.
+  const add = (entry) => {
+    let label = entry.label;
+    for (let n = 2; series.some((s) => s.label === label); n += 1) label = `${entry.label} (${n})`;
+    series.push({ dashed: false, axis: 'y', ...entry, label });
+  };
   const groups = view.mode === 'groups' ? view.groups : null;
   if (view.mode === 'raw') {
     add({ label: 'Execution time', color: ACCENT, kind: 'calls' });

@@ -72,7 +72,7 @@ export class FilterBar {
   setTags(tags, note = '') {
     this.tags = tags;
     this.note = note;
-    if (!this.list.hidden) this.render();
+    if (!this.list.hidden) this.render({ keepHighlight: true });
   }
 
   typed() {
@@ -158,18 +158,27 @@ export class FilterBar {
     this.typed();
   }
 
-  render() {
+  // New tags while the list is open (the range or filters changed) keep the highlighted choice when it is
+  // still there, so that Enter picks what the user was looking at.
+  render({ keepHighlight = false } = {}) {
+    const identity = (option) => option?.dataset.filter ?? option?.dataset.complete;
+    const highlighted = keepHighlight ? identity(this.list.querySelectorAll('[role="option"]')[this.active]) : undefined;
     this.active = -1;
     this.input.removeAttribute('aria-activedescendant');
     const items = this.tags ? this.suggestions(this.input.value) : [element('li', 'hint', this.note)];
     if (this.tags && !items.length) {
       items.push(element('li', 'hint', this.tags.length
         ? 'No tag or value matches. Press Enter to filter by what you typed.'
-        : 'This function\'s calls carry no tags in this range. Press Enter to filter by what you typed.'));
+        : 'The calls shown carry no tags. Press Enter to filter by what you typed.'));
     }
     items.push(element('li', 'syntax', 'name:value · name!:value (another value or none) · name (has it) · !name (has not)'));
     items.forEach((item, i) => { item.id = `tag-option-${i}`; });
     this.list.replaceChildren(...items);
+    if (highlighted !== undefined) {
+      const options = [...this.list.querySelectorAll('[role="option"]')];
+      const index = options.findIndex((option) => identity(option) === highlighted);
+      if (index >= 0) this.highlight(options, index);
+    }
   }
 
   // What the typed text may become: tags whose name holds it, the values of the tag before a ':'.

@@ -318,6 +318,31 @@ test('the suggestions follow the keyboard', async () => {
   assert.equal(await page.isVisible('#tag-suggestions'), false);
 });
 
+test('the page reads and writes every filter exactly as Kodemon does', async () => {
+  // Each filter through the page's parser (tagfilter.js, loaded as the page loads it) and through the API's
+  // (which echoes what it read, or answers 400): the same text out, or both refuse it.
+  const filters = ['endpoint:/cart', 'endpoint!:/cart', 'endpoint', '!endpoint', 'k:v:w', 'k:', 'k!:', `endpoint:${ODD}`,
+    'a\\:b:1', 'a\\!b!:x', 'x!y:z', '!!a', 'a!', 'a\\\\:b', 'ü:é', ' spaced : value ', ':x', '!a:b', 'a\\b', 'a\\', '', '!'];
+  const probe = await context.newPage();
+  await probe.goto(`${kodemon.base}/`);
+  const ours = await probe.evaluate(async (texts) => {
+    const { normalizeFilter } = await import('/assets/tagfilter.js');
+    return texts.map((text) => {
+      try {
+        return normalizeFilter(text);
+      } catch (error) {
+        return null;
+      }
+    });
+  }, filters);
+  await probe.close();
+  for (const [i, filter] of filters.entries()) {
+    const response = await fetch(`${kodemon.base}/api/stats?${new URLSearchParams({ key: CHECKOUT, tag: filter })}`);
+    const body = await response.json();
+    assert.equal(ours[i], response.status === 200 ? body.tags[0] : null, `${JSON.stringify(filter)}: ${JSON.stringify(body)}`);
+  }
+});
+
 test('the page loads nothing from anywhere else and raises no script error', () => {
   assert.deepEqual(problems, []);
 });
