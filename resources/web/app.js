@@ -3,6 +3,8 @@
 // the range; tag filters, failed calls, grouping by a tag and a baseline to compare with. It uses only the
 // public HTTP API. The view (key, token, range, filters, group, baseline, sort) lives in the URL's fragment so
 // it can be shared; while the range ends at "now" the chart fetches only what arrived since its last point.
+// The page is ES modules without a build step (api, format, tagfilter, filterbar, chart and this one); each file
+// is compiled into Kodemon, listed in core/http/CMakeLists.txt, and tests/e2e drives them in Chromium.
 import { api, askForToken, askingForToken, ApiError, authorizedFetch, storedToken, url } from './api.js';
 import { ChartView, groupColor } from './chart.js';
 import { FilterBar } from './filterbar.js';
