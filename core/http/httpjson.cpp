@@ -2,6 +2,7 @@
 #include "http/httpjson.h"
 
 #include "base/csv.h"
+#include "http/listenerjson.h"
 
 #include <cmath>
 #include <QJsonDocument>
@@ -185,7 +186,7 @@ QByteArray status(const ServerStatus& s)
         member("database",
             object(
                 { member("path", string(s.databasePath)), member("size_bytes", QByteArray::number(s.databaseBytes)) })),
-        member("counters", counters(s.counters)) });
+        member("counters", counters(s.counters)), member("listeners", listeners(s.counters.listeners)) });
 }
 
 QByteArray scopedStatus(const ServerStatus& s, const QStringList& tokens)
