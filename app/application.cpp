@@ -15,6 +15,7 @@
 #include "live/pollingfeed.h"
 #include "live/remotestatus.h"
 #include "mainwindow.h"
+#include "metrics/callmetrics.h"
 #include "otlp/otlpreceiver.h"
 #include "remote/remotestore.h"
 #include "singleinstance.h"
@@ -190,6 +191,8 @@ StartStatus Application::startCollector()
     collector.udp.port = m_options.udpPort;
     collector.udp.receiveBufferBytes = m_options.receiveBufferBytes;
     collector.udp.allowedSenders = m_options.udpAllow;
+    m_metrics = std::make_shared<CallMetrics>();
+    collector.onStored = [metrics = m_metrics](const QList<Sample>& samples) { metrics->record(samples); };
     if (m_options.statsdPort) {
         UdpReceiver::Options statsd = collector.udp;
         statsd.port = *m_options.statsdPort;
@@ -211,6 +214,7 @@ StartStatus Application::startHttp()
     http.udpAddress = m_options.udpAddress;
     http.udpPort = m_collector->udpPort();
     http.counters = m_collector->counters();
+    http.metrics = m_metrics;
     http.apiTokens = m_options.apiTokens;
     http.insecure = m_options.httpInsecure;
     m_http = std::make_unique<HttpServer>(m_store, http);
