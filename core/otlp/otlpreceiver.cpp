@@ -99,6 +99,12 @@ Status OtlpReceiver::start()
     connections.maxConnections = m_options.maxConnections;
     connections.limits.maxBodyBytes = MaxBodyBytes;
     connections.limits.allowChunked = true; // exporters that gzip while sending have no Content-Length
+    // Requests refused before they are read (over the size limits) are answered as the specification asks too.
+    connections.refusalBody = [counters = m_options.counters](int status, const QString& detail) {
+        if (counters)
+            counters->add(0, status == 413 ? TooLarge : BadRequest);
+        return otlpErrorStatus(true, grpcCodeFor(status), detail);
+    };
     auto listener = std::make_unique<HttpListener>(connections);
     if (!listener->listen(m_options.address, m_options.port))
         return Error { QStringLiteral("cannot receive OTLP/HTTP on %1: %2 (an OpenTelemetry collector may run there; "
