@@ -28,9 +28,11 @@ def free_port(kind):
 
 
 class Kodemon(KodemonServer):
-    """kodemon with StatsD on a free UDP port and OTLP/HTTP on a free TCP port, plus `args`."""
+    """kodemon with StatsD on a free UDP port and OTLP/HTTP on a free TCP port, plus `args`; `api_token` is sent
+    with every API request."""
 
-    def __init__(self, args=()):
+    def __init__(self, args=(), api_token=None):
+        self.headers = {"Authorization": "Bearer " + api_token} if api_token else {}
         self.statsd_port = free_port(socket.SOCK_DGRAM)
         self.otlp_port = free_port(socket.SOCK_STREAM)
         super().__init__(("--statsd-port", str(self.statsd_port), "--otlp-port", str(self.otlp_port), *args))
@@ -42,7 +44,8 @@ class Kodemon(KodemonServer):
         url = self.base + path + ("?" + urllib.parse.urlencode(params) if params else "")
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         try:
-            with opener.open(urllib.request.Request(url, headers=headers or {}), timeout=10) as response:
+            request = urllib.request.Request(url, headers=self.headers if headers is None else headers)
+            with opener.open(request, timeout=10) as response:
                 return response.status, response.read(), response.headers
         except urllib.error.HTTPError as error:
             return error.code, error.read(), error.headers
