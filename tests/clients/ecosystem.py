@@ -14,7 +14,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "clients", "python", "tests"))
-from test_end_to_end import BINARY, KodemonServer  # noqa: E402  (one way to start kodemon for every Python test)
+from test_end_to_end import BINARY, KodemonServer  # noqa: E402,F401  (one way to start kodemon for every Python test)
 
 NODE_DIR = os.path.join(HERE, "node")
 

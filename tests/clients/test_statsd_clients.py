@@ -8,9 +8,11 @@ import socket
 import time
 import unittest
 
+import json
+
 import statsd
 
-from ecosystem import BINARY, Kodemon, run_node
+from ecosystem import BINARY, Kodemon, KodemonServer, free_port, run_node
 
 
 @unittest.skipUnless(BINARY, "KODEMON_BINARY is not set (CTest sets it)")
@@ -87,6 +89,46 @@ class StatsdClients(unittest.TestCase):
         for reason, count in expected.items():
             self.assertGreaterEqual(grown[reason], count, grown)
         self.assertEqual(self.kodemon.process.poll(), None, "kodemon must survive garbage")
+
+
+@unittest.skipUnless(BINARY, "KODEMON_BINARY is not set (CTest sets it)")
+class OptionalListeners(unittest.TestCase):
+    """A StatsD server or OpenTelemetry collector already holds the port: Kodemon says so (log, /api/status,
+    /metrics) and runs without that listener, never refusing to start."""
+
+    def test_taken_ports_do_not_stop_kodemon(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as statsd_holder, \
+                socket.socket(socket.AF_INET, socket.SOCK_STREAM) as otlp_holder:
+            statsd_holder.bind(("127.0.0.1", 0))
+            otlp_holder.bind(("127.0.0.1", 0))
+            otlp_holder.listen(1)
+            statsd_port, otlp_port = statsd_holder.getsockname()[1], otlp_holder.getsockname()[1]
+            kodemon = KodemonServer(("--statsd-port", str(statsd_port), "--otlp-port", str(otlp_port)))
+            try:
+                self.assertIn("no StatsD, no OTLP", kodemon.text())
+                self.assertIn("running without the StatsD listener", kodemon.text())
+                self.assertIn("running without the OTLP/HTTP receiver", kodemon.text())
+                status, body = kodemon.get("/api/status")
+                self.assertEqual(status, 200)
+                for protocol, port in (("statsd", statsd_port), ("otlp", otlp_port)):
+                    listener = body["listeners"][protocol]
+                    self.assertEqual(listener["state"], "unavailable")
+                    self.assertEqual(listener["address"], "127.0.0.1:%d" % port)
+                    self.assertIn("in use", listener["problem"])
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                    sock.sendto(json.dumps({"key": "still-works", "execution_time": 4.5, "timestamp": int(time.time()),
+                                            "token": "t"}).encode(), ("127.0.0.1", kodemon.udp_port))
+                self.assertEqual(kodemon.executions("still-works", 1, token="t")["executions"][0]["execution_time"],
+                                 4.5)
+            finally:
+                kodemon.stop()
+        # Off is off: port 0 turns both listeners off.
+        kodemon = KodemonServer(("--statsd-port", "0", "--otlp-port", "0"))
+        try:
+            status, body = kodemon.get("/api/status")
+            self.assertEqual([body["listeners"][p]["state"] for p in ("statsd", "otlp")], ["off", "off"])
+        finally:
+            kodemon.stop()
 
 
 if __name__ == "__main__":
