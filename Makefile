@@ -79,7 +79,7 @@ deps-bench:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)" NODE=1
 
 # Only what bench/run.py runs: the tests' hundred-odd targets doubled the time on a cold cache.
-BENCH_TARGETS := kodemon kodemon-loadgen kodemon-recvceiling kodemon-gendb kodemon-querybench kodemon-uibench \
+BENCH_TARGETS := kodemon kodemon-loadgen kodemon-recvceiling kodemon-gendb kodemon-querybench kodemon-uibench kodemon-otlpload \
 	kodemon-parserbench kodemon-simdjsonbench
 
 bench: deps-bench

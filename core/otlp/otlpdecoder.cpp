@@ -7,6 +7,7 @@
 
 #include <array>
 #include <google/protobuf/arena.h>
+#include <google/protobuf/stubs/logging.h>
 #include <numeric>
 
 namespace Kodemon {
@@ -34,6 +35,12 @@ qint64 OtlpCalls::rejectedTotal() const
 
 Result<OtlpCalls> decodeOtlpProtobuf(QByteArrayView body)
 {
+    // libprotobuf writes every refused string to stderr itself; the refusal is answered (400) and counted instead.
+    static const bool quiet = [] {
+        google::protobuf::SetLogHandler(nullptr);
+        return true;
+    }();
+    Q_UNUSED(quiet);
     // One arena per request: the messages of a batch are freed at once, not span by span.
     google::protobuf::Arena arena;
     auto* request = google::protobuf::Arena::CreateMessage<otlpwire::ExportTraceServiceRequest>(&arena);
