@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -51,14 +52,19 @@ class Prometheus:
         return self.log.read()[-4000:]
 
     def query(self, expression):
+        return self.answer(expression).get("data", {}).get("result", [])
+
+    def answer(self, expression):
+        """Prometheus's whole answer to an instant query ({"status": "error", ...} for a bad expression)."""
         url = "http://127.0.0.1:%d/api/v1/query?%s" % (self.port, urllib.parse.urlencode({"query": expression}))
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         try:
             with opener.open(url, timeout=10) as response:
-                body = json.loads(response.read())
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return json.loads(error.read() or b"{}")
         except OSError:
-            return []
-        return body["data"]["result"] if body.get("status") == "success" else []
+            return {}
 
     def stop(self):
         self.process.terminate()
@@ -136,6 +142,29 @@ class PrometheusScrape(unittest.TestCase):
         self.assertEqual(up[0]["value"][1], "1", self.prometheus.text())
         stored = self.prometheus.query("kodemon_calls_stored_total")
         self.assertGreaterEqual(float(stored[0]["value"][1]), CALLS * len(KEYS))
+        self.check_dashboard()
+
+    def check_dashboard(self):
+        """Every query of the Grafana dashboard in packaging/grafana runs on this Prometheus, and the panels of
+        functions find the scraped ones."""
+        time.sleep(3)  # rate() needs two scrapes of each series in its window
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "packaging", "grafana",
+                            "kodemon-dashboard.json")
+        with open(path, encoding="utf-8") as f:
+            dashboard = json.load(f)
+        values = {"$__rate_interval": "1m", "$datasource": "", "$job": "kodemon", "$token": "prometheus", "$key": ".*"}
+        expressions = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+        expressions += [v["query"]["query"] for v in dashboard["templating"]["list"] if v["type"] == "query"]
+        self.assertGreater(len(expressions), 10)
+        for expression in expressions:
+            for name, value in values.items():
+                expression = expression.replace(name, value)
+            if expression.startswith("label_values("):  # Grafana's own function: the series behind it must exist
+                expression = expression[len("label_values("):].rsplit(",", 1)[0]
+            answer = self.prometheus.answer(expression)
+            self.assertEqual(answer.get("status"), "success", (expression, answer))
+            if "kodemon_call_" in expression or "kodemon_calls_stored" in expression:
+                self.assertTrue(answer["data"]["result"], expression)
 
 
 if __name__ == "__main__":
