@@ -61,8 +61,11 @@ class Prometheus:
         try:
             with opener.open(url, timeout=10) as response:
                 return json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return json.loads(error.read() or b"{}")
+        except urllib.error.HTTPError as error:  # a bad expression says why in JSON; while starting: 503, no JSON
+            try:
+                return json.loads(error.read())
+            except ValueError:
+                return {}
         except OSError:
             return {}
 
