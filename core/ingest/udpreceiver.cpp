@@ -203,7 +203,7 @@ void UdpReceiver::takeStatsd(const ReceivedDatagram& datagram, ParsedDatagram& b
             datagram.sender);
         return;
     }
-    parseStatsdDatagram(datagram.payload, m_options.statsd, m_burstNow, m_statsd);
+    parseStatsdDatagram(datagram.payload, m_options.statsd, m_burstNow, m_statsd, &m_statsdNames);
     burst.samples.append(std::move(m_statsd.samples));
     m_statsd.samples.clear();
     for (int kind = 0; kind < StatsdKindCount; ++kind) {

@@ -87,6 +87,7 @@ private:
     QTimer* m_dropsTimer = nullptr;
     StringCache m_strings;
     StatsdParsed m_statsd; // one datagram's lines, reused
+    StatsdNames m_statsdNames;
     double m_burstNow = 0; // epoch seconds of the current burst: the time of StatsD calls without their own
     QElapsedTimer m_sinceRejectLog;
     qint64 m_unloggedRejections = 0;

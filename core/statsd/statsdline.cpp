@@ -95,10 +95,11 @@ struct Sections
 class LineParser
 {
 public:
-    LineParser(const StatsdOptions& options, double now, StatsdParsed& out)
+    LineParser(const StatsdOptions& options, double now, StatsdParsed& out, StatsdNames* names)
         : m_options(options)
         , m_now(now)
         , m_out(out)
+        , m_names(names)
     { }
 
     void parse(Line line)
@@ -255,7 +256,7 @@ private:
         if (sections.sampleRate < 1)
             sections.tags.insert(StatsdSampleRateMember, sections.sampleRate);
         Sample sample;
-        sample.key = QString::fromUtf8(name);
+        sample.key = m_names ? m_names->name(name) : QString::fromUtf8(name);
         sample.token = sections.token.value_or(m_options.token);
         sample.timestamp = sections.timestamp.value_or(m_now);
         if (!sections.tags.isEmpty())
@@ -307,6 +308,7 @@ private:
     const StatsdOptions& m_options;
     double m_now;
     StatsdParsed& m_out;
+    StatsdNames* m_names;
 };
 
 } // namespace
@@ -323,13 +325,25 @@ QLatin1StringView statsdRejectName(StatsdReject reason)
     return index < RejectNames.size() ? RejectNames[index] : QLatin1StringView("unknown");
 }
 
-void parseStatsdDatagram(QByteArrayView datagram, const StatsdOptions& options, double now, StatsdParsed& out)
+const QString& StatsdNames::name(QByteArrayView raw)
+{
+    // fromRawData: the lookup copies nothing; only a new name is copied into the table.
+    const auto found = m_names.constFind(QByteArray::fromRawData(raw.data(), raw.size()));
+    if (found != m_names.constEnd())
+        return *found;
+    if (m_names.size() >= MaxNames)
+        m_names.clear();
+    return *m_names.insert(raw.toByteArray(), QString::fromUtf8(raw));
+}
+
+void parseStatsdDatagram(
+    QByteArrayView datagram, const StatsdOptions& options, double now, StatsdParsed& out, StatsdNames* names)
 {
     if (datagram.trimmed().isEmpty()) {
         out.rejections.append({ StatsdReject::Empty, QStringLiteral("an empty datagram") });
         return;
     }
-    LineParser parser(options, now, out);
+    LineParser parser(options, now, out, names);
     qsizetype start = 0;
     while (start < datagram.size()) {
         qsizetype end = datagram.indexOf('\n', start);

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <QByteArrayView>
+#include <QHash>
 #include <QLatin1StringView>
 #include <QList>
 #include <QString>
@@ -59,9 +60,22 @@ inline constexpr QLatin1StringView StatsdTokenTag("token");
 // A line's sample rate below 1 is kept as this extra member, so that counts can be scaled back.
 inline constexpr QLatin1StringView StatsdSampleRateMember("sample_rate");
 
+// Remembers the names a StatsD port receives, so that each is decoded once and its calls share one QString: a
+// client sends the same few hundred metrics over and over. Bounded: a flood of distinct names only empties it.
+class StatsdNames final
+{
+public:
+    const QString& name(QByteArrayView raw);
+
+private:
+    static constexpr qsizetype MaxNames = 65536;
+    QHash<QByteArray, QString> m_names;
+};
+
 // Parses one datagram of StatsD lines separated by "\n" (DogStatsD extensions included: tags, several values,
 // the "T" timestamp, events and service checks). Appends to `out`; bad lines are refused one by one, their
 // neighbours kept. Calls without a "T" timestamp get `now` (epoch seconds). Pure: no I/O.
-void parseStatsdDatagram(QByteArrayView datagram, const StatsdOptions& options, double now, StatsdParsed& out);
+void parseStatsdDatagram(QByteArrayView datagram, const StatsdOptions& options, double now, StatsdParsed& out,
+    StatsdNames* names = nullptr);
 
 } // namespace Kodemon

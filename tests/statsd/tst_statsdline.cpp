@@ -224,6 +224,16 @@ void tst_StatsdLine::parses()
         QVERIFY(!rejection.detail.isEmpty());
     }
     QCOMPARE(reasons, rejections);
+    // The same with the receiver's name cache, twice (the second time from the cache).
+    StatsdNames names;
+    for (int pass = 0; pass < 2; ++pass) {
+        StatsdParsed cached;
+        parseStatsdDatagram(datagram, {}, Now, cached, &names);
+        QStringList again;
+        for (const auto& sample : std::as_const(cached.samples))
+            again.append(describe(sample));
+        QCOMPARE(again, expected);
+    }
 }
 
 void tst_StatsdLine::countsKinds_data()
