@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // kodemon-gendb: writes the query benchmark's database straight through the real store: 10,000,000 samples over
-// 1,000 series and 30 days, one of them with 1,000,000 samples. Optionally writes the same samples as InfluxDB
+// 1,000 series and 30 days, one of them with 1,000,000 samples, 10% of them with tags. Optionally writes the same samples as InfluxDB
 // line protocol, so the peer answers the same questions about the same data.
 #include "clickhouse/clickhousestore.h"
 #include "sqlite/sqlitestore.h"
@@ -38,6 +38,19 @@ QByteArray influxLine(const Sample& sample, qint64 index)
     return "kodemon,token=" + sample.token.toUtf8() + ",key=" + key
         + " execution_time=" + QByteArray::number(sample.executionTime, 'g', 17) + ' '
         + QByteArray::number(qint64(sample.timestamp) * 1000000000LL + index % 1000000000LL) + '\n';
+}
+
+// What a tagged call carries, as a decorator's keyword arguments arrive (compact JSON, keys sorted as Qt writes
+// them): an endpoint of five, a tier of two, and one failed call in ten (an exception's class name).
+QByteArray tagsOf(std::mt19937_64& random)
+{
+    static const char* const Endpoints[] = { "/cart", "/checkout", "/home", "/search", "/api/v2/items" };
+    const auto pick = random();
+    QByteArray extra = "{\"endpoint\":\"" + QByteArray(Endpoints[pick % 5]) + '"';
+    if (pick / 5 % 10 == 0)
+        extra += ",\"error\":\"TimeoutError\"";
+    extra += (pick / 50 % 2 ? ",\"tier\":\"gold\"}" : ",\"tier\":\"silver\"}");
+    return extra;
 }
 
 // The SQLite file of --db, or the ClickHouse database of --store: the same samples go to either.
@@ -95,7 +108,9 @@ int main(int argc, char** argv)
         { QStringLiteral("store"), QStringLiteral("Write to ClickHouse instead: clickhouse://host:8123/database."),
             QStringLiteral("url") },
         { QStringLiteral("cluster"), QStringLiteral("With --store: the cluster of the Distributed table."),
-            QStringLiteral("name") } });
+            QStringLiteral("name") },
+        { QStringLiteral("tagged"), QStringLiteral("Percent of samples that carry tags (default 10)."),
+            QStringLiteral("percent"), QStringLiteral("10") } });
     parser.process(app);
     const qint64 total = parser.value(QStringLiteral("samples")).toLongLong();
     const int seriesCount = parser.value(QStringLiteral("series")).toInt();
@@ -121,6 +136,8 @@ int main(int argc, char** argv)
     for (int i = 0; i < seriesCount; ++i)
         keys.append(seriesKey(i));
     const QString token = QStringLiteral("bench");
+    const int taggedPercent = parser.value(QStringLiteral("tagged")).toInt();
+    std::uniform_int_distribution<int> percent(0, 99);
 
     QElapsedTimer timer;
     timer.start();
@@ -130,6 +147,8 @@ int main(int argc, char** argv)
         const int series = (i % 10 == 0) ? 0 : others(random);
         const double timestamp = std::floor(start + span * double(i) / double(total));
         batch.append(Sample { token, keys.at(series), timestamp, milliseconds(random), qint64(timestamp), {} });
+        if (percent(random) < taggedPercent)
+            batch.last().extra = tagsOf(random);
         if (batch.size() == batchSize || i + 1 == total) {
             if (auto status = writer->write(batch); !status) {
                 std::fprintf(stderr, "%s\n", qPrintable(status.error()));

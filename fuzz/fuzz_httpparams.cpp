@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: the HTTP API's query-string parsing (every route) and its Accept header, and the round trip of
-// any key through form encoding.
+// any key and any tag value through form encoding.
 #include "http/httpparams.h"
 
 #include <cstdint>
@@ -28,6 +28,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         std::abort();
     parseKeysParams(query);
     checkNoParams(query);
+    // Filters, groups, tag lists, the functions table and comparisons: whatever parses is within its bounds.
+    for (const auto* selector : { stats.ok() ? &stats.value->selector : nullptr,
+             series.ok() ? &series.value->selector : nullptr }) {
+        for (const auto& filter : selector ? selector->tags : QList<TagFilter>()) {
+            if (filter.name.isEmpty())
+                std::abort();
+        }
+    }
+    if (series.ok() && (series.value->groups < 1 || series.value->groups > Query::MaxTopGroups))
+        std::abort();
+    const auto tags = parseTagsParams(query, now);
+    if (tags.ok() && (tags.value->valuesPerTag < 1 || tags.value->valuesPerTag > Query::MaxValuesPerTag))
+        std::abort();
+    const auto functions = parseFunctionsParams(query, now);
+    if (functions.ok() && functions.value->baseline && (!functions.value->request.range.from || !functions.value->request.range.to))
+        std::abort();
+    const auto compare = parseCompareParams(query, now);
+    if (compare.ok() && (!compare.value->selector.range.from || !compare.value->selector.range.to))
+        std::abort();
     // Any UTF-8 key, form-encoded as URLSearchParams and urlencode write it (a space as '+'), reads back exactly.
     const QString key = QString::fromUtf8(queryText);
     if (!key.isEmpty() && key.toUtf8() == queryText) {
@@ -35,6 +54,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         encoded.replace(' ', '+');
         const auto roundTrip = parseStatsParams(QUrlQuery(QString::fromLatin1("key=" + encoded)), now);
         if (!roundTrip.ok() || roundTrip.value->selector.key != key)
+            std::abort();
+        // The same text as a tag value, form-encoded, reads back exactly.
+        const auto filtered = parseStatsParams(QUrlQuery(QString::fromLatin1("key=k&tag=t%3A" + encoded)), now);
+        if (!filtered.ok() || filtered.value->selector.tags.size() != 1 || filtered.value->selector.tags[0].value != key)
             std::abort();
     }
     return 0;

@@ -76,7 +76,11 @@ CallTags readCallTags(QByteArrayView extra)
         if (kind == Kind::Other)
             return;
         QString value = kind == Kind::String ? decoded(raw.sliced(1, raw.size() - 2)) : QString::fromLatin1(raw);
-        out.tags.append({ decoded(rawName), std::move(value), kind == Kind::String });
+        QString name = decoded(rawName);
+        // Text that is not Unicode (a lone surrogate escaped as \ud800) cannot be kept, shown or asked for as text.
+        if (!name.isValidUtf16() || !value.isValidUtf16())
+            return;
+        out.tags.append({ std::move(name), std::move(value), kind == Kind::String });
     });
     if (!ok)
         return {};

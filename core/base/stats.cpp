@@ -194,6 +194,12 @@ void Bucketizer::add(double timestamp, double value)
     m_values.append(value);
 }
 
+void Bucketizer::addFailure(double timestamp)
+{
+    if (timestamp >= m_from && timestamp <= m_to)
+        m_failures.append(timestamp);
+}
+
 void Bucketizer::restrictTo(int first, int end)
 {
     m_first = std::clamp(first, 0, m_bucketCount - 1);
@@ -213,32 +219,44 @@ BucketedSeries Bucketizer::finish()
     for (qsizetype i = 0; i < m_values.size(); ++i)
         grouped[next[m_bucketOf.at(i)]++] = m_values.at(i);
 
+    QList<qint64> errors(m_failures.isEmpty() ? 0 : m_bucketCount, 0);
+    for (const double timestamp : std::as_const(m_failures))
+        ++errors[std::clamp<qint64>(qint64((timestamp - m_from) / m_step), m_first, m_end - 1)];
+
     BucketedSeries series;
     series.step = m_step;
     for (int b = m_first; b < m_end; ++b) {
         const qsizetype begin = offset.at(b);
         const qsizetype count = offset.at(b + 1) - begin;
-        if (count > 0)
-            series.buckets.append(summarize(grouped.begin() + begin, count, m_from + double(b) * m_step));
+        if (count == 0)
+            continue;
+        series.buckets.append(summarize(grouped.begin() + begin, count, m_from + double(b) * m_step));
+        series.buckets.last().errors = errors.isEmpty() ? 0 : errors.at(b);
     }
     return series;
 }
 
 namespace {
 
-BucketedSeries bucketizePart(Bucketizer bucketizer, const QList<TimedValue>& points, double boundary, bool later)
+BucketedSeries bucketizePart(Bucketizer bucketizer, const QList<TimedValue>& points, const QList<double>& failures,
+    double boundary, bool later)
 {
     bucketizer.reserve(points.size() / 2);
     for (const auto& point : points) {
         if ((point.timestamp >= boundary) == later)
             bucketizer.add(point.timestamp, point.value);
     }
+    for (const double timestamp : failures) {
+        if ((timestamp >= boundary) == later)
+            bucketizer.addFailure(timestamp);
+    }
     return bucketizer.finish();
 }
 
 } // namespace
 
-BucketedSeries bucketize(const QList<TimedValue>& points, double from, double to, int bucketCount)
+BucketedSeries bucketize(
+    const QList<TimedValue>& points, double from, double to, int bucketCount, const QList<double>& failures)
 {
     // Summarizing is most of a long range's answer (a million values: the p95 of each bucket, the counting sort):
     // two halves of the buckets on two threads take half the time on a machine with a core to spare.
@@ -248,6 +266,8 @@ BucketedSeries bucketize(const QList<TimedValue>& points, double from, double to
         whole.reserve(points.size());
         for (const auto& point : points)
             whole.add(point.timestamp, point.value);
+        for (const double timestamp : failures)
+            whole.addFailure(timestamp);
         return whole.finish();
     }
     const int split = whole.bucketCount() / 2;
@@ -257,8 +277,8 @@ BucketedSeries bucketize(const QList<TimedValue>& points, double from, double to
     earlier.restrictTo(0, split);
     later.restrictTo(split, whole.bucketCount());
     BucketedSeries laterPart;
-    std::thread worker([&] { laterPart = bucketizePart(later, points, boundary, true); });
-    BucketedSeries series = bucketizePart(earlier, points, boundary, false);
+    std::thread worker([&] { laterPart = bucketizePart(later, points, failures, boundary, true); });
+    BucketedSeries series = bucketizePart(earlier, points, failures, boundary, false);
     worker.join();
     series.buckets.append(std::move(laterPart.buckets));
     return series;

@@ -29,6 +29,8 @@ public:
 
     // Values outside [from, to] are ignored.
     void add(double timestamp, double value);
+    // Counts a failed call in its bucket (its execution time is add()ed like any other).
+    void addFailure(double timestamp);
     void reserve(qsizetype values);
     // Keeps only buckets first..end-1, so that two Bucketizers can share a range between two threads: a value
     // that rounds into a bucket outside goes to the nearest one inside.
@@ -47,9 +49,12 @@ private:
     int m_end = 0;
     QList<qint32> m_bucketOf;
     QList<double> m_values;
+    QList<double> m_failures; // timestamps of failed calls
 };
 
-// Bucketizer over a list: summarizes `points` (any order) in `bucketCount` equal buckets of [from, to].
-BucketedSeries bucketize(const QList<TimedValue>& points, double from, double to, int bucketCount);
+// Bucketizer over a list: summarizes `points` (any order) in `bucketCount` equal buckets of [from, to]; the
+// timestamps of the failed ones among them, in any order, give each bucket's error count.
+BucketedSeries bucketize(const QList<TimedValue>& points, double from, double to, int bucketCount,
+    const QList<double>& failures = {});
 
 } // namespace Kodemon

@@ -43,6 +43,7 @@ struct SeriesInfo
     double first = 0; // earliest timestamp
     double last = 0; // latest timestamp
     double totalExecutionTime = 0; // sum of every sample's milliseconds, for the mean
+    qint64 errors = 0; // failed calls (calltags.h), all time
 
     double mean() const { return count > 0 ? totalExecutionTime / double(count) : 0.0; }
 };
@@ -57,12 +58,51 @@ struct TimeRange
     bool isReversed() const { return from && to && *from > *to; }
 };
 
-// Which samples a query reads: one key, optionally one token (all tokens otherwise), over a range.
+// One condition on a call's tags (calltags.h); a query's conditions all hold (AND). Written as text in the API,
+// the window's filter bar and the command line (tagfilter.h): `name:value`, `name!:value`, `name`, `!name`.
+struct TagFilter
+{
+    enum class Op {
+        Equals, // the call has the tag with this value
+        NotEquals, // the call has the tag with another value, or not at all
+        Present, // the call has the tag, whatever its value
+        Absent, // the call does not have the tag
+    };
+    Op op = Op::Equals;
+    QString name;
+    QString value; // for Equals and NotEquals
+
+    friend bool operator==(const TagFilter& a, const TagFilter& b)
+    {
+        return a.op == b.op && a.name == b.name && a.value == b.value;
+    }
+};
+
+// Which calls by how they ended (calltags.h says when a call failed).
+enum class CallOutcome { All, Succeeded, Failed };
+
+// Which samples a query reads: one key, optionally one token (all tokens otherwise), over a range, optionally only
+// the calls whose tags pass every filter and that ended as `outcome` says.
 struct SeriesSelector
 {
+    SeriesSelector() = default;
+    SeriesSelector(QString key, std::optional<QString> token, TimeRange range, QList<TagFilter> tags = {},
+        CallOutcome outcome = CallOutcome::All)
+        : key(std::move(key))
+        , token(std::move(token))
+        , range(range)
+        , tags(std::move(tags))
+        , outcome(outcome)
+    { }
+
     QString key;
     std::optional<QString> token;
     TimeRange range;
+    QList<TagFilter> tags;
+    CallOutcome outcome = CallOutcome::All;
+
+    // True when every call of the series in range is selected (no tag or outcome condition).
+    bool selectsEveryCall() const { return tags.isEmpty() && outcome == CallOutcome::All; }
 };
 
 // One call's start and execution time, the raw material of charts and statistics.
@@ -72,13 +112,55 @@ struct TimedValue
     double value = 0; // milliseconds
 };
 
-// A row of the functions table: a series with its calls, mean and p95 over a range.
+// One group of a group-by over a tag: the calls with one value, the calls whose value is not among the most
+// frequent ("other"), or the calls without the tag.
+struct TagGroup
+{
+    enum class Kind { Value, Other, Missing };
+    Kind kind = Kind::Value;
+    QString value; // for Kind::Value
+
+    friend bool operator==(const TagGroup& a, const TagGroup& b) { return a.kind == b.kind && a.value == b.value; }
+};
+
+// A row of the functions table: a series with its calls, mean and p95 over a range (only the calls of `group`
+// when the table is split by a tag).
 struct SeriesSummary
 {
     SeriesInfo info; // all-time totals
     qint64 count = 0; // calls in the range
     double mean = 0;
     double p95 = 0;
+    qint64 errors = 0; // failed calls in the range
+    std::optional<TagGroup> group = {};
+};
+
+// What the functions table asks: every series (of one token) over a range, the calls passing the tag filters and
+// outcome only, each series split into one row per value of `groupBy` (the most frequent values, then "other" and
+// the calls without the tag) when it is set.
+struct SummaryRequest
+{
+    TimeRange range;
+    std::optional<QString> token;
+    QList<TagFilter> tags = {};
+    CallOutcome outcome = CallOutcome::All;
+    QString groupBy = {};
+    int topGroups = 10;
+};
+
+// The values of one tag among a function's calls, most frequent first.
+struct TagValueCount
+{
+    QString value;
+    qint64 calls = 0;
+};
+struct TagSummary
+{
+    QString name;
+    qint64 calls = 0; // calls that have the tag
+    QList<TagValueCount> values; // the most frequent values
+    qint64 otherValues = 0; // how many more distinct values there are (a lower bound when overflowed)
+    bool overflowed = false; // past the indexed values per tag: later values are not told apart here
 };
 
 // Exact statistics over a set of execution times (milliseconds).
@@ -94,6 +176,7 @@ struct KeyStats
     double p95 = 0;
     double p99 = 0;
     double p999 = 0;
+    qint64 errors = 0; // how many of the calls failed (calltags.h)
 };
 
 // One bucket of a downsampled series; min and max keep spikes visible when zoomed out.
@@ -105,12 +188,34 @@ struct SeriesBucket
     double mean = 0;
     double max = 0;
     double p95 = 0;
+    qint64 errors = 0; // failed calls in the bucket
 };
 
 struct BucketedSeries
 {
     double step = 0; // seconds per bucket
     QList<SeriesBucket> buckets; // only buckets holding samples, oldest first
+};
+
+// The functions whose tags have more distinct values than one series indexes (TagLimits in the SQLite store).
+struct TagIndexStatus
+{
+    qint64 valuesPerTag = 0; // the limit; 0 when the store has none
+    qint64 overflowed = 0; // (series, tag) pairs past it
+    struct Overflowed
+    {
+        KeyId id;
+        QString tag;
+    };
+    QList<Overflowed> examples; // the first few, by key, token and tag
+};
+
+// One line of a chart grouped by a tag: the group's calls in the same buckets as the other groups.
+struct GroupedSeries
+{
+    TagGroup group;
+    qint64 count = 0; // calls in the range
+    BucketedSeries series;
 };
 
 // A point of a sample page; position is the opaque ordering key used for cursors.
@@ -138,3 +243,5 @@ Q_DECLARE_METATYPE(Kodemon::TimeRange)
 Q_DECLARE_METATYPE(Kodemon::KeyStats)
 Q_DECLARE_METATYPE(Kodemon::BucketedSeries)
 Q_DECLARE_METATYPE(Kodemon::SamplePage)
+Q_DECLARE_METATYPE(Kodemon::TagFilter)
+Q_DECLARE_METATYPE(Kodemon::TagGroup)

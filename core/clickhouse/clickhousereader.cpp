@@ -4,9 +4,11 @@
 #include "clickhouse/clickhousecursor.h"
 #include "clickhouse/clickhousesql.h"
 #include "clickhouse/rowbinary.h"
+#include "base/calltags.h"
 
 #include <algorithm>
 #include <array>
+#include <QHash>
 
 namespace Kodemon {
 
@@ -55,6 +57,27 @@ Result<QByteArray> ClickHouseReader::select(const QByteArray& sql)
     return answer;
 }
 
+// ClickHouse 18.16 has no JSON function that tells a top-level member from a nested one (visitParam* take the
+// first at any depth), so the rows whose extra fields mention "error" at all are fetched (the failed calls and
+// rare look-alikes) and judged exactly here, as every other store judges them.
+Result<QList<ClickHouseReader::Failure>> ClickHouseReader::failures(const QByteArray& condition)
+{
+    auto answer = select("SELECT token, key, ts, extra" + from() + "WHERE (" + condition
+        + ") AND position(extra, '\"error\":') > 0");
+    if (!answer)
+        return answer.failure();
+    QList<Failure> failed;
+    RowBinaryReader reader(*answer);
+    while (!reader.atEnd() && !reader.failed()) {
+        Failure failure { reader.readString(), reader.readString(), reader.readFloat64() };
+        if (isFailedCall(reader.readBytes()))
+            failed.append(std::move(failure));
+    }
+    if (reader.failed())
+        return malformed();
+    return failed;
+}
+
 Result<QList<SeriesInfo>> ClickHouseReader::listSeries(const std::optional<QString>& token)
 {
     QByteArray sql = "SELECT token, key, toUInt64(count()), min(ts), max(ts), sum(execution_time)" + from();
@@ -77,6 +100,14 @@ Result<QList<SeriesInfo>> ClickHouseReader::listSeries(const std::optional<QStri
     }
     if (reader.failed())
         return malformed();
+    auto failed = failures(token ? "token = " + ClickHouseSql::string(*token) : QByteArray("1"));
+    if (!failed)
+        return failed.failure();
+    QHash<KeyId, qint64> errors;
+    for (const auto& failure : std::as_const(*failed))
+        ++errors[KeyId { failure.token, failure.key }];
+    for (auto& info : series)
+        info.errors = errors.value(info.id);
     return series;
 }
 
@@ -189,8 +220,14 @@ Result<KeyStats> ClickHouseReader::stats(const SeriesSelector& selector)
         auto stats = statsFor(condition, *n);
         if (!stats)
             return stats.failure();
-        if (*stats)
-            return **stats;
+        if (*stats) {
+            auto failed = failures(condition);
+            if (!failed)
+                return failed.failure();
+            KeyStats found = **stats;
+            found.errors = failed->size();
+            return found;
+        }
         n = count(condition);
     }
     if (!n)
@@ -232,6 +269,16 @@ Result<BucketedSeries> ClickHouseReader::buckets(const SeriesSelector& selector,
     }
     if (reader.failed())
         return malformed();
+    auto failed = failures(condition);
+    if (!failed)
+        return failed.failure();
+    for (const auto& failure : std::as_const(*failed)) {
+        const double start = first + double(std::clamp<qint64>(qint64((failure.timestamp - first) / step), 0, bucketCount - 1)) * step;
+        const auto bucket = std::find_if(series.buckets.begin(), series.buckets.end(),
+            [start](const SeriesBucket& b) { return b.start == start; });
+        if (bucket != series.buckets.end())
+            ++bucket->errors;
+    }
     return series;
 }
 

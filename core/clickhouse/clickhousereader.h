@@ -31,6 +31,14 @@ private:
     Result<std::optional<KeyStats>> statsFor(const QByteArray& condition, qint64 expectedCount);
     Result<QByteArray> select(const QByteArray& sql);
     QByteArray from() const;
+    // The failed calls among those `condition` selects (calltags.h), as (token, key, timestamp).
+    struct Failure
+    {
+        QString token;
+        QString key;
+        double timestamp = 0;
+    };
+    Result<QList<Failure>> failures(const QByteArray& condition);
 
     ClickHouseClient m_client;
 };

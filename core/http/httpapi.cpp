@@ -9,6 +9,7 @@
 #include "store/query.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QHttpServer>
 #include <QTcpSocket>
 
@@ -33,6 +34,32 @@ Reply apiReply(const QByteArray& json)
 template<typename T> Reply resultReply(const Result<T>& result, const std::function<QByteArray(const T&)>& format)
 {
     return result ? apiReply(format(*result)) : errorReply(statusFor(result.errorKind()), result.error());
+}
+
+// What tells a row of the functions table from the others: its series and group.
+QString identity(const SeriesSummary& row)
+{
+    QString text = row.info.id.key + QChar(0) + row.info.id.token;
+    if (row.group) {
+        text += QChar(0);
+        text += QString::number(int(row.group->kind));
+        text += QChar(0);
+        text += row.group->value;
+    }
+    return text;
+}
+
+// Gives each row the baseline row of the same series and group.
+void matchBaseline(QList<FunctionsTable::Row>& rows, const QList<SeriesSummary>& baseline)
+{
+    const auto text = identity;
+    QHash<QString, const SeriesSummary*> byIdentity;
+    for (const auto& row : baseline)
+        byIdentity.insert(text(row), &row);
+    for (auto& row : rows) {
+        if (const auto* found = byIdentity.value(text(row.current)))
+            row.baseline = *found;
+    }
 }
 
 Reply paramReply(const ParamError& error)
@@ -92,18 +119,32 @@ HttpApi::~HttpApi() = default;
 // Errors are {"error", "detail"[, "parameter"]}: 400 bad parameter, 404 unknown key or route, 500 failure.
 void HttpApi::registerRoutes(QHttpServer& server)
 {
-    // GET /api/keys[?token=T] -> {"keys":[{"key","token","count","first","last","mean"}]}, by key then token.
+    // GET /api/keys[?token=T] -> {"keys":[{"key","token","count","first","last","mean","errors"}]}, by key then token.
     add(server, QStringLiteral("/api/keys"), &HttpApi::keys);
     // GET /api/executions?key=K[&token=T][&from=F][&to=U][&limit=L][&cursor=C][&format=json|csv]
     //  JSON -> {"key","token","from","to","executions":[{"timestamp","execution_time","token","extra"}],"next"}
     //  CSV (format=csv or Accept: text/csv) -> timestamp,token,key,execution_time_ms,extra; the whole range.
     add(server, QStringLiteral("/api/executions"), &HttpApi::executions);
-    // GET /api/stats?key=K[&token][&from][&to] -> {"key","token","from","to","count","min","max","mean",
-    //  "stddev","p50","p90","p95","p99","p999"} (milliseconds)
+    // Every route that reads calls also takes tag=<filter> (repeatable, all must hold: name:value, name!:value,
+    // name, !name) and outcome=all|succeeded|failed.
+    // GET /api/stats?key=K[&token][&from][&to] -> {"key","token","from","to","tags","outcome","count","min","max",
+    //  "mean","stddev","p50","p90","p95","p99","p999","errors","error_rate"} (milliseconds)
     add(server, QStringLiteral("/api/stats"), &HttpApi::stats);
     // GET /api/series?key=K[&token][&from][&to][&points=N] -> {"key","token","from","to","step",
-    //  "buckets":[{"t","count","min","mean","max","p95"}]}; N from 1 to 10000, default 500
+    //  "buckets":[{"t","count","min","mean","max","p95","errors"}]}; N from 1 to 10000, default 500; with
+    //  group_by=T[&groups=N] -> {..,"group_by","step","groups":[{"group":{"kind","value"},"count","buckets"}]}
     add(server, QStringLiteral("/api/series"), &HttpApi::series);
+    // GET /api/compare?key=K&from=F[&to=U][&token][&baseline=previous|-1d|-1w|-<n><unit>]
+    //  [&baseline_from&baseline_to][&min_effect=5] -> both ranges' statistics, the changes in %, a Mann-Whitney
+    //  U test and a verdict (slower, faster, no clear change, no data)
+    add(server, QStringLiteral("/api/compare"), &HttpApi::compare);
+    // GET /api/tags?key=K[&token][&from][&to][&tag..][&outcome][&values=N] -> {..selector, "tags":[{"name","calls",
+    //  "values":[{"value","calls"}],"other_values","overflowed"}]}: the function's tags, most frequent values first
+    add(server, QStringLiteral("/api/tags"), &HttpApi::tags);
+    // GET /api/functions[?token][&from][&to][&tag..][&outcome][&group_by=T[&groups=N]][&baseline=..] ->
+    //  {"functions":[{"key","token","group"?,"count","mean","p95","errors","error_rate",..,"baseline"?,"change"?}]}:
+    //  the functions table, optionally split by a tag's values and compared with a baseline range
+    add(server, QStringLiteral("/api/functions"), &HttpApi::functions);
     // GET /api/status -> {"version","started","uptime_seconds","udp":{"address","port"},"http":{..},
     //  "database":{"path","size_bytes"},"counters":{"datagrams_received","samples_stored","rejected":{..},..}}
     add(server, QStringLiteral("/api/status"), &HttpApi::status);
@@ -232,9 +273,67 @@ void HttpApi::series(const Call& call)
     if (!params.ok())
         return sendReply(call.socket, call.request, paramReply(params.error));
     const auto& selector = params.value->selector;
+    if (!params.value->groupBy.isEmpty()) {
+        const QString& groupBy = params.value->groupBy;
+        return sendReply(call.socket, call.request,
+            resultReply<QList<GroupedSeries>>(
+                call.query.groupedBuckets(selector, groupBy, params.value->points, params.value->groups),
+                [&](const auto& lines) { return Json::groupedSeries(selector, groupBy, lines); }));
+    }
     sendReply(call.socket, call.request,
         resultReply<BucketedSeries>(call.query.buckets(selector, params.value->points),
             [&](const auto& series) { return Json::series(selector, series); }));
+}
+
+void HttpApi::tags(const Call& call)
+{
+    const auto params = parseTagsParams(call.request.query(), now());
+    if (!params.ok())
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    const auto& selector = params.value->selector;
+    sendReply(call.socket, call.request,
+        resultReply<QList<TagSummary>>(call.query.tags(selector, params.value->valuesPerTag),
+            [&](const auto& tags) { return Json::tags(selector, tags); }));
+}
+
+void HttpApi::functions(const Call& call)
+{
+    const auto params = parseFunctionsParams(call.request.query(), now());
+    if (!params.ok())
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    FunctionsTable table { params.value->request, std::nullopt, {} };
+    const auto current = call.query.functionsTable(table.request);
+    if (!current)
+        return sendReply(call.socket, call.request, errorReply(statusFor(current.errorKind()), current.error()));
+    for (const auto& row : *current)
+        table.rows.append({ row, std::nullopt });
+    if (params.value->baseline) {
+        const auto range = baselineRange(table.request.range, *params.value->baseline);
+        if (!range)
+            return sendReply(call.socket, call.request, errorReply(400, range.error(), QStringLiteral("baseline")));
+        SummaryRequest before = table.request;
+        before.range = *range;
+        const auto baseline = call.query.functionsTable(before);
+        if (!baseline)
+            return sendReply(call.socket, call.request, errorReply(statusFor(baseline.errorKind()), baseline.error()));
+        table.baseline = *range;
+        matchBaseline(table.rows, *baseline);
+    }
+    sendReply(call.socket, call.request, apiReply(Json::functions(table)));
+}
+
+void HttpApi::compare(const Call& call)
+{
+    const auto params = parseCompareParams(call.request.query(), now());
+    if (!params.ok())
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    const auto& [selector, spec, options] = *params.value;
+    const auto baseline = baselineRange(selector.range, spec);
+    if (!baseline)
+        return sendReply(call.socket, call.request, errorReply(400, baseline.error()));
+    sendReply(call.socket, call.request,
+        resultReply<Comparison>(call.query.compare(selector, *baseline, options),
+            [&](const auto& comparison) { return Json::comparison(selector, comparison, options); }));
 }
 
 // Counters, addresses and the database path are about every token: a scoped token sees what it is allowed
@@ -245,6 +344,8 @@ void HttpApi::status(const Call& call)
         return sendReply(call.socket, call.request, paramReply(*error));
     ServerStatus status = m_status();
     status.now = now();
+    if (const auto index = call.query.tagIndexStatus())
+        status.tagIndex = *index;
     sendReply(call.socket, call.request,
         apiReply(call.scope.isRestricted() ? Json::scopedStatus(status, call.scope.tokens()) : Json::status(status)));
 }

@@ -69,6 +69,9 @@ private:
     void executions(const Call& call);
     void stats(const Call& call);
     void series(const Call& call);
+    void compare(const Call& call);
+    void tags(const Call& call);
+    void functions(const Call& call);
     void status(const Call& call);
     void openApi(const Call& call);
     void metrics(const Call& call);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "http/httpparams.h"
 
+#include "base/tagfilter.h"
 #include "base/timeexpr.h"
 
+#include <algorithm>
 #include <QHash>
 #include <QStringDecoder>
 #include <QUrlQuery>
@@ -57,6 +59,8 @@ public:
         const auto it = m_values.constFind(name);
         return it == m_values.cend() ? std::nullopt : std::optional<QString>(*it);
     }
+    // Every value of a parameter that may be given several times (tag=...), in the order given.
+    QStringList values(const QString& name) const { return m_lists.value(name); }
     // The value with every literal "+" read as a plus sign, for values typed into a URL by hand
     // ("from=now+1h", "to=2014-10-15T22:15:25+02:00"), where no form encoded the plus; nothing when the value
     // held no literal "+" (then it reads as value() does).
@@ -75,12 +79,15 @@ private:
             m_error = ParamError { name,
                 QStringLiteral("unknown parameter \"%1\"; this route takes: %2")
                     .arg(name, known.isEmpty() ? QStringLiteral("no parameters") : known.join(u", ")) };
-        else if (!m_error && m_values.contains(name))
+        else if (!m_error && m_values.contains(name) && !isRepeatable(name))
             m_error = ParamError { name, QStringLiteral("\"%1\" is given more than once").arg(name) };
         m_values.insert(name, value);
+        m_lists[name].append(value);
     }
+    static bool isRepeatable(const QString& name) { return name == u"tag"; }
 
     QHash<QString, QString> m_values;
+    QHash<QString, QStringList> m_lists;
     QHash<QString, QString> m_encoded; // as received, to read a hand-typed "+" as a plus in times
     std::optional<ParamError> m_error;
 };
@@ -93,6 +100,50 @@ const QString Limit = QStringLiteral("limit");
 const QString Cursor = QStringLiteral("cursor");
 const QString Format = QStringLiteral("format");
 const QString Points = QStringLiteral("points");
+const QString Baseline = QStringLiteral("baseline");
+const QString BaselineFrom = QStringLiteral("baseline_from");
+const QString BaselineTo = QStringLiteral("baseline_to");
+const QString MinEffect = QStringLiteral("min_effect");
+const QString TagParam = QStringLiteral("tag");
+const QString OutcomeParam = QStringLiteral("outcome");
+const QString GroupBy = QStringLiteral("group_by");
+const QString Groups = QStringLiteral("groups");
+const QString ValuesParam = QStringLiteral("values");
+
+// The parameters that choose calls by their tags and outcome, known to every route that reads calls.
+QStringList withCallFilters(QStringList names)
+{
+    return names << TagParam << OutcomeParam;
+}
+
+std::optional<ParamError> parseCallFilters(const Params& params, QList<TagFilter>& tags, CallOutcome& outcome)
+{
+    for (const QString& text : params.values(TagParam)) {
+        auto filter = parseTagFilter(text);
+        if (!filter)
+            return ParamError { TagParam, filter.error() };
+        tags.append(*filter);
+    }
+    if (const auto text = params.value(OutcomeParam)) {
+        const auto parsed = parseOutcome(*text);
+        if (!parsed)
+            return ParamError { OutcomeParam,
+                QStringLiteral("\"outcome\" must be all, succeeded or failed, not \"%1\"").arg(*text) };
+        outcome = *parsed;
+    }
+    return std::nullopt;
+}
+
+std::optional<ParamError> parseGroupBy(const Params& params, QString& out)
+{
+    const auto name = params.value(GroupBy);
+    if (!name)
+        return std::nullopt;
+    if (name->isEmpty())
+        return ParamError { GroupBy, QStringLiteral("\"group_by\" needs a tag name") };
+    out = *name;
+    return std::nullopt;
+}
 
 std::optional<ParamError> parseTime(const Params& params, const QString& name, double now, std::optional<double>& out)
 {
@@ -129,6 +180,8 @@ Parsed<SeriesSelector> parseSelector(const Params& params, double now)
             QStringLiteral("the range is reversed: from (%1) is after to (%2)")
                 .arg(*selector.range.from, 0, 'f', -1)
                 .arg(*selector.range.to, 0, 'f', -1) };
+    if (auto error = parseCallFilters(params, selector.tags, selector.outcome))
+        return *error;
     return selector;
 }
 
@@ -169,6 +222,59 @@ std::optional<ParamError> checkCsvPaging(const Params& params)
     return std::nullopt;
 }
 
+// "previous", or how far back the baseline lies: "-1w" is the same range a week earlier.
+Parsed<BaselineSpec> parseBaselineName(const QString& text)
+{
+    BaselineSpec spec;
+    if (text == u"previous")
+        return spec;
+    const auto offset = text.startsWith(u'-') && text.size() > 2
+        ? parseTimeExpression(QString(QStringLiteral("now") + text), 0)
+        : Result<double>(Error { QString(), ErrorKind::Invalid });
+    if (!offset || !(*offset < 0))
+        return ParamError { Baseline,
+            QStringLiteral("\"baseline\" must be previous or how far back, like -1d or -1w, not \"%1\"").arg(text) };
+    spec.kind = BaselineSpec::Kind::Offset;
+    spec.offset = -*offset;
+    return spec;
+}
+
+Parsed<BaselineSpec> parseBaseline(const Params& params, double now)
+{
+    const auto name = params.value(Baseline);
+    const bool custom = params.value(BaselineFrom) || params.value(BaselineTo);
+    if (name && custom)
+        return ParamError { Baseline, QStringLiteral("give either baseline or baseline_from and baseline_to") };
+    if (!custom)
+        return name ? parseBaselineName(*name) : Parsed<BaselineSpec>(BaselineSpec {});
+    BaselineSpec spec;
+    spec.kind = BaselineSpec::Kind::Custom;
+    if (auto error = parseTime(params, BaselineFrom, now, spec.custom.from))
+        return *error;
+    if (auto error = parseTime(params, BaselineTo, now, spec.custom.to))
+        return *error;
+    if (!spec.custom.from || !spec.custom.to)
+        return ParamError { spec.custom.from ? BaselineTo : BaselineFrom,
+            QStringLiteral("a custom baseline needs both baseline_from and baseline_to") };
+    if (spec.custom.isReversed())
+        return ParamError { BaselineTo, QStringLiteral("the baseline range is reversed") };
+    return spec;
+}
+
+std::optional<ParamError> parseMinEffect(const Params& params, double& out)
+{
+    const auto text = params.value(MinEffect);
+    if (!text)
+        return std::nullopt;
+    bool ok = false;
+    const double percent = text->toDouble(&ok);
+    if (!ok || !(percent >= 0 && percent <= 1000))
+        return ParamError { MinEffect,
+            QStringLiteral("\"min_effect\" must be a percentage from 0 to 1000, not \"%1\"").arg(*text) };
+    out = percent / 100;
+    return std::nullopt;
+}
+
 } // namespace
 
 Parsed<KeysParams> parseKeysParams(const QUrlQuery& query)
@@ -181,7 +287,7 @@ Parsed<KeysParams> parseKeysParams(const QUrlQuery& query)
 
 Parsed<ExecutionsParams> parseExecutionsParams(const QUrlQuery& query, double now, QByteArrayView accept)
 {
-    const Params params(query, { Key, Token, From, To, Limit, Cursor, Format });
+    const Params params(query, withCallFilters({ Key, Token, From, To, Limit, Cursor, Format }));
     if (params.error())
         return *params.error();
     auto selector = parseSelector(params, now);
@@ -205,7 +311,7 @@ Parsed<ExecutionsParams> parseExecutionsParams(const QUrlQuery& query, double no
 
 Parsed<StatsParams> parseStatsParams(const QUrlQuery& query, double now)
 {
-    const Params params(query, { Key, Token, From, To });
+    const Params params(query, withCallFilters({ Key, Token, From, To }));
     if (params.error())
         return *params.error();
     auto selector = parseSelector(params, now);
@@ -216,7 +322,7 @@ Parsed<StatsParams> parseStatsParams(const QUrlQuery& query, double now)
 
 Parsed<SeriesParams> parseSeriesParams(const QUrlQuery& query, double now)
 {
-    const Params params(query, { Key, Token, From, To, Points });
+    const Params params(query, withCallFilters({ Key, Token, From, To, Points, GroupBy, Groups }));
     if (params.error())
         return *params.error();
     auto selector = parseSelector(params, now);
@@ -225,6 +331,82 @@ Parsed<SeriesParams> parseSeriesParams(const QUrlQuery& query, double now)
     SeriesParams out { std::move(*selector.value) };
     if (auto error = parseCount(params, Points, Query::MaxBucketCount, out.points))
         return *error;
+    if (auto error = parseGroupBy(params, out.groupBy))
+        return *error;
+    if (auto error = parseCount(params, Groups, Query::MaxTopGroups, out.groups))
+        return *error;
+    if (params.value(Groups) && out.groupBy.isEmpty())
+        return ParamError { Groups, QStringLiteral("\"groups\" needs group_by") };
+    return out;
+}
+
+Parsed<CompareParams> parseCompareParams(const QUrlQuery& query, double now)
+{
+    const Params params(query, withCallFilters({ Key, Token, From, To, Baseline, BaselineFrom, BaselineTo, MinEffect }));
+    if (params.error())
+        return *params.error();
+    auto selector = parseSelector(params, now);
+    if (!selector.ok())
+        return selector.error;
+    CompareParams out;
+    out.selector = std::move(*selector.value);
+    if (!out.selector.range.from)
+        return ParamError { From, QStringLiteral("a comparison needs the start of its range, e.g. from=now-1h") };
+    if (!out.selector.range.to)
+        out.selector.range.to = std::max(now, *out.selector.range.from);
+    auto baseline = parseBaseline(params, now);
+    if (!baseline.ok())
+        return baseline.error;
+    out.baseline = *baseline.value;
+    if (auto error = parseMinEffect(params, out.options.minimumEffect))
+        return *error;
+    return out;
+}
+
+Parsed<TagsParams> parseTagsParams(const QUrlQuery& query, double now)
+{
+    const Params params(query, withCallFilters({ Key, Token, From, To, ValuesParam }));
+    if (params.error())
+        return *params.error();
+    auto selector = parseSelector(params, now);
+    if (!selector.ok())
+        return selector.error;
+    TagsParams out { std::move(*selector.value) };
+    if (auto error = parseCount(params, ValuesParam, Query::MaxValuesPerTag, out.valuesPerTag))
+        return *error;
+    return out;
+}
+
+Parsed<FunctionsParams> parseFunctionsParams(const QUrlQuery& query, double now)
+{
+    const Params params(query,
+        withCallFilters({ Token, From, To, GroupBy, Groups, Baseline, BaselineFrom, BaselineTo }));
+    if (params.error())
+        return *params.error();
+    FunctionsParams out;
+    out.request.token = params.value(Token);
+    if (auto error = parseTime(params, From, now, out.request.range.from))
+        return *error;
+    if (auto error = parseTime(params, To, now, out.request.range.to))
+        return *error;
+    if (out.request.range.isReversed())
+        return ParamError { To, QStringLiteral("the range is reversed: from is after to") };
+    if (auto error = parseCallFilters(params, out.request.tags, out.request.outcome))
+        return *error;
+    if (auto error = parseGroupBy(params, out.request.groupBy))
+        return *error;
+    if (auto error = parseCount(params, Groups, Query::MaxTopGroups, out.request.topGroups))
+        return *error;
+    if (params.value(Baseline) || params.value(BaselineFrom) || params.value(BaselineTo)) {
+        if (!out.request.range.from)
+            return ParamError { From, QStringLiteral("a baseline needs the start of the range, e.g. from=now-1h") };
+        if (!out.request.range.to)
+            out.request.range.to = std::max(now, *out.request.range.from);
+        auto baseline = parseBaseline(params, now);
+        if (!baseline.ok())
+            return baseline.error;
+        out.baseline = *baseline.value;
+    }
     return out;
 }
 

@@ -58,9 +58,32 @@ struct SeriesParams
 {
     SeriesSelector selector;
     int points = Query::DefaultBucketCount;
+    QString groupBy = {}; // one line per value of this tag when set
+    int groups = Query::DefaultTopGroups;
+};
+
+struct CompareParams
+{
+    SeriesSelector selector; // closed: `to` defaults to now, `from` is required
+    BaselineSpec baseline; // Previous unless baseline= or baseline_from/baseline_to say otherwise
+    ComparisonOptions options;
+};
+
+struct TagsParams
+{
+    SeriesSelector selector;
+    int valuesPerTag = Query::DefaultValuesPerTag;
+};
+
+struct FunctionsParams
+{
+    SummaryRequest request;
+    std::optional<BaselineSpec> baseline; // the same table over a baseline range, for the changes in %
 };
 
 // Pure parsing of the HTTP API's query parameters: no I/O, `now` (epoch seconds) is passed in.
+// Routes that read calls also take `tag` (repeatable: every filter must hold; tagfilter.h gives the syntax) and
+// `outcome` (all, succeeded, failed).
 // Values are decoded as forms encode them (application/x-www-form-urlencoded, what Python's urlencode and
 // requests, HTML forms and URLSearchParams send): "+" is a space and a plus sign is %2B. Only a time given by
 // hand ("from=now+1h") that fails with its "+" as a space is read again with the plus kept. A parameter that is
@@ -70,6 +93,13 @@ Parsed<KeysParams> parseKeysParams(const QUrlQuery& query);
 Parsed<ExecutionsParams> parseExecutionsParams(const QUrlQuery& query, double now, QByteArrayView accept = {});
 Parsed<StatsParams> parseStatsParams(const QUrlQuery& query, double now);
 Parsed<SeriesParams> parseSeriesParams(const QUrlQuery& query, double now);
+// baseline=previous (the default) | -1d | -1w | -<n><s|m|h|d|w>, or baseline_from and baseline_to;
+// min_effect is the smallest median shift in percent that counts as a change (default 5).
+Parsed<CompareParams> parseCompareParams(const QUrlQuery& query, double now);
+// GET /api/tags: key, token, from, to, tag, outcome, values (most frequent values per tag, default 10).
+Parsed<TagsParams> parseTagsParams(const QUrlQuery& query, double now);
+// GET /api/functions: token, from, to, tag, outcome, group_by, groups, and baseline or baseline_from/baseline_to.
+Parsed<FunctionsParams> parseFunctionsParams(const QUrlQuery& query, double now);
 // For routes without parameters: any parameter is an error.
 std::optional<ParamError> checkNoParams(const QUrlQuery& query);
 

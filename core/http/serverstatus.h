@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/ingestsnapshot.h"
+#include "base/types.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -20,6 +21,7 @@ struct ServerStatus
     QString databasePath;
     qint64 databaseBytes = -1;
     IngestSnapshot counters;
+    TagIndexStatus tagIndex; // read from the store when the status is asked for
 };
 
 } // namespace Kodemon

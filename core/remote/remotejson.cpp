@@ -15,8 +15,9 @@ namespace {
 class Fields final
 {
 public:
-    explicit Fields(const QJsonObject& object)
-        : m_object(object)
+    // By value: callers pass temporaries (value.toObject()), which a reference would outlive.
+    explicit Fields(QJsonObject object)
+        : m_object(std::move(object))
     { }
 
     double number(const char* name)
@@ -24,6 +25,13 @@ public:
         const QJsonValue value = m_object.value(QLatin1String(name));
         m_ok = m_ok && value.isDouble();
         return value.toDouble();
+    }
+    // A count newer servers send and older ones do not: 0 when absent.
+    qint64 optionalInteger(const char* name)
+    {
+        const QJsonValue value = m_object.value(QLatin1String(name));
+        m_ok = m_ok && (value.isDouble() || value.isUndefined());
+        return value.toInteger();
     }
     qint64 integer(const char* name)
     {
@@ -40,7 +48,7 @@ public:
     bool ok() const { return m_ok; }
 
 private:
-    const QJsonObject& m_object;
+    QJsonObject m_object;
     bool m_ok = true;
 };
 
@@ -137,6 +145,7 @@ std::optional<QList<SeriesInfo>> keys(const QJsonObject& answer)
         info.first = fields.number("first");
         info.last = fields.number("last");
         info.totalExecutionTime = fields.number("mean") * double(info.count);
+        info.errors = fields.optionalInteger("errors");
         if (!fields.ok())
             return std::nullopt;
         series.append(info);
@@ -186,6 +195,7 @@ std::optional<KeyStats> stats(const QJsonObject& answer)
     stats.p95 = fields.number("p95");
     stats.p99 = fields.number("p99");
     stats.p999 = fields.number("p999");
+    stats.errors = fields.optionalInteger("errors");
     return fields.ok() ? std::optional(stats) : std::nullopt;
 }
 
@@ -201,11 +211,99 @@ std::optional<BucketedSeries> series(const QJsonObject& answer)
     for (const QJsonValue& value : *buckets) {
         Fields bucket(value.toObject());
         series.buckets.append(SeriesBucket { bucket.number("t"), bucket.integer("count"), bucket.number("min"),
-            bucket.number("mean"), bucket.number("max"), bucket.number("p95") });
+            bucket.number("mean"), bucket.number("max"), bucket.number("p95"), bucket.optionalInteger("errors") });
         if (!bucket.ok())
             return std::nullopt;
     }
     return series;
+}
+
+std::optional<TagGroup> group(const QJsonValue& value)
+{
+    const QJsonObject object = value.toObject();
+    const QString kind = object.value(QStringLiteral("kind")).toString();
+    const QJsonValue text = object.value(QStringLiteral("value"));
+    if (kind == u"value" && text.isString())
+        return TagGroup { TagGroup::Kind::Value, text.toString() };
+    if (kind == u"other")
+        return TagGroup { TagGroup::Kind::Other, {} };
+    if (kind == u"missing")
+        return TagGroup { TagGroup::Kind::Missing, {} };
+    return std::nullopt;
+}
+
+std::optional<QList<GroupedSeries>> groupedSeries(const QJsonObject& answer)
+{
+    const auto groups = arrayOf(answer, "groups");
+    const double step = answer.value(QStringLiteral("step")).toDouble();
+    if (!groups)
+        return std::nullopt;
+    QList<GroupedSeries> lines;
+    for (const QJsonValue& value : *groups) {
+        QJsonObject line = value.toObject();
+        const auto which = group(line.value(QStringLiteral("group")));
+        line.insert(QStringLiteral("step"), step);
+        auto buckets = series(line);
+        if (!which || !buckets || !line.value(QStringLiteral("count")).isDouble())
+            return std::nullopt;
+        lines.append({ *which, line.value(QStringLiteral("count")).toInteger(), std::move(*buckets) });
+    }
+    return lines;
+}
+
+std::optional<QList<TagSummary>> tags(const QJsonObject& answer)
+{
+    const auto rows = arrayOf(answer, "tags");
+    if (!rows)
+        return std::nullopt;
+    QList<TagSummary> tags;
+    for (const QJsonValue& row : *rows) {
+        const QJsonObject object = row.toObject();
+        Fields fields(object);
+        TagSummary tag { fields.string("name"), fields.integer("calls"), {}, fields.integer("other_values"),
+            object.value(QStringLiteral("overflowed")).toBool() };
+        const auto values = arrayOf(object, "values");
+        if (!fields.ok() || !values)
+            return std::nullopt;
+        for (const QJsonValue& value : *values) {
+            Fields count(value.toObject());
+            tag.values.append({ count.string("value"), count.integer("calls") });
+            if (!count.ok())
+                return std::nullopt;
+        }
+        tags.append(std::move(tag));
+    }
+    return tags;
+}
+
+std::optional<QList<SeriesSummary>> functions(const QJsonObject& answer)
+{
+    const auto rows = arrayOf(answer, "functions");
+    if (!rows)
+        return std::nullopt;
+    QList<SeriesSummary> summaries;
+    for (const QJsonValue& value : *rows) {
+        const QJsonObject row = value.toObject();
+        Fields fields(row);
+        SeriesSummary summary;
+        summary.info.id = KeyId { fields.string("token"), fields.string("key") };
+        summary.info.first = fields.number("first");
+        summary.info.last = fields.number("last");
+        summary.info.count = fields.integer("total_count");
+        summary.count = fields.integer("count");
+        summary.mean = fields.number("mean");
+        summary.p95 = fields.number("p95");
+        summary.errors = fields.integer("errors");
+        if (row.contains(QStringLiteral("group"))) {
+            summary.group = group(row.value(QStringLiteral("group")));
+            if (!summary.group)
+                return std::nullopt;
+        }
+        if (!fields.ok())
+            return std::nullopt;
+        summaries.append(std::move(summary));
+    }
+    return summaries;
 }
 
 std::optional<CollectorStatus> status(const QJsonObject& answer)

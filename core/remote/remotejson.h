@@ -22,6 +22,10 @@ std::optional<QList<SeriesInfo>> keys(const QJsonObject& answer);
 std::optional<SamplePage> executions(const QJsonObject& answer, const QByteArray& body);
 std::optional<KeyStats> stats(const QJsonObject& answer); // GET /api/stats
 std::optional<BucketedSeries> series(const QJsonObject& answer); // GET /api/series
+std::optional<QList<GroupedSeries>> groupedSeries(const QJsonObject& answer); // GET /api/series?group_by=
+std::optional<QList<TagSummary>> tags(const QJsonObject& answer); // GET /api/tags
+// GET /api/functions. The API gives no all-time totals but the count, first and last: the rest stays 0.
+std::optional<QList<SeriesSummary>> functions(const QJsonObject& answer);
 // GET /api/status: the collector's address, counters and database. An API token limited to some Kodemon
 // tokens gets no collector details: the state is then Restricted.
 std::optional<CollectorStatus> status(const QJsonObject& answer);

@@ -4,6 +4,7 @@
 #include "base/logging.h"
 #include "remote/remoteerror.h"
 #include "remote/remotejson.h"
+#include "base/tagfilter.h"
 
 #include <QElapsedTimer>
 #include <QLocale>
@@ -19,6 +20,22 @@ QString epochSeconds(double seconds)
     return QString::number(seconds, 'f', QLocale::FloatingPointShortest);
 }
 
+void appendRange(QueryParameters& parameters, const TimeRange& range)
+{
+    if (range.from)
+        parameters.append({ QStringLiteral("from"), epochSeconds(*range.from) });
+    if (range.to)
+        parameters.append({ QStringLiteral("to"), epochSeconds(*range.to) });
+}
+
+void appendFilters(QueryParameters& parameters, const QList<TagFilter>& tags, CallOutcome outcome)
+{
+    for (const auto& filter : tags)
+        parameters.append({ QStringLiteral("tag"), formatTagFilter(filter) });
+    if (outcome != CallOutcome::All)
+        parameters.append({ QStringLiteral("outcome"), outcomeName(outcome) });
+}
+
 } // namespace
 
 RemoteReader::RemoteReader(std::shared_ptr<RemoteApi> api)
@@ -32,10 +49,8 @@ QueryParameters RemoteReader::selectorParameters(const SeriesSelector& selector)
     QueryParameters parameters { { QStringLiteral("key"), selector.key } };
     if (selector.token)
         parameters.append({ QStringLiteral("token"), *selector.token });
-    if (selector.range.from)
-        parameters.append({ QStringLiteral("from"), epochSeconds(*selector.range.from) });
-    if (selector.range.to)
-        parameters.append({ QStringLiteral("to"), epochSeconds(*selector.range.to) });
+    appendRange(parameters, selector.range);
+    appendFilters(parameters, selector.tags, selector.outcome);
     return parameters;
 }
 
@@ -106,6 +121,67 @@ Result<BucketedSeries> RemoteReader::buckets(const SeriesSelector& selector, int
         return answer.failure();
     auto series = RemoteJson::series(answer->json);
     return series ? Result<BucketedSeries>(std::move(*series)) : malformed(path);
+}
+
+Result<QList<SeriesSummary>> RemoteReader::summaries(const SummaryRequest& request)
+{
+    QueryParameters parameters;
+    if (request.token)
+        parameters.append({ QStringLiteral("token"), *request.token });
+    appendRange(parameters, request.range);
+    appendFilters(parameters, request.tags, request.outcome);
+    if (!request.groupBy.isEmpty()) {
+        parameters.append({ QStringLiteral("group_by"), request.groupBy });
+        parameters.append({ QStringLiteral("groups"), QString::number(request.topGroups) });
+    }
+    const QString path = QStringLiteral("/api/functions");
+    const auto answer = fetch(path, parameters);
+    // A server older than /api/functions: one /api/stats per series, as before it existed.
+    if (!answer && answer.errorKind() == ErrorKind::NotFound && request.tags.isEmpty()
+        && request.outcome == CallOutcome::All && request.groupBy.isEmpty())
+        return StoreReader::summaries(request);
+    if (!answer)
+        return answer.failure();
+    auto rows = RemoteJson::functions(answer->json);
+    if (!rows)
+        return malformed(path);
+    // The table needs each series' all-time totals, which only /api/keys gives.
+    auto keys = listSeries(request.token);
+    if (!keys)
+        return keys.failure();
+    QHash<KeyId, SeriesInfo> totals;
+    for (const auto& info : std::as_const(*keys))
+        totals.insert(info.id, info);
+    for (auto& row : *rows)
+        row.info = totals.value(row.info.id, row.info);
+    return std::move(*rows);
+}
+
+Result<QList<GroupedSeries>> RemoteReader::groupedBuckets(
+    const SeriesSelector& selector, const QString& groupBy, int bucketCount, int topGroups)
+{
+    QueryParameters parameters = selectorParameters(selector);
+    parameters.append({ QStringLiteral("points"), QString::number(bucketCount) });
+    parameters.append({ QStringLiteral("group_by"), groupBy });
+    parameters.append({ QStringLiteral("groups"), QString::number(topGroups) });
+    const QString path = QStringLiteral("/api/series");
+    const auto answer = fetch(path, parameters);
+    if (!answer)
+        return answer.failure();
+    auto lines = RemoteJson::groupedSeries(answer->json);
+    return lines ? Result<QList<GroupedSeries>>(std::move(*lines)) : malformed(path);
+}
+
+Result<QList<TagSummary>> RemoteReader::tags(const SeriesSelector& selector, int valuesPerTag)
+{
+    QueryParameters parameters = selectorParameters(selector);
+    parameters.append({ QStringLiteral("values"), QString::number(valuesPerTag) });
+    const QString path = QStringLiteral("/api/tags");
+    const auto answer = fetch(path, parameters);
+    if (!answer)
+        return answer.failure();
+    auto tags = RemoteJson::tags(answer->json);
+    return tags ? Result<QList<TagSummary>>(std::move(*tags)) : malformed(path);
 }
 
 } // namespace Kodemon

@@ -10,8 +10,9 @@
 namespace Kodemon {
 
 // Answers the query layer's questions by asking another Kodemon's HTTP API (docs/API.md): listSeries is
-// /api/keys, samples /api/executions (the server's cursors pass through untouched), stats /api/stats and
-// buckets /api/series. Blocks the calling thread for each request; use it from one thread at a time.
+// /api/keys, samples /api/executions (the server's cursors pass through untouched), stats /api/stats, buckets
+// /api/series, summaries /api/functions, tags /api/tags; tag filters and the outcome go along as parameters.
+// Blocks the calling thread for each request; use it from one thread at a time.
 class RemoteReader final : public StoreReader
 {
 public:
@@ -23,9 +24,16 @@ public:
     Result<SamplePage> samples(const SeriesSelector& selector, const QString& cursor, int limit) override;
     Result<KeyStats> stats(const SeriesSelector& selector) override;
     Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount) override;
+    Result<QList<SeriesSummary>> summaries(const SummaryRequest& request) override;
+    Result<QList<GroupedSeries>> groupedBuckets(
+        const SeriesSelector& selector, const QString& groupBy, int bucketCount, int topGroups) override;
+    Result<QList<TagSummary>> tags(const SeriesSelector& selector, int valuesPerTag) override;
+    // The server filters: tag and outcome travel as parameters.
+    bool filtersCalls() const override { return true; }
 
     // The parameters that select `selector`'s samples: key, token when given (even empty), from and to when set,
-    // times as plain decimal epoch seconds that parse back to the same double.
+    // times as plain decimal epoch seconds that parse back to the same double, a tag parameter per filter and
+    // the outcome unless it is all.
     static QueryParameters selectorParameters(const SeriesSelector& selector);
 
 private:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sqlite/chunkview.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <QtEndian>
@@ -65,8 +66,10 @@ public:
         qToLittleEndian(value, m_at);
         m_at += sizeof value;
     }
-    void bytes(const QByteArray& data)
+    void bytes(QByteArrayView data)
     {
+        if (data.isEmpty())
+            return;
         std::memcpy(m_at, data.constData(), size_t(data.size()));
         m_at += data.size();
     }
@@ -176,7 +179,25 @@ struct Columns
     QByteArray sequences;
     QByteArray delays;
     QByteArray extras;
+    QByteArray tags;
 };
+
+// The on-disk format byte: 1 and 2 before tags existed, 3 and 4 with the tag column.
+constexpr quint64 TaggedFormatOffset = 2;
+
+constexpr quint64 FailedBit = 1;
+constexpr quint64 ExtraFromTagsBit = 2;
+constexpr int TagCountShift = 2;
+
+bool isListedInTagColumn(const ChunkRow& row)
+{
+    return row.failed || row.extraFromTags || !row.tagIds.isEmpty();
+}
+
+QByteArrayView storedExtra(const ChunkRow& row)
+{
+    return row.extraFromTags ? QByteArrayView() : QByteArrayView(row.extra);
+}
 
 // Encodes one column into a buffer of `maxBytes`, then trims it.
 template<typename Fill> QByteArray column(qsizetype maxBytes, Fill fill)
@@ -204,8 +225,12 @@ template<typename Value> QByteArray differences(const ChunkRow* rows, qsizetype 
 Columns encodeColumns(SampleChunk::Kind kind, const ChunkRow* rows, qsizetype count)
 {
     qsizetype extraBytes = 0;
-    for (qsizetype i = 0; i < count; ++i)
-        extraBytes += rows[i].extra.size();
+    qsizetype tagBytes = 0;
+    for (qsizetype i = 0; i < count; ++i) {
+        extraBytes += storedExtra(rows[i]).size();
+        if (isListedInTagColumn(rows[i]))
+            tagBytes += (2 + rows[i].tagIds.size()) * MaxVarintBytes;
+    }
     const qsizetype perRow = count * MaxVarintBytes;
     Columns columns;
     if (kind == SampleChunk::Kind::Mixed)
@@ -222,8 +247,23 @@ Columns encodeColumns(SampleChunk::Kind kind, const ChunkRow* rows, qsizetype co
     });
     columns.extras = column(perRow + extraBytes, [&](Writer& out) {
         for (qsizetype i = 0; i < count; ++i) {
-            out.varint(quint64(rows[i].extra.size()));
-            out.bytes(rows[i].extra);
+            const QByteArrayView extra = storedExtra(rows[i]);
+            out.varint(quint64(extra.size()));
+            out.bytes(extra);
+        }
+    });
+    columns.tags = column(tagBytes, [&](Writer& out) {
+        qsizetype previous = -1;
+        for (qsizetype i = 0; i < count; ++i) {
+            const ChunkRow& row = rows[i];
+            if (!isListedInTagColumn(row))
+                continue;
+            out.varint(quint64(i - previous - 1));
+            previous = i;
+            out.varint((quint64(row.tagIds.size()) << TagCountShift) | (row.extraFromTags ? ExtraFromTagsBit : 0)
+                | (row.failed ? FailedBit : 0));
+            for (const quint32 id : row.tagIds)
+                out.varint(id);
         }
     });
     return columns;
@@ -240,15 +280,15 @@ QByteArray SampleChunk::encode(Kind kind, const ChunkRow* rows, qsizetype count)
 {
     const Columns columns = encodeColumns(kind, rows, count);
     const qsizetype body = columns.series.size() + columns.timestamps.size() + count * qsizetype(sizeof(double))
-        + columns.sequences.size() + columns.delays.size() + columns.extras.size();
+        + columns.sequences.size() + columns.delays.size() + columns.extras.size() + columns.tags.size();
     QByteArray blob(MaxHeaderBytes + body, Qt::Uninitialized);
     Writer out(blob.data());
-    out.varint(quint64(kind));
+    out.varint(quint64(kind) + TaggedFormatOffset);
     out.varint(quint64(count));
     if (kind == Kind::Mixed)
         out.varint(quint64(columns.series.size()));
-    for (const qsizetype size :
-        { columns.timestamps.size(), columns.sequences.size(), columns.delays.size(), columns.extras.size() })
+    for (const qsizetype size : { columns.timestamps.size(), columns.sequences.size(), columns.delays.size(),
+             columns.extras.size(), columns.tags.size() })
         out.varint(quint64(size));
     out.bytes(columns.series);
     out.bytes(columns.timestamps);
@@ -257,6 +297,7 @@ QByteArray SampleChunk::encode(Kind kind, const ChunkRow* rows, qsizetype count)
     out.bytes(columns.sequences);
     out.bytes(columns.delays);
     out.bytes(columns.extras);
+    out.bytes(columns.tags);
     blob.truncate(out.at() - blob.constData());
     return blob;
 }
@@ -265,13 +306,14 @@ Result<ChunkView> ChunkView::parse(QByteArrayView blob)
 {
     const Error damaged { QStringLiteral("a chunk of %1 bytes is damaged").arg(blob.size()) };
     Reader in(blob);
-    quint64 kind = 0;
-    if (!in.varint(kind) || (kind != quint64(SampleChunk::Kind::Series) && kind != quint64(SampleChunk::Kind::Mixed)))
-        return Error { QStringLiteral("a chunk has format %1, this build reads formats 1 and 2").arg(kind) };
+    quint64 format = 0;
+    if (!in.varint(format) || format < 1 || format > 2 + TaggedFormatOffset)
+        return Error { QStringLiteral("a chunk has format %1, this build reads formats 1 to 4").arg(format) };
     ChunkView view;
-    view.m_kind = SampleChunk::Kind(kind);
-    const int fields = view.m_kind == SampleChunk::Kind::Mixed ? 6 : 5;
-    quint64 sizes[6] = {};
+    view.m_hasTags = format > TaggedFormatOffset;
+    view.m_kind = SampleChunk::Kind(view.m_hasTags ? format - TaggedFormatOffset : format);
+    const int fields = (view.m_kind == SampleChunk::Kind::Mixed ? 6 : 5) + (view.m_hasTags ? 1 : 0);
+    quint64 sizes[7] = {};
     for (int i = 0; i < fields; ++i) {
         if (!in.varint(sizes[i]) || sizes[i] > quint64(blob.size()))
             return damaged;
@@ -282,7 +324,8 @@ Result<ChunkView> ChunkView::parse(QByteArrayView blob)
         && in.bytes(qsizetype(*size++), view.m_timestamps)
         && in.bytes(view.m_count * qsizetype(sizeof(double)), view.m_executionTimes)
         && in.bytes(qsizetype(*size++), view.m_sequences) && in.bytes(qsizetype(*size++), view.m_delays)
-        && in.bytes(qsizetype(*size++), view.m_extras) && in.atEnd();
+        && in.bytes(qsizetype(*size++), view.m_extras)
+        && (!view.m_hasTags || in.bytes(qsizetype(*size++), view.m_tags)) && in.atEnd();
     if (!complete)
         return damaged;
     return view;
@@ -405,12 +448,102 @@ bool ChunkView::appendAllRows(QList<ChunkRow>& out) const
     return readRows(std::nullopt, out);
 }
 
+bool ChunkView::readSeriesColumn(QList<qint64>& out) const
+{
+    out.fill(0, m_count);
+    return m_kind != SampleChunk::Kind::Mixed || readSeries(out.data());
+}
+
+bool ChunkView::readTimestampColumn(QList<double>& out) const
+{
+    out.resize(m_count);
+    return readTimestamps(out.data());
+}
+
+bool ChunkView::readTagColumn(TagColumn& out) const
+{
+    out.entries.clear();
+    out.ids.clear();
+    if (m_tags.isEmpty())
+        return true; // the common case: no call of the chunk has tags or failed
+    Reader in(m_tags);
+    qsizetype row = -1;
+    while (!in.atEnd()) {
+        quint64 skipped = 0, header = 0;
+        if (!in.varint(skipped) || !in.varint(header) || skipped >= quint64(m_count - row - 1)) {
+            out = {};
+            return false;
+        }
+        row += qsizetype(skipped) + 1;
+        const quint64 idCount = header >> TagCountShift;
+        if (idCount > quint64(m_tags.size())) {
+            out = {};
+            return false;
+        }
+        TagColumn::Entry entry { row, (header & FailedBit) != 0, (header & ExtraFromTagsBit) != 0, out.ids.size(),
+            qsizetype(idCount) };
+        for (quint64 i = 0; i < idCount; ++i) {
+            quint64 id = 0;
+            if (!in.varint(id) || id > 0xFFFFFFFFu) {
+                out = {};
+                return false;
+            }
+            out.ids.append(quint32(id));
+        }
+        out.entries.append(entry);
+    }
+    return true;
+}
+
+bool ChunkView::readStoredExtras(QList<QByteArrayView>& out) const
+{
+    out.clear();
+    out.reserve(m_count);
+    Reader in(m_extras);
+    for (qsizetype i = 0; i < m_count; ++i) {
+        quint64 length = 0;
+        QByteArrayView extra;
+        if (!in.varint(length) || !in.bytes(qsizetype(length), extra)) {
+            out.clear();
+            return false;
+        }
+        out.append(extra);
+    }
+    return in.atEnd();
+}
+
+void ChunkView::appendExecutionTimes(const QList<bool>& selected, QList<double>& out) const
+{
+    QList<double> times(m_count);
+    readExecutionTimes(times.data());
+    for (qsizetype i = 0; i < m_count; ++i) {
+        if (selected[i])
+            out.append(times[i]);
+    }
+}
+
+bool ChunkView::appendTimedValues(const QList<bool>& selected, QList<TimedValue>& out) const
+{
+    QList<double> timestamps(m_count);
+    if (!readTimestamps(timestamps.data()))
+        return false;
+    QList<double> times(m_count);
+    readExecutionTimes(times.data());
+    for (qsizetype i = 0; i < m_count; ++i) {
+        if (selected[i])
+            out.append({ timestamps[i], times[i] });
+    }
+    return true;
+}
+
 bool ChunkView::readRows(std::optional<qint64> series, QList<ChunkRow>& out) const
 {
     QList<qint64> ids(m_count, 0);
     QList<double> timestamps(m_count);
     QList<double> times(m_count);
-    if ((m_kind == SampleChunk::Kind::Mixed && !readSeries(ids.data())) || !readTimestamps(timestamps.data()))
+    TagColumn tags;
+    if ((m_kind == SampleChunk::Kind::Mixed && !readSeries(ids.data())) || !readTimestamps(timestamps.data())
+        || !readTagColumn(tags))
         return false;
     readExecutionTimes(times.data());
     Reader sequences(m_sequences);
@@ -418,6 +551,7 @@ bool ChunkView::readRows(std::optional<qint64> series, QList<ChunkRow>& out) con
     Reader extras(m_extras);
     const qsizetype start = out.size();
     quint64 sequence = 0;
+    qsizetype nextTagged = 0;
     for (qsizetype i = 0; i < m_count; ++i) {
         quint64 difference = 0, delay = 0, length = 0;
         QByteArrayView extra;
@@ -428,9 +562,17 @@ bool ChunkView::readRows(std::optional<qint64> series, QList<ChunkRow>& out) con
         }
         sequence += unzigzag(difference);
         const bool wanted = !series || m_kind == SampleChunk::Kind::Series || ids[i] == *series;
-        if (wanted)
-            out.append(
-                { timestamps[i], times[i], qint64(sequence), qint64(unzigzag(delay)), extra.toByteArray(), ids[i] });
+        const bool listed = nextTagged < tags.entries.size() && tags.entries[nextTagged].row == i;
+        const TagColumn::Entry* tagged = listed ? &tags.entries[nextTagged++] : nullptr;
+        if (!wanted)
+            continue;
+        ChunkRow row { timestamps[i], times[i], qint64(sequence), qint64(unzigzag(delay)), extra.toByteArray(), ids[i] };
+        if (tagged) {
+            row.tagIds = tags.ids.mid(tagged->firstId, tagged->idCount);
+            row.failed = tagged->failed;
+            row.extraFromTags = tagged->extraFromTags;
+        }
+        out.append(std::move(row));
     }
     if (!sequences.atEnd() || !delays.atEnd() || !extras.atEnd()) {
         out.resize(start);

@@ -18,8 +18,26 @@ struct ChunkRow
     double executionTime = 0; // milliseconds
     qint64 sequence = 0; // the series' arrival number
     qint64 receivedDelay = 0; // seconds from the call's start to its arrival (receivedDelay() in database.h)
-    QByteArray extra; // compact JSON object, or empty
+    QByteArray extra; // compact JSON object, or empty (also when extraFromTags: it is rebuilt from the tags)
     qint64 series = 0; // the series' id, kept only in mixed chunks
+    QList<quint32> tagIds = {}; // the call's tags as ids of its series' dictionary (TagDictionary), in extra's order
+    bool failed = false; // calltags.h: the call has an `error` member that is neither false nor null
+    bool extraFromTags = false; // the extra fields are exactly the tags: not stored, rebuilt from the dictionary
+};
+
+// The tag column of a chunk: only the rows that have tags or failed, in row order (most rows have neither).
+struct TagColumn
+{
+    struct Entry
+    {
+        qsizetype row = 0;
+        bool failed = false;
+        bool extraFromTags = false;
+        qsizetype firstId = 0; // into ids
+        qsizetype idCount = 0;
+    };
+    QList<Entry> entries;
+    QList<quint32> ids;
 };
 
 // The order rows have inside a chunk and pages have: by timestamp, then arrival.
@@ -36,6 +54,13 @@ bool chunkOrder(const ChunkRow& a, const ChunkRow& b);
 // difference from the previous whole one (usually 1 byte); any other value takes a marker and its 8 bytes.
 // Series and sequences are zigzag differences, delays zigzag values, extras a length and the bytes. Every value
 // round-trips bit for bit.
+// Formats 3 (series) and 4 (mixed), written since schema version 5, add a tag column after the extras:
+//   ... | extra bytes | tag bytes   and, after the extras column, the tag column
+// which lists only the rows that have tags or failed: the number of rows skipped since the previous one listed,
+// a header (tag count << 2 | extra rebuilt from tags << 1 | failed) and the tag ids, all varints. A call without
+// tags costs nothing there; a tagged call whose extra fields are only its tags stores their ids instead of
+// their JSON (a few bytes instead of tens). Formats 1 and 2 are still read: they hold no tags and no failures
+// (schema version 5's migration rewrote every chunk that had extra fields).
 namespace SampleChunk {
 
 enum class Kind : quint8 { Series = 1, Mixed = 2 };
@@ -60,6 +85,21 @@ public:
 
     SampleChunk::Kind kind() const { return m_kind; }
     qsizetype size() const { return m_count; }
+    // False for chunks written before tags existed (formats 1 and 2): no row has tags or failed.
+    bool hasTagColumn() const { return m_hasTags; }
+    // Whether any row has extra fields stored as JSON (not counting those rebuilt from tags).
+    bool hasStoredExtras() const { return m_extras.size() != m_count; }
+    // Every row's series (0 for all in a series chunk). False on a damaged column.
+    bool readSeriesColumn(QList<qint64>& out) const;
+    // The rows that have tags or failed. False on a damaged column (`out` is then left empty).
+    bool readTagColumn(TagColumn& out) const;
+    // The JSON extra fields stored for every row (empty where there are none or they are rebuilt from tags).
+    bool readStoredExtras(QList<QByteArrayView>& out) const;
+    // The same readers over an explicit selection (a row is read when selected[row] is true), for filtered
+    // queries; `selected` has size() entries.
+    void appendExecutionTimes(const QList<bool>& selected, QList<double>& out) const;
+    bool appendTimedValues(const QList<bool>& selected, QList<TimedValue>& out) const;
+    bool readTimestampColumn(QList<double>& out) const;
     // The execution times of the series' rows, in row order. On a damaged column `out` is left as it was.
     bool appendExecutionTimes(qint64 series, QList<double>& out) const;
     // (timestamp, execution time) of the series' rows, in row order. On a damaged column `out` is left as it was.
@@ -89,6 +129,8 @@ private:
     QByteArrayView m_sequences;
     QByteArrayView m_delays;
     QByteArrayView m_extras;
+    QByteArrayView m_tags;
+    bool m_hasTags = false;
 };
 
 } // namespace Kodemon

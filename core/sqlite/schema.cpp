@@ -5,10 +5,12 @@
 #include "sqlite/chunktable.h"
 #include "sqlite/sqliteconnection.h"
 #include "sqlite/sqlitestatement.h"
+#include "sqlite/tagdictionary.h"
 
 #include <algorithm>
 #include <QSqlDatabase>
 #include <QSqlError>
+#include <QHash>
 #include <QSqlQuery>
 #include <QStringList>
 
@@ -87,6 +89,93 @@ const char* const Version4Cleanup[] = {
     "DROP TABLE samples",
 };
 
+// Version 5: tags (calltags.h). Each series numbers the values of its calls' tags in `tags`; chunks keep the ids
+// (formats 3 and 4, chunkview.h), and the series counts its failed calls. Chunks with extra fields are rewritten
+// with their tags below (convertChunksToTags); the others read as they are.
+const char* const Version5[] = {
+    R"(CREATE TABLE tags (
+                   series_id INTEGER NOT NULL,
+                   tag_id INTEGER NOT NULL,
+                   name TEXT NOT NULL,
+                   value TEXT,
+                   kind INTEGER NOT NULL,
+                   calls INTEGER NOT NULL DEFAULT 0,
+                   PRIMARY KEY (series_id, tag_id)) WITHOUT ROWID)",
+    "ALTER TABLE series ADD COLUMN error_count INTEGER NOT NULL DEFAULT 0",
+};
+
+// Rewrites the chunks of one table that hold extra fields: their rows get tag ids (and the series their failed
+// calls). The recent table's rows carry their series (`mixed`).
+Status tagChunks(sqlite3* db, TagDictionary& dictionary, const char* table, bool mixed, QHash<qint64, qint64>& failed)
+{
+    const QByteArray select = QByteArray("SELECT id, ") + (mixed ? "0" : "series_id") + ", data FROM " + table;
+    const QByteArray update = QByteArray("UPDATE ") + table + " SET data = ? WHERE id = ?";
+    auto chunks = SqliteStatement::prepare(db, select.constData());
+    auto rewrite = SqliteStatement::prepare(db, update.constData());
+    if (!chunks || !rewrite)
+        return chunks ? rewrite.failure() : chunks.failure();
+    qint64 rewritten = 0;
+    while (chunks->step()) {
+        auto view = ChunkView::parse(chunks->columnBlob(2));
+        // Chunks without extra fields have no tags; formats 3 and 4 also come from version 4's conversion just
+        // before, untagged. Damaged chunks stay as they are, like everywhere else.
+        if (!view || !view->hasStoredExtras())
+            continue;
+        QList<ChunkRow> rows;
+        if (!view->appendAllRows(rows))
+            continue;
+        for (auto& row : rows) {
+            if (row.extraFromTags)
+                continue;
+            const qint64 series = mixed ? row.series : chunks->columnInt(1);
+            if (auto status = dictionary.tag(series, row); !status)
+                return status;
+            failed[series] += row.failed ? 1 : 0;
+        }
+        const QByteArray blob
+            = SampleChunk::encode(mixed ? SampleChunk::Kind::Mixed : SampleChunk::Kind::Series, rows);
+        rewrite->reset();
+        rewrite->bindBlob(1, blob);
+        rewrite->bind(2, chunks->columnInt(0));
+        rewrite->step();
+        if (rewrite->failed())
+            return rewrite->failure(QStringLiteral("cannot rewrite a chunk with its tags"));
+        ++rewritten;
+    }
+    if (chunks->failed())
+        return chunks->failure(QStringLiteral("cannot read the chunks to tag"));
+    if (rewritten > 0)
+        qCInfo(lcStorage) << "tagged the calls of" << rewritten << "chunks of" << table;
+    return Ok {};
+}
+
+Status convertChunksToTags(SqliteConnection& connection)
+{
+    sqlite3* db = SqliteStatement::handle(connection.database());
+    TagDictionary dictionary;
+    if (auto status = dictionary.prepare(db); !status)
+        return status;
+    QHash<qint64, qint64> failed;
+    for (const auto& [table, mixed] : { std::pair { "chunks", false }, std::pair { "recent", true } }) {
+        if (auto status = tagChunks(db, dictionary, table, mixed, failed); !status)
+            return status;
+    }
+    if (auto status = dictionary.flush(); !status)
+        return status;
+    auto count = SqliteStatement::prepare(db, "UPDATE series SET error_count = ? WHERE id = ?");
+    if (!count)
+        return count.failure();
+    for (auto it = failed.cbegin(); it != failed.cend(); ++it) {
+        count->reset();
+        count->bind(1, it.value());
+        count->bind(2, it.key());
+        count->step();
+        if (count->failed())
+            return count->failure(QStringLiteral("cannot count a series' failed calls"));
+    }
+    return Ok {};
+}
+
 // The version 3 rows of each series, in (time, arrival) order, cut into chunks.
 Status convertSamplesToChunks(SqliteConnection& connection)
 {
@@ -144,6 +233,8 @@ QList<const char*> stepStatements(int version)
         return statements(Version3);
     case 4:
         return statements(Version4);
+    case 5:
+        return statements(Version5);
     default:
         return {};
     }
@@ -162,6 +253,8 @@ Status runStep(SqliteConnection& connection, int version)
 {
     if (auto status = runStatements(connection, stepStatements(version)); !status)
         return status;
+    if (version == 5)
+        return convertChunksToTags(connection);
     if (version != 4)
         return Ok {};
     if (auto status = convertSamplesToChunks(connection); !status)

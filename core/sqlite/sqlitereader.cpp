@@ -2,42 +2,40 @@
 #include "sqlite/sqlitereader.h"
 
 #include "base/logging.h"
+#include "sqlite/callfilter.h"
 #include "sqlite/chunkscan.h"
 #include "sqlite/pagecandidates.h"
+#include "sqlite/seriesscan.h"
 #include "sqlite/sqliteconnection.h"
 #include "sqlite/sqlitestatement.h"
+#include "store/taggrouping.h"
 
 #include <algorithm>
-#include <QSqlError>
-#include <QSqlQuery>
 
 namespace Kodemon {
 
 namespace {
 
-Error queryError(const QSqlQuery& query)
-{
-    return Error { QStringLiteral("database query failed: %1").arg(query.lastError().text()) };
-}
+// Every statement below returns these columns of `series`, in this order.
+constexpr const char* SeriesColumns
+    = "SELECT id, token, key, sample_count, first_ts, last_ts, total_ms, error_count FROM series "
+      "WHERE sample_count > 0";
 
-bool run(QSqlQuery& query, const QString& sql, const QVariantList& values)
+SqliteReader::SeriesRef seriesRef(const SqliteStatement& row)
 {
-    query.setForwardOnly(true);
-    if (!query.prepare(sql))
-        return false;
-    for (int i = 0; i < values.size(); ++i)
-        query.bindValue(i, values.at(i));
-    return query.exec();
+    return { SeriesInfo { KeyId { QString::fromUtf8(row.columnText(1)), QString::fromUtf8(row.columnText(2)) },
+                 row.columnInt(3), row.columnDouble(4), row.columnDouble(5), row.columnDouble(6), row.columnInt(7) },
+        row.columnInt(0) };
 }
 
 TimeRange coveredRange(const QList<SqliteReader::SeriesRef>& series, const TimeRange& range)
 {
     TimeRange covered = range;
-    double first = series.front().first;
-    double last = series.front().last;
+    double first = series.front().info.first;
+    double last = series.front().info.last;
     for (const auto& ref : series) {
-        first = std::min(first, ref.first);
-        last = std::max(last, ref.last);
+        first = std::min(first, ref.info.first);
+        last = std::max(last, ref.info.last);
     }
     if (!covered.from)
         covered.from = first;
@@ -51,9 +49,50 @@ bool earlier(const TimedValue& a, const TimedValue& b)
     return a.timestamp < b.timestamp;
 }
 
-void warnDamaged(qint64 seriesId)
+bool overlaps(const SeriesInfo& info, const TimeRange& range)
 {
-    qCWarning(lcStorage) << "skipping a chunk of series" << seriesId << "whose rows are damaged";
+    return !(range.from && *range.from > info.last) && !(range.to && *range.to < info.first);
+}
+
+// What the entries of one tag's values mean for a group-by: the value's text, or "other" for the overflow entry.
+struct GroupOf
+{
+    QList<const TagEntry*> byId; // index = id; null: not the grouped tag
+    const TagEntry* entryOf(const quint32* ids, qsizetype count) const
+    {
+        for (qsizetype i = 0; i < count; ++i) {
+            if (ids[i] < quint32(byId.size()) && byId[ids[i]])
+                return byId[ids[i]];
+        }
+        return nullptr;
+    }
+};
+
+GroupOf groupOf(const SeriesTags& dictionary, const QString& name)
+{
+    GroupOf group { QList<const TagEntry*>(dictionary.size() + 1, nullptr) };
+    for (qsizetype i = 0; i < dictionary.size(); ++i) {
+        if (dictionary.entries()[i].name == name)
+            group.byId[i + 1] = &dictionary.entries()[i];
+    }
+    return group;
+}
+
+void addToGroup(TagGrouping& grouping, const GroupOf& group, const TimedValue& call, bool failed, const quint32* ids,
+    qsizetype idCount)
+{
+    const TagEntry* entry = group.entryOf(ids, idCount);
+    if (!entry)
+        grouping.add(std::nullopt, call, failed);
+    else
+        grouping.add(entry->value, call, failed, entry->kind == TagValueKind::Other);
+}
+
+SeriesSummary summaryOf(const SeriesInfo& info, QList<double>& times, qint64 errors)
+{
+    SeriesSummary row = summarize(info, times);
+    row.errors = errors;
+    return row;
 }
 
 } // namespace
@@ -70,145 +109,84 @@ sqlite3* SqliteReader::handle() const
     return SqliteStatement::handle(m_connection->database());
 }
 
-Result<QList<SeriesInfo>> SqliteReader::listSeries(const std::optional<QString>& token)
+Result<QList<SqliteReader::SeriesRef>> SqliteReader::seriesOf(const std::optional<QString>& token)
 {
     if (auto status = openOnce(m_connection, m_path); !status)
         return status.failure();
     // The most asked question (the web page and the window poll it): the raw statement spares a QVariant per
     // value, a third of the time for a thousand series.
-    auto statement = SqliteStatement::prepare(handle(),
-        token ? "SELECT token, key, sample_count, first_ts, last_ts, total_ms FROM series WHERE sample_count > 0 "
-                "AND token = ? ORDER BY key, token"
-              : "SELECT token, key, sample_count, first_ts, last_ts, total_ms FROM series WHERE sample_count > 0 "
-                "ORDER BY key, token");
+    const QByteArray sql
+        = QByteArray(SeriesColumns) + (token ? " AND token = ? ORDER BY key, token" : " ORDER BY key, token");
+    auto statement = SqliteStatement::prepare(handle(), sql.constData());
     if (!statement)
         return statement.failure();
     const QByteArray tokenText = token ? token->toUtf8() : QByteArray();
     if (token)
         statement->bindText(1, tokenText);
-    QList<SeriesInfo> series;
-    while (statement->step()) {
-        const QString rowToken = QString::fromUtf8(statement->columnText(0));
-        if (!m_scope.allows(rowToken))
-            continue;
-        series.append({ KeyId { rowToken, QString::fromUtf8(statement->columnText(1)) }, statement->columnInt(2),
-            statement->columnDouble(3), statement->columnDouble(4), statement->columnDouble(5) });
+    return inScope(*statement);
+}
+
+Result<QList<SqliteReader::SeriesRef>> SqliteReader::inScope(SqliteStatement& statement) const
+{
+    QList<SeriesRef> series;
+    while (statement.step()) {
+        SeriesRef ref = seriesRef(statement);
+        // Out of scope is the same as absent, so no answer tells the two apart.
+        if (m_scope.allows(ref.info.id.token))
+            series.append(std::move(ref));
     }
-    if (statement->failed())
-        return statement->failure(QStringLiteral("database query failed"));
+    if (statement.failed())
+        return statement.failure(QStringLiteral("database query failed"));
     return series;
+}
+
+Result<QList<SeriesInfo>> SqliteReader::listSeries(const std::optional<QString>& token)
+{
+    auto series = seriesOf(token);
+    if (!series)
+        return series.failure();
+    QList<SeriesInfo> infos;
+    infos.reserve(series->size());
+    for (const auto& ref : std::as_const(*series))
+        infos.append(ref.info);
+    return infos;
 }
 
 Result<QList<SqliteReader::SeriesRef>> SqliteReader::resolve(const SeriesSelector& selector)
 {
     if (auto status = openOnce(m_connection, m_path); !status)
         return status.failure();
-    QSqlQuery query(m_connection->database());
-    QString sql = QStringLiteral(
-        "SELECT id, token, first_ts, last_ts, sample_count FROM series WHERE key = ? AND sample_count > 0");
-    QVariantList values { sqlText(selector.key) };
-    if (selector.token) {
-        sql += QStringLiteral(" AND token = ?");
-        values.append(sqlText(*selector.token));
-    }
-    if (!run(query, sql + QStringLiteral(" ORDER BY id"), values))
-        return queryError(query);
-    QList<SeriesRef> series;
-    while (query.next()) {
-        // Out of scope is the same as absent, so the answer below does not tell the two apart.
-        if (!m_scope.allows(query.value(1).toString()))
-            continue;
-        series.append({ query.value(0).toLongLong(), query.value(1).toString(), query.value(2).toDouble(),
-            query.value(3).toDouble(), query.value(4).toLongLong() });
-    }
-    if (series.isEmpty()) {
-        const QString which = selector.token ? QStringLiteral(" with token \"%1\"").arg(*selector.token) : QString();
-        return Error { QStringLiteral("no samples of key \"%1\"%2").arg(selector.key, which), ErrorKind::NotFound };
-    }
-    return series;
+    const QByteArray sql = QByteArray(SeriesColumns) + " AND key = ?1" + (selector.token ? " AND token = ?2" : "")
+        + " ORDER BY id";
+    auto statement = SqliteStatement::prepare(handle(), sql.constData());
+    if (!statement)
+        return statement.failure();
+    const QByteArray key = selector.key.toUtf8();
+    const QByteArray token = selector.token.value_or(QString()).toUtf8();
+    statement->bindText(1, key);
+    if (selector.token)
+        statement->bindText(2, token);
+    auto series = inScope(*statement);
+    if (!series || !series->isEmpty())
+        return series;
+    const QString which = selector.token ? QStringLiteral(" with token \"%1\"").arg(*selector.token) : QString();
+    return Error { QStringLiteral("no samples of key \"%1\"%2").arg(selector.key, which), ErrorKind::NotFound };
 }
 
-Status SqliteReader::forEachChunk(qint64 seriesId, const TimeRange& range,
-    const std::function<bool(const ChunkScan&)>& visit, ChunkScan::Sources sources)
+Result<SeriesTags> SqliteReader::dictionary(qint64 seriesId)
 {
-    auto scan = ChunkScan::start(handle(), seriesId, range, sources);
-    if (!scan)
-        return scan.failure();
-    while (scan->next()) {
-        if (!visit(*scan))
-            break;
-    }
-    if (auto error = scan->error())
-        return Error { *error };
-    return Ok {};
+    return SeriesTags::load(handle(), seriesId);
 }
 
-Status SqliteReader::appendExecutionTimes(
-    qint64 seriesId, const TimeRange& range, QList<double>& out, ChunkScan::Sources sources)
+Result<std::unique_ptr<CallFilter>> SqliteReader::filterFor(
+    qint64 seriesId, const QList<TagFilter>& tags, CallOutcome outcome)
 {
-    QList<TimedValue> partial;
-    return forEachChunk(
-        seriesId, range,
-        [&](const ChunkScan& scan) {
-            if (scan.insideRange()) {
-                if (!scan.chunk().appendExecutionTimes(seriesId, out))
-                    warnDamaged(seriesId);
-                return true;
-            }
-            partial.clear();
-            if (!scan.chunk().appendTimedValues(seriesId, partial))
-                warnDamaged(seriesId);
-            for (const auto& value : std::as_const(partial)) {
-                if (range.contains(value.timestamp))
-                    out.append(value.value);
-            }
-            return true;
-        },
-        sources);
-}
-
-Result<QHash<qint64, QList<double>>> SqliteReader::recentExecutionTimes(const TimeRange& range)
-{
-    QHash<qint64, QList<double>> bySeries;
-    auto status = forEachChunk(
-        0, range,
-        [&](const ChunkScan& scan) {
-            const bool readable = scan.chunk().visitTimedValues([&](qint64 series, const TimedValue& value) {
-                if (range.contains(value.timestamp))
-                    bySeries[series].append(value.value);
-            });
-            if (!readable)
-                warnDamaged(0);
-            return true;
-        },
-        ChunkScan::Sources::RecentOnly);
-    if (!status)
-        return status.failure();
-    return bySeries;
-}
-
-Status SqliteReader::appendTimedValues(qint64 seriesId, const TimeRange& range, QList<TimedValue>& out)
-{
-    const qsizetype start = out.size();
-    double latest = std::numeric_limits<double>::lowest();
-    bool ordered = true;
-    auto status = forEachChunk(seriesId, range, [&](const ChunkScan& scan) {
-        // Chunks come by their first call; only chunks that overlap in time need sorting afterwards.
-        ordered = ordered && scan.minTimestamp() >= latest;
-        latest = std::max(latest, scan.maxTimestamp());
-        const qsizetype before = out.size();
-        if (!scan.chunk().appendTimedValues(seriesId, out))
-            warnDamaged(seriesId);
-        if (!scan.insideRange()) {
-            const auto outside = std::remove_if(out.begin() + before, out.end(),
-                [&range](const TimedValue& value) { return !range.contains(value.timestamp); });
-            out.erase(outside, out.end());
-        }
-        return true;
-    });
-    if (!ordered)
-        std::stable_sort(out.begin() + start, out.end(), earlier);
-    return status;
+    if (tags.isEmpty() && outcome == CallOutcome::All)
+        return std::unique_ptr<CallFilter>();
+    auto dictionary = this->dictionary(seriesId);
+    if (!dictionary)
+        return dictionary.failure();
+    return std::make_unique<CallFilter>(*dictionary, tags, outcome);
 }
 
 Result<SamplePage> SqliteReader::samples(const SeriesSelector& selector, const QString& cursor, int limit)
@@ -223,28 +201,38 @@ Result<SamplePage> SqliteReader::samples(const SeriesSelector& selector, const Q
     PageCandidates candidates(limit, *after);
     QList<ChunkRow> rows;
     for (const auto& ref : std::as_const(*series)) {
+        auto dictionary = this->dictionary(ref.id);
+        if (!dictionary)
+            return dictionary.failure();
+        const std::unique_ptr<CallFilter> filter = selector.selectsEveryCall()
+            ? nullptr
+            : std::make_unique<CallFilter>(*dictionary, selector.tags, selector.outcome);
         TimeRange scanned = selector.range;
         if (*after)
             scanned.from = std::max(scanned.from.value_or((*after)->timestamp), (*after)->timestamp);
-        auto status = forEachChunk(ref.id, scanned, [&](const ChunkScan& scan) {
-            if (candidates.excludesFrom(scan.minTimestamp()))
-                return false; // this chunk and every later one start after the page's last row
+        auto scan = ChunkScan::start(handle(), ref.id, scanned);
+        if (!scan)
+            return scan.failure();
+        while (scan->next() && !candidates.excludesFrom(scan->minTimestamp())) {
+            // Once excluded, this chunk and every later one start after the page's last row.
             rows.clear();
-            if (!scan.chunk().appendRows(ref.id, rows))
-                warnDamaged(ref.id);
+            if (!scan->chunk().appendRows(ref.id, rows))
+                qCWarning(lcStorage) << "skipping a chunk of series" << ref.id << "whose rows are damaged";
             for (auto& row : rows) {
-                if (selector.range.contains(row.timestamp))
-                    candidates.add(ref.id, std::move(row));
+                if (!selector.range.contains(row.timestamp) || (filter && !filter->passes(row)))
+                    continue;
+                if (row.extraFromTags)
+                    row.extra = dictionary->json(row.tagIds);
+                candidates.add(ref.id, std::move(row));
             }
-            return true;
-        });
-        if (!status)
-            return status.failure();
+        }
+        if (auto error = scan->error())
+            return Error { *error };
     }
     return candidates.page([&series](qint64 seriesId) {
         for (const auto& ref : std::as_const(*series)) {
             if (ref.id == seriesId)
-                return ref.token;
+                return ref.info.id.token;
         }
         return QString();
     });
@@ -255,7 +243,7 @@ qsizetype SqliteReader::sizeHint(const QList<SeriesRef>& series)
     // The series' totals bound a range's size; reserving avoids regrowing a list of millions.
     qint64 total = 0;
     for (const auto& ref : series)
-        total += ref.count;
+        total += ref.info.count;
     return qsizetype(std::min<qint64>(total, 16 * 1024 * 1024));
 }
 
@@ -267,51 +255,263 @@ Result<QList<TimedValue>> SqliteReader::values(const SeriesSelector& selector)
     QList<TimedValue> values;
     values.reserve(sizeHint(*series));
     for (const auto& ref : std::as_const(*series)) {
+        auto filter = filterFor(ref.id, selector.tags, selector.outcome);
+        if (!filter)
+            return filter.failure();
         const auto middle = values.size();
-        if (auto status = appendTimedValues(ref.id, selector.range, values); !status)
+        bool ordered = true;
+        if (auto status = SeriesScan(handle(), ref.id, selector.range, filter->get()).timedValues(values, nullptr, &ordered);
+            !status)
             return status.failure();
+        if (!ordered)
+            std::stable_sort(values.begin() + middle, values.end(), earlier);
         // Each series comes sorted; merging keeps the whole sorted without a full sort.
         std::inplace_merge(values.begin(), values.begin() + middle, values.end(), earlier);
     }
     return values;
 }
 
-Result<QList<SeriesSummary>> SqliteReader::summaries(const TimeRange& range, const std::optional<QString>& token)
+Result<KeyStats> SqliteReader::stats(const SeriesSelector& selector)
 {
-    if (auto status = openOnce(m_connection, m_path); !status)
-        return status.failure();
-    QSqlQuery query(m_connection->database());
-    QString sql = QStringLiteral("SELECT id, token, key, sample_count, first_ts, last_ts, total_ms FROM series "
-                                 "WHERE sample_count > 0");
-    QVariantList values;
-    if (token) {
-        sql += QStringLiteral(" AND token = ?");
-        values.append(sqlText(*token));
+    auto series = resolve(selector);
+    if (!series)
+        return series.failure();
+    QList<double> values;
+    values.reserve(selector.selectsEveryCall() ? sizeHint(*series) : 0);
+    qint64 failed = 0;
+    for (const auto& ref : std::as_const(*series)) {
+        auto filter = filterFor(ref.id, selector.tags, selector.outcome);
+        if (!filter)
+            return filter.failure();
+        if (auto status = SeriesScan(handle(), ref.id, selector.range, filter->get()).executionTimes(values, failed);
+            !status)
+            return status.failure();
     }
-    if (!run(query, sql + QStringLiteral(" ORDER BY key, token"), values))
-        return queryError(query);
+    KeyStats stats = computeStats(std::move(values));
+    stats.errors = failed;
+    return stats;
+}
+
+Result<BucketedSeries> SqliteReader::buckets(const SeriesSelector& selector, int bucketCount)
+{
+    auto series = resolve(selector);
+    if (!series)
+        return series.failure();
+    const auto covered = coveredRange(*series, selector.range);
+    QList<TimedValue> values;
+    values.reserve(selector.selectsEveryCall() ? sizeHint(*series) : 0);
+    QList<double> failures;
+    for (const auto& ref : std::as_const(*series)) {
+        auto filter = filterFor(ref.id, selector.tags, selector.outcome);
+        if (!filter)
+            return filter.failure();
+        // In any order: the buckets span the range and ignore the rest.
+        if (auto status = SeriesScan(handle(), ref.id, selector.range, filter->get()).timedValues(values, &failures);
+            !status)
+            return status.failure();
+    }
+    return bucketize(values, *covered.from, *covered.to, bucketCount, failures);
+}
+
+Result<QList<GroupedSeries>> SqliteReader::groupedBuckets(
+    const SeriesSelector& selector, const QString& groupBy, int bucketCount, int topGroups)
+{
+    auto series = resolve(selector);
+    if (!series)
+        return series.failure();
+    const auto covered = coveredRange(*series, selector.range);
+    TagGrouping grouping(topGroups);
+    for (const auto& ref : std::as_const(*series)) {
+        auto dictionary = this->dictionary(ref.id);
+        if (!dictionary)
+            return dictionary.failure();
+        const CallFilter filter(*dictionary, selector.tags, selector.outcome);
+        const GroupOf group = groupOf(*dictionary, groupBy);
+        auto status = SeriesScan(handle(), ref.id, selector.range, &filter)
+                          .visit([&](const TimedValue& call, bool failed, const quint32* ids, qsizetype idCount) {
+                              addToGroup(grouping, group, call, failed, ids, idCount);
+                          });
+        if (!status)
+            return status.failure();
+    }
+    QList<GroupedSeries> lines;
+    for (const auto& calls : grouping.finish()) {
+        lines.append({ calls.group, calls.values.size(),
+            bucketize(calls.values, *covered.from, *covered.to, bucketCount, calls.failures) });
+    }
+    return lines;
+}
+
+Result<QList<TagSummary>> SqliteReader::tags(const SeriesSelector& selector, int valuesPerTag)
+{
+    auto series = resolve(selector);
+    if (!series)
+        return series.failure();
+    TagCounter counter;
+    const bool allTime = !selector.range.from && !selector.range.to && selector.selectsEveryCall();
+    for (const auto& ref : std::as_const(*series)) {
+        auto dictionary = this->dictionary(ref.id);
+        if (!dictionary)
+            return dictionary.failure();
+        QList<qint64> calls(dictionary->size() + 1, 0);
+        if (allTime) {
+            // The dictionary counts every call it was given: no chunk needs reading.
+            for (qsizetype i = 0; i < dictionary->size(); ++i)
+                calls[i + 1] = dictionary->entries()[i].calls;
+        } else {
+            const CallFilter filter(*dictionary, selector.tags, selector.outcome);
+            auto status = SeriesScan(handle(), ref.id, selector.range, &filter)
+                              .visit([&](const TimedValue&, bool, const quint32* ids, qsizetype idCount) {
+                                  for (qsizetype i = 0; i < idCount; ++i)
+                                      calls[ids[i] < quint32(calls.size()) ? ids[i] : 0] += 1;
+                              });
+            if (!status)
+                return status.failure();
+        }
+        for (qsizetype id = 1; id < calls.size(); ++id) {
+            const TagEntry& entry = dictionary->entries()[id - 1];
+            if (calls[id] == 0 || entry.name.isNull())
+                continue;
+            if (entry.kind == TagValueKind::Other)
+                counter.addOverflowed(entry.name, calls[id]);
+            else
+                counter.addValue(entry.name, entry.value, calls[id]);
+        }
+    }
+    return counter.finish(valuesPerTag);
+}
+
+Result<QHash<qint64, QList<ChunkRow>>> SqliteReader::recentRows(const TimeRange& range)
+{
+    QHash<qint64, QList<ChunkRow>> bySeries;
+    auto scan = ChunkScan::start(handle(), 0, range, ChunkScan::Sources::RecentOnly);
+    if (!scan)
+        return scan.failure();
+    QList<ChunkRow> rows;
+    while (scan->next()) {
+        rows.clear();
+        if (!scan->chunk().appendAllRows(rows)) {
+            qCWarning(lcStorage) << "skipping a recent chunk whose rows are damaged";
+            continue;
+        }
+        for (auto& row : rows) {
+            if (range.contains(row.timestamp))
+                bySeries[row.series].append(std::move(row));
+        }
+    }
+    if (auto error = scan->error())
+        return Error { *error };
+    return bySeries;
+}
+
+Result<SeriesSummary> SqliteReader::summarize(
+    const SeriesRef& series, const SummaryRequest& request, const QList<ChunkRow>& recent)
+{
+    auto filter = filterFor(series.id, request.tags, request.outcome);
+    if (!filter)
+        return filter.failure();
+    QList<double> times;
+    qint64 failed = 0;
+    auto status
+        = SeriesScan(handle(), series.id, request.range, filter->get(), ChunkScan::Sources::SeriesOnly)
+              .executionTimes(times, failed);
+    if (!status)
+        return status.failure();
+    for (const auto& row : recent) {
+        if (!*filter || (*filter)->passes(row)) {
+            times.append(row.executionTime);
+            failed += row.failed ? 1 : 0;
+        }
+    }
+    return summaryOf(series.info, times, failed);
+}
+
+Status SqliteReader::summarizeGroups(
+    const SeriesRef& series, const SummaryRequest& request, const QList<ChunkRow>& recent, QList<SeriesSummary>& rows)
+{
+    auto dictionary = this->dictionary(series.id);
+    if (!dictionary)
+        return dictionary.failure();
+    const CallFilter filter(*dictionary, request.tags, request.outcome);
+    const GroupOf group = groupOf(*dictionary, request.groupBy);
+    TagGrouping grouping(request.topGroups);
+    auto status = SeriesScan(handle(), series.id, request.range, &filter, ChunkScan::Sources::SeriesOnly)
+                      .visit([&](const TimedValue& call, bool failed, const quint32* ids, qsizetype idCount) {
+                          addToGroup(grouping, group, call, failed, ids, idCount);
+                      });
+    if (!status)
+        return status;
+    for (const auto& row : recent) {
+        if (filter.passes(row))
+            addToGroup(grouping, group, { row.timestamp, row.executionTime }, row.failed, row.tagIds.constData(),
+                row.tagIds.size());
+    }
+    for (auto& calls : grouping.finish()) {
+        QList<double> times;
+        times.reserve(calls.values.size());
+        for (const auto& call : std::as_const(calls.values))
+            times.append(call.value);
+        rows.append(summaryOf(series.info, times, calls.failures.size()));
+        rows.last().group = calls.group;
+    }
+    return Ok {};
+}
+
+Result<QList<SeriesSummary>> SqliteReader::summaries(const SummaryRequest& request)
+{
+    auto series = seriesOf(request.token);
+    if (!series)
+        return series.failure();
     // The recent calls once for every series, then each series' own chunks.
-    auto recent = recentExecutionTimes(range);
+    auto recent = recentRows(request.range);
     if (!recent)
         return recent.failure();
     QList<SeriesSummary> rows;
-    QList<double> times;
-    while (query.next()) {
-        SeriesInfo info { KeyId { query.value(1).toString(), query.value(2).toString() }, query.value(3).toLongLong(),
-            query.value(4).toDouble(), query.value(5).toDouble(), query.value(6).toDouble() };
-        if (!m_scope.allows(info.id.token))
-            continue;
-        times.clear();
+    for (const auto& ref : std::as_const(*series)) {
         // A range that misses the series' first..last holds none of its calls: no scan needed.
-        if (!(range.from && *range.from > info.last) && !(range.to && *range.to < info.first)) {
-            const qint64 id = query.value(0).toLongLong();
-            if (auto status = appendExecutionTimes(id, range, times, ChunkScan::Sources::SeriesOnly); !status)
-                return status.failure();
-            times.append(recent->value(id));
+        if (!overlaps(ref.info, request.range)) {
+            if (request.groupBy.isEmpty()) {
+                QList<double> none;
+                rows.append(summaryOf(ref.info, none, 0));
+            }
+            continue;
         }
-        rows.append(summarize(info, times));
+        const QList<ChunkRow> seriesRecent = recent->value(ref.id);
+        if (!request.groupBy.isEmpty()) {
+            if (auto status = summarizeGroups(ref, request, seriesRecent, rows); !status)
+                return status.failure();
+            continue;
+        }
+        auto row = summarize(ref, request, seriesRecent);
+        if (!row)
+            return row.failure();
+        rows.append(std::move(row).value());
     }
     return rows;
+}
+
+Result<TagIndexStatus> SqliteReader::tagIndexStatus()
+{
+    if (auto status = openOnce(m_connection, m_path); !status)
+        return status.failure();
+    auto statement = SqliteStatement::prepare(handle(),
+        "SELECT s.token, s.key, t.name FROM tags t JOIN series s ON s.id = t.series_id WHERE t.kind = 2 "
+        "ORDER BY s.key, s.token, t.name");
+    if (!statement)
+        return statement.failure();
+    constexpr qsizetype Examples = 20;
+    TagIndexStatus index { TagLimits::MaxValuesPerTag, 0, {} };
+    while (statement->step()) {
+        const QString token = QString::fromUtf8(statement->columnText(0));
+        if (!m_scope.allows(token))
+            continue;
+        if (++index.overflowed <= Examples)
+            index.examples.append({ KeyId { token, QString::fromUtf8(statement->columnText(1)) },
+                QString::fromUtf8(statement->columnText(2)) });
+    }
+    if (statement->failed())
+        return statement->failure(QStringLiteral("cannot read the tag index"));
+    return index;
 }
 
 std::optional<qint64> SqliteReader::dataVersion()
@@ -323,41 +523,6 @@ std::optional<qint64> SqliteReader::dataVersion()
     if (!statement || !statement->step())
         return std::nullopt;
     return statement->columnInt(0);
-}
-
-Result<KeyStats> SqliteReader::stats(const SeriesSelector& selector)
-{
-    auto series = resolve(selector);
-    if (!series)
-        return series.failure();
-    QList<double> values;
-    values.reserve(sizeHint(*series));
-    for (const auto& ref : std::as_const(*series)) {
-        if (auto status = appendExecutionTimes(ref.id, selector.range, values); !status)
-            return status.failure();
-    }
-    return computeStats(std::move(values));
-}
-
-Result<BucketedSeries> SqliteReader::buckets(const SeriesSelector& selector, int bucketCount)
-{
-    auto series = resolve(selector);
-    if (!series)
-        return series.failure();
-    const auto covered = coveredRange(*series, selector.range);
-    QList<TimedValue> values;
-    values.reserve(sizeHint(*series));
-    for (const auto& ref : std::as_const(*series)) {
-        // In any order, and with calls outside the range: the buckets span the range and ignore the rest.
-        auto status = forEachChunk(ref.id, selector.range, [&](const ChunkScan& scan) {
-            if (!scan.chunk().appendTimedValues(ref.id, values))
-                warnDamaged(ref.id);
-            return true;
-        });
-        if (!status)
-            return status.failure();
-    }
-    return bucketize(values, *covered.from, *covered.to, bucketCount);
 }
 
 } // namespace Kodemon

@@ -35,6 +35,7 @@ SqliteWriter::~SqliteWriter()
 {
     // Statements must be finalized before their connection closes.
     m_chunks = {};
+    m_tags = {};
     m_findSeries = {};
     m_insertSeries = {};
     m_updateSeries = {};
@@ -68,6 +69,8 @@ Status SqliteWriter::prepareStatements()
     if (!chunks)
         return chunks.failure();
     m_chunks = std::move(chunks).value();
+    if (auto status = m_tags.prepare(m_handle); !status)
+        return status;
     const Entry entries[] = {
         { &m_findSeries, "SELECT id, last_seq FROM series WHERE key = ? AND token = ?" },
         { &m_insertSeries, "INSERT INTO series (key, token) VALUES (?, ?)" },
@@ -75,7 +78,8 @@ Status SqliteWriter::prepareStatements()
                                   first_ts = min(coalesce(first_ts, ?2), ?2),
                                   last_ts = max(coalesce(last_ts, ?3), ?3),
                                   total_ms = total_ms + ?4,
-                                  last_seq = ?5
+                                  last_seq = ?5,
+                                  error_count = error_count + ?7
                               WHERE id = ?6)" },
     };
     for (const auto& entry : entries) {
@@ -136,6 +140,7 @@ void SqliteWriter::forgetState()
     // Ids, sequence numbers and open chunks of the rolled-back transaction are void: read them again.
     m_seriesByKey.clear();
     m_series.clear();
+    m_tags.forget();
     m_recentCalls = -1;
 }
 
@@ -178,8 +183,12 @@ Result<QList<ChunkRow>> SqliteWriter::identify(const QList<Sample>& batch, QList
         // Sequence numbers follow arrival, whatever order the rows are stored in.
         rows.append(ChunkRow { sample.timestamp, sample.executionTime, ++series.lastSeq,
             receivedDelay(sample.receivedAt, sample.timestamp), sample.extra, series.id });
+        if (auto status = m_tags.tag(series.id, rows.last()); !status)
+            return status.failure();
         addTo(series.added, rows.constLast());
     }
+    if (auto status = m_tags.flush(); !status)
+        return status.failure();
     return rows;
 }
 
@@ -359,6 +368,7 @@ void SqliteWriter::addTo(Totals& totals, const ChunkRow& row)
     totals.lastTs = first ? row.timestamp : std::max(totals.lastTs, row.timestamp);
     totals.count += 1;
     totals.totalMs += row.executionTime;
+    totals.errors += row.failed ? 1 : 0;
 }
 
 Result<SqliteWriter::SeriesState*> SqliteWriter::seriesByKey(const KeyId& key)
@@ -412,6 +422,7 @@ Status SqliteWriter::updateTotals(const QList<SeriesState*>& touched)
         m_updateSeries.bind(4, added.totalMs);
         m_updateSeries.bind(5, series->lastSeq);
         m_updateSeries.bind(6, series->id);
+        m_updateSeries.bind(7, added.errors);
         m_updateSeries.step();
         if (m_updateSeries.failed())
             return m_updateSeries.failure(QStringLiteral("cannot update a series' totals"));

@@ -3,6 +3,7 @@
 
 #include "sqlite/chunktable.h"
 #include "sqlite/sqlitestatement.h"
+#include "sqlite/tagdictionary.h"
 #include "store/store.h"
 
 #include <atomic>
@@ -45,6 +46,7 @@ private:
         double firstTs = 0;
         double lastTs = 0;
         double totalMs = 0;
+        qint64 errors = 0;
     };
     struct SeriesState
     {
@@ -88,6 +90,7 @@ private:
     std::unique_ptr<SqliteConnection> m_connection;
     sqlite3* m_handle = nullptr;
     ChunkTable m_chunks;
+    TagDictionary m_tags;
     SqliteStatement m_findSeries;
     SqliteStatement m_insertSeries;
     SqliteStatement m_updateSeries;

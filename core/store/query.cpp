@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "store/query.h"
 
+#include "store/callscan.h"
+
 #include <atomic>
 
 namespace Kodemon {
@@ -14,10 +16,21 @@ Error invalid(const QString& message)
 
 } // namespace
 
+Status validateFilters(const QList<TagFilter>& filters)
+{
+    for (const auto& filter : filters) {
+        if (filter.name.isEmpty())
+            return invalid(QStringLiteral("a tag filter needs a tag name"));
+    }
+    return Ok {};
+}
+
 Status validateSelector(const SeriesSelector& selector)
 {
     if (selector.key.isEmpty())
         return invalid(QStringLiteral("a key is required"));
+    if (auto status = validateFilters(selector.tags); !status)
+        return status;
     if (selector.range.isReversed())
         return invalid(QStringLiteral("the range is reversed: from (%1) is after to (%2)")
                            .arg(*selector.range.from, 0, 'f', -1)
@@ -41,6 +54,11 @@ std::optional<Query::Version> Query::version()
 
 Query::~Query() = default;
 
+bool Query::scansCalls(const SeriesSelector& selector) const
+{
+    return !selector.selectsEveryCall() && !m_reader->filtersCalls();
+}
+
 Result<QList<SeriesInfo>> Query::keys(const std::optional<QString>& token)
 {
     return m_reader->listSeries(token);
@@ -52,6 +70,8 @@ Result<SamplePage> Query::executions(const SeriesSelector& selector, const QStri
         return status.failure();
     if (limit < 1 || limit > MaxPageSize)
         return invalid(QStringLiteral("the limit must be between 1 and %1, not %2").arg(MaxPageSize).arg(limit));
+    if (scansCalls(selector))
+        return CallScan::samples(*m_reader, selector, cursor, limit);
     return m_reader->samples(selector, cursor, limit);
 }
 
@@ -59,6 +79,8 @@ Result<KeyStats> Query::stats(const SeriesSelector& selector)
 {
     if (auto status = validateSelector(selector); !status)
         return status.failure();
+    if (scansCalls(selector))
+        return CallScan::stats(*m_reader, selector);
     return m_reader->stats(selector);
 }
 
@@ -70,21 +92,93 @@ Result<BucketedSeries> Query::buckets(const SeriesSelector& selector, int bucket
         return invalid(QStringLiteral("the number of points must be between 1 and %1, not %2")
                            .arg(MaxBucketCount)
                            .arg(bucketCount));
+    if (scansCalls(selector))
+        return CallScan::buckets(*m_reader, selector, bucketCount);
     return m_reader->buckets(selector, bucketCount);
+}
+
+Result<QList<GroupedSeries>> Query::groupedBuckets(
+    const SeriesSelector& selector, const QString& groupBy, int bucketCount, int topGroups)
+{
+    if (auto status = validateSelector(selector); !status)
+        return status.failure();
+    if (groupBy.isEmpty())
+        return invalid(QStringLiteral("a group-by needs a tag name"));
+    if (bucketCount < 1 || bucketCount > MaxBucketCount)
+        return invalid(QStringLiteral("the number of points must be between 1 and %1, not %2")
+                           .arg(MaxBucketCount)
+                           .arg(bucketCount));
+    if (topGroups < 1 || topGroups > MaxTopGroups)
+        return invalid(QStringLiteral("the number of groups must be between 1 and %1, not %2")
+                           .arg(MaxTopGroups)
+                           .arg(topGroups));
+    if (scansCalls(selector))
+        return CallScan::groupedBuckets(*m_reader, selector, groupBy, bucketCount, topGroups);
+    return m_reader->groupedBuckets(selector, groupBy, bucketCount, topGroups);
+}
+
+Result<QList<TagSummary>> Query::tags(const SeriesSelector& selector, int valuesPerTag)
+{
+    if (auto status = validateSelector(selector); !status)
+        return status.failure();
+    if (valuesPerTag < 1 || valuesPerTag > MaxValuesPerTag)
+        return invalid(QStringLiteral("the number of values per tag must be between 1 and %1, not %2")
+                           .arg(MaxValuesPerTag)
+                           .arg(valuesPerTag));
+    if (scansCalls(selector))
+        return CallScan::tags(*m_reader, selector, valuesPerTag);
+    return m_reader->tags(selector, valuesPerTag);
+}
+
+Result<Comparison> Query::compare(
+    const SeriesSelector& selector, const TimeRange& baseline, const ComparisonOptions& options)
+{
+    if (auto status = validateSelector(selector); !status)
+        return status.failure();
+    if (baseline.isReversed())
+        return invalid(QStringLiteral("the baseline range is reversed"));
+    const auto current = m_reader->values(selector);
+    if (!current)
+        return current.failure();
+    SeriesSelector before = selector;
+    before.range = baseline;
+    const auto previous = m_reader->values(before);
+    if (!previous)
+        return previous.failure();
+    Comparison comparison = compareValues(*current, *previous, options);
+    comparison.current = selector.range;
+    comparison.baseline = baseline;
+    return comparison;
 }
 
 Result<QList<TimedValue>> Query::values(const SeriesSelector& selector)
 {
     if (auto status = validateSelector(selector); !status)
         return status.failure();
+    if (scansCalls(selector))
+        return CallScan::values(*m_reader, selector);
     return m_reader->values(selector);
 }
 
 Result<QList<SeriesSummary>> Query::summaries(const TimeRange& range, const std::optional<QString>& token)
 {
-    if (range.isReversed())
+    return functionsTable(SummaryRequest { range, token });
+}
+
+Result<QList<SeriesSummary>> Query::functionsTable(const SummaryRequest& request)
+{
+    if (request.range.isReversed())
         return invalid(QStringLiteral("the range is reversed: from is after to"));
-    return m_reader->summaries(range, token);
+    if (auto status = validateFilters(request.tags); !status)
+        return status.failure();
+    if (request.topGroups < 1 || request.topGroups > MaxTopGroups)
+        return invalid(QStringLiteral("the number of groups must be between 1 and %1, not %2")
+                           .arg(MaxTopGroups)
+                           .arg(request.topGroups));
+    const bool filtered = !request.tags.isEmpty() || request.outcome != CallOutcome::All || !request.groupBy.isEmpty();
+    if (filtered && !m_reader->filtersCalls())
+        return CallScan::summaries(*m_reader, request);
+    return m_reader->summaries(request);
 }
 
 } // namespace Kodemon

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "store/comparison.h"
 #include "store/store.h"
 
 #include <memory>
@@ -32,10 +33,28 @@ public:
     // The range cut into `bucketCount` equal buckets (an open range spans the data).
     Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount = DefaultBucketCount);
 
+    // The selected range against `baseline` (see comparison.h): both ranges' statistics and a rank test.
+    Result<Comparison> compare(
+        const SeriesSelector& selector, const TimeRange& baseline, const ComparisonOptions& options = {});
+
     // Every (timestamp, execution time) in range, oldest first.
     Result<QList<TimedValue>> values(const SeriesSelector& selector);
-    // The functions table: calls, mean and p95 of every series over `range`.
+    // The functions table: calls, mean, p95 and failed calls of every series over `range`.
     Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token = std::nullopt);
+    // The same with tag filters, an outcome, and rows split by a tag's values.
+    Result<QList<SeriesSummary>> functionsTable(const SummaryRequest& request);
+    // The chart split by the values of `groupBy`: the `topGroups` most frequent values, "other" and "without".
+    static constexpr int DefaultTopGroups = 10;
+    static constexpr int MaxTopGroups = 50;
+    Result<QList<GroupedSeries>> groupedBuckets(const SeriesSelector& selector, const QString& groupBy,
+        int bucketCount = DefaultBucketCount, int topGroups = DefaultTopGroups);
+    // The tags of the selected calls with their most frequent values.
+    static constexpr int DefaultValuesPerTag = 10;
+    static constexpr int MaxValuesPerTag = 1000;
+    Result<QList<TagSummary>> tags(const SeriesSelector& selector, int valuesPerTag = DefaultValuesPerTag);
+
+    // Which series' tags have more values than the store indexes.
+    Result<TagIndexStatus> tagIndexStatus() { return m_reader->tagIndexStatus(); }
 
     // What the store held when asked: two equal versions mean the same data, so that an answer built from the
     // first (the HTTP key list) may be sent again. Versions of different Query objects never compare equal.
@@ -48,11 +67,15 @@ public:
     std::optional<Version> version();
 
 private:
+    // True when the selector filters calls and the store cannot: then the query layer reads and filters them.
+    bool scansCalls(const SeriesSelector& selector) const;
+
     std::unique_ptr<StoreReader> m_reader;
     quint64 m_id;
 };
 
-// Checks a selector before it reaches a store: a key is required and the range must not be reversed.
+// Checks a selector before it reaches a store: a key is required, the range must not be reversed and every tag
+// filter names a tag.
 Status validateSelector(const SeriesSelector& selector);
 
 } // namespace Kodemon

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "store/store.h"
 
+#include "store/callscan.h"
+
 namespace Kodemon {
 
 Result<QList<TimedValue>> StoreReader::values(const SeriesSelector& selector)
@@ -19,15 +21,17 @@ Result<QList<TimedValue>> StoreReader::values(const SeriesSelector& selector)
     return values;
 }
 
-Result<QList<SeriesSummary>> StoreReader::summaries(const TimeRange& range, const std::optional<QString>& token)
+Result<QList<SeriesSummary>> StoreReader::summaries(const SummaryRequest& request)
 {
-    auto series = listSeries(token);
+    if (!request.tags.isEmpty() || request.outcome != CallOutcome::All || !request.groupBy.isEmpty())
+        return CallScan::summaries(*this, request);
+    auto series = listSeries(request.token);
     if (!series)
         return series.failure();
     QList<SeriesSummary> rows;
     rows.reserve(series->size());
     for (const auto& info : std::as_const(*series)) {
-        auto stats = this->stats(SeriesSelector { info.id.key, info.id.token, range });
+        auto stats = this->stats(SeriesSelector { info.id.key, info.id.token, request.range });
         if (!stats && stats.errorKind() != ErrorKind::NotFound)
             return stats.failure();
         SeriesSummary row { info, 0, 0, 0 };
@@ -35,10 +39,22 @@ Result<QList<SeriesSummary>> StoreReader::summaries(const TimeRange& range, cons
             row.count = stats->count;
             row.mean = stats->mean;
             row.p95 = stats->p95;
+            row.errors = stats->errors;
         }
         rows.append(row);
     }
     return rows;
+}
+
+Result<QList<GroupedSeries>> StoreReader::groupedBuckets(
+    const SeriesSelector& selector, const QString& groupBy, int bucketCount, int topGroups)
+{
+    return CallScan::groupedBuckets(*this, selector, groupBy, bucketCount, topGroups);
+}
+
+Result<QList<TagSummary>> StoreReader::tags(const SeriesSelector& selector, int valuesPerTag)
+{
+    return CallScan::tags(*this, selector, valuesPerTag);
 }
 
 } // namespace Kodemon

@@ -46,9 +46,23 @@ public:
     // Every (timestamp, execution time) in range, oldest first: what the statistics panel keeps to update
     // live without re-reading. The default pages through samples(); stores override it with a lean scan.
     virtual Result<QList<TimedValue>> values(const SeriesSelector& selector);
-    // Calls, mean and p95 over a range for every series (of one token if given), sorted like listSeries().
-    // The default asks stats() per series; stores override it with one pass.
-    virtual Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token);
+    // The functions table: calls, mean, p95 and failed calls over a range for every series (of one token if
+    // given), sorted like listSeries(), optionally split by a tag. The default asks stats() per series (and, for
+    // filters and groups, reads every call: callscan.h); stores override it with one pass.
+    virtual Result<QList<SeriesSummary>> summaries(const SummaryRequest& request);
+    // The chart split by the values of one tag: the `topGroups` values with the most calls, then "other" and the
+    // calls without the tag, each in the same buckets. The default reads every call (callscan.h).
+    virtual Result<QList<GroupedSeries>> groupedBuckets(
+        const SeriesSelector& selector, const QString& groupBy, int bucketCount, int topGroups);
+    // The tags of the selected calls, each with its `valuesPerTag` most frequent values. The default reads every
+    // call (callscan.h).
+    virtual Result<QList<TagSummary>> tags(const SeriesSelector& selector, int valuesPerTag);
+    // Which series' tags outgrew the store's index of tag values (for /api/status); none when it has no limit.
+    virtual Result<TagIndexStatus> tagIndexStatus() { return TagIndexStatus {}; }
+    // Whether stats(), buckets(), values() and samples() honour a selector's tag filters and outcome and count
+    // failed calls themselves. When they do not, the query layer asks them for every call and filters and
+    // counts those itself (callscan.h): exact, and as slow as reading every call.
+    virtual bool filtersCalls() const { return false; }
     // A number that changes whenever another connection stored something since this reader last asked, or
     // nothing when the store cannot tell (then no answer is ever reused).
     virtual std::optional<qint64> dataVersion() { return std::nullopt; }

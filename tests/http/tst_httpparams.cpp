@@ -2,6 +2,7 @@
 // Query parameters of every route: decoding of keys, every time form, defaults, limits and the 400 errors
 // that name the wrong parameter.
 #include "http/httpparams.h"
+#include "base/tagfilter.h"
 
 #include <QtTest>
 #include <QUrl>
@@ -25,6 +26,12 @@ private Q_SLOTS:
     void formats_data();
     void formats();
     void routesWithoutParameters();
+    void compareBaselines_data();
+    void compareBaselines();
+    void tagFilters_data();
+    void tagFilters();
+    void groupsAndTagLists();
+    void functionsTable();
 };
 
 namespace {
@@ -54,6 +61,18 @@ std::optional<ParamError> errorOf(const QString& route, const QString& raw, cons
     }
     if (route == u"series") {
         auto p = parseSeriesParams(query, Now);
+        return p.ok() ? std::nullopt : std::optional<ParamError>(p.error);
+    }
+    if (route == u"compare") {
+        auto p = parseCompareParams(query, Now);
+        return p.ok() ? std::nullopt : std::optional<ParamError>(p.error);
+    }
+    if (route == u"tags") {
+        auto p = parseTagsParams(query, Now);
+        return p.ok() ? std::nullopt : std::optional<ParamError>(p.error);
+    }
+    if (route == u"functions") {
+        auto p = parseFunctionsParams(query, Now);
         return p.ok() ? std::nullopt : std::optional<ParamError>(p.error);
     }
     return checkNoParams(query);
@@ -137,7 +156,7 @@ void tst_HttpParams::errorsNameTheParameter_data()
     QTest::addColumn<QString>("raw");
     QTest::addColumn<QString>("parameter");
     QTest::addColumn<QString>("detailPart");
-    for (const char* route : { "executions", "stats", "series" }) {
+    for (const char* route : { "executions", "stats", "series", "compare", "tags" }) {
         const QString r = QString::fromLatin1(route);
         QTest::addRow("%s: no key", route) << r << QString() << QStringLiteral("key") << QStringLiteral("required");
         QTest::addRow("%s: empty key", route)
@@ -181,6 +200,64 @@ void tst_HttpParams::errorsNameTheParameter_data()
                                      << QStringLiteral("10001");
     QTest::newRow("stats has no points") << QStringLiteral("stats") << QStringLiteral("key=k&points=5")
                                          << QStringLiteral("points") << QStringLiteral("unknown parameter");
+    for (const char* route : { "executions", "stats", "series", "tags", "functions" }) {
+        const QString r = QString::fromLatin1(route);
+        const QString k = r == u"functions" ? QString() : QStringLiteral("key=k&");
+        QTest::addRow("%s: empty tag filter", route) << r << k + QStringLiteral("tag=") << QStringLiteral("tag")
+                                                     << QStringLiteral("needs a tag name");
+        QTest::addRow("%s: absent with a value", route)
+            << r << k + QStringLiteral("tag=%21tier:gold") << QStringLiteral("tag") << QStringLiteral("name!:value");
+        QTest::addRow("%s: bad escape", route) << r << k + QStringLiteral("tag=a%5Cnb") << QStringLiteral("tag")
+                                               << QStringLiteral("backslash");
+        QTest::addRow("%s: unknown outcome", route) << r << k + QStringLiteral("outcome=broken")
+                                                    << QStringLiteral("outcome") << QStringLiteral("succeeded");
+        QTest::addRow("%s: outcome twice", route) << r << k + QStringLiteral("outcome=failed&outcome=failed")
+                                                  << QStringLiteral("outcome") << QStringLiteral("more than once");
+    }
+    QTest::newRow("empty group_by") << s << QStringLiteral("key=k&group_by=") << QStringLiteral("group_by")
+                                    << QStringLiteral("needs a tag name");
+    QTest::newRow("groups without group_by") << s << QStringLiteral("key=k&groups=3") << QStringLiteral("groups")
+                                             << QStringLiteral("needs group_by");
+    QTest::newRow("groups too many") << s << QStringLiteral("key=k&group_by=a&groups=51") << QStringLiteral("groups")
+                                     << QStringLiteral("from 1 to 50");
+    QTest::newRow("tag values 0") << QStringLiteral("tags") << QStringLiteral("key=k&values=0")
+                                  << QStringLiteral("values") << QStringLiteral("from 1 to 1000");
+    QTest::newRow("functions take no key") << QStringLiteral("functions") << QStringLiteral("key=k")
+                                           << QStringLiteral("key") << QStringLiteral("unknown parameter");
+    QTest::newRow("functions baseline needs from") << QStringLiteral("functions") << QStringLiteral("baseline=-1d")
+                                                   << QStringLiteral("from") << QStringLiteral("baseline");
+    QTest::newRow("functions bad baseline") << QStringLiteral("functions")
+                                            << QStringLiteral("from=now-1h&baseline=tomorrow")
+                                            << QStringLiteral("baseline") << QStringLiteral("-1d");
+    const QString c = QStringLiteral("compare");
+    QTest::newRow("compare needs from") << c << QStringLiteral("key=k&to=now") << QStringLiteral("from")
+                                        << QStringLiteral("start of its range");
+    QTest::newRow("baseline name") << c << QStringLiteral("key=k&from=now-1h&baseline=lastweek")
+                                   << QStringLiteral("baseline") << QStringLiteral("-1d or -1w");
+    QTest::newRow("baseline in the future") << c << QStringLiteral("key=k&from=now-1h&baseline=%2B1d")
+                                            << QStringLiteral("baseline") << QStringLiteral("not \"+1d\"");
+    QTest::newRow("baseline bare minus") << c << QStringLiteral("key=k&from=now-1h&baseline=-")
+                                         << QStringLiteral("baseline") << QStringLiteral("-1w");
+    QTest::newRow("baseline bad unit") << c << QStringLiteral("key=k&from=now-1h&baseline=-1y")
+                                       << QStringLiteral("baseline") << QStringLiteral("-1y");
+    QTest::newRow("baseline and its range") << c << QStringLiteral("key=k&from=now-1h&baseline=-1d&baseline_from=1")
+                                            << QStringLiteral("baseline") << QStringLiteral("either");
+    QTest::newRow("baseline_from alone") << c << QStringLiteral("key=k&from=now-1h&baseline_from=1")
+                                         << QStringLiteral("baseline_to") << QStringLiteral("both");
+    QTest::newRow("baseline_to alone") << c << QStringLiteral("key=k&from=now-1h&baseline_to=1")
+                                       << QStringLiteral("baseline_from") << QStringLiteral("both");
+    QTest::newRow("baseline reversed") << c << QStringLiteral("key=k&from=now-1h&baseline_from=9&baseline_to=1")
+                                       << QStringLiteral("baseline_to") << QStringLiteral("reversed");
+    QTest::newRow("baseline_from not a time") << c << QStringLiteral("key=k&from=now-1h&baseline_from=x&baseline_to=1")
+                                              << QStringLiteral("baseline_from") << QStringLiteral("not a time");
+    QTest::newRow("min_effect negative") << c << QStringLiteral("key=k&from=now-1h&min_effect=-1")
+                                         << QStringLiteral("min_effect") << QStringLiteral("from 0 to 1000");
+    QTest::newRow("min_effect words") << c << QStringLiteral("key=k&from=now-1h&min_effect=five")
+                                      << QStringLiteral("min_effect") << QStringLiteral("five");
+    QTest::newRow("min_effect nan") << c << QStringLiteral("key=k&from=now-1h&min_effect=nan")
+                                    << QStringLiteral("min_effect") << QStringLiteral("nan");
+    QTest::newRow("compare has no points") << c << QStringLiteral("key=k&from=1&points=5")
+                                           << QStringLiteral("points") << QStringLiteral("unknown parameter");
     QTest::newRow("keys has no key") << QStringLiteral("keys") << QStringLiteral("key=k") << QStringLiteral("key")
                                      << QStringLiteral("takes: token");
     QTest::newRow("token twice") << QStringLiteral("keys") << QStringLiteral("token=a&token=a")
@@ -271,6 +348,138 @@ void tst_HttpParams::formats()
     const auto params = parseExecutionsParams(queryOf(raw), Now, accept);
     QVERIFY(params.ok());
     QCOMPARE(params.value->format == ExportFormat::Csv, csv);
+}
+
+void tst_HttpParams::compareBaselines_data()
+{
+    QTest::addColumn<QString>("raw");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<double>("offset");
+    QTest::addColumn<double>("from"); // the current range
+    QTest::addColumn<double>("to");
+    QTest::addColumn<double>("minimumEffect");
+    QTest::newRow("previous by default") << QStringLiteral("key=k&from=now-1h") << int(BaselineSpec::Kind::Previous)
+                                         << 0.0 << Now - 3600 << Now << 0.05;
+    QTest::newRow("previous by name") << QStringLiteral("key=k&from=100&to=200&baseline=previous")
+                                      << int(BaselineSpec::Kind::Previous) << 0.0 << 100.0 << 200.0 << 0.05;
+    QTest::newRow("a day") << QStringLiteral("key=k&from=now-1h&to=now&baseline=-1d") << int(BaselineSpec::Kind::Offset)
+                           << 86400.0 << Now - 3600 << Now << 0.05;
+    QTest::newRow("a week") << QStringLiteral("key=k&from=now-1h&baseline=-1w") << int(BaselineSpec::Kind::Offset)
+                            << 604800.0 << Now - 3600 << Now << 0.05;
+    QTest::newRow("90 minutes") << QStringLiteral("key=k&from=now-1h&baseline=-90m")
+                                << int(BaselineSpec::Kind::Offset) << 5400.0 << Now - 3600 << Now << 0.05;
+    QTest::newRow("custom") << QStringLiteral("key=k&from=1000&to=2000&baseline_from=10&baseline_to=500")
+                            << int(BaselineSpec::Kind::Custom) << 0.0 << 1000.0 << 2000.0 << 0.05;
+    QTest::newRow("min effect 10%") << QStringLiteral("key=k&from=now-1h&min_effect=10")
+                                    << int(BaselineSpec::Kind::Previous) << 0.0 << Now - 3600 << Now << 0.1;
+    QTest::newRow("from in the future ends there")
+        << QStringLiteral("key=k&from=now%2B1h") << int(BaselineSpec::Kind::Previous) << 0.0 << Now + 3600
+        << Now + 3600 << 0.05;
+    // A form-encoded key with spaces and a plus, as requests' params= sends it.
+    QTest::newRow("form-encoded key") << QStringLiteral("key=%2Fmy+shop%2Fa.py-c%2B%2B&from=now-1h&baseline=-1d")
+                                      << int(BaselineSpec::Kind::Offset) << 86400.0 << Now - 3600 << Now << 0.05;
+}
+
+void tst_HttpParams::compareBaselines()
+{
+    QFETCH(QString, raw);
+    QFETCH(int, kind);
+    QFETCH(double, offset);
+    QFETCH(double, from);
+    QFETCH(double, to);
+    QFETCH(double, minimumEffect);
+    const auto params = parseCompareParams(queryOf(raw), Now);
+    QVERIFY2(params.ok(), qPrintable(params.error.detail));
+    QCOMPARE(int(params.value->baseline.kind), kind);
+    QCOMPARE(params.value->baseline.offset, offset);
+    QCOMPARE(*params.value->selector.range.from, from);
+    QCOMPARE(*params.value->selector.range.to, to);
+    QCOMPARE(params.value->options.minimumEffect, minimumEffect);
+    if (raw.contains(u"c%2B%2B"))
+        QCOMPARE(params.value->selector.key, QStringLiteral("/my shop/a.py-c++"));
+    if (params.value->baseline.kind == BaselineSpec::Kind::Custom) {
+        QCOMPARE(*params.value->baseline.custom.from, 10.0);
+        QCOMPARE(*params.value->baseline.custom.to, 500.0);
+    }
+}
+
+void tst_HttpParams::tagFilters_data()
+{
+    QTest::addColumn<QString>("raw");
+    QTest::addColumn<QStringList>("filters"); // as formatTagFilter writes them back
+    QTest::addColumn<int>("outcome");
+    const int all = int(CallOutcome::All);
+    QTest::newRow("none") << QStringLiteral("key=k") << QStringList() << all;
+    QTest::newRow("equals, as is") << QStringLiteral("key=k&tag=endpoint:/cart") << QStringList { QStringLiteral("endpoint:/cart") } << all;
+    QTest::newRow("equals, form-encoded (urlencode, requests)")
+        << QStringLiteral("key=k&tag=endpoint%3A%2Fcart") << QStringList { QStringLiteral("endpoint:/cart") } << all;
+    QTest::newRow("absent and present") << QStringLiteral("key=k&tag=%21error&tag=tier")
+                                        << QStringList { QStringLiteral("!error"), QStringLiteral("tier") } << all;
+    QTest::newRow("not equals") << QStringLiteral("key=k&tag=tier!:gold") << QStringList { QStringLiteral("tier!:gold") } << all;
+    // A value with a space, a plus, an ampersand and a percent sign, as URLSearchParams and urlencode write it.
+    QTest::newRow("value that needs escaping")
+        << QStringLiteral("key=k&tag=endpoint%3A%2Fa+b%26c%3Dd%2Be%25f") << QStringList { QStringLiteral("endpoint:/a b&c=d+e%f") }
+        << all;
+    QTest::newRow("non-ASCII") << QStringLiteral("key=k&tag=r%C3%A9gion%3Am%C3%BCnchen")
+                               << QStringList { QString::fromUtf8("région:münchen") } << all;
+    QTest::newRow("failed") << QStringLiteral("key=k&outcome=failed") << QStringList() << int(CallOutcome::Failed);
+    QTest::newRow("succeeded with a tag") << QStringLiteral("key=k&outcome=succeeded&tag=tier:gold")
+                                          << QStringList { QStringLiteral("tier:gold") } << int(CallOutcome::Succeeded);
+}
+
+void tst_HttpParams::tagFilters()
+{
+    QFETCH(QString, raw);
+    QFETCH(QStringList, filters);
+    QFETCH(int, outcome);
+    const QList<SeriesSelector> selectors { parseStatsParams(queryOf(raw), Now).value->selector,
+        parseSeriesParams(queryOf(raw), Now).value->selector, parseExecutionsParams(queryOf(raw), Now).value->selector,
+        parseTagsParams(queryOf(raw), Now).value->selector };
+    for (const auto& selector : selectors) {
+        QStringList got;
+        for (const auto& filter : selector.tags)
+            got.append(formatTagFilter(filter));
+        QCOMPARE(got, filters);
+        QCOMPARE(int(selector.outcome), outcome);
+    }
+    const auto compare = parseCompareParams(queryOf(raw + QStringLiteral("&from=now-1h")), Now);
+    QVERIFY2(compare.ok(), qPrintable(compare.error.detail));
+    QCOMPARE(compare.value->selector.tags.size(), filters.size());
+}
+
+void tst_HttpParams::groupsAndTagLists()
+{
+    const auto grouped = parseSeriesParams(queryOf(QStringLiteral("key=k&group_by=tier&groups=3")), Now);
+    QVERIFY2(grouped.ok(), qPrintable(grouped.error.detail));
+    QCOMPARE(grouped.value->groupBy, QStringLiteral("tier"));
+    QCOMPARE(grouped.value->groups, 3);
+    QCOMPARE(parseSeriesParams(queryOf(QStringLiteral("key=k")), Now).value->groupBy, QString());
+    const auto tags = parseTagsParams(queryOf(QStringLiteral("key=k&values=25&from=now-1h")), Now);
+    QVERIFY(tags.ok());
+    QCOMPARE(tags.value->valuesPerTag, 25);
+    QCOMPARE(*tags.value->selector.range.from, Now - 3600);
+}
+
+void tst_HttpParams::functionsTable()
+{
+    const auto plain = parseFunctionsParams(queryOf(QString()), Now);
+    QVERIFY(plain.ok());
+    QVERIFY(!plain.value->baseline);
+    QVERIFY(!plain.value->request.range.from);
+    const auto full = parseFunctionsParams(
+        queryOf(QStringLiteral("token=my+shop&from=now-1h&tag=tier:gold&outcome=failed&group_by=endpoint&groups=5&baseline=-1w")),
+        Now);
+    QVERIFY2(full.ok(), qPrintable(full.error.detail));
+    const SummaryRequest& request = full.value->request;
+    QCOMPARE(*request.token, QStringLiteral("my shop"));
+    QCOMPARE(*request.range.from, Now - 3600);
+    QCOMPARE(*request.range.to, Now); // a baseline needs a closed range
+    QCOMPARE(request.tags.size(), 1);
+    QCOMPARE(request.outcome, CallOutcome::Failed);
+    QCOMPARE(request.groupBy, QStringLiteral("endpoint"));
+    QCOMPARE(request.topGroups, 5);
+    QCOMPARE(full.value->baseline->kind, BaselineSpec::Kind::Offset);
+    QCOMPARE(full.value->baseline->offset, 604800.0);
 }
 
 void tst_HttpParams::routesWithoutParameters()

@@ -20,6 +20,10 @@ private Q_SLOTS:
     void mixedChunksKeepEachRowsSeries();
     void readersAgree();
     void wholeSecondsTakeAboutTwelveBytes();
+    void tagColumnListsOnlyTaggedRows();
+    void formatsBeforeTagsAreRead();
+    void damagedTagColumnsAreRefused_data();
+    void damagedTagColumnsAreRefused();
     void emptyChunk();
     void truncatedBlobsAreRefused();
     void corruptedBlobsNeverCrash();
@@ -47,7 +51,49 @@ quint64 bits(double value)
 bool identical(const ChunkRow& a, const ChunkRow& b)
 {
     return bits(a.timestamp) == bits(b.timestamp) && bits(a.executionTime) == bits(b.executionTime)
-        && a.sequence == b.sequence && a.receivedDelay == b.receivedDelay && a.extra == b.extra && a.series == b.series;
+        && a.sequence == b.sequence && a.receivedDelay == b.receivedDelay && a.extra == b.extra && a.series == b.series
+        && a.tagIds == b.tagIds && a.failed == b.failed && a.extraFromTags == b.extraFromTags;
+}
+
+ChunkRow tagged(double timestamp, QList<quint32> ids, bool failed, bool extraFromTags, QByteArray extra = {})
+{
+    ChunkRow r = row(timestamp, 1.5, qint64(timestamp), 0, std::move(extra));
+    r.tagIds = std::move(ids);
+    r.failed = failed;
+    r.extraFromTags = extraFromTags;
+    return r;
+}
+
+void varint(QByteArray& out, quint64 value)
+{
+    while (value >= 0x80) {
+        out += char(value | 0x80);
+        value >>= 7;
+    }
+    out += char(value);
+}
+
+// A chunk as Kodemon wrote it before tags (format 1: no tag column): whole seconds, sequences 1, 2, ..., no
+// delays, no extras.
+QByteArray formatOne(const QList<std::pair<qint64, double>>& rows)
+{
+    QByteArray timestamps, times, sequences, delays, extras;
+    qint64 previous = 0;
+    for (const auto& [t, ms] : rows) {
+        const qint64 difference = t - previous;
+        varint(timestamps, quint64((difference << 1) ^ (difference >> 63)) << 1);
+        previous = t;
+        times += QByteArray(reinterpret_cast<const char*>(&ms), 8);
+        varint(sequences, 2); // zigzag(+1)
+        varint(delays, 0);
+        varint(extras, 0);
+    }
+    QByteArray blob;
+    varint(blob, 1);
+    varint(blob, quint64(rows.size()));
+    for (const auto* column : { &timestamps, &sequences, &delays, &extras })
+        varint(blob, quint64(column->size()));
+    return blob + timestamps + times + sequences + delays + extras;
 }
 
 Rows decode(const QByteArray& blob)
@@ -96,6 +142,9 @@ void tst_ChunkView::roundTrip_data()
     QTest::newRow("extras") << Rows { row(1, 1, 1, 0, R"({"project":"demo","tags":["a","b"]})"), row(2, 2, 2),
         row(3, 3, 3, 0, QByteArray(70000, 'x')) };
     QTest::newRow("one row") << Rows { row(1795608118, 0.00095367431640625, 1) };
+    QTest::newRow("tags and failures") << Rows { tagged(1, { 1, 2 }, false, true), row(2, 2, 2),
+        tagged(3, {}, true, false, R"({"error":{"type":"E"}})"), tagged(4, { 300000, 1 }, true, false, R"({"a":[1]})"),
+        tagged(5, { 4294967295u }, false, true), row(6, 6, 6, 0, R"({"n":null})") };
 }
 
 void tst_ChunkView::roundTrip()
@@ -186,6 +235,97 @@ void tst_ChunkView::wholeSecondsTakeAboutTwelveBytes()
     // 8 bytes of milliseconds and one byte per other column, plus the header and the first full timestamp.
     QVERIFY2(size <= 12 * 1024 + 32, qPrintable(QString::number(size)));
     QVERIFY(size >= 12 * 1024);
+}
+
+void tst_ChunkView::tagColumnListsOnlyTaggedRows()
+{
+    Rows rows;
+    for (int i = 0; i < 1000; ++i)
+        rows.append(i % 100 == 7 ? tagged(i, { quint32(i % 3 + 1) }, i % 200 == 7, true) : row(i, 1, i));
+    const QByteArray blob = SampleChunk::encode(SampleChunk::Kind::Series, rows);
+    auto view = ChunkView::parse(blob);
+    QVERIFY(view.ok());
+    QVERIFY(view->hasTagColumn());
+    QVERIFY(!view->hasStoredExtras()); // tags rebuild the extras: no JSON stored
+    TagColumn column;
+    QVERIFY(view->readTagColumn(column));
+    QCOMPARE(column.entries.size(), 10);
+    for (qsizetype i = 0; i < column.entries.size(); ++i) {
+        const auto& entry = column.entries[i];
+        QCOMPARE(entry.row, i * 100 + 7);
+        QCOMPARE(entry.failed, (i * 100 + 7) % 200 == 7);
+        QVERIFY(entry.extraFromTags);
+        QCOMPARE(entry.idCount, 1);
+        QCOMPARE(column.ids[entry.firstId], quint32((i * 100 + 7) % 3 + 1));
+    }
+    // Ten tagged rows of a thousand cost a few bytes each, not a byte per row.
+    Rows plain = rows;
+    for (auto& r : plain)
+        r = row(r.timestamp, r.executionTime, r.sequence);
+    const auto untagged = SampleChunk::encode(SampleChunk::Kind::Series, plain).size();
+    QVERIFY2(blob.size() - untagged <= 10 * 4 + 2,
+        qPrintable(QStringLiteral("%1 vs %2 bytes").arg(blob.size()).arg(untagged)));
+}
+
+void tst_ChunkView::formatsBeforeTagsAreRead()
+{
+    const QByteArray blob = formatOne({ { 1413404125, 31.9 }, { 1413404126, 2.5 } });
+    auto view = ChunkView::parse(blob);
+    QVERIFY2(view.ok(), view.ok() ? "" : qPrintable(view.error()));
+    QVERIFY(!view->hasTagColumn());
+    QCOMPARE(view->kind(), SampleChunk::Kind::Series);
+    Rows rows;
+    QVERIFY(view->appendAllRows(rows));
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows[0].timestamp, 1413404125.0);
+    QCOMPARE(rows[1].executionTime, 2.5);
+    QCOMPARE(rows[1].sequence, 2);
+    QVERIFY(!rows[0].failed && rows[0].tagIds.isEmpty());
+    TagColumn column;
+    QVERIFY(view->readTagColumn(column));
+    QVERIFY(column.entries.isEmpty());
+    // Rewritten, it becomes format 3 with the same rows.
+    const Rows again = decode(SampleChunk::encode(SampleChunk::Kind::Series, rows));
+    QCOMPARE(again.size(), 2);
+    QVERIFY(identical(again[1], rows[1]));
+}
+
+void tst_ChunkView::damagedTagColumnsAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("column");
+    QByteArray past;
+    varint(past, 5); // skips past the last of 3 rows
+    varint(past, 1 << 2);
+    varint(past, 1);
+    QByteArray truncated;
+    varint(truncated, 0);
+    varint(truncated, 3 << 2); // three ids announced, one present
+    varint(truncated, 1);
+    QByteArray huge;
+    varint(huge, 0);
+    varint(huge, quint64(1) << 62);
+    QTest::newRow("row past the end") << past;
+    QTest::newRow("ids missing") << truncated;
+    QTest::newRow("absurd id count") << huge;
+}
+
+void tst_ChunkView::damagedTagColumnsAreRefused()
+{
+    QFETCH(QByteArray, column);
+    // Three plain rows, then the tag column replaced by a damaged one (its size in the header fixed up).
+    const Rows rows { row(1, 1, 1), row(2, 2, 2), row(3, 3, 3) };
+    QByteArray blob = SampleChunk::encode(SampleChunk::Kind::Series, rows);
+    QCOMPARE(blob.back(), char(0)); // ...| extras | (empty tag column), header's last size is 0
+    QCOMPARE(blob.at(6), char(0));
+    blob[6] = char(column.size());
+    blob += column;
+    auto view = ChunkView::parse(blob);
+    QVERIFY(view.ok());
+    TagColumn read;
+    QVERIFY(!view->readTagColumn(read));
+    Rows out;
+    QVERIFY(!view->appendAllRows(out));
+    QVERIFY(out.isEmpty());
 }
 
 void tst_ChunkView::emptyChunk()

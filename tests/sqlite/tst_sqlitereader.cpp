@@ -235,7 +235,7 @@ void tst_SqliteReader::pagesWalkEveryCallOnce()
 void tst_SqliteReader::summariesOfEverySeries()
 {
     const TimeRange range { 1795608000.0 + 1000, 1795608000.0 + 3000 };
-    const auto rows = m_reader->summaries(range, std::nullopt);
+    const auto rows = m_reader->summaries(SummaryRequest { range, std::nullopt });
     QVERIFY(rows.ok());
     QCOMPARE(rows->size(), 4); // two keys, two tokens each
     for (const auto& row : *rows) {

@@ -8,6 +8,7 @@
 #include "sqlite/sqlitestatement.h"
 #include "sqlite/sqlitestore.h"
 #include "sqlite/sqlitewriter.h"
+#include "sqlite/tagdictionary.h"
 
 #include <QFileInfo>
 #include <QRandomGenerator>
@@ -67,8 +68,13 @@ FileContents contents(const QString& path)
             ++out.damaged;
             continue;
         }
-        for (qsizetype i = before; i < out.rows.size(); ++i)
-            out.rows[i].series = recent ? out.rows[i].series : select->columnInt(0);
+        for (qsizetype i = before; i < out.rows.size(); ++i) {
+            auto& row = out.rows[i];
+            row.series = recent ? row.series : select->columnInt(0);
+            // Extra fields that are only tags are kept as the tags' ids: rebuilt as a reader does.
+            if (row.extraFromTags)
+                row.extra = SeriesTags::load(SqliteStatement::handle((*connection)->database()), row.series)->json(row.tagIds);
+        }
     }
     return out;
 }
