@@ -7,12 +7,16 @@
 #include "clickhouse/clickhousestore.h"
 #include "http/httpserver.h"
 #include "ingest/collector.h"
+#include "ingest/ingestcounters.h"
+#include "ingest/listenercounters.h"
 #include "ingest/samplespool.h"
 #include "live/collectorfeed.h"
 #include "live/localstatus.h"
 #include "live/pollingfeed.h"
 #include "live/remotestatus.h"
 #include "mainwindow.h"
+#include "metrics/callmetrics.h"
+#include "otlp/otlpreceiver.h"
 #include "remote/remotestore.h"
 #include "singleinstance.h"
 #include "sqlite/sqlitestore.h"
@@ -147,7 +151,32 @@ StartStatus Application::start()
             StartStage::Storage };
     if (auto collector = startCollector(); !collector.ok())
         return collector;
+    startOtlp();
     return startHttp();
+}
+
+// Optional: a port in use (an OpenTelemetry collector already runs there) is logged and shown, never fatal.
+void Application::startOtlp()
+{
+    m_otlpCounters = OtlpReceiver::makeCounters();
+    m_collector->counters()->addListener(m_otlpCounters);
+    if (!m_options.otlpPort)
+        return;
+    OtlpReceiver::Options otlp;
+    otlp.address = m_options.otlpAddress;
+    otlp.port = *m_options.otlpPort;
+    Collector* collector = m_collector.get();
+    otlp.deliver = [collector](const QList<Sample>& samples) { collector->deliver(samples); };
+    otlp.saturated = [collector] { return collector->isSaturated(); };
+    otlp.counters = m_otlpCounters;
+    m_otlp = std::make_unique<OtlpServer>(otlp);
+    if (auto status = m_otlp->start(); !status) {
+        qCWarning(lcHttp).noquote() << "running without the OTLP/HTTP receiver:" << status.error();
+        m_otlpCounters->setUnavailable(hostPort(m_options.otlpAddress, *m_options.otlpPort), status.error());
+        m_otlp.reset();
+        return;
+    }
+    m_otlpCounters->setListening(hostPort(m_options.otlpAddress, m_otlp->port()));
 }
 
 StartStatus Application::startCollector()
@@ -163,6 +192,15 @@ StartStatus Application::startCollector()
     collector.udp.port = m_options.udpPort;
     collector.udp.receiveBufferBytes = m_options.receiveBufferBytes;
     collector.udp.allowedSenders = m_options.udpAllow;
+    m_metrics = std::make_shared<CallMetrics>();
+    collector.onStored = [metrics = m_metrics](const QList<Sample>& samples) { metrics->record(samples); };
+    if (m_options.statsdPort) {
+        UdpReceiver::Options statsd = collector.udp;
+        statsd.port = *m_options.statsdPort;
+        statsd.portOption = QStringLiteral("--statsd-port");
+        statsd.statsd.token = m_options.statsdToken;
+        collector.statsd = statsd;
+    }
     m_collector = std::make_unique<Collector>(m_store, collector);
     m_feed = std::make_unique<CollectorFeed>(m_collector.get());
     m_status = std::make_unique<LocalStatus>(m_collector.get(), m_store);
@@ -177,6 +215,7 @@ StartStatus Application::startHttp()
     http.udpAddress = m_options.udpAddress;
     http.udpPort = m_collector->udpPort();
     http.counters = m_collector->counters();
+    http.metrics = m_metrics;
     http.apiTokens = m_options.apiTokens;
     http.insecure = m_options.httpInsecure;
     if (!m_options.clickhouse) {
@@ -192,9 +231,14 @@ StartStatus Application::startHttp()
 
 QString Application::startupLine() const
 {
-    return QStringLiteral("Kodemon %1 listening on UDP %2 and HTTP http://%3/, storing in %4")
+    const QString statsd = m_collector->statsdPort() > 0
+        ? QStringLiteral("StatsD on UDP %1").arg(hostPort(m_options.udpAddress, m_collector->statsdPort()))
+        : QStringLiteral("no StatsD");
+    const QString otlp = m_otlp ? QStringLiteral("OTLP on http://%1/v1/traces").arg(hostPort(m_options.otlpAddress, m_otlp->port()))
+                                : QStringLiteral("no OTLP");
+    return QStringLiteral("Kodemon %1 listening on UDP %2 and HTTP http://%3/, storing in %4 (%5, %6)")
         .arg(QLatin1String(KODEMON_VERSION), hostPort(m_options.udpAddress, m_collector->udpPort()),
-            hostPort(m_options.httpAddress, m_http->port()), m_store->location());
+            hostPort(m_options.httpAddress, m_http->port()), m_store->location(), statsd, otlp);
 }
 
 int Application::runHeadless()
@@ -298,6 +342,7 @@ void Application::teardown()
 {
     stop();
     m_http.reset();
+    m_otlp.reset();
     m_feed.reset();
     m_status.reset();
     m_collector.reset();
@@ -307,6 +352,8 @@ void Application::stop()
 {
     if (m_http)
         m_http->stop();
+    if (m_otlp) // before the collector: it hands its calls to the collector's writer
+        m_otlp->stop();
     if (m_collector)
         m_collector->stop();
 }

@@ -88,6 +88,20 @@ struct Definitions
     QCommandLineOption httpInsecure { QStringLiteral("http-insecure"),
         QStringLiteral("Serve the HTTP API on a non-loopback --http-address without an API token (anyone who "
                        "can reach it reads everything).") };
+    QCommandLineOption statsdPort { QStringLiteral("statsd-port"),
+        QStringLiteral("UDP port of the StatsD/DogStatsD listener on the --udp-address (default 8125 when that "
+                       "address is loopback, else off; 0 turns it off). Kodemon runs without it when the port is "
+                       "taken."),
+        QStringLiteral("port") };
+    QCommandLineOption statsdToken { QStringLiteral("statsd-token"),
+        QStringLiteral("Token of StatsD calls that carry no \"token\" tag (default: none)."), QStringLiteral("token") };
+    QCommandLineOption otlpAddress { QStringLiteral("otlp-address"),
+        QStringLiteral("Address of the OTLP/HTTP trace receiver (default 127.0.0.1)."), QStringLiteral("address"),
+        QStringLiteral("127.0.0.1") };
+    QCommandLineOption otlpPort { QStringLiteral("otlp-port"),
+        QStringLiteral("TCP port of the OTLP/HTTP trace receiver, POST /v1/traces (default 4318; 0 turns it off). "
+                       "Kodemon runs without it when the port is taken."),
+        QStringLiteral("port"), QStringLiteral("4318") };
     QCommandLineOption remote { QStringLiteral("remote"),
         QStringLiteral("Open the window on another Kodemon's HTTP API (http://host:4000) instead of collecting "
                        "here: no collector, database or HTTP server is started."),
@@ -151,6 +165,30 @@ OptionError readNetwork(const QCommandLineParser& parser, const Definitions& opt
     app.httpAddress = *httpAddress;
     app.udpPort = *udpPort;
     app.httpPort = *httpPort;
+    return std::nullopt;
+}
+
+// Port 0 turns a listener off. StatsD is on by default only where the UDP port listens on loopback: a collector
+// opened to the network says so for the StatsD port too.
+OptionError readListeners(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+{
+    if (parser.isSet(options.statsdPort)) {
+        const auto port = parsePort(parser.value(options.statsdPort));
+        if (!port)
+            return QStringLiteral("--statsd-port \"%1\" is not a port (0-65535)").arg(parser.value(options.statsdPort));
+        app.statsdPort = *port == 0 ? std::nullopt : port;
+    } else if (!app.udpAddress.isLoopback()) {
+        app.statsdPort = std::nullopt;
+    }
+    app.statsdToken = parser.value(options.statsdToken);
+    const auto otlpAddress = parseAddress(parser.value(options.otlpAddress));
+    if (!otlpAddress)
+        return QStringLiteral("--otlp-address \"%1\" is not an IP address").arg(parser.value(options.otlpAddress));
+    const auto otlpPort = parsePort(parser.value(options.otlpPort));
+    if (!otlpPort)
+        return QStringLiteral("--otlp-port \"%1\" is not a port (0-65535)").arg(parser.value(options.otlpPort));
+    app.otlpAddress = *otlpAddress;
+    app.otlpPort = *otlpPort == 0 ? std::nullopt : otlpPort;
     return std::nullopt;
 }
 
@@ -264,7 +302,8 @@ std::optional<QString> localOnlyOption(const QCommandLineParser& parser, const D
             &options.database, &options.receiveBuffer, &options.udpAllow, &options.databaseLimit, &options.retentionRaw,
             &options.retention, &options.retentionSize, &options.store,
             &options.clickhouseUser, &options.clickhousePassword, &options.clickhouseCluster, &options.spool,
-            &options.spoolLimit, &options.apiTokens, &options.httpInsecure }) {
+            &options.spoolLimit, &options.apiTokens, &options.httpInsecure, &options.statsdPort, &options.statsdToken,
+            &options.otlpAddress, &options.otlpPort }) {
         if (parser.isSet(*option))
             return option->names().constFirst();
     }
@@ -340,7 +379,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         options.database, options.receiveBuffer, options.udpAllow, options.databaseLimit, options.retentionRaw,
         options.retention, options.retentionSize, options.store,
         options.clickhouseUser, options.clickhousePassword, options.clickhouseCluster, options.spool,
-        options.spoolLimit, options.apiToken, options.apiTokens, options.httpInsecure, options.remote });
+        options.spoolLimit, options.apiToken, options.apiTokens, options.httpInsecure, options.statsdPort,
+        options.statsdToken, options.otlpAddress, options.otlpPort, options.remote });
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -360,7 +400,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         return { app, ExitOk, {} };
     }
     app.headless = parser.isSet(options.headless);
-    for (auto* read : { readNetwork, readReceiving, readStorage, readClickHouse, readHttpAccess }) {
+    for (auto* read : { readNetwork, readListeners, readReceiving, readStorage, readClickHouse, readHttpAccess }) {
         if (auto error = read(parser, options, app))
             return usageError(*error);
     }

@@ -20,6 +20,12 @@ struct AppOptions
     bool headless = false;
     QHostAddress udpAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 udpPort = 4000;
+    // The StatsD listener on the UDP address: on by default on loopback only; none when off (--statsd-port 0).
+    std::optional<quint16> statsdPort = quint16(8125);
+    QString statsdToken; // --statsd-token: the token of StatsD calls without a "token" tag
+    // The OTLP/HTTP trace receiver; none when off (--otlp-port 0).
+    QHostAddress otlpAddress = QHostAddress(QHostAddress::LocalHost);
+    std::optional<quint16> otlpPort = quint16(4318);
     QHostAddress httpAddress = QHostAddress(QHostAddress::LocalHost);
     quint16 httpPort = 4000;
     QString databasePath;

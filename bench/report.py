@@ -43,6 +43,16 @@ def ingest(records):
         text += (f"\n\nTarget (zero loss at 90% of the ceiling, at least 250,000/s, for 60 s, peak RSS ≤ "
                  f"{target['target_rss_mb']} MB) at {target['target_rate']:,}/s{sent}: lost "
                  f"{target['lost_percent']}%, peak RSS {target['peak_rss_mb']} MB: **{target['verdict']}**.")
+    for target in of(records, "statsd-target"):
+        text += (f"\n\nStatsD (one timer per datagram, lossless at 90% of the ceiling) at {target['target_rate']:,}/s "
+                 f"(sent {target['achieved_rate']:,}/s, {target['fraction_of_ceiling']} of the ceiling): lost "
+                 f"{target['lost_percent']}%: **{target['verdict']}**.")
+    for otlp in of(records, "otlp"):
+        text += (f"\n\nOTLP/HTTP ({otlp['spans_per_request']:,} spans per protobuf request, {otlp['bytes_per_span']} "
+                 f"bytes a span, {otlp['connections']} connections, {otlp['seconds']} s): "
+                 f"**{otlp['spans_per_second']:,} spans/s** acknowledged (target {otlp['target']:,}), "
+                 f"{otlp['spans_stored']:,} of {otlp['spans_acknowledged']:,} stored, {otlp['busy_answers']} answered 503, "
+                 f"{otlp['cpu_us_per_span']} µs CPU a span, peak RSS {otlp['peak_rss_mb']} MB: {otlp['verdict']}.")
     return text
 
 

@@ -77,9 +77,10 @@ class Kodemon:
     """The real kodemon --headless on free ports."""
 
     def __init__(self, build, db, extra=()):
+        # The StatsD and OTLP listeners stay off unless `extra` turns them on (a later option wins).
         self.process = subprocess.Popen([f"{build}/app/kodemon", "--headless", "--udp-port", "0", "--http-port", "0",
-                                         "--db", db, *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True)
+                                         "--db", db, "--statsd-port", "0", "--otlp-port", "0", *extra],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.log = []
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -240,6 +241,13 @@ def ceiling(build, seconds, runs):
     return value
 
 
+def stored_in(db):
+    """Calls in a Kodemon SQLite file: the series' own chunks and the recent table's mixed ones (docs/DEVELOPERS.md).
+    Read after the collector stopped, so that a long commit still running is counted (the status may lag it)."""
+    return sqlite3.connect(db).execute("SELECT (SELECT coalesce(sum(sample_count), 0) FROM chunks) + "
+                                       "(SELECT coalesce(sum(sample_count), 0) FROM recent)").fetchone()[0]
+
+
 def kodemon_ingest(build, rate, seconds, ceiling_rate):
     with tempfile.TemporaryDirectory() as workdir:
         db = os.path.join(workdir, "ingest.sqlite")
@@ -264,6 +272,55 @@ def kodemon_ingest(build, rate, seconds, ceiling_rate):
                       receive_buffer_kib=kodemon.buffer_kib, bytes_per_sample=round(size / max(stored, 1), 1))
         emit("ingest", system="kodemon", **record)
         return record
+
+
+def statsd_ingest(build, rate, seconds, ceiling_rate):
+    """One StatsD timer per datagram ("key:12.3|ms") into the StatsD listener, as kodemon_ingest does for the
+    decorator's datagrams: sent, stored, lost."""
+    with tempfile.TemporaryDirectory() as workdir:
+        db = os.path.join(workdir, "statsd.sqlite")
+        port = free_port()
+        kodemon = Kodemon(build, db, extra=["--statsd-port", str(port), "--statsd-token", "bench"])
+        cpu_before = proc_cpu_seconds(kodemon.process.pid)
+        sent = loadgen(build, port, rate, seconds, fmt="statsd")
+        wait_until_stable(lambda: kodemon.status()["counters"]["samples_stored"])
+        status = kodemon.status()
+        cpu = proc_cpu_seconds(kodemon.process.pid) - cpu_before
+        rss = proc_peak_rss_mb(kodemon.process.pid)
+        kodemon.stop()
+        stored = stored_in(db)
+        listener = status["listeners"]["statsd"]
+        record = dict(target_rate=rate, achieved_rate=round(sent["rate"]), seconds=seconds, sent=sent["sent"],
+                      stored=stored, lost_percent=round(100.0 * (sent["sent"] - stored) / sent["sent"], 3),
+                      kernel_drops=listener.get("kernel_drops"), rejected=sum(listener["rejected"].values()),
+                      peak_rss_mb=round(rss, 1), cpu_us_per_datagram=round(1e6 * cpu / max(sent["sent"], 1), 2),
+                      fraction_of_ceiling=round(sent["rate"] / ceiling_rate, 3))
+        emit("ingest", system="kodemon-statsd", **record)
+        return record
+
+
+def otlp_ingest(build, seconds, spans_per_request=1000, connections=2):
+    """Batched protobuf span requests into the OTLP/HTTP receiver: spans acknowledged per second, and every
+    acknowledged span stored."""
+    with tempfile.TemporaryDirectory() as workdir:
+        db = os.path.join(workdir, "otlp.sqlite")
+        port = free_port(socket.SOCK_STREAM)
+        kodemon = Kodemon(build, db, extra=["--otlp-port", str(port)])
+        cpu_before = proc_cpu_seconds(kodemon.process.pid)
+        load = run_json([f"{build}/bench/kodemon-otlpload", "--port", str(port), "--spans", str(spans_per_request),
+                         "--connections", str(connections), "--duration", str(seconds)])[0]
+        wait_until_stable(lambda: kodemon.status()["counters"]["samples_stored"])
+        cpu = proc_cpu_seconds(kodemon.process.pid) - cpu_before
+        rss = proc_peak_rss_mb(kodemon.process.pid)
+        kodemon.stop()
+        stored = stored_in(db)
+        rate = load["spans_per_second"]
+        emit("otlp", spans_per_request=spans_per_request, connections=connections, seconds=load["seconds"],
+             spans_acknowledged=load["spans"], spans_stored=stored, spans_per_second=round(rate),
+             busy_answers=load["busy"], bytes_per_span=load["bytes_per_span"], peak_rss_mb=round(rss, 1),
+             cpu_us_per_span=round(1e6 * cpu / max(load["spans"], 1), 2), target=200000,
+             verdict="pass" if rate >= 200000 and stored == load["spans"] else "FAIL")
+        return rate
 
 
 def influx_ingest(build, rate, seconds):
@@ -440,6 +497,13 @@ def main():
          fraction_of_ceiling=result["fraction_of_ceiling"], sender_limited=result["achieved_rate"] < 0.98 * target,
          lost_percent=result["lost_percent"], peak_rss_mb=result["peak_rss_mb"], target_rss_mb=150,
          verdict="pass" if result["lost_percent"] == 0 and result["peak_rss_mb"] <= 150 else "FAIL")
+    # StatsD beside it (issue 19): one timer per datagram, lossless at 90% of the same ceiling.
+    statsd = statsd_ingest(args.build, int(0.9 * ceiling_rate), 10 if quick else 30, ceiling_rate)
+    emit("statsd-target", target_rate=int(0.9 * ceiling_rate), achieved_rate=statsd["achieved_rate"],
+         fraction_of_ceiling=statsd["fraction_of_ceiling"], lost_percent=statsd["lost_percent"],
+         verdict="pass" if statsd["lost_percent"] == 0 else "FAIL")
+    # OTLP/HTTP: at least 200,000 spans/s from batched protobuf requests (issue 19).
+    otlp_ingest(args.build, 5 if quick else 20)
     if not args.skip_influx:
         for rate in ([50000, 75000, 100000, 150000] if not quick else [75000]):
             influx_ingest(args.build, rate, hold)

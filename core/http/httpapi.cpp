@@ -155,6 +155,10 @@ void HttpApi::registerRoutes(QHttpServer& server)
     add(server, QStringLiteral("/api/status"), &HttpApi::status);
     // GET /api/openapi.json -> this API as an OpenAPI 3 document
     add(server, QStringLiteral("/api/openapi.json"), &HttpApi::openApi);
+    // GET /metrics -> Prometheus text: per-function histograms and Kodemon's own counters (metrics/prometheustext.h);
+    //  protected by API tokens like /api/
+    if (m_metrics)
+        add(server, QStringLiteral("/metrics"), &HttpApi::metrics);
     // GET / -> the web page; GET /assets/<file> -> its scripts, styles and the chart library
     addAssets(server);
     // No route takes other methods than GET and HEAD, so those get 405 anywhere (methods Qt does not know too).
@@ -395,6 +399,19 @@ void HttpApi::status(const Call& call)
         status.storage = *storage;
     sendReply(call.socket, call.request,
         apiReply(call.scope.isRestricted() ? Json::scopedStatus(status, call.scope.tokens()) : Json::status(status)));
+}
+
+void HttpApi::metrics(const Call& call)
+{
+    if (auto error = checkNoParams(call.request.query()))
+        return sendReply(call.socket, call.request, paramReply(*error));
+    ServerStatus status = m_status();
+    status.now = now();
+    Reply reply;
+    reply.contentType = QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8");
+    reply.body = m_metrics(call.scope, status);
+    reply.headers.emplaceBack("Cache-Control", "no-store");
+    sendReply(call.socket, call.request, reply);
 }
 
 void HttpApi::openApi(const Call& call)

@@ -50,11 +50,16 @@ public:
     // The Query answering for a scope; null when there is none (the request is then refused with 500).
     using QueryProvider = std::function<Query*(const ReadScope&)>;
 
+    // The Prometheus text of GET /metrics for a scope, given the current status (for Kodemon's own counters).
+    using MetricsProvider = std::function<QByteArray(const ReadScope&, const ServerStatus&)>;
+
     HttpApi(QueryProvider queries, StatusProvider status, ApiTokens tokens = {}, Writes writes = {});
     ~HttpApi();
     Q_DISABLE_COPY_MOVE(HttpApi)
 
     void registerRoutes(QHttpServer& server);
+    // Serves GET /metrics from `metrics` (call before registerRoutes; without it /metrics is 404).
+    void setMetrics(MetricsProvider metrics) { m_metrics = std::move(metrics); }
 
 private:
     // One authorized request.
@@ -85,6 +90,7 @@ private:
     void functions(const Call& call);
     void status(const Call& call);
     void openApi(const Call& call);
+    void metrics(const Call& call);
 
     // The last key lists sent, per Query and token filter: the list is the page's most frequent question and
     // costs about 2.5 ms to build for 1,000 keys; it is sent again while the store reports no new data.
@@ -97,6 +103,7 @@ private:
 
     QueryProvider m_queries;
     StatusProvider m_status;
+    MetricsProvider m_metrics;
     ApiTokens m_tokens;
     Writes m_writes;
     QElapsedTimer m_lastRefusalReport;

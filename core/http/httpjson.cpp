@@ -3,6 +3,7 @@
 
 #include "base/csv.h"
 #include "base/tagfilter.h"
+#include "http/listenerjson.h"
 
 #include <cmath>
 #include <QJsonDocument>
@@ -353,7 +354,8 @@ QByteArray status(const ServerStatus& s)
             object(
                 { member("path", string(s.databasePath)), member("size_bytes", QByteArray::number(s.databaseBytes)) })),
         member("counters", counters(s.counters)), member("tags", tagIndex(s.tagIndex)),
-        member("retention", retention(s)) });
+        member("retention", retention(s)),
+        member("listeners", listeners(s.counters.listeners)) });
 }
 
 QByteArray deleted(const DeleteRequest& request, qint64 calls)

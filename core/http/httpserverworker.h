@@ -15,6 +15,8 @@ class QHttpServer;
 
 namespace Kodemon {
 
+class CallMetrics;
+class HttpApi;
 class IngestCounters;
 class Query;
 class Store;
@@ -34,6 +36,7 @@ public:
         QHostAddress udpAddress;
         quint16 udpPort = 0;
         std::shared_ptr<IngestCounters> counters; // may be null: zero counters
+        std::shared_ptr<CallMetrics> metrics; // GET /metrics; null: no such route
         // Who may read /api/: empty means anyone who can connect, which start() allows only on a loopback
         // address unless `insecure` (--http-insecure) says it is meant.
         ApiTokens apiTokens;
