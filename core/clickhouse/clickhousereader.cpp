@@ -7,22 +7,30 @@
 
 #include <algorithm>
 #include <array>
+#include <QHash>
 
 namespace Kodemon {
 
 namespace {
 
 constexpr std::array<int, 5> StatsPermilles { 500, 900, 950, 990, 999 };
+// Beyond this many windows a query merges the whole selection instead of listing them (the SQL stays short).
+constexpr qsizetype MaxWindows = 64;
 
 Error malformed()
 {
     return Error { QStringLiteral("ClickHouse sent an answer Kodemon cannot read (a truncated or failed query)") };
 }
 
-// quantileExact(level) picks the element at index floor(level * n) of the sorted values; the nearest rank
-// of permille p is the ceil(n * p / 1000)-th smallest (stats.cpp). A level half a rank below that index
-// lands on it whatever the rounding.
-QByteArray nearestRankLevels(qint64 n)
+Error notFound(const QString& key, const std::optional<QString>& token)
+{
+    const QString which = token ? QStringLiteral(" with token \"%1\"").arg(*token) : QString();
+    return Error { QStringLiteral("no samples of key \"%1\"%2").arg(key, which), ErrorKind::NotFound };
+}
+
+// Levels that pick the nearest ranks of exactly n values: quantileExact takes index floor(level * n), and a level
+// half a rank below ceil(n * p) - 1 lands on it whatever the rounding. For ranges too big for nearestRankLevel().
+QByteArray levelsForCount(qint64 n)
 {
     QByteArray levels;
     for (const int permille : StatsPermilles) {
@@ -34,17 +42,87 @@ QByteArray nearestRankLevels(qint64 n)
     return levels;
 }
 
+QByteArray nearestRankLevels()
+{
+    QByteArray levels;
+    for (const int permille : StatsPermilles)
+        levels += (levels.isEmpty() ? "" : ", ") + ClickHouseSql::nearestRankLevel(permille);
+    return levels;
+}
+
+QByteArray rangeCondition(const TimeRange& range)
+{
+    QByteArray sql;
+    if (range.from)
+        sql += " AND ts >= " + ClickHouseSql::float64(*range.from);
+    if (range.to)
+        sql += " AND ts <= " + ClickHouseSql::float64(*range.to);
+    return sql;
+}
+
+// Windows that overlap, or touch, become one.
+ClickHouseReader::Windows coalesced(ClickHouseReader::Windows windows)
+{
+    std::sort(windows.begin(), windows.end());
+    ClickHouseReader::Windows merged;
+    for (const auto& window : std::as_const(windows)) {
+        if (!merged.isEmpty() && window.first <= merged.last().second)
+            merged.last().second = std::max(merged.last().second, window.second);
+        else
+            merged.append(window);
+    }
+    return merged;
+}
+
+ClickHouseReader::Windows readWindows(RowBinaryReader& reader)
+{
+    ClickHouseReader::Windows windows;
+    const QList<double> bounds = reader.readFloat64PairArray();
+    for (qsizetype i = 0; i + 1 < bounds.size(); i += 2)
+        windows.append({ bounds[i], bounds[i + 1] });
+    return windows;
+}
+
+// The resent windows of a selection: `key`/`token` limit them to one key's series (empty key: every series).
+QByteArray windowsSubquery(const ClickHouseConfig& config, const QByteArray& seriesCondition, const TimeRange& range)
+{
+    QByteArray where = seriesCondition;
+    if (range.from)
+        where += (where.isEmpty() ? "" : " AND ") + ("last >= " + ClickHouseSql::float64(*range.from));
+    if (range.to)
+        where += (where.isEmpty() ? "" : " AND ") + ("first <= " + ClickHouseSql::float64(*range.to));
+    return "(SELECT groupArray(tuple(first, last)) FROM " + ClickHouseSql::localTable(config, "resent")
+        + (where.isEmpty() ? QByteArray() : " WHERE " + where) + ')';
+}
+
 } // namespace
+
+QByteArray clickHouseSamplesFrom(
+    const QByteArray& table, const QByteArray& columns, const QByteArray& condition, ClickHouseReader::Windows windows)
+{
+    if (windows.isEmpty())
+        return " FROM " + table + " WHERE " + condition + ' ';
+    windows = coalesced(std::move(windows));
+    if (windows.size() > MaxWindows)
+        return " FROM " + table + " FINAL WHERE " + condition + ' ';
+    QByteArray inside;
+    for (const auto& [first, last] : std::as_const(windows)) {
+        if (!inside.isEmpty())
+            inside += " OR ";
+        inside += "(ts >= " + ClickHouseSql::float64(first) + " AND ts <= " + ClickHouseSql::float64(last) + ')';
+    }
+    // Outside the windows no copies exist: read as stored. Inside, FINAL keeps one row per sample id.
+    return " FROM (SELECT " + columns + " FROM " + table + " WHERE " + condition + " AND NOT (" + inside
+        + ") UNION ALL SELECT " + columns + " FROM " + table + " FINAL WHERE " + condition + " AND (" + inside + ")) ";
+}
 
 ClickHouseReader::ClickHouseReader(const ClickHouseConfig& config)
     : m_client(config)
 { }
 
-QByteArray ClickHouseReader::from() const
+QByteArray ClickHouseReader::from(const QByteArray& columns, const QByteArray& condition, const Windows& windows) const
 {
-    // FINAL merges rows that share a sorting key (origin and seq included) at read time: a sample that was
-    // resent after an uncertain failure counts once even before the table's parts merge.
-    return " FROM " + ClickHouseSql::samplesTable(m_client.config()) + " FINAL ";
+    return clickHouseSamplesFrom(ClickHouseSql::samplesTable(m_client.config()), columns, condition, windows);
 }
 
 Result<QByteArray> ClickHouseReader::select(const QByteArray& sql)
@@ -57,10 +135,13 @@ Result<QByteArray> ClickHouseReader::select(const QByteArray& sql)
 
 Result<QList<SeriesInfo>> ClickHouseReader::listSeries(const std::optional<QString>& token)
 {
-    QByteArray sql = "SELECT token, key, toUInt64(count()), min(ts), max(ts), sum(execution_time)" + from();
+    // FINAL keeps the newest version of every (series, ledger) row; folded ledgers are tombstones that add nothing.
+    // This server's copy of the ledger holds every writer's rows (clickhousecopies.h): no Distributed query.
+    QByteArray sql = "SELECT token, key, toUInt64(sum(calls)), min(first), max(last), sum(total) FROM "
+        + ClickHouseSql::localTable(m_client.config(), "series") + " FINAL WHERE kind = 0";
     if (token)
-        sql += "WHERE token = " + ClickHouseSql::string(*token);
-    auto answer = select(sql + " GROUP BY token, key ORDER BY key, token");
+        sql += " AND token = " + ClickHouseSql::string(*token);
+    auto answer = select(sql + " GROUP BY token, key HAVING sum(calls) > 0 ORDER BY key, token");
     if (!answer)
         return answer.failure();
     QList<SeriesInfo> series;
@@ -80,35 +161,38 @@ Result<QList<SeriesInfo>> ClickHouseReader::listSeries(const std::optional<QStri
     return series;
 }
 
-Result<ClickHouseReader::Span> ClickHouseReader::span(const QString& key, const std::optional<QString>& token)
+Result<ClickHouseReader::Context> ClickHouseReader::context(const SeriesSelector& selector)
 {
-    // Duplicates change neither the first nor the last timestamp: no FINAL needed.
-    auto answer = select("SELECT toUInt64(count()), min(ts), max(ts) FROM "
-        + ClickHouseSql::samplesTable(m_client.config()) + " WHERE " + ClickHouseSql::seriesCondition(key, token));
+    const auto& config = m_client.config();
+    const QByteArray series = ClickHouseSql::seriesCondition(selector.key, selector.token);
+    // One round trip: the series' totals from the ledger and the resent windows that overlap the range.
+    auto answer = select("SELECT (SELECT tuple(toUInt64(sum(calls)), min(first), max(last)) FROM "
+        + ClickHouseSql::localTable(config, "series") + " FINAL WHERE kind = 0 AND " + series + "), "
+        + windowsSubquery(config, series, selector.range));
     if (!answer)
         return answer.failure();
     RowBinaryReader reader(*answer);
-    const quint64 count = reader.readUInt64();
-    Span span { reader.readFloat64(), reader.readFloat64() };
+    Context context;
+    context.calls = qint64(reader.readUInt64());
+    context.first = reader.readFloat64();
+    context.last = reader.readFloat64();
+    context.windows = readWindows(reader);
     if (reader.failed())
         return malformed();
-    if (count == 0) {
-        const QString which = token ? QStringLiteral(" with token \"%1\"").arg(*token) : QString();
-        return Error { QStringLiteral("no samples of key \"%1\"%2").arg(key, which), ErrorKind::NotFound };
-    }
-    return span;
+    return context;
 }
 
-Result<qint64> ClickHouseReader::count(const QByteArray& condition)
+Result<ClickHouseReader::Windows> ClickHouseReader::windows(const TimeRange& range, const std::optional<QString>& token)
 {
-    auto answer = select("SELECT toUInt64(count())" + from() + "WHERE " + condition);
+    const QByteArray series = token ? "token = " + ClickHouseSql::string(*token) : QByteArray();
+    auto answer = select("SELECT " + windowsSubquery(m_client.config(), series, range));
     if (!answer)
         return answer.failure();
     RowBinaryReader reader(*answer);
-    const quint64 n = reader.readUInt64();
+    Windows windows = readWindows(reader);
     if (reader.failed())
         return malformed();
-    return qint64(n);
+    return windows;
 }
 
 Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, const QString& cursor, int limit)
@@ -116,11 +200,37 @@ Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, con
     auto after = ClickHouseCursor::decode(cursor);
     if (!after)
         return after.failure();
+    auto known = context(selector);
+    if (!known)
+        return known.failure();
+    if (known->calls == 0)
+        return notFound(selector.key, selector.token);
     QByteArray condition = ClickHouseSql::selectorCondition(selector);
     if (*after)
         condition += " AND " + ClickHouseCursor::afterCondition(**after);
-    auto answer = select("SELECT ts, execution_time, token, extra, origin, seq" + from() + "WHERE " + condition
-        + " ORDER BY ts, token, origin, seq LIMIT " + QByteArray::number(qint64(limit) + 1));
+    // A page is the first rows in time order, but ClickHouse sorts every row that matches before it cuts (18.16
+    // cannot read in the table's order): bound the read to the time that should hold the page, judged from the
+    // series' average rate, twice over, and widen it when it did not (measured: 169 ms for the 500,000 rows
+    // after the middle of the 1M-call series, 13 ms for 10,000 s of it).
+    const double start = *after ? (**after).timestamp : selector.range.from.value_or(known->first);
+    const double end = selector.range.to.value_or(known->last);
+    const double perSecond = double(known->calls) / std::max(known->last - known->first, 1.0);
+    double horizon = 2.0 * double(limit + 1) / perSecond;
+    for (int attempt = 0;; ++attempt) {
+        const bool bounded = attempt < 3 && start + horizon < end;
+        const QByteArray bound = bounded ? " AND ts <= " + ClickHouseSql::float64(start + horizon) : QByteArray();
+        auto page = readPage(condition + bound, known->windows, limit);
+        if (!page || !bounded || page->next)
+            return page;
+        horizon *= 16;
+    }
+}
+
+Result<SamplePage> ClickHouseReader::readPage(const QByteArray& condition, const Windows& windows, int limit)
+{
+    const QByteArray columns = "ts, execution_time, token, extra, origin, seq";
+    auto answer = select("SELECT " + columns + from(columns, condition, windows)
+        + "ORDER BY ts, token, origin, seq LIMIT " + QByteArray::number(qint64(limit) + 1));
     if (!answer)
         return answer.failure();
     SamplePage page;
@@ -142,18 +252,15 @@ Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, con
     }
     if (reader.failed())
         return malformed();
-    if (page.samples.isEmpty()) {
-        if (auto known = span(selector.key, selector.token); !known)
-            return known.failure();
-    }
     return page;
 }
 
-Result<std::optional<KeyStats>> ClickHouseReader::statsFor(const QByteArray& condition, qint64 expectedCount)
+Result<std::optional<KeyStats>> ClickHouseReader::statsFor(
+    const QByteArray& from, const QByteArray& levels, qint64 expectedCount)
 {
     auto answer = select("SELECT toUInt64(count()), min(execution_time), max(execution_time), avg(execution_time), "
                          "stddevPop(execution_time), quantilesExact("
-        + nearestRankLevels(expectedCount) + ")(execution_time)" + from() + "WHERE " + condition);
+        + levels + ")(execution_time)" + from);
     if (!answer)
         return answer.failure();
     RowBinaryReader reader(*answer);
@@ -166,8 +273,10 @@ Result<std::optional<KeyStats>> ClickHouseReader::statsFor(const QByteArray& con
     const QList<double> ranks = reader.readFloat64Array();
     if (reader.failed() || ranks.size() != qsizetype(StatsPermilles.size()))
         return malformed();
-    if (stats.count != expectedCount)
+    if (expectedCount >= 0 && stats.count != expectedCount)
         return std::optional<KeyStats>(); // samples arrived in between: the levels are for another count
+    if (stats.count == 0)
+        return std::optional<KeyStats>(KeyStats {});
     stats.p50 = ranks[0];
     stats.p90 = ranks[1];
     stats.p95 = ranks[2];
@@ -178,43 +287,62 @@ Result<std::optional<KeyStats>> ClickHouseReader::statsFor(const QByteArray& con
 
 Result<KeyStats> ClickHouseReader::stats(const SeriesSelector& selector)
 {
-    const QByteArray condition = ClickHouseSql::selectorCondition(selector);
-    auto n = count(condition);
-    for (int attempt = 0; n && attempt < 5; ++attempt) {
-        if (*n == 0) {
-            if (auto known = span(selector.key, selector.token); !known)
-                return known.failure();
-            return KeyStats {};
-        }
-        auto stats = statsFor(condition, *n);
+    auto known = context(selector);
+    if (!known)
+        return known.failure();
+    if (known->calls == 0)
+        return notFound(selector.key, selector.token);
+    const QByteArray source = from("execution_time", ClickHouseSql::selectorCondition(selector), known->windows);
+    // One query for every range below a billion samples: the levels pick the nearest ranks whatever the count.
+    auto stats = statsFor(source, nearestRankLevels(), -1);
+    if (!stats)
+        return stats.failure();
+    if ((*stats)->count < ClickHouseSql::NearestRankLevelLimit)
+        return **stats;
+    return statsOfHugeRange(selector, known->windows);
+}
+
+Result<KeyStats> ClickHouseReader::statsOfHugeRange(const SeriesSelector& selector, const Windows& windows)
+{
+    // Count first, then ask with levels made for that count; retry if samples arrived in between.
+    const QByteArray source = from("execution_time", ClickHouseSql::selectorCondition(selector), windows);
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        auto counted = select("SELECT toUInt64(count())" + source);
+        if (!counted)
+            return counted.failure();
+        RowBinaryReader reader(*counted);
+        const qint64 n = qint64(reader.readUInt64());
+        if (reader.failed())
+            return malformed();
+        auto stats = statsFor(source, levelsForCount(n), n);
         if (!stats)
             return stats.failure();
         if (*stats)
             return **stats;
-        n = count(condition);
     }
-    if (!n)
-        return n.failure();
     return Error { QStringLiteral("the range kept changing while its statistics were computed; try again") };
 }
 
 Result<BucketedSeries> ClickHouseReader::buckets(const SeriesSelector& selector, int bucketCount)
 {
-    auto known = span(selector.key, selector.token);
+    auto known = context(selector);
     if (!known)
         return known.failure();
+    if (known->calls == 0)
+        return notFound(selector.key, selector.token);
     // The same arithmetic as Bucketizer (stats.cpp), on the same doubles, so every sample lands in the same bucket.
     const double first = selector.range.from.value_or(known->first);
     const double last = selector.range.to.value_or(known->last);
     const double width = last - first;
     const double step = width > 0 ? width / bucketCount : 1.0;
-    const QByteArray condition = ClickHouseSql::seriesCondition(selector.key, selector.token)
-        + " AND ts >= " + ClickHouseSql::float64(first) + " AND ts <= " + ClickHouseSql::float64(last);
+    const QByteArray condition
+        = ClickHouseSql::seriesCondition(selector.key, selector.token) + rangeCondition(TimeRange { first, last });
     auto answer = select("SELECT least(toInt64(" + QByteArray::number(bucketCount - 1) + "), toInt64((ts - "
         + ClickHouseSql::float64(first) + ") / " + ClickHouseSql::float64(step)
         + ")) AS bucket, toUInt64(count()), min(execution_time), avg(execution_time), max(execution_time), "
-          "arrayElement(arraySort(groupArray(execution_time)), toUInt64(intDiv(count() * 950 + 999, 1000)))"
-        + from() + "WHERE " + condition + " GROUP BY bucket ORDER BY bucket");
+          "quantileExact("
+        + ClickHouseSql::nearestRankLevel(950) + ")(execution_time)"
+        + from("ts, execution_time", condition, known->windows) + "GROUP BY bucket ORDER BY bucket");
     if (!answer)
         return answer.failure();
     BucketedSeries series;
@@ -232,7 +360,80 @@ Result<BucketedSeries> ClickHouseReader::buckets(const SeriesSelector& selector,
     }
     if (reader.failed())
         return malformed();
+    if (std::any_of(series.buckets.cbegin(), series.buckets.cend(),
+            [](const SeriesBucket& b) { return b.count >= ClickHouseSql::NearestRankLevelLimit; }))
+        return Error { QStringLiteral("a bucket holds more than %1 samples: ask for more points")
+                           .arg(ClickHouseSql::NearestRankLevelLimit),
+            ErrorKind::Invalid };
     return series;
+}
+
+Result<QList<TimedValue>> ClickHouseReader::values(const SeriesSelector& selector)
+{
+    auto known = context(selector);
+    if (!known)
+        return known.failure();
+    if (known->calls == 0)
+        return notFound(selector.key, selector.token);
+    // One ordered read instead of the default's pages (each page would scan the range again).
+    auto answer = select("SELECT ts, execution_time"
+        + from("ts, execution_time, token, origin, seq", ClickHouseSql::selectorCondition(selector), known->windows)
+        + "ORDER BY ts, token, origin, seq");
+    if (!answer)
+        return answer.failure();
+    QList<TimedValue> values;
+    values.reserve(qsizetype(std::min<qint64>(known->calls, 16 * 1024 * 1024)));
+    RowBinaryReader reader(*answer);
+    while (!reader.atEnd() && !reader.failed()) {
+        TimedValue value;
+        value.timestamp = reader.readFloat64();
+        value.value = reader.readFloat64();
+        values.append(value);
+    }
+    if (reader.failed())
+        return malformed();
+    return values;
+}
+
+Result<QList<SeriesSummary>> ClickHouseReader::summaries(const TimeRange& range, const std::optional<QString>& token)
+{
+    auto series = listSeries(token);
+    if (!series)
+        return series.failure();
+    auto copies = windows(range, token);
+    if (!copies)
+        return copies.failure();
+    QByteArray condition = "1" + rangeCondition(range);
+    if (token)
+        condition += " AND token = " + ClickHouseSql::string(*token);
+    // Every series in one pass; the nearest-rank level needs no count, so the p95 of each is exact.
+    auto answer = select("SELECT token, key, toUInt64(count()), avg(execution_time), quantileExact("
+        + ClickHouseSql::nearestRankLevel(950) + ")(execution_time)"
+        + from("token, key, execution_time", condition, *copies) + "GROUP BY token, key");
+    if (!answer)
+        return answer.failure();
+    QHash<KeyId, SeriesSummary> inRange;
+    RowBinaryReader reader(*answer);
+    while (!reader.atEnd() && !reader.failed()) {
+        SeriesSummary summary;
+        const KeyId id { reader.readString(), reader.readString() };
+        summary.count = qint64(reader.readUInt64());
+        summary.mean = reader.readFloat64();
+        summary.p95 = reader.readFloat64();
+        if (summary.count >= ClickHouseSql::NearestRankLevelLimit)
+            return StoreReader::summaries(range, token); // exact levels per series: slower, and never needed so far
+        inRange.insert(id, summary);
+    }
+    if (reader.failed())
+        return malformed();
+    QList<SeriesSummary> rows;
+    rows.reserve(series->size());
+    for (const auto& info : std::as_const(*series)) {
+        SeriesSummary row = inRange.value(info.id);
+        row.info = info;
+        rows.append(row);
+    }
+    return rows;
 }
 
 } // namespace Kodemon

@@ -4,10 +4,14 @@
 #include "clickhouse/clickhouseclient.h"
 #include "store/store.h"
 
+#include <QPair>
+
 namespace Kodemon {
 
-// Answers the query layer from ClickHouse with the same results as the SQLite store: every query reads with
-// FINAL (a resent sample counts once), percentiles are nearest-rank, buckets are cut exactly as Bucketizer cuts.
+// Answers the query layer from ClickHouse with the same results as the SQLite store. The key list reads the
+// series ledger (one row per series and writer); every other query reads the samples directly, merging copies
+// (FINAL) only in the time windows where the `resent` table says a resent batch may have left them.
+// Percentiles are nearest-rank, buckets are cut exactly as Bucketizer cuts.
 class ClickHouseReader final : public StoreReader
 {
 public:
@@ -18,21 +22,35 @@ public:
     Result<SamplePage> samples(const SeriesSelector& selector, const QString& cursor, int limit) override;
     Result<KeyStats> stats(const SeriesSelector& selector) override;
     Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount) override;
+    Result<QList<TimedValue>> values(const SeriesSelector& selector) override;
+    Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token) override;
+
+    using Windows = QList<QPair<double, double>>;
 
 private:
-    // The time span of a key's series (all of them, or one token's); NotFound when it has no samples.
-    struct Span
+    // What the ledger knows of a key's series (all of them, or one token's), and where copies may be.
+    struct Context
     {
+        qint64 calls = 0;
         double first = 0;
         double last = 0;
+        Windows windows;
     };
-    Result<Span> span(const QString& key, const std::optional<QString>& token);
-    Result<qint64> count(const QByteArray& condition);
-    Result<std::optional<KeyStats>> statsFor(const QByteArray& condition, qint64 expectedCount);
+    Result<Context> context(const SeriesSelector& selector);
+    Result<Windows> windows(const TimeRange& range, const std::optional<QString>& token);
+    Result<SamplePage> readPage(const QByteArray& condition, const Windows& windows, int limit);
+    Result<std::optional<KeyStats>> statsFor(const QByteArray& from, const QByteArray& levels, qint64 expectedCount);
+    Result<KeyStats> statsOfHugeRange(const SeriesSelector& selector, const Windows& windows);
     Result<QByteArray> select(const QByteArray& sql);
-    QByteArray from() const;
+    QByteArray from(const QByteArray& columns, const QByteArray& condition, const Windows& windows) const;
 
     ClickHouseClient m_client;
 };
+
+// " FROM ... " reading the samples that match `condition`, each once: straight from the table outside the
+// windows, merged (FINAL) inside them; `columns` are the ones the query needs from a subquery. Too many windows
+// make one merged read. Exposed for tests.
+QByteArray clickHouseSamplesFrom(
+    const QByteArray& table, const QByteArray& columns, const QByteArray& condition, ClickHouseReader::Windows windows);
 
 } // namespace Kodemon
