@@ -45,6 +45,19 @@ void report(const char* name, const Timing& timing, double targetMs, qint64 rows
     std::fflush(stdout);
 }
 
+// Issue 5's targets for SQLite, issue 20's for ClickHouse (the cluster as fast as the laptop); the 1-hour range has
+// no ClickHouse target of its own and keeps SQLite's.
+struct Targets
+{
+    double keys = 5;
+    double page = 20;
+    double stats = 250;
+    double buckets = 100;
+    double hour = 20;
+};
+constexpr Targets SqliteTargets {};
+constexpr Targets ClickHouseTargets { 20, 30, 100, 60, 20 };
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -84,6 +97,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "%s\n", qPrintable(opened.error()));
         return 1;
     }
+    const Targets targets = parser.isSet(QStringLiteral("store")) ? ClickHouseTargets : SqliteTargets;
     Query query(store->createReader());
     const int repeats = parser.value(QStringLiteral("repeats")).toInt();
     const QString key = parser.value(QStringLiteral("key"));
@@ -96,7 +110,7 @@ int main(int argc, char** argv)
             rows = keys ? keys->size() : 0;
             return keys.ok();
         });
-        report("key list", timing, 5, rows);
+        report("key list", timing, targets.keys, rows);
     }
 
     auto keys = query.keys();
@@ -113,7 +127,7 @@ int main(int argc, char** argv)
             rows = page ? page->samples.size() : 0;
             return page.ok();
         });
-        report("page of 10000 executions", timing, 20, rows);
+        report("page of 10000 executions", timing, targets.page, rows);
     }
     {
         const auto timing = measure(repeats, [&] {
@@ -121,7 +135,7 @@ int main(int argc, char** argv)
             rows = stats ? stats->count : 0;
             return stats.ok();
         });
-        report("exact stats over 1M samples", timing, 250, rows);
+        report("exact stats over 1M samples", timing, targets.stats, rows);
     }
     {
         const auto timing = measure(repeats, [&] {
@@ -129,7 +143,7 @@ int main(int argc, char** argv)
             rows = series ? series->buckets.size() : 0;
             return series.ok();
         });
-        report("1000 buckets over 1M samples", timing, 100, rows);
+        report("1000 buckets over 1M samples", timing, targets.buckets, rows);
     }
     const SeriesSelector hour { key, std::nullopt, { middle, middle + 3600 } };
     {
@@ -139,7 +153,7 @@ int main(int argc, char** argv)
             rows = page ? page->samples.size() : 0;
             return page.ok() && stats.ok();
         });
-        report("1-hour range: executions + stats", timing, 20, rows);
+        report("1-hour range: executions + stats", timing, targets.hour, rows);
     }
     return 0;
 }

@@ -316,16 +316,23 @@ def http_queries(build, db, info, repeats):
     kodemon.stop()
 
 
-def clickhouse_bench(build, workdir, samples, repeats, sqlite_info):
+def clickhouse_queries(build, url, key, repeats, system, cluster=None, variants=()):
+    """kodemon-querybench on a ClickHouse database; `variants` are (label, build) of other versions asked the same
+    questions of the same data in the same run (bench/clickhouse.py uses them for before/after tables)."""
+    for label, binaries in [(None, build), *variants]:
+        command = [f"{binaries}/bench/kodemon-querybench", "--store", url, "--key", key, "--repeats", str(repeats)]
+        for record in run_json(command + (["--cluster", cluster] if cluster else [])):
+            emit("query", system=system, **record, **({"variant": label} if label else {}))
+
+
+def clickhouse_bench(build, workdir, samples, repeats, sqlite_info, variants=()):
     """The same samples into one ClickHouse server and into two shards, and the same questions."""
     single = ClickHouse(os.path.join(workdir, "ch-single"))
     start = time.perf_counter()
     info = run_json([f"{build}/bench/kodemon-gendb", "--store", single.url(), "--samples", str(samples)])[0]
     emit("generate", store="clickhouse", samples=samples, seconds=round(time.perf_counter() - start, 1),
          rate=round(samples / (time.perf_counter() - start)), bytes=info["bytes"])
-    for record in run_json([f"{build}/bench/kodemon-querybench", "--store", single.url(), "--key", info["big_key"],
-                            "--repeats", str(repeats)]):
-        emit("query", system="kodemon-core-clickhouse", **record)
+    clickhouse_queries(build, single.url(), info["big_key"], repeats, "kodemon-core-clickhouse", variants=variants)
     single.stop()
 
     a_tcp, b_tcp = free_port(socket.SOCK_STREAM), free_port(socket.SOCK_STREAM)
@@ -342,9 +349,8 @@ def clickhouse_bench(build, workdir, samples, repeats, sqlite_info):
     seconds = time.perf_counter() - start
     emit("generate", store="clickhouse-2-shards", samples=samples, seconds=round(seconds, 1),
          rate=round(samples / seconds), writers=2)
-    for record in run_json([f"{build}/bench/kodemon-querybench", "--store", shard_a.url(), "--cluster", "bench",
-                            "--key", info["big_key"], "--repeats", str(repeats)]):
-        emit("query", system="kodemon-core-clickhouse-2-shards", **record)
+    clickhouse_queries(build, shard_a.url(), info["big_key"], repeats, "kodemon-core-clickhouse-2-shards",
+                       cluster="bench", variants=variants)
     shard_a.stop()
     shard_b.stop()
 
