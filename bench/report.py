@@ -108,7 +108,7 @@ def clickhouse_variants(records):
             rows.append(cells)
         if rows:
             text.append(f"ClickHouse, {title} (median ms):\n\n"
-                        + table(["query", "target ms", *labels, "this build"], rows))
+                        + table(["query", "target ms", *labels, "this build (LowCardinality keys)"], rows))
     return "\n\n".join(text)
 
 

@@ -125,9 +125,29 @@ QByteArray ClickHouseReader::from(const QByteArray& columns, const QByteArray& c
     return clickHouseSamplesFrom(ClickHouseSql::samplesTable(m_client.config()), columns, condition, windows);
 }
 
-Result<QByteArray> ClickHouseReader::select(const QByteArray& sql)
+bool ClickHouseReader::seriesOnOneShard()
 {
-    auto answer = m_client.query(sql + " FORMAT RowBinary");
+    if (m_client.config().cluster.isEmpty())
+        return false;
+    if (!m_seriesOnOneShard) {
+        // Clusters made before keys decided the shard spread a key's samples by their ids.
+        auto answer = m_client.query("SELECT engine_full FROM system.tables WHERE database = "
+            + ClickHouseSql::string(m_client.config().database) + " AND name = 'samples' FORMAT RowBinary");
+        if (!answer)
+            return false; // asked again next time
+        RowBinaryReader reader(*answer);
+        m_seriesOnOneShard = reader.readString().contains(QLatin1String("sipHash64(key)"));
+    }
+    return *m_seriesOnOneShard;
+}
+
+Result<QByteArray> ClickHouseReader::select(const QByteArray& sql, bool onShards)
+{
+    ClickHouseClient::Parameters parameters;
+    // Each shard finishes its own groups and only answers travel: a percentile's state would be every value.
+    if (onShards && seriesOnOneShard())
+        parameters.append({ QByteArrayLiteral("distributed_group_by_no_merge"), QByteArrayLiteral("1") });
+    auto answer = m_client.query(sql + " FORMAT RowBinary", parameters);
     if (!answer)
         return answer.failure().withMessage(QStringLiteral("ClickHouse query failed: %1").arg(answer.error()));
     return answer;
@@ -256,23 +276,37 @@ Result<SamplePage> ClickHouseReader::readPage(const QByteArray& condition, const
 }
 
 Result<std::optional<KeyStats>> ClickHouseReader::statsFor(
-    const QByteArray& from, const QByteArray& levels, qint64 expectedCount)
+    const QByteArray& from, const QByteArray& levels, qint64 expectedCount, bool onShards)
 {
     auto answer = select("SELECT toUInt64(count()), min(execution_time), max(execution_time), avg(execution_time), "
                          "stddevPop(execution_time), quantilesExact("
-        + levels + ")(execution_time)" + from);
+            + levels + ")(execution_time)" + from,
+        onShards);
     if (!answer)
         return answer.failure();
+    // Finished on the shards, the answer is a row per shard: the one that holds the key has the samples.
     RowBinaryReader reader(*answer);
     KeyStats stats;
-    stats.count = qint64(reader.readUInt64());
-    stats.min = reader.readFloat64();
-    stats.max = reader.readFloat64();
-    stats.mean = reader.readFloat64();
-    stats.stddev = reader.readFloat64();
-    const QList<double> ranks = reader.readFloat64Array();
-    if (reader.failed() || ranks.size() != qsizetype(StatsPermilles.size()))
-        return malformed();
+    QList<double> ranks;
+    int holding = 0;
+    do {
+        KeyStats row;
+        row.count = qint64(reader.readUInt64());
+        row.min = reader.readFloat64();
+        row.max = reader.readFloat64();
+        row.mean = reader.readFloat64();
+        row.stddev = reader.readFloat64();
+        const QList<double> rowRanks = reader.readFloat64Array();
+        if (reader.failed() || rowRanks.size() != qsizetype(StatsPermilles.size()))
+            return malformed();
+        if (row.count > 0 || holding == 0) {
+            holding += row.count > 0 ? 1 : 0;
+            stats = row;
+            ranks = rowRanks;
+        }
+    } while (!reader.atEnd());
+    if (holding > 1) // a key on several shards (a table sharded otherwise): merge on this server instead
+        return statsFor(from, levels, expectedCount, false);
     if (expectedCount >= 0 && stats.count != expectedCount)
         return std::optional<KeyStats>(); // samples arrived in between: the levels are for another count
     if (stats.count == 0)
@@ -294,7 +328,7 @@ Result<KeyStats> ClickHouseReader::stats(const SeriesSelector& selector)
         return notFound(selector.key, selector.token);
     const QByteArray source = from("execution_time", ClickHouseSql::selectorCondition(selector), known->windows);
     // One query for every range below a billion samples: the levels pick the nearest ranks whatever the count.
-    auto stats = statsFor(source, nearestRankLevels(), -1);
+    auto stats = statsFor(source, nearestRankLevels(), -1, known->windows.isEmpty());
     if (!stats)
         return stats.failure();
     if ((*stats)->count < ClickHouseSql::NearestRankLevelLimit)
@@ -337,35 +371,53 @@ Result<BucketedSeries> ClickHouseReader::buckets(const SeriesSelector& selector,
     const double step = width > 0 ? width / bucketCount : 1.0;
     const QByteArray condition
         = ClickHouseSql::seriesCondition(selector.key, selector.token) + rangeCondition(TimeRange { first, last });
-    auto answer = select("SELECT least(toInt64(" + QByteArray::number(bucketCount - 1) + "), toInt64((ts - "
+    const QByteArray sql = "SELECT least(toInt64(" + QByteArray::number(bucketCount - 1) + "), toInt64((ts - "
         + ClickHouseSql::float64(first) + ") / " + ClickHouseSql::float64(step)
         + ")) AS bucket, toUInt64(count()), min(execution_time), avg(execution_time), max(execution_time), "
           "quantileExact("
         + ClickHouseSql::nearestRankLevel(950) + ")(execution_time)"
-        + from("ts, execution_time", condition, known->windows) + "GROUP BY bucket ORDER BY bucket");
+        + from("ts, execution_time", condition, known->windows) + "GROUP BY bucket ORDER BY bucket";
+    auto series = readBuckets(sql, first, step, known->windows.isEmpty());
+    if (series && !*series) // a key on several shards (a table sharded otherwise): merge on this server instead
+        series = readBuckets(sql, first, step, false);
+    if (!series)
+        return series.failure();
+    const auto& buckets = (*series)->buckets;
+    if (std::any_of(buckets.cbegin(), buckets.cend(),
+            [](const SeriesBucket& b) { return b.count >= ClickHouseSql::NearestRankLevelLimit; }))
+        return Error { QStringLiteral("a bucket holds more than %1 samples: ask for more points")
+                           .arg(ClickHouseSql::NearestRankLevelLimit),
+            ErrorKind::Invalid };
+    return **series;
+}
+
+Result<std::optional<BucketedSeries>> ClickHouseReader::readBuckets(
+    const QByteArray& sql, double first, double step, bool onShards)
+{
+    auto answer = select(sql, onShards);
     if (!answer)
         return answer.failure();
     BucketedSeries series;
     series.step = step;
     RowBinaryReader reader(*answer);
+    qint64 previous = -1;
     while (!reader.atEnd() && !reader.failed()) {
         SeriesBucket bucket;
-        bucket.start = first + double(reader.readInt64()) * step;
+        const qint64 index = reader.readInt64();
+        bucket.start = first + double(index) * step;
         bucket.count = qint64(reader.readUInt64());
         bucket.min = reader.readFloat64();
         bucket.mean = reader.readFloat64();
         bucket.max = reader.readFloat64();
         bucket.p95 = reader.readFloat64();
+        if (index <= previous)
+            return std::optional<BucketedSeries>(); // groups from more than one shard
+        previous = index;
         series.buckets.append(bucket);
     }
     if (reader.failed())
         return malformed();
-    if (std::any_of(series.buckets.cbegin(), series.buckets.cend(),
-            [](const SeriesBucket& b) { return b.count >= ClickHouseSql::NearestRankLevelLimit; }))
-        return Error { QStringLiteral("a bucket holds more than %1 samples: ask for more points")
-                           .arg(ClickHouseSql::NearestRankLevelLimit),
-            ErrorKind::Invalid };
-    return series;
+    return std::optional<BucketedSeries>(std::move(series));
 }
 
 Result<QList<TimedValue>> ClickHouseReader::values(const SeriesSelector& selector)
@@ -407,9 +459,30 @@ Result<QList<SeriesSummary>> ClickHouseReader::summaries(const TimeRange& range,
     if (token)
         condition += " AND token = " + ClickHouseSql::string(*token);
     // Every series in one pass; the nearest-rank level needs no count, so the p95 of each is exact.
-    auto answer = select("SELECT token, key, toUInt64(count()), avg(execution_time), quantileExact("
+    const QByteArray sql = "SELECT token, key, toUInt64(count()), avg(execution_time), quantileExact("
         + ClickHouseSql::nearestRankLevel(950) + ")(execution_time)"
-        + from("token, key, execution_time", condition, *copies) + "GROUP BY token, key");
+        + from("token, key, execution_time", condition, *copies) + "GROUP BY token, key";
+    auto inRange = readSummaries(sql, copies->isEmpty());
+    if (inRange && !*inRange) // a series on several shards (a table sharded otherwise)
+        inRange = readSummaries(sql, false);
+    if (!inRange)
+        return inRange.failure();
+    if (std::any_of((*inRange)->cbegin(), (*inRange)->cend(),
+            [](const SeriesSummary& s) { return s.count >= ClickHouseSql::NearestRankLevelLimit; }))
+        return StoreReader::summaries(range, token); // exact levels per series: slower, and never needed so far
+    QList<SeriesSummary> rows;
+    rows.reserve(series->size());
+    for (const auto& info : std::as_const(*series)) {
+        SeriesSummary row = (*inRange)->value(info.id);
+        row.info = info;
+        rows.append(row);
+    }
+    return rows;
+}
+
+Result<std::optional<QHash<KeyId, SeriesSummary>>> ClickHouseReader::readSummaries(const QByteArray& sql, bool onShards)
+{
+    auto answer = select(sql, onShards);
     if (!answer)
         return answer.failure();
     QHash<KeyId, SeriesSummary> inRange;
@@ -420,20 +493,13 @@ Result<QList<SeriesSummary>> ClickHouseReader::summaries(const TimeRange& range,
         summary.count = qint64(reader.readUInt64());
         summary.mean = reader.readFloat64();
         summary.p95 = reader.readFloat64();
-        if (summary.count >= ClickHouseSql::NearestRankLevelLimit)
-            return StoreReader::summaries(range, token); // exact levels per series: slower, and never needed so far
+        if (inRange.contains(id))
+            return std::optional<QHash<KeyId, SeriesSummary>>(); // the series on more than one shard
         inRange.insert(id, summary);
     }
     if (reader.failed())
         return malformed();
-    QList<SeriesSummary> rows;
-    rows.reserve(series->size());
-    for (const auto& info : std::as_const(*series)) {
-        SeriesSummary row = inRange.value(info.id);
-        row.info = info;
-        rows.append(row);
-    }
-    return rows;
+    return std::optional<QHash<KeyId, SeriesSummary>>(std::move(inRange));
 }
 
 } // namespace Kodemon

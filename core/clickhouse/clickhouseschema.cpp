@@ -253,10 +253,11 @@ Status ensure(ClickHouseClient& client)
     if (auto made = ensureLocal(client, Resent, replicated); !made)
         return made.failure();
     if (!config.cluster.isEmpty()) {
-        // A sample's shard follows from its id alone, so a resent sample meets its first copy on the same shard,
-        // where ReplacingMergeTree and FINAL see both. The ledger and the resent windows go to every shard, one
-        // copy each, routed by their `copy` column (clickhousecopies.h).
-        for (const auto& [table, shardingKey] : { std::pair { &Samples, "sipHash64(origin, seq)" },
+        // A sample's shard follows from its key: a resent sample meets its first copy on the same shard, where
+        // ReplacingMergeTree and FINAL see both, and every query about one key is answered whole by one shard,
+        // which sends its answer instead of every value a percentile needs (clickhousereader.cpp). The ledger and
+        // the resent windows go to every shard, one copy each, routed by their `copy` column (clickhousecopies.h).
+        for (const auto& [table, shardingKey] : { std::pair { &Samples, "sipHash64(key)" },
                  std::pair { &Series, "copy" }, std::pair { &Resent, "copy" } }) {
             if (auto status = ensureDistributed(client, *table, shardingKey); !status)
                 return status;
