@@ -7,15 +7,14 @@
 
 #include <algorithm>
 #include <array>
-#include <QHash>
 
 namespace Kodemon {
 
 namespace {
 
 constexpr std::array<int, 5> StatsPermilles { 500, 900, 950, 990, 999 };
-// Beyond this many windows a query merges the whole selection instead of listing them (the SQL stays short).
-constexpr qsizetype MaxWindows = 64;
+// Pages up to this size are read by one thread (see select()).
+constexpr int SmallPage = 10000;
 
 Error malformed()
 {
@@ -60,60 +59,17 @@ QByteArray rangeCondition(const TimeRange& range)
     return sql;
 }
 
-// Windows that overlap, or touch, become one.
-ClickHouseReader::Windows coalesced(ClickHouseReader::Windows windows)
+QString rateKey(const QString& key, const std::optional<QString>& token)
 {
-    std::sort(windows.begin(), windows.end());
-    ClickHouseReader::Windows merged;
-    for (const auto& window : std::as_const(windows)) {
-        if (!merged.isEmpty() && window.first <= merged.last().second)
-            merged.last().second = std::max(merged.last().second, window.second);
-        else
-            merged.append(window);
-    }
-    return merged;
-}
-
-ClickHouseReader::Windows readWindows(RowBinaryReader& reader)
-{
-    ClickHouseReader::Windows windows;
-    const QList<double> bounds = reader.readFloat64PairArray();
-    for (qsizetype i = 0; i + 1 < bounds.size(); i += 2)
-        windows.append({ bounds[i], bounds[i + 1] });
-    return windows;
-}
-
-// The resent windows of a selection: `key`/`token` limit them to one key's series (empty key: every series).
-QByteArray windowsSubquery(const ClickHouseConfig& config, const QByteArray& seriesCondition, const TimeRange& range)
-{
-    QByteArray where = seriesCondition;
-    if (range.from)
-        where += (where.isEmpty() ? "" : " AND ") + ("last >= " + ClickHouseSql::float64(*range.from));
-    if (range.to)
-        where += (where.isEmpty() ? "" : " AND ") + ("first <= " + ClickHouseSql::float64(*range.to));
-    return "(SELECT groupArray(tuple(first, last)) FROM " + ClickHouseSql::localTable(config, "resent")
-        + (where.isEmpty() ? QByteArray() : " WHERE " + where) + ')';
+    return token ? key + QChar(0x1f) + *token : key;
 }
 
 } // namespace
 
 QByteArray clickHouseSamplesFrom(
-    const QByteArray& table, const QByteArray& columns, const QByteArray& condition, ClickHouseReader::Windows windows)
+    const QByteArray& table, const QByteArray& columns, const QByteArray& condition, ClickHouseWindows::Windows windows)
 {
-    if (windows.isEmpty())
-        return " FROM " + table + " WHERE " + condition + ' ';
-    windows = coalesced(std::move(windows));
-    if (windows.size() > MaxWindows)
-        return " FROM " + table + " FINAL WHERE " + condition + ' ';
-    QByteArray inside;
-    for (const auto& [first, last] : std::as_const(windows)) {
-        if (!inside.isEmpty())
-            inside += " OR ";
-        inside += "(ts >= " + ClickHouseSql::float64(first) + " AND ts <= " + ClickHouseSql::float64(last) + ')';
-    }
-    // Outside the windows no copies exist: read as stored. Inside, FINAL keeps one row per sample id.
-    return " FROM (SELECT " + columns + " FROM " + table + " WHERE " + condition + " AND NOT (" + inside
-        + ") UNION ALL SELECT " + columns + " FROM " + table + " FINAL WHERE " + condition + " AND (" + inside + ")) ";
+    return ClickHouseWindows::samplesFrom(table, columns, condition, std::move(windows));
 }
 
 ClickHouseReader::ClickHouseReader(const ClickHouseConfig& config)
@@ -122,7 +78,7 @@ ClickHouseReader::ClickHouseReader(const ClickHouseConfig& config)
 
 QByteArray ClickHouseReader::from(const QByteArray& columns, const QByteArray& condition, const Windows& windows) const
 {
-    return clickHouseSamplesFrom(ClickHouseSql::samplesTable(m_client.config()), columns, condition, windows);
+    return ClickHouseWindows::samplesFrom(ClickHouseSql::samplesTable(m_client.config()), columns, condition, windows);
 }
 
 bool ClickHouseReader::seriesOnOneShard()
@@ -141,9 +97,13 @@ bool ClickHouseReader::seriesOnOneShard()
     return *m_seriesOnOneShard;
 }
 
-Result<QByteArray> ClickHouseReader::select(const QByteArray& sql, bool onShards)
+Result<QByteArray> ClickHouseReader::select(const QByteArray& sql, bool onShards, bool oneThread)
 {
     ClickHouseClient::Parameters parameters;
+    // ClickHouse 18.16 starts threads for each query that reads with several: for a small read that costs more
+    // than it saves (pages of 7 rows: 4,500 queries took 7.4 s of system time with two threads, 1.9 with one).
+    if (oneThread)
+        parameters.append({ QByteArrayLiteral("max_threads"), QByteArrayLiteral("1") });
     // Each shard finishes its own groups and only answers travel: a percentile's state would be every value.
     if (onShards && seriesOnOneShard())
         parameters.append({ QByteArrayLiteral("distributed_group_by_no_merge"), QByteArrayLiteral("1") });
@@ -151,6 +111,13 @@ Result<QByteArray> ClickHouseReader::select(const QByteArray& sql, bool onShards
     if (!answer)
         return answer.failure().withMessage(QStringLiteral("ClickHouse query failed: %1").arg(answer.error()));
     return answer;
+}
+
+void ClickHouseReader::remember(const QString& key, const std::optional<QString>& token, const Context& context)
+{
+    if (m_rates.size() > 100000)
+        m_rates.clear();
+    m_rates.insert(rateKey(key, token), Context { context.calls, context.first, context.last, {} });
 }
 
 Result<QList<SeriesInfo>> ClickHouseReader::listSeries(const std::optional<QString>& token)
@@ -178,6 +145,19 @@ Result<QList<SeriesInfo>> ClickHouseReader::listSeries(const std::optional<QStri
     }
     if (reader.failed())
         return malformed();
+    // Remember each series' and each key's rate, for pages asked next.
+    QHash<QString, Context> keys;
+    for (const auto& info : std::as_const(series)) {
+        remember(info.id.key, info.id.token, Context { info.count, info.first, info.last, {} });
+        auto& all = keys[info.id.key];
+        all.first = all.calls ? std::min(all.first, info.first) : info.first;
+        all.last = all.calls ? std::max(all.last, info.last) : info.last;
+        all.calls += info.count;
+    }
+    if (!token) {
+        for (auto it = keys.cbegin(); it != keys.cend(); ++it)
+            remember(it.key(), std::nullopt, *it);
+    }
     return series;
 }
 
@@ -188,7 +168,7 @@ Result<ClickHouseReader::Context> ClickHouseReader::context(const SeriesSelector
     // One round trip: the series' totals from the ledger and the resent windows that overlap the range.
     auto answer = select("SELECT (SELECT tuple(toUInt64(sum(calls)), min(first), max(last)) FROM "
         + ClickHouseSql::localTable(config, "series") + " FINAL WHERE kind = 0 AND " + series + "), "
-        + windowsSubquery(config, series, selector.range));
+        + ClickHouseWindows::subquery(config, series, selector.range));
     if (!answer)
         return answer.failure();
     RowBinaryReader reader(*answer);
@@ -196,23 +176,47 @@ Result<ClickHouseReader::Context> ClickHouseReader::context(const SeriesSelector
     context.calls = qint64(reader.readUInt64());
     context.first = reader.readFloat64();
     context.last = reader.readFloat64();
-    context.windows = readWindows(reader);
+    context.windows = ClickHouseWindows::read(reader);
     if (reader.failed())
         return malformed();
+    remember(selector.key, selector.token, context);
     return context;
 }
 
 Result<ClickHouseReader::Windows> ClickHouseReader::windows(const TimeRange& range, const std::optional<QString>& token)
 {
     const QByteArray series = token ? "token = " + ClickHouseSql::string(*token) : QByteArray();
-    auto answer = select("SELECT " + windowsSubquery(m_client.config(), series, range));
+    auto answer = select("SELECT " + ClickHouseWindows::subquery(m_client.config(), series, range));
     if (!answer)
         return answer.failure();
     RowBinaryReader reader(*answer);
-    Windows windows = readWindows(reader);
+    Windows windows = ClickHouseWindows::read(reader);
     if (reader.failed())
         return malformed();
     return windows;
+}
+
+// A copy of a sample exists only after the writer recorded its window, so the windows read after an answer name
+// every copy the answer can have read: if they are the ones it merged, it counted each sample once. Else it is
+// asked again with them (a resend landed in between; rare).
+template<typename T>
+Result<T> ClickHouseReader::settled(
+    Windows known, const std::function<Result<T>(const Windows&)>& ask, const std::function<Result<Windows>()>& check)
+{
+    known = ClickHouseWindows::coalesced(std::move(known));
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        auto answer = ask(known);
+        if (!answer)
+            return answer.failure();
+        auto now = check();
+        if (!now)
+            return now.failure();
+        Windows after = ClickHouseWindows::coalesced(std::move(*now));
+        if (after == known)
+            return answer;
+        known = std::move(after);
+    }
+    return Error { QStringLiteral("resent samples kept arriving while the answer was computed; try again") };
 }
 
 Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, const QString& cursor, int limit)
@@ -220,53 +224,70 @@ Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, con
     auto after = ClickHouseCursor::decode(cursor);
     if (!after)
         return after.failure();
-    auto known = context(selector);
-    if (!known)
-        return known.failure();
-    if (known->calls == 0)
-        return notFound(selector.key, selector.token);
     QByteArray condition = ClickHouseSql::selectorCondition(selector);
     if (*after)
         condition += " AND " + ClickHouseCursor::afterCondition(**after);
     // A page is the first rows in time order, but ClickHouse sorts every row that matches before it cuts (18.16
-    // cannot read in the table's order): bound the read to the time that should hold the page, judged from the
-    // series' average rate, twice over, and widen it when it did not (measured: 169 ms for the 500,000 rows
-    // after the middle of the 1M-call series, 13 ms for 10,000 s of it).
-    const double start = *after ? (**after).timestamp : selector.range.from.value_or(known->first);
-    const double end = selector.range.to.value_or(known->last);
-    const double perSecond = double(known->calls) / std::max(known->last - known->first, 1.0);
-    double horizon = 2.0 * double(limit + 1) / perSecond;
+    // cannot read in the table's order): bound the read to the time that should hold the page at the series'
+    // average rate, twice over, and widen it when it did not (measured: 169 ms for the 500,000 rows after the
+    // middle of the 1M-call series, 13 ms for 10,000 s of it). Small ranges are read whole.
+    const Context rate = m_rates.value(rateKey(selector.key, selector.token));
+    const double start = *after ? (**after).timestamp : selector.range.from.value_or(rate.first);
+    const double end = selector.range.to.value_or(rate.last);
+    const double perSecond = rate.calls > 0 ? double(rate.calls) / std::max(rate.last - rate.first, 1.0) : 0.0;
+    const bool large = perSecond * (end - start) > std::max(50000.0, 4.0 * double(limit + 1));
+    double horizon = large ? 2.0 * double(limit + 1) / perSecond : 0.0;
     for (int attempt = 0;; ++attempt) {
-        const bool bounded = attempt < 3 && start + horizon < end;
+        const bool bounded = large && attempt < 3 && start + horizon < end;
         const QByteArray bound = bounded ? " AND ts <= " + ClickHouseSql::float64(start + horizon) : QByteArray();
-        auto page = readPage(condition + bound, known->windows, limit);
-        if (!page || !bounded || page->next)
+        auto page = readPage(condition + bound, limit, false);
+        if (!page)
             return page;
-        horizon *= 16;
+        if (bounded && !page->next) {
+            horizon *= 16;
+            continue;
+        }
+        if (page->samples.isEmpty() && !*after) {
+            // Nothing in the range: a key that never sent data is another answer.
+            auto known = context(selector);
+            if (!known)
+                return known.failure();
+            if (known->calls == 0)
+                return notFound(selector.key, selector.token);
+        }
+        return page;
     }
 }
 
-Result<SamplePage> ClickHouseReader::readPage(const QByteArray& condition, const Windows& windows, int limit)
+Result<SamplePage> ClickHouseReader::readPage(const QByteArray& condition, int limit, bool merged)
 {
     const QByteArray columns = "ts, execution_time, token, extra, origin, seq";
-    auto answer = select("SELECT " + columns + from(columns, condition, windows)
-        + "ORDER BY ts, token, origin, seq LIMIT " + QByteArray::number(qint64(limit) + 1));
+    auto answer = select("SELECT " + columns + " FROM " + ClickHouseSql::samplesTable(m_client.config())
+            + (merged ? " FINAL" : "") + " WHERE " + condition + " ORDER BY ts, token, origin, seq LIMIT "
+            + QByteArray::number(qint64(limit) + 1),
+        false, limit <= SmallPage);
     if (!answer)
         return answer.failure();
     SamplePage page;
     RowBinaryReader reader(*answer);
     ClickHouseCursor::Position last;
     while (!reader.atEnd() && !reader.failed()) {
-        if (page.samples.size() == limit) {
-            page.next = ClickHouseCursor::encode(last);
-            break;
-        }
         StoredSample sample;
         sample.timestamp = reader.readFloat64();
         sample.executionTime = reader.readFloat64();
         sample.token = reader.readString();
         sample.extra = reader.readBytes();
-        last = { sample.timestamp, sample.token, reader.readUInt64(), reader.readUInt64() };
+        const ClickHouseCursor::Position position { sample.timestamp, sample.token, reader.readUInt64(),
+            reader.readUInt64() };
+        // Copies of a sample share its whole sort key, so they come side by side. A page with a copy may hold
+        // fewer samples than it should: it is read again merged (only after a resend, and only there).
+        if (!page.samples.isEmpty() && position.origin == last.origin && position.seq == last.seq)
+            return merged ? malformed() : readPage(condition, limit, true);
+        if (page.samples.size() == limit) {
+            page.next = ClickHouseCursor::encode(last);
+            break;
+        }
+        last = position;
         sample.sequence = qint64(last.seq);
         page.samples.append(std::move(sample));
     }
@@ -321,19 +342,31 @@ Result<std::optional<KeyStats>> ClickHouseReader::statsFor(
 
 Result<KeyStats> ClickHouseReader::stats(const SeriesSelector& selector)
 {
-    auto known = context(selector);
-    if (!known)
-        return known.failure();
-    if (known->calls == 0)
+    bool found = true;
+    auto stats = settled<KeyStats>(
+        {}, [&](const Windows& windows) { return statsWith(selector, windows); },
+        [&]() -> Result<Windows> {
+            auto known = context(selector);
+            if (!known)
+                return known.failure();
+            found = known->calls > 0;
+            return known->windows;
+        });
+    if (stats && !found)
         return notFound(selector.key, selector.token);
-    const QByteArray source = from("execution_time", ClickHouseSql::selectorCondition(selector), known->windows);
+    return stats;
+}
+
+Result<KeyStats> ClickHouseReader::statsWith(const SeriesSelector& selector, const Windows& windows)
+{
+    const QByteArray source = from("execution_time", ClickHouseSql::selectorCondition(selector), windows);
     // One query for every range below a billion samples: the levels pick the nearest ranks whatever the count.
-    auto stats = statsFor(source, nearestRankLevels(), -1, known->windows.isEmpty());
+    auto stats = statsFor(source, nearestRankLevels(), -1, windows.isEmpty());
     if (!stats)
         return stats.failure();
     if ((*stats)->count < ClickHouseSql::NearestRankLevelLimit)
         return **stats;
-    return statsOfHugeRange(selector, known->windows);
+    return statsOfHugeRange(selector, windows);
 }
 
 Result<KeyStats> ClickHouseReader::statsOfHugeRange(const SeriesSelector& selector, const Windows& windows)
@@ -371,24 +404,34 @@ Result<BucketedSeries> ClickHouseReader::buckets(const SeriesSelector& selector,
     const double step = width > 0 ? width / bucketCount : 1.0;
     const QByteArray condition
         = ClickHouseSql::seriesCondition(selector.key, selector.token) + rangeCondition(TimeRange { first, last });
-    const QByteArray sql = "SELECT least(toInt64(" + QByteArray::number(bucketCount - 1) + "), toInt64((ts - "
-        + ClickHouseSql::float64(first) + ") / " + ClickHouseSql::float64(step)
-        + ")) AS bucket, toUInt64(count()), min(execution_time), avg(execution_time), max(execution_time), "
-          "quantileExact("
-        + ClickHouseSql::nearestRankLevel(950) + ")(execution_time)"
-        + from("ts, execution_time", condition, known->windows) + "GROUP BY bucket ORDER BY bucket";
-    auto series = readBuckets(sql, first, step, known->windows.isEmpty());
-    if (series && !*series) // a key on several shards (a table sharded otherwise): merge on this server instead
-        series = readBuckets(sql, first, step, false);
-    if (!series)
-        return series.failure();
-    const auto& buckets = (*series)->buckets;
-    if (std::any_of(buckets.cbegin(), buckets.cend(),
-            [](const SeriesBucket& b) { return b.count >= ClickHouseSql::NearestRankLevelLimit; }))
+    const auto ask = [&](const Windows& windows) -> Result<BucketedSeries> {
+        const QByteArray sql = "SELECT least(toInt64(" + QByteArray::number(bucketCount - 1) + "), toInt64((ts - "
+            + ClickHouseSql::float64(first) + ") / " + ClickHouseSql::float64(step)
+            + ")) AS bucket, toUInt64(count()), min(execution_time), avg(execution_time), max(execution_time), "
+              "quantileExact("
+            + ClickHouseSql::nearestRankLevel(950) + ")(execution_time)"
+            + from("ts, execution_time", condition, windows) + "GROUP BY bucket ORDER BY bucket";
+        auto series = readBuckets(sql, first, step, windows.isEmpty());
+        if (series && !*series) // a key on several shards (a table sharded otherwise): merge on this server instead
+            series = readBuckets(sql, first, step, false);
+        if (!series)
+            return series.failure();
+        return std::move(**series);
+    };
+    const TimeRange range { first, last };
+    auto series = settled<BucketedSeries>(known->windows, ask, [&]() -> Result<Windows> {
+        auto now = context(SeriesSelector { selector.key, selector.token, range });
+        if (!now)
+            return now.failure();
+        return now->windows;
+    });
+    if (series && std::any_of(series->buckets.cbegin(), series->buckets.cend(), [](const SeriesBucket& b) {
+            return b.count >= ClickHouseSql::NearestRankLevelLimit;
+        }))
         return Error { QStringLiteral("a bucket holds more than %1 samples: ask for more points")
                            .arg(ClickHouseSql::NearestRankLevelLimit),
             ErrorKind::Invalid };
-    return **series;
+    return series;
 }
 
 Result<std::optional<BucketedSeries>> ClickHouseReader::readBuckets(
@@ -422,28 +465,39 @@ Result<std::optional<BucketedSeries>> ClickHouseReader::readBuckets(
 
 Result<QList<TimedValue>> ClickHouseReader::values(const SeriesSelector& selector)
 {
-    auto known = context(selector);
-    if (!known)
-        return known.failure();
-    if (known->calls == 0)
-        return notFound(selector.key, selector.token);
-    // One ordered read instead of the default's pages (each page would scan the range again).
-    auto answer = select("SELECT ts, execution_time"
-        + from("ts, execution_time, token, origin, seq", ClickHouseSql::selectorCondition(selector), known->windows)
-        + "ORDER BY ts, token, origin, seq");
+    // One ordered read instead of the default's pages (each page would scan the range again). Copies of a sample
+    // come side by side in this order: the second is dropped.
+    auto answer = select("SELECT ts, execution_time, origin, seq FROM " + ClickHouseSql::samplesTable(m_client.config())
+        + " WHERE " + ClickHouseSql::selectorCondition(selector) + " ORDER BY ts, token, origin, seq");
     if (!answer)
         return answer.failure();
     QList<TimedValue> values;
-    values.reserve(qsizetype(std::min<qint64>(known->calls, 16 * 1024 * 1024)));
+    const Context rate = m_rates.value(rateKey(selector.key, selector.token));
+    values.reserve(qsizetype(std::clamp<qint64>(rate.calls, 0, 16 * 1024 * 1024)));
     RowBinaryReader reader(*answer);
+    quint64 origin = 0;
+    quint64 seq = 0;
     while (!reader.atEnd() && !reader.failed()) {
         TimedValue value;
         value.timestamp = reader.readFloat64();
         value.value = reader.readFloat64();
+        const quint64 rowOrigin = reader.readUInt64();
+        const quint64 rowSeq = reader.readUInt64();
+        if (!values.isEmpty() && rowOrigin == origin && rowSeq == seq)
+            continue;
+        origin = rowOrigin;
+        seq = rowSeq;
         values.append(value);
     }
     if (reader.failed())
         return malformed();
+    if (values.isEmpty()) {
+        auto known = context(selector);
+        if (!known)
+            return known.failure();
+        if (known->calls == 0)
+            return notFound(selector.key, selector.token);
+    }
     return values;
 }
 
@@ -452,32 +506,40 @@ Result<QList<SeriesSummary>> ClickHouseReader::summaries(const TimeRange& range,
     auto series = listSeries(token);
     if (!series)
         return series.failure();
-    auto copies = windows(range, token);
-    if (!copies)
-        return copies.failure();
+    auto inRange = settled<QHash<KeyId, SeriesSummary>>(
+        {}, [&](const Windows& windows) { return summariesWith(range, token, windows); },
+        [&]() { return windows(range, token); });
+    if (!inRange)
+        return inRange.failure();
+    if (std::any_of(inRange->cbegin(), inRange->cend(),
+            [](const SeriesSummary& s) { return s.count >= ClickHouseSql::NearestRankLevelLimit; }))
+        return StoreReader::summaries(range, token); // exact levels per series: slower, and never needed so far
+    QList<SeriesSummary> rows;
+    rows.reserve(series->size());
+    for (const auto& info : std::as_const(*series)) {
+        SeriesSummary row = inRange->value(info.id);
+        row.info = info;
+        rows.append(row);
+    }
+    return rows;
+}
+
+Result<QHash<KeyId, SeriesSummary>> ClickHouseReader::summariesWith(
+    const TimeRange& range, const std::optional<QString>& token, const Windows& windows)
+{
     QByteArray condition = "1" + rangeCondition(range);
     if (token)
         condition += " AND token = " + ClickHouseSql::string(*token);
     // Every series in one pass; the nearest-rank level needs no count, so the p95 of each is exact.
     const QByteArray sql = "SELECT token, key, toUInt64(count()), avg(execution_time), quantileExact("
         + ClickHouseSql::nearestRankLevel(950) + ")(execution_time)"
-        + from("token, key, execution_time", condition, *copies) + "GROUP BY token, key";
-    auto inRange = readSummaries(sql, copies->isEmpty());
+        + from("token, key, execution_time", condition, windows) + "GROUP BY token, key";
+    auto inRange = readSummaries(sql, windows.isEmpty());
     if (inRange && !*inRange) // a series on several shards (a table sharded otherwise)
         inRange = readSummaries(sql, false);
     if (!inRange)
         return inRange.failure();
-    if (std::any_of((*inRange)->cbegin(), (*inRange)->cend(),
-            [](const SeriesSummary& s) { return s.count >= ClickHouseSql::NearestRankLevelLimit; }))
-        return StoreReader::summaries(range, token); // exact levels per series: slower, and never needed so far
-    QList<SeriesSummary> rows;
-    rows.reserve(series->size());
-    for (const auto& info : std::as_const(*series)) {
-        SeriesSummary row = (*inRange)->value(info.id);
-        row.info = info;
-        rows.append(row);
-    }
-    return rows;
+    return std::move(**inRange);
 }
 
 Result<std::optional<QHash<KeyId, SeriesSummary>>> ClickHouseReader::readSummaries(const QByteArray& sql, bool onShards)

@@ -23,16 +23,16 @@ private Q_SLOTS:
 
 void tst_ClickHouseReader::samplesFrom_data()
 {
-    QTest::addColumn<ClickHouseReader::Windows>("windows");
+    QTest::addColumn<ClickHouseWindows::Windows>("windows");
     QTest::addColumn<bool>("unites");
     QTest::addColumn<bool>("final");
     QTest::addColumn<int>("windowCount");
-    QTest::newRow("none: the table as stored") << ClickHouseReader::Windows {} << false << false << 0;
-    QTest::newRow("one") << ClickHouseReader::Windows { { 1, 2 } } << true << true << 1;
+    QTest::newRow("none: the table as stored") << ClickHouseWindows::Windows {} << false << false << 0;
+    QTest::newRow("one") << ClickHouseWindows::Windows { { 1, 2 } } << true << true << 1;
     QTest::newRow("overlapping ones become one")
-        << ClickHouseReader::Windows { { 5, 9 }, { 1, 6 }, { 9, 12 } } << true << true << 1;
-    QTest::newRow("apart") << ClickHouseReader::Windows { { 5, 9 }, { 1, 2 } } << true << true << 2;
-    ClickHouseReader::Windows many;
+        << ClickHouseWindows::Windows { { 5, 9 }, { 1, 6 }, { 9, 12 } } << true << true << 1;
+    QTest::newRow("apart") << ClickHouseWindows::Windows { { 5, 9 }, { 1, 2 } } << true << true << 2;
+    ClickHouseWindows::Windows many;
     for (int i = 0; i < 65; ++i)
         many.append({ i * 10.0, i * 10.0 + 1 });
     QTest::newRow("too many: all merged") << many << false << true << 0;
@@ -40,7 +40,7 @@ void tst_ClickHouseReader::samplesFrom_data()
 
 void tst_ClickHouseReader::samplesFrom()
 {
-    QFETCH(ClickHouseReader::Windows, windows);
+    QFETCH(ClickHouseWindows::Windows, windows);
     QFETCH(bool, unites);
     QFETCH(bool, final);
     QFETCH(int, windowCount);
