@@ -330,11 +330,27 @@ def http_queries(build, db, info, repeats):
 def clickhouse_queries(build, url, key, repeats, system, cluster=None, variants=(), suffix=""):
     """kodemon-querybench on a ClickHouse database; `variants` are (label, build) of other versions asked the same
     questions of the same data in the same run (bench/clickhouse.py uses them for before/after tables). With a
-    `suffix` (another table layout) this build's records are labelled too, so they stay apart from the main ones."""
-    for label, binaries in [("this build" if suffix else None, build), *variants]:
-        command = [f"{binaries}/bench/kodemon-querybench", "--store", url, "--key", key, "--repeats", str(repeats)]
-        for record in run_json(command + (["--cluster", cluster] if cluster else [])):
-            emit("query", system=system, **record, **({"variant": label + suffix} if label else {}))
+    `suffix` (another table layout) this build's records are labelled too, so they stay apart from the main ones.
+    With variants, every build runs twice, in one order and then the other, and each figure is the mean of its two
+    medians: the machine's load drifts, and a fixed order would hand the drift to the last build."""
+    builds = [("this build" if suffix else None, build), *variants]
+    rounds = [builds, builds[::-1]] if variants else [builds]
+    runs = {}
+    for order in rounds:
+        for label, binaries in order:
+            command = [f"{binaries}/bench/kodemon-querybench", "--store", url, "--key", key, "--repeats", str(repeats)]
+            for record in run_json(command + (["--cluster", cluster] if cluster else [])):
+                runs.setdefault((label, record["query"]), []).append(record)
+    for (label, _), records in runs.items():
+        record = dict(records[0])
+        if len(records) > 1:
+            record["median_ms"] = round(statistics.mean(r["median_ms"] for r in records), 2)
+            record["min_ms"] = min(r["min_ms"] for r in records)
+            record["max_ms"] = max(r["max_ms"] for r in records)
+            record["medians_ms"] = [r["median_ms"] for r in records]
+            record["verdict"] = ("pass" if record["median_ms"] <= record["target_ms"] else "FAIL") \
+                if min(r["median_ms"] for r in records) >= 0 else "error"
+        emit("query", system=system, **record, **({"variant": label + suffix} if label else {}))
 
 
 def http_post(port, sql):
