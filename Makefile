@@ -13,7 +13,7 @@ RUN_PACKAGES := cmake ninja-build g++ ccache pkg-config \
 # What only the tests need (`make test`): real clients and servers, the browser, a virtual display, packaging tools.
 TEST_PACKAGES := git sqlite3 python3 python3-requests curl python3-pip python3-setuptools python3-wheel \
 	chromium xvfb xauth x11-utils imagemagick file dpkg-dev desktop-file-utils appstream man-db \
-	clickhouse-server clickhouse-client python3-statsd prometheus
+	clickhouse-server clickhouse-client python3-statsd prometheus zookeeperd
 DEB_PACKAGES := $(RUN_PACKAGES) $(TEST_PACKAGES)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 E2E_DIR := tests/e2e

@@ -57,6 +57,7 @@ def ingest(records):
 
 
 def queries(records):
+    records = [r for r in records if not r.get("variant")]
     systems = ["kodemon-core", "kodemon-http", "influxdb-http", "kodemon-core-clickhouse",
                "kodemon-core-clickhouse-2-shards"]
     names = [r["query"] for r in of(records, "query", system="kodemon-core")]
@@ -82,6 +83,45 @@ def queries(records):
     return text
 
 
+def clickhouse(records):
+    """The ClickHouse store against issue 20's targets, one server and two shards, beside SQLite's answer."""
+    records = [r for r in records if not r.get("variant")]
+    rows = []
+    for core in of(records, "query", system="kodemon-core-clickhouse"):
+        name = core["query"]
+        sqlite = of(records, "query", system="kodemon-core", query=name)
+        shards = of(records, "query", system="kodemon-core-clickhouse-2-shards", query=name)
+        rows.append([name, core["target_ms"], sqlite[0]["median_ms"] if sqlite else None, core["median_ms"],
+                     core["verdict"], shards[0]["median_ms"] if shards else None,
+                     shards[0]["verdict"] if shards else None])
+    return table(["query (median ms)", "ClickHouse target ms", "SQLite core", "ClickHouse, one server", "verdict",
+                  "ClickHouse, 2 shards", "verdict"], rows)
+
+
+def clickhouse_variants(records):
+    """Other versions' answers to the same questions on the same data (bench/clickhouse.py --variant)."""
+    labels = []
+    for r in of(records, "query"):
+        if r.get("variant") and r["variant"] not in labels:
+            labels.append(r["variant"])
+    text = []
+    for system, title in (("kodemon-core-clickhouse", "one server"),
+                          ("kodemon-core-clickhouse-2-shards", "two shards")):
+        rows = []
+        for core in [r for r in of(records, "query", system=system) if not r.get("variant")]:
+            cells = [core["query"], core["target_ms"]]
+            for label in labels:
+                found = [r for r in of(records, "query", system=system, query=core["query"])
+                         if r.get("variant") == label]
+                cells.append(found[0]["median_ms"] if found else None)
+            cells.append(core["median_ms"])
+            rows.append(cells)
+        if rows:
+            text.append(f"ClickHouse, {title} (median ms):\n\n"
+                        + table(["query", "target ms", *labels, "this build (LowCardinality keys)"], rows))
+    return "\n\n".join(text)
+
+
 def storage(records):
     rows = []
     for g in of(records, "generate"):
@@ -102,7 +142,8 @@ def ui(records):
 
 def render(records):
     print(machine(records), end="\n\n")
-    for title, part in (("Ingest", ingest), ("Queries on 10M samples", queries), ("Generating 10M samples", storage),
+    for title, part in (("Ingest", ingest), ("Queries on 10M samples", queries),
+                        ("ClickHouse against its targets", clickhouse), ("Generating 10M samples", storage),
                         ("Desktop viewer (offscreen)", ui)):
         print(f"#### {title}\n\n{part(records)}\n")
 

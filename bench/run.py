@@ -201,6 +201,17 @@ class ClickHouse:
     def url(self, database="bench"):
         return f"clickhouse://127.0.0.1:{self.http_port}/{database}"
 
+    def settle(self, timeout=180):
+        """Waits until the background merges after a bulk load are done: they take a core, and queries timed
+        during them measured the merges as much as the queries (stats over 1M calls: 77 to 240 ms in one run)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            request = urllib.request.Request(f"http://127.0.0.1:{self.http_port}/",
+                                             data=b"SELECT count() FROM system.merges", method="POST")
+            if urllib.request.urlopen(request, timeout=60).read().strip() == b"0":
+                return
+            time.sleep(0.5)
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=60)
@@ -373,22 +384,76 @@ def http_queries(build, db, info, repeats):
     kodemon.stop()
 
 
-def clickhouse_bench(build, workdir, samples, repeats, sqlite_info):
+def clickhouse_queries(build, url, key, repeats, system, cluster=None, variants=(), suffix=""):
+    """kodemon-querybench on a ClickHouse database; `variants` are (label, build) of other versions asked the same
+    questions of the same data in the same run (bench/clickhouse.py uses them for before/after tables). With a
+    `suffix` (another table layout) this build's records are labelled too, so they stay apart from the main ones.
+    With variants, every build runs twice, in one order and then the other, and each figure is the mean of its two
+    medians: the machine's load drifts, and a fixed order would hand the drift to the last build."""
+    builds = [("this build" if suffix else None, build), *variants]
+    rounds = [builds, builds[::-1]] if variants else [builds]
+    runs = {}
+    for order in rounds:
+        for label, binaries in order:
+            command = [f"{binaries}/bench/kodemon-querybench", "--store", url, "--key", key, "--repeats", str(repeats)]
+            for record in run_json(command + (["--cluster", cluster] if cluster else [])):
+                runs.setdefault((label, record["query"]), []).append(record)
+    for (label, _), records in runs.items():
+        record = dict(records[0])
+        if len(records) > 1:
+            record["median_ms"] = round(statistics.mean(r["median_ms"] for r in records), 2)
+            record["min_ms"] = min(r["min_ms"] for r in records)
+            record["max_ms"] = max(r["max_ms"] for r in records)
+            record["medians_ms"] = [r["median_ms"] for r in records]
+            record["verdict"] = ("pass" if record["median_ms"] <= record["target_ms"] else "FAIL") \
+                if min(r["median_ms"] for r in records) >= 0 else "error"
+        emit("query", system=system, **record, **({"variant": label + suffix} if label else {}))
+
+
+def http_post(port, sql):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/", data=sql.encode(), method="POST")
+    urllib.request.urlopen(request, timeout=60).read()
+
+
+SAMPLES_WITH_STRING_KEYS = ("(token String, key String, ts Float64, execution_time Float64, received_at Int64, "
+                            "extra String, origin UInt64, seq UInt64)")
+
+
+def make_string_key_tables(server, shards=None):
+    """The samples table as Kodemon made it before keys became LowCardinality(String): bench/clickhouse.py
+    --string-keys-too measures that layout beside the new one."""
+    http_post(server.http_port, "CREATE DATABASE IF NOT EXISTS bench")
+    engine = ("ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(toDateTime(toUInt32(least(greatest(ts, 0), "
+              "4294967295)))) ORDER BY (token, key, ts, origin, seq)")
+    if shards is None:
+        http_post(server.http_port, f"CREATE TABLE bench.samples {SAMPLES_WITH_STRING_KEYS} {engine}")
+        return
+    http_post(server.http_port, f"CREATE TABLE bench.samples_local {SAMPLES_WITH_STRING_KEYS} {engine}")
+    http_post(server.http_port, f"CREATE TABLE bench.samples {SAMPLES_WITH_STRING_KEYS} ENGINE = "
+                                f"Distributed('bench', 'bench', 'samples_local', sipHash64(origin, seq))")
+
+
+def clickhouse_bench(build, workdir, samples, repeats, sqlite_info, variants=(), string_keys=False):
     """The same samples into one ClickHouse server and into two shards, and the same questions."""
-    single = ClickHouse(os.path.join(workdir, "ch-single"))
+    suffix = " (String keys)" if string_keys else ""
+    single = ClickHouse(os.path.join(workdir, "ch-single" + ("-string" if string_keys else "")))
+    if string_keys:
+        make_string_key_tables(single)
     start = time.perf_counter()
     info = run_json([f"{build}/bench/kodemon-gendb", "--store", single.url(), "--samples", str(samples)])[0]
-    emit("generate", store="clickhouse", samples=samples, seconds=round(time.perf_counter() - start, 1),
+    emit("generate", store="clickhouse" + suffix, samples=samples, seconds=round(time.perf_counter() - start, 1),
          rate=round(samples / (time.perf_counter() - start)), bytes=info["bytes"])
-    for record in run_json([f"{build}/bench/kodemon-querybench", "--store", single.url(), "--key", info["big_key"],
-                            "--repeats", str(repeats)]):
-        emit("query", system="kodemon-core-clickhouse", **record)
+    single.settle()
+    clickhouse_queries(build, single.url(), info["big_key"], repeats, "kodemon-core-clickhouse", variants=variants,
+                       suffix=suffix)
     single.stop()
 
     a_tcp, b_tcp = free_port(socket.SOCK_STREAM), free_port(socket.SOCK_STREAM)
-    shard_a = ClickHouse(os.path.join(workdir, "ch-a"), (a_tcp, b_tcp))
-    shard_b = ClickHouse(os.path.join(workdir, "ch-b"), (b_tcp, a_tcp))
+    shard_a = ClickHouse(os.path.join(workdir, "ch-a" + ("-string" if string_keys else "")), (a_tcp, b_tcp))
+    shard_b = ClickHouse(os.path.join(workdir, "ch-b" + ("-string" if string_keys else "")), (b_tcp, a_tcp))
     for shard in (shard_b, shard_a):  # each shard's local table is created by a writer that opens it
+        if string_keys:
+            make_string_key_tables(shard, shards=2)
         run_json([f"{build}/bench/kodemon-gendb", "--store", shard.url(), "--cluster", "bench", "--samples", "0"])
     start = time.perf_counter()
     writers = [subprocess.Popen([f"{build}/bench/kodemon-gendb", "--store", shard.url(), "--cluster", "bench",
@@ -397,11 +462,12 @@ def clickhouse_bench(build, workdir, samples, repeats, sqlite_info):
     for writer in writers:
         writer.wait()
     seconds = time.perf_counter() - start
-    emit("generate", store="clickhouse-2-shards", samples=samples, seconds=round(seconds, 1),
+    emit("generate", store="clickhouse-2-shards" + suffix, samples=samples, seconds=round(seconds, 1),
          rate=round(samples / seconds), writers=2)
-    for record in run_json([f"{build}/bench/kodemon-querybench", "--store", shard_a.url(), "--cluster", "bench",
-                            "--key", info["big_key"], "--repeats", str(repeats)]):
-        emit("query", system="kodemon-core-clickhouse-2-shards", **record)
+    for shard in (shard_a, shard_b):
+        shard.settle()
+    clickhouse_queries(build, shard_a.url(), info["big_key"], repeats, "kodemon-core-clickhouse-2-shards",
+                       cluster="bench", variants=variants, suffix=suffix)
     shard_a.stop()
     shard_b.stop()
 
