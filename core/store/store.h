@@ -3,6 +3,7 @@
 
 #include "base/result.h"
 #include "base/types.h"
+#include "store/alerthistory.h"
 #include "store/readscope.h"
 
 #include <memory>
@@ -17,6 +18,13 @@ struct SampleBatch
     quint64 origin = 0;
     quint64 firstSequence = 0;
     QList<Sample> samples;
+};
+
+// The execution times of the calls one selector chose (any order) and how many of them failed.
+struct CallTimes
+{
+    QList<double> values; // milliseconds
+    qint64 failed = 0;
 };
 
 // Writes batches of samples; used by exactly one thread (the writer thread).
@@ -57,6 +65,10 @@ public:
     // The tags of the selected calls, each with its `valuesPerTag` most frequent values. The default reads every
     // call (callscan.h).
     virtual Result<QList<TagSummary>> tags(const SeriesSelector& selector, int valuesPerTag);
+    // The calls of many selectors at once, in their order, for callers that ask many small questions about one
+    // moment (the alert rules: one per function and token). A selector whose key has no series gets no calls.
+    // The default reads each selector's calls (callscan.h); stores override it to share work between them.
+    virtual Result<QList<CallTimes>> callTimes(const QList<SeriesSelector>& selectors);
     // Which series' tags outgrew the store's index of tag values (for /api/status); none when it has no limit.
     virtual Result<TagIndexStatus> tagIndexStatus() { return TagIndexStatus {}; }
     // Whether stats(), buckets(), values() and samples() honour a selector's tag filters and outcome and count
@@ -87,6 +99,8 @@ public:
         Q_UNUSED(scope)
         return nullptr;
     }
+    // The stored history of alert transitions (core/alerts), for one thread; null when this store keeps none.
+    virtual std::unique_ptr<AlertHistory> createAlertHistory() { return nullptr; }
 
     // Where the data lives, for logs and the status display (a path or a URL).
     virtual QString location() const = 0;
