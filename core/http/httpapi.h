@@ -3,6 +3,7 @@
 
 #include "http/apitokens.h"
 #include "http/httpjson.h"
+#include "http/httpparams.h"
 #include "store/query.h"
 
 #include <functional>
@@ -36,12 +37,15 @@ public:
     using StatusProvider = std::function<ServerStatus()>;
     // The Query answering for a scope; null when there is none (the request is then refused with 500).
     using QueryProvider = std::function<Query*(const ReadScope&)>;
+    // GET /api/alerts' body for a scope (core/alerts writes it); unset: this Kodemon evaluates no alerts (404).
+    using AlertsProvider = std::function<QByteArray(const ReadScope&, const AlertsParams&)>;
 
     HttpApi(QueryProvider queries, StatusProvider status, ApiTokens tokens = {});
     ~HttpApi();
     Q_DISABLE_COPY_MOVE(HttpApi)
 
     void registerRoutes(QHttpServer& server);
+    void setAlerts(AlertsProvider alerts) { m_alerts = std::move(alerts); }
 
 private:
     // One authorized request.
@@ -68,6 +72,7 @@ private:
     void tags(const Call& call);
     void functions(const Call& call);
     void status(const Call& call);
+    void alerts(const Call& call);
     void openApi(const Call& call);
 
     // The last key lists sent, per Query and token filter: the list is the page's most frequent question and
@@ -81,6 +86,7 @@ private:
 
     QueryProvider m_queries;
     StatusProvider m_status;
+    AlertsProvider m_alerts;
     ApiTokens m_tokens;
     QElapsedTimer m_lastRefusalReport;
     int m_unreportedRefusals = 0;

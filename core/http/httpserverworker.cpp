@@ -38,6 +38,7 @@ Status HttpServerWorker::start()
     m_query = std::make_unique<Query>(m_store->createReader());
     m_api = std::make_unique<HttpApi>(
         [this](const ReadScope& scope) { return queryFor(scope); }, [this] { return status(); }, m_options.apiTokens);
+    m_api->setAlerts(m_options.alerts);
     m_server = std::make_unique<QHttpServer>();
     m_api->registerRoutes(*m_server);
     m_listener = listener.release();

@@ -5,7 +5,9 @@
 #include "http/apitokens.h"
 #include "http/httpjson.h"
 #include "http/httplistener.h"
+#include "http/httpparams.h"
 
+#include <functional>
 #include <memory>
 #include <QObject>
 #include <vector>
@@ -38,6 +40,8 @@ public:
         // address unless `insecure` (--http-insecure) says it is meant.
         ApiTokens apiTokens;
         bool insecure = false;
+        // GET /api/alerts' body (core/alerts), called on the server's thread; unset: the route answers 404.
+        std::function<QByteArray(const ReadScope&, const AlertsParams&)> alerts = {};
     };
 
     HttpServerWorker(std::shared_ptr<Store> store, Options options);
