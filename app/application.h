@@ -9,6 +9,7 @@
 
 namespace Kodemon {
 
+class AlertService;
 class Collector;
 class HttpServer;
 class MainWindow;
@@ -51,6 +52,8 @@ private:
     StartStatus start();
     StartStatus startCollector();
     StartStatus startHttp();
+    void startAlerts();
+    QUrl webUrl() const; // the web page on this Kodemon's HTTP server; empty while it does not run
     int runHeadless();
     int runDesktop();
     int runRemote();
@@ -64,6 +67,7 @@ private:
     std::shared_ptr<Store> m_store;
     std::unique_ptr<Collector> m_collector;
     std::unique_ptr<HttpServer> m_http;
+    std::unique_ptr<AlertService> m_alerts; // evaluates the --alerts rules; made before the server, which lists them
     std::unique_ptr<SampleFeed> m_feed; // new calls for the window: the collector's, or polled from --remote
     std::unique_ptr<StatusSource> m_status; // the collector's state for the status bar
     MainWindow* m_window = nullptr; // while the desktop viewer runs
