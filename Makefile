@@ -76,7 +76,7 @@ deps-bench:
 
 # Only what bench/run.py runs: the tests' hundred-odd targets doubled the time on a cold cache.
 BENCH_TARGETS := kodemon kodemon-loadgen kodemon-recvceiling kodemon-gendb kodemon-querybench kodemon-uibench \
-	kodemon-parserbench kodemon-simdjsonbench
+	kodemon-parserbench kodemon-simdjsonbench kodemon-alertbench
 
 bench: deps-bench
 	cmake --preset release
@@ -86,7 +86,7 @@ bench: deps-bench
 # libFuzzer under clang with ASan + UBSan; new inputs join fuzz/corpus, crashes land in fuzz/crashes (commit both:
 # `make test` replays them). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := datagram timeexpr httpparams requestlimiter calltags chunkview
+FUZZ_TARGETS := datagram timeexpr httpparams requestlimiter calltags chunkview rulesfile
 deps-fuzz:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES) clang libclang-rt-14-dev"
 
