@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "sqlite/chunkview.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <QtEndian>
@@ -463,6 +464,8 @@ bool ChunkView::readTagColumn(TagColumn& out) const
 {
     out.entries.clear();
     out.ids.clear();
+    if (m_tags.isEmpty())
+        return true; // the common case: no call of the chunk has tags or failed
     Reader in(m_tags);
     qsizetype row = -1;
     while (!in.atEnd()) {

@@ -67,9 +67,19 @@ Status SeriesScan::timedValues(QList<TimedValue>& out, QList<double>* failures, 
             *ordered = *ordered && scan.minTimestamp() >= latest;
         latest = std::max(latest, scan.maxTimestamp());
         const ChunkView& chunk = scan.chunk();
+        const qsizetype before = out.size();
+        if (readsWhole(scan) && chunk.kind() == SampleChunk::Kind::Series) {
+            // Every row, in one pass over the columns: the failures, if any, come from the tag column.
+            if (!chunk.appendTimedValues(m_seriesId, out) || !chunk.readTagColumn(tags))
+                return warnDamaged();
+            for (const auto& entry : std::as_const(tags.entries)) {
+                if (failures && entry.failed)
+                    failures->append(out[before + entry.row].timestamp);
+            }
+            return;
+        }
         if (!selectRows(chunk, m_seriesId, readsWhole(scan) ? nullptr : &m_range, m_filter, selection))
             return warnDamaged();
-        const qsizetype before = out.size();
         if (!chunk.appendTimedValues(selection.selected, out))
             return warnDamaged();
         if (!failures || selection.failed == 0 || !chunk.readTagColumn(tags))
