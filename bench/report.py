@@ -109,8 +109,11 @@ def alerts(records):
 
 def render(records):
     print(machine(records), end="\n\n")
-    for title, part in (("Ingest", ingest), ("Queries on 10M samples", queries), ("Generating 10M samples", storage),
-                        ("Desktop viewer (offscreen)", ui), ("Alerts", alerts)):
+    for title, part, kind in (("Ingest", ingest, "ingest"), ("Queries on 10M samples", queries, "query"),
+                              ("Generating 10M samples", storage, "generate"), ("Desktop viewer (offscreen)", ui, "ui"),
+                              ("Alerts", alerts, "alerts")):
+        if not of(records, kind):
+            continue  # a partial run (bench/run.py --only)
         print(f"#### {title}\n\n{part(records)}\n")
 
 

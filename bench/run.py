@@ -474,6 +474,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="short holds and a 1M database, for trying the script")
     parser.add_argument("--skip-influx", action="store_true")
     parser.add_argument("--skip-clickhouse", action="store_true")
+    parser.add_argument("--only", choices=["alerts"], help="run one part alone (and write its results file)")
     args = parser.parse_args()
     quick = args.quick
     hold = 5 if quick else 30
@@ -484,6 +485,10 @@ def main():
          influxdb=subprocess.run(["influxd", "version"], capture_output=True, text=True).stdout.strip()
          if shutil.which("influxd") else None)
 
+    if args.only == "alerts":
+        alert_bench(args.build)
+        finish(started)
+        return
     ceiling_rate = ceiling(args.build, 5 if quick else 10, 3)
     target = max(int(0.9 * ceiling_rate), 250000)
     # The sweep: rising rates, each held `hold` seconds, until data is lost.
@@ -525,6 +530,10 @@ def main():
         if not args.skip_clickhouse:
             clickhouse_bench(args.build, workdir, samples, repeats, info)
 
+    finish(started)
+
+
+def finish(started):
     os.makedirs("bench/results", exist_ok=True)
     path = f"bench/results/{started.strftime('%Y-%m-%dT%H%M%SZ')}.json"
     with open(path, "w") as f:

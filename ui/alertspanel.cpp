@@ -33,6 +33,17 @@ QString valueOf(const std::optional<double>& value, const QString& condition)
     return parsed ? formatAlertValue(parsed->statistic, *value) : QString::number(*value, 'g', 4);
 }
 
+// The rule to show first: the first of the most urgent state.
+QString mostUrgentRule(const AlertSnapshot& snapshot)
+{
+    const AlertRuleStatus* urgent = nullptr;
+    for (const auto& status : snapshot.rules) {
+        if (!urgent || stateUrgency(status.state()) > stateUrgency(urgent->state()))
+            urgent = &status;
+    }
+    return urgent ? urgent->rule.name : QString();
+}
+
 } // namespace
 
 AlertsPanel::AlertsPanel(QWidget* parent)
@@ -115,6 +126,8 @@ void AlertsPanel::setSnapshot(const AlertSnapshot& snapshot)
     m_model->setSnapshot(snapshot);
     if (!selected.isEmpty())
         selectRule(selected); // a reset (rules added or removed) would lose it
+    else if (const QString urgent = mostUrgentRule(snapshot); !urgent.isEmpty())
+        selectRule(urgent); // its history shows at once
     updateButtons();
     updateHistory();
     updateStatus();

@@ -144,7 +144,7 @@ AlertInstance AlertEngine::newInstance(const QString& rule, const KeyId& series)
 
 // Alerts exist for the functions a rule matches that have sent calls; the key list is read every evaluation
 // (about 1 ms for 1,000 functions) but matched against the rules only when it grew or the rules changed.
-Status AlertEngine::matchSeries(double /*now*/)
+Status AlertEngine::matchSeries()
 {
     auto keys = m_query->keys();
     if (!keys)
@@ -191,7 +191,7 @@ void AlertEngine::evaluateAt(double time)
     timer.start();
     QList<AlertTransition> transitions;
     if (!m_rules.isEmpty()) {
-        if (auto matched = matchSeries(time); !matched) {
+        if (auto matched = matchSeries(); !matched) {
             for (auto& state : m_rules)
                 state.error = matched.error();
         } else {

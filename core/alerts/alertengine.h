@@ -89,7 +89,7 @@ private:
     void evaluateAt(double time);
     void apply(const RulesDocument& document);
     void edit(const Result<RulesDocument>& edited);
-    Status matchSeries(double now);
+    Status matchSeries();
     void evaluateRules(double now, QList<AlertTransition>& transitions);
     std::optional<SeriesSelector> baselineDue(RuleState& state, const KeyId& series, const TimeRange& current, double now);
     void store(QList<AlertTransition> transitions);
