@@ -80,7 +80,7 @@ deps-bench:
 
 # Only what bench/run.py runs: the tests' hundred-odd targets doubled the time on a cold cache.
 BENCH_TARGETS := kodemon kodemon-loadgen kodemon-recvceiling kodemon-gendb kodemon-querybench kodemon-uibench kodemon-otlpload \
-	kodemon-parserbench kodemon-simdjsonbench
+	kodemon-parserbench kodemon-simdjsonbench kodemon-alertbench
 
 bench: deps-bench
 	cmake --preset release
@@ -90,7 +90,7 @@ bench: deps-bench
 # libFuzzer under clang with ASan + UBSan; new inputs join fuzz/corpus, crashes land in fuzz/crashes (commit both:
 # `make test` replays them). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := datagram timeexpr httpparams requestlimiter calltags chunkview statsd otlpprotobuf otlpjson
+FUZZ_TARGETS := datagram timeexpr httpparams requestlimiter calltags chunkview statsd otlpprotobuf otlpjson rulesfile
 deps-fuzz:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES) clang libclang-rt-14-dev"
 

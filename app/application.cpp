@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "application.h"
 
+#include "alerts/alertboard.h"
+#include "alerts/alertjson.h"
+#include "alerts/alertservice.h"
+#include "alerts/rulesfile.h"
 #include "base/hostport.h"
 #include "base/logging.h"
 #include "base/sentence.h"
@@ -152,7 +156,27 @@ StartStatus Application::start()
     if (auto collector = startCollector(); !collector.ok())
         return collector;
     startOtlp();
-    return startHttp();
+    AlertService::Options alerts;
+    alerts.rulesPath = m_options.alertsPath;
+    // Read again: after a settings change the window may have edited the file since the start, or the rules beside
+    // another database apply. The command line checked the first one; a later mistake leaves no rules, said in the log.
+    auto rules = loadRulesFile(m_options.alertsPath);
+    if (!rules)
+        qCWarning(lcApp).noquote() << rules.error() << "- alerts start without rules until the file is fixed";
+    alerts.rules = rules ? *rules : RulesDocument {};
+    m_alerts = std::make_unique<AlertService>(m_store, alerts);
+    if (auto http = startHttp(); !http.ok())
+        return http;
+    startAlerts();
+    return {};
+}
+
+// After the server: notifications link to its web page.
+void Application::startAlerts()
+{
+    m_alerts->setLink(webUrl().toString());
+    m_alerts->start();
+    qCInfo(lcApp).noquote() << "alert rules from" << m_options.alertsPath;
 }
 
 // Optional: a port in use (an OpenTelemetry collector already runs there) is logged and shown, never fatal.
@@ -225,6 +249,9 @@ StartStatus Application::startHttp()
             collector->remove(request, std::move(done));
         };
     }
+    http.alerts = [board = m_alerts->board()](const ReadScope& scope, const AlertsParams& params) {
+        return AlertJson::alerts(board->snapshot(), { scope, params.state, params.history });
+    };
     m_http = std::make_unique<HttpServer>(m_store, http);
     return { m_http->start(), StartStage::Http };
 }
@@ -298,13 +325,18 @@ ViewerServices Application::viewerServices() const
         services.udp = UdpEndpoint { m_collector->udpAddress(), m_collector->udpPort() };
     services.settings = ConnectionSettings { m_options.udpAddress, m_options.udpPort, m_options.httpAddress,
         m_options.httpPort, m_options.databasePath };
-    if (m_http && m_http->isRunning()) {
-        const bool anywhere
-            = m_options.httpAddress == QHostAddress::Any || m_options.httpAddress == QHostAddress::AnyIPv4;
-        const QHostAddress host = anywhere ? QHostAddress(QHostAddress::LocalHost) : m_options.httpAddress;
-        services.webUrl = QUrl(QStringLiteral("http://%1/").arg(hostPort(host, m_http->port())));
-    }
+    services.webUrl = webUrl();
+    services.alerts = m_alerts.get();
     return services;
+}
+
+QUrl Application::webUrl() const
+{
+    if (!m_http || !m_http->isRunning())
+        return {};
+    const bool anywhere = m_options.httpAddress == QHostAddress::Any || m_options.httpAddress == QHostAddress::AnyIPv4;
+    const QHostAddress host = anywhere ? QHostAddress(QHostAddress::LocalHost) : m_options.httpAddress;
+    return QUrl(QStringLiteral("http://%1/").arg(hostPort(host, m_http->port())));
 }
 
 // Settings from the window: everything restarts on the new ports and database; if that fails, on the old ones.
@@ -318,6 +350,8 @@ void Application::applySettings(const ConnectionSettings& settings)
     m_options.httpAddress = settings.httpAddress;
     m_options.httpPort = settings.httpPort;
     m_options.databasePath = settings.databasePath;
+    if (!m_options.alertsPathGiven) // the rules beside the database follow it
+        m_options.alertsPath = defaultAlertsPath(m_options.clickhouse ? QString() : settings.databasePath);
     QString failure;
     if (const StartStatus started = start(); !started.ok()) {
         logStartFailure(started);
@@ -343,6 +377,7 @@ void Application::teardown()
     stop();
     m_http.reset();
     m_otlp.reset();
+    m_alerts.reset();
     m_feed.reset();
     m_status.reset();
     m_collector.reset();
@@ -354,6 +389,8 @@ void Application::stop()
         m_http->stop();
     if (m_otlp) // before the collector: it hands its calls to the collector's writer
         m_otlp->stop();
+    if (m_alerts)
+        m_alerts->stop();
     if (m_collector)
         m_collector->stop();
 }

@@ -9,6 +9,7 @@
 
 namespace Kodemon {
 
+class AlertService;
 class Collector;
 class HttpServer;
 class CallMetrics;
@@ -55,6 +56,8 @@ private:
     StartStatus startCollector();
     StartStatus startHttp();
     void startOtlp();
+    void startAlerts();
+    QUrl webUrl() const; // the web page on this Kodemon's HTTP server; empty while it does not run
     int runHeadless();
     int runDesktop();
     int runRemote();
@@ -71,6 +74,7 @@ private:
     std::unique_ptr<OtlpServer> m_otlp; // while the OTLP/HTTP receiver runs
     std::shared_ptr<ListenerCounters> m_otlpCounters; // its state and counts, also when it does not run
     std::shared_ptr<CallMetrics> m_metrics; // GET /metrics: what this collector stored since it started
+    std::unique_ptr<AlertService> m_alerts; // evaluates the --alerts rules; made before the server, which lists them
     std::unique_ptr<SampleFeed> m_feed; // new calls for the window: the collector's, or polled from --remote
     std::unique_ptr<StatusSource> m_status; // the collector's state for the status bar
     MainWindow* m_window = nullptr; // while the desktop viewer runs

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "appoptions.h"
 
-#include "base/timeexpr.h"
-
+#include "alerts/rulesfile.h"
 #include "base/logging.h"
+#include "base/timeexpr.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QStandardPaths>
 
@@ -102,6 +103,12 @@ struct Definitions
         QStringLiteral("TCP port of the OTLP/HTTP trace receiver, POST /v1/traces (default 4318; 0 turns it off). "
                        "Kodemon runs without it when the port is taken."),
         QStringLiteral("port"), QStringLiteral("4318") };
+    QCommandLineOption alerts { QStringLiteral("alerts"),
+        QStringLiteral("Alert rules file (default: alerts.conf beside the database, %1 with --store): when a "
+                       "function gets slow, fails or goes silent, notify by webhook, command and the tray. Checked at "
+                       "start; the window writes its edits there.")
+            .arg(defaultAlertsPath({})),
+        QStringLiteral("FILE") };
     QCommandLineOption remote { QStringLiteral("remote"),
         QStringLiteral("Open the window on another Kodemon's HTTP API (http://host:4000) instead of collecting "
                        "here: no collector, database or HTTP server is started."),
@@ -110,7 +117,8 @@ struct Definitions
 
 const QString ExitCodesHelp = QStringLiteral(
     "\nExit codes: 0 stopped normally, 1 database unusable, 2 a port or address cannot be used, 64 bad command "
-    "line (also: a non-loopback --http-address without an API token or --http-insecure).\nThe decorator sends "
+    "line (also: a non-loopback --http-address without an API token or --http-insecure, or an alert rules file with "
+    "an error).\nThe decorator sends "
     "to KODEMON_HOST:KODEMON_PORT (default localhost:4000) over UDP.\nKODEMON_API_TOKEN: API tokens, as for "
     "--api-token, separated by spaces.\n");
 
@@ -261,6 +269,17 @@ OptionError readClickHouse(const QCommandLineParser& parser, const Definitions& 
     return std::nullopt;
 }
 
+// The rules are read here, so that a file with a mistake stops Kodemon at once, naming the line.
+OptionError readAlerts(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+{
+    app.alertsPathGiven = parser.isSet(options.alerts);
+    app.alertsPath = app.alertsPathGiven ? parser.value(options.alerts)
+                                                  : defaultAlertsPath(app.clickhouse ? QString() : app.databasePath);
+    if (auto rules = loadRulesFile(app.alertsPath); !rules)
+        return QStringLiteral("--alerts: %1").arg(rules.error());
+    return std::nullopt;
+}
+
 // API tokens from every source add up; a file that others may read is worth a warning.
 OptionError readApiTokenFile(const QString& path, ApiTokens& tokens)
 {
@@ -303,7 +322,7 @@ std::optional<QString> localOnlyOption(const QCommandLineParser& parser, const D
             &options.retention, &options.retentionSize, &options.store,
             &options.clickhouseUser, &options.clickhousePassword, &options.clickhouseCluster, &options.spool,
             &options.spoolLimit, &options.apiTokens, &options.httpInsecure, &options.statsdPort, &options.statsdToken,
-            &options.otlpAddress, &options.otlpPort }) {
+            &options.otlpAddress, &options.otlpPort, &options.alerts }) {
         if (parser.isSet(*option))
             return option->names().constFirst();
     }
@@ -360,6 +379,14 @@ QString defaultSpoolPath()
     return QDir(folder).filePath(QStringLiteral("clickhouse-spool.bin"));
 }
 
+QString defaultAlertsPath(const QString& databasePath)
+{
+    const QString folder = databasePath.isEmpty()
+        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        : QFileInfo(databasePath).absolutePath();
+    return QDir(folder).filePath(QStringLiteral("alerts.conf"));
+}
+
 QString defaultDatabasePath()
 {
     const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
@@ -381,6 +408,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         options.clickhouseUser, options.clickhousePassword, options.clickhouseCluster, options.spool,
         options.spoolLimit, options.apiToken, options.apiTokens, options.httpInsecure, options.statsdPort,
         options.statsdToken, options.otlpAddress, options.otlpPort, options.remote });
+    parser.addOption(options.alerts);
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -400,7 +428,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         return { app, ExitOk, {} };
     }
     app.headless = parser.isSet(options.headless);
-    for (auto* read : { readNetwork, readListeners, readReceiving, readStorage, readClickHouse, readHttpAccess }) {
+    for (auto* read : { readNetwork, readListeners, readReceiving, readStorage, readClickHouse, readHttpAccess, readAlerts }) {
         if (auto error = read(parser, options, app))
             return usageError(*error);
     }

@@ -39,6 +39,8 @@ struct AppOptions
     ApiTokens apiTokens; // --api-token, --api-tokens, KODEMON_API_TOKEN: empty means the API is open
     bool httpInsecure = false; // --http-insecure: serve an open API on a non-loopback address on purpose
     std::optional<RemoteEndpoint> remote; // --remote URL: a window on another Kodemon, nothing collected here
+    QString alertsPath; // --alerts FILE: the alert rules, checked here and read by the alerts at start
+    bool alertsPathGiven = false; // by --alerts; otherwise beside the database, and it follows the database
 };
 
 // Exit codes of `kodemon`, documented in --help and the README.
@@ -61,6 +63,10 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments);
 
 // The default database: kodemon.sqlite in the application data folder.
 QString defaultDatabasePath();
+
+// The default alert rules file: alerts.conf beside the SQLite database (the rules watch its data: another --db
+// has its own), or in the application data folder without one (--store).
+QString defaultAlertsPath(const QString& databasePath);
 
 // The default spool of a ClickHouse collector: clickhouse-spool.bin in the application data folder.
 QString defaultSpoolPath();

@@ -140,11 +140,31 @@ def ui(records):
     return table(["figure", "ms", "target ms", "verdict", "note"], rows)
 
 
+def alerts(records):
+    rows = []
+    for r in of(records, "alerts", alertbench="evaluation"):
+        rows.append([f"{r['rules']:,} rules over {r['functions']:,} functions, every {r['interval_s']} s",
+                     f"{r['calls_per_second']:,.0f} calls/s, {r['window']} windows ({r['calls_per_window']:,.0f} calls each)",
+                     r["cpu_ms_per_evaluation"], f"{r['evaluation_ms_median']} / {r['evaluation_ms_max']}",
+                     f"{r['core_percent']}%", f"{r['target_percent']}%", r["verdict"]])
+    text = table(["evaluating", "while storing", "CPU ms per evaluation", "evaluation ms (median / max)",
+                  "of one core", "target", "verdict"], rows)
+    for r in of(records, "alerts-ingest"):
+        text += (f"\n\nIngest while every alert's webhook hangs ({r['firing']:,} alerts firing, {r['hung_connections']} "
+                 f"connections held open, {r['webhooks_waiting']} notifications waiting, {r['webhook_retries']} retries): "
+                 f"{r['sent']:,} calls at {r['achieved_rate']:,}/s for {r['seconds']} s, {r['stored']:,} stored, lost "
+                 f"{r['lost_percent']}%, kernel drops {r['kernel_drops']}: **{r['verdict']}**.")
+    return text
+
+
 def render(records):
     print(machine(records), end="\n\n")
-    for title, part in (("Ingest", ingest), ("Queries on 10M samples", queries),
-                        ("ClickHouse against its targets", clickhouse), ("Generating 10M samples", storage),
-                        ("Desktop viewer (offscreen)", ui)):
+    for title, part, kind in (("Ingest", ingest, "ingest"), ("Queries on 10M samples", queries, "query"),
+                              ("ClickHouse against its targets", clickhouse, "query"),
+                              ("Generating 10M samples", storage, "generate"), ("Desktop viewer (offscreen)", ui, "ui"),
+                              ("Alerts", alerts, "alerts")):
+        if not of(records, kind):
+            continue  # a partial run (bench/run.py --only)
         print(f"#### {title}\n\n{part(records)}\n")
 
 

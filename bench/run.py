@@ -334,6 +334,67 @@ def otlp_ingest(build, seconds, spans_per_request=1000, connections=2):
         return rate
 
 
+class HungReceiver:
+    """An HTTP server on loopback that accepts webhooks and never answers, as a receiver that hangs does."""
+
+    def __init__(self):
+        import threading
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1024)
+        self.port = self.server.getsockname()[1]
+        self.connections = []
+        self.running = True
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while self.running:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections.append(connection)  # read by the kernel, never answered
+
+    def stop(self):
+        self.running = False
+        self.server.close()
+        for connection in self.connections:
+            connection.close()
+
+
+def alert_bench(build):
+    """1,000 rules over 1,000 functions every 5 s (the engine thread's CPU), and ingest at 100,000 calls/s while
+    every alert's webhook hangs."""
+    for record in run_json([f"{build}/bench/kodemon-alertbench", "--functions", "1000", "--rules", "1000",
+                            "--rate", "10", "--window", "5m", "--evaluations", "12"], timeout=1800):
+        emit("alerts", **record)
+    receiver = HungReceiver()
+    with tempfile.TemporaryDirectory() as workdir:
+        rules = os.path.join(workdir, "alerts.conf")
+        with open(rules, "w") as f:
+            # Every function the load generator sends fires at once: 1,000 webhooks hang, time out after 10 s and
+            # are retried, all through the run.
+            f.write(f"interval = 1s\nwebhook = http://127.0.0.1:{receiver.port}/hook\n\n"
+                    "[every function]\nfunctions = *\nwhen = calls per minute >= 0\nwindow = 1m\n")
+        db = os.path.join(workdir, "ingest.sqlite")
+        kodemon = Kodemon(build, db, extra=["--alerts", rules])
+        rate, seconds = 100000, 30
+        sent = loadgen(build, kodemon.udp_port, rate, seconds)
+        stored = wait_until_stable(lambda: kodemon.status()["counters"]["samples_stored"])
+        status = kodemon.status()
+        alerts = json.loads(kodemon.get("/api/alerts?history=0"))
+        kodemon.stop()
+        lost = sent["sent"] - stored
+        emit("alerts-ingest", target_rate=rate, achieved_rate=round(sent["rate"]), seconds=seconds,
+             sent=sent["sent"], stored=stored, lost_percent=round(100.0 * lost / sent["sent"], 3),
+             kernel_drops=status["counters"].get("kernel_drops"), firing=alerts["firing"],
+             hung_connections=len(receiver.connections), webhooks_waiting=alerts["notifications"]["waiting"],
+             webhook_retries=alerts["notifications"]["retries"],
+             verdict="pass" if lost == 0 else "FAIL")
+    receiver.stop()
+
+
 def influx_ingest(build, rate, seconds):
     with tempfile.TemporaryDirectory() as workdir:
         influx = Influx(workdir)
@@ -536,6 +597,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="short holds and a 1M database, for trying the script")
     parser.add_argument("--skip-influx", action="store_true")
     parser.add_argument("--skip-clickhouse", action="store_true")
+    parser.add_argument("--only", choices=["alerts"], help="run one part alone (and write its results file)")
     args = parser.parse_args()
     quick = args.quick
     hold = 5 if quick else 30
@@ -546,6 +608,10 @@ def main():
          influxdb=subprocess.run(["influxd", "version"], capture_output=True, text=True).stdout.strip()
          if shutil.which("influxd") else None)
 
+    if args.only == "alerts":
+        alert_bench(args.build)
+        finish(started)
+        return
     ceiling_rate = ceiling(args.build, 5 if quick else 10, 3)
     target = max(int(0.9 * ceiling_rate), 250000)
     # The sweep: rising rates, each held `hold` seconds, until data is lost.
@@ -573,6 +639,7 @@ def main():
     if not args.skip_influx:
         for rate in ([50000, 75000, 100000, 150000] if not quick else [75000]):
             influx_ingest(args.build, rate, hold)
+    alert_bench(args.build)
 
     with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(args.build))) as workdir:
         db = os.path.join(workdir, "bench.sqlite")
@@ -593,6 +660,10 @@ def main():
         if not args.skip_clickhouse:
             clickhouse_bench(args.build, workdir, samples, repeats, info)
 
+    finish(started)
+
+
+def finish(started):
     os.makedirs("bench/results", exist_ok=True)
     path = f"bench/results/{started.strftime('%Y-%m-%dT%H%M%SZ')}.json"
     with open(path, "w") as f:

@@ -53,6 +53,8 @@ ChartView::ChartView(QWidget* parent)
     setMouseTracking(true);
     setRubberBand(QChartView::NoRubberBand);
     setToolTip(tr("Drag to zoom into a time range · right-click or Ctrl+- to zoom out"));
+    m_markers = std::make_unique<ChartMarkers>(chart()->scene());
+    connect(chart(), &QChart::plotAreaChanged, this, &ChartView::placeMarkers);
 }
 
 ChartView::~ChartView() = default;
@@ -103,6 +105,26 @@ void ChartView::setData(const ChartData& data)
     // A new time range re-lays out the axes in a later event, which repainted the whole chart a second time per
     // live step: laid out now, the step paints once.
     chart()->layout()->activate();
+    placeMarkers();
+}
+
+void ChartView::setMarkers(const QList<ChartMarker>& markers)
+{
+    m_markers->setMarkers(markers);
+    placeMarkers();
+}
+
+QList<ChartMarker> ChartView::visibleMarkers() const
+{
+    return m_markers->visible();
+}
+
+void ChartView::placeMarkers()
+{
+    QList<KeyId> shown;
+    for (const auto& series : m_data.series)
+        shown.append(series.id);
+    m_markers->place(mapping(), shown);
 }
 
 bool ChartView::sameShape(const ChartData& data) const

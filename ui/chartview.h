@@ -4,7 +4,9 @@
 #include "axisticks.h"
 #include "chartdata.h"
 #include "charthittest.h"
+#include "chartmarkers.h"
 
+#include <memory>
 #include <QChartView>
 
 class QAreaSeries;
@@ -48,6 +50,10 @@ public:
     // A log scale keeps fast and slow functions (and spikes) readable in one chart.
     void setLogarithmic(bool logarithmic);
     bool isLogarithmic() const { return m_logarithmic; }
+
+    // Moments to mark with a vertical line (alerts firing and resolving); each shows while its function does.
+    void setMarkers(const QList<ChartMarker>& markers);
+    QList<ChartMarker> visibleMarkers() const;
 
     static QColor colorFor(int index);
     // Where values land on the plot now, for hovering and drag-zoom.
@@ -101,6 +107,8 @@ private:
     HoverCallout* m_callout = nullptr;
     QRubberBand* m_rubberBand = nullptr;
     std::optional<double> m_dragStart; // x pixel where a left drag began
+    std::unique_ptr<ChartMarkers> m_markers;
+    void placeMarkers();
 };
 
 } // namespace Kodemon

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "alertscontroller.h"
 #include "base/sentence.h"
 #include "chartupdater.h"
 #include "chartview.h"
@@ -64,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_stats->setObjectName(QStringLiteral("statsPanel"));
     setCentralWidget(makeCentralWidget());
     setStatusBar(m_status);
+    m_alerts = new AlertsController({ this, m_chart, m_functions, m_range }, this);
     makeActions();
     makeMenus();
     makeToolBar();
@@ -151,6 +153,7 @@ void MainWindow::makeMenus()
     view->addAction(m_picker->zoomOutAction());
     view->addAction(m_reloadAction);
     view->addAction(m_logScaleAction);
+    view->addAction(m_alerts->toggleAction());
     view->addSeparator();
     view->addAction(m_findAction);
 
@@ -222,6 +225,7 @@ void MainWindow::attach(const ViewerServices& services)
     m_keyUpdater->setQueryThread(m_keysThread.get());
     m_chartUpdater->setQueryThread(m_viewThread.get());
     m_statsUpdater->setQueryThread(m_statsThread.get());
+    m_alerts->attach(m_services.alerts);
 }
 
 void MainWindow::showServices()
@@ -240,6 +244,7 @@ void MainWindow::showServices()
 
 void MainWindow::detach()
 {
+    m_alerts->detach();
     for (const auto& connection : std::as_const(m_serviceConnections))
         disconnect(connection);
     m_serviceConnections.clear();

@@ -13,6 +13,7 @@ class QStackedWidget;
 
 namespace Kodemon {
 
+class AlertsController;
 class ChartUpdater;
 class ChartView;
 class EmptyState;
@@ -51,6 +52,7 @@ public:
     RangePicker* rangePicker() const { return m_picker; }
     EmptyState* emptyState() const { return m_emptyState; }
     StatusBar* ingestStatus() const { return m_status; }
+    AlertsController* alerts() const { return m_alerts; }
     bool isShowingEmptyState() const;
 
     // Exports the selected keys over the shown range to `path` (the Export action asks for it first).
@@ -107,6 +109,7 @@ private:
     StatsUpdater* m_statsUpdater;
     ExportFlow* m_export;
     TestDataSender* m_sender;
+    AlertsController* m_alerts = nullptr; // the Alerts panel, the tray and the chart's alert markers
     std::unique_ptr<QueryThread> m_viewThread; // the chart
     std::unique_ptr<QueryThread> m_statsThread; // statistics, at the same time as the chart on another core
     std::unique_ptr<QueryThread> m_keysThread; // the functions table, which may take longer

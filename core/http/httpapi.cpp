@@ -153,6 +153,10 @@ void HttpApi::registerRoutes(QHttpServer& server)
     // GET /api/status -> {"version","started","uptime_seconds","udp":{"address","port"},"http":{..},
     //  "database":{"path","size_bytes"},"counters":{"datagrams_received","samples_stored","rejected":{..},..}}
     add(server, QStringLiteral("/api/status"), &HttpApi::status);
+    // GET /api/alerts[?state=firing][&history=N] -> {"time","interval_seconds","firing","rules":[{"name",
+    //  "function","condition",..,"state","alerts":[{"function","token","state","since","value","threshold"}],
+    //  "history":[..]}],"notifications":{..}}: every rule, its alerts and last transitions (core/alerts/alertjson.h)
+    add(server, QStringLiteral("/api/alerts"), &HttpApi::alerts);
     // GET /api/openapi.json -> this API as an OpenAPI 3 document
     add(server, QStringLiteral("/api/openapi.json"), &HttpApi::openApi);
     // GET /metrics -> Prometheus text: per-function histograms and Kodemon's own counters (metrics/prometheustext.h);
@@ -412,6 +416,17 @@ void HttpApi::metrics(const Call& call)
     reply.body = m_metrics(call.scope, status);
     reply.headers.emplaceBack("Cache-Control", "no-store");
     sendReply(call.socket, call.request, reply);
+}
+
+// A token limited to some Kodemon tokens sees only their alerts: alertjson.h leaves the others out.
+void HttpApi::alerts(const Call& call)
+{
+    const auto params = parseAlertsParams(call.request.query());
+    if (!params.ok())
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    if (!m_alerts)
+        return sendReply(call.socket, call.request, errorReply(404, QStringLiteral("this Kodemon evaluates no alerts")));
+    sendReply(call.socket, call.request, apiReply(m_alerts(call.scope, *params.value)));
 }
 
 void HttpApi::openApi(const Call& call)

@@ -3,6 +3,7 @@
 
 #include "http/apitokens.h"
 #include "http/httpjson.h"
+#include "http/httpparams.h"
 #include "store/query.h"
 
 #include <functional>
@@ -49,6 +50,8 @@ public:
     using Writes = HttpWrites;
     // The Query answering for a scope; null when there is none (the request is then refused with 500).
     using QueryProvider = std::function<Query*(const ReadScope&)>;
+    // GET /api/alerts' body for a scope (core/alerts writes it); unset: this Kodemon evaluates no alerts (404).
+    using AlertsProvider = std::function<QByteArray(const ReadScope&, const AlertsParams&)>;
 
     // The Prometheus text of GET /metrics for a scope, given the current status (for Kodemon's own counters).
     using MetricsProvider = std::function<QByteArray(const ReadScope&, const ServerStatus&)>;
@@ -60,6 +63,7 @@ public:
     void registerRoutes(QHttpServer& server);
     // Serves GET /metrics from `metrics` (call before registerRoutes; without it /metrics is 404).
     void setMetrics(MetricsProvider metrics) { m_metrics = std::move(metrics); }
+    void setAlerts(AlertsProvider alerts) { m_alerts = std::move(alerts); }
 
 private:
     // One authorized request.
@@ -89,6 +93,7 @@ private:
     void tags(const Call& call);
     void functions(const Call& call);
     void status(const Call& call);
+    void alerts(const Call& call);
     void openApi(const Call& call);
     void metrics(const Call& call);
 
@@ -104,6 +109,7 @@ private:
     QueryProvider m_queries;
     StatusProvider m_status;
     MetricsProvider m_metrics;
+    AlertsProvider m_alerts;
     ApiTokens m_tokens;
     Writes m_writes;
     QElapsedTimer m_lastRefusalReport;

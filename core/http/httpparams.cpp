@@ -450,6 +450,31 @@ Parsed<DeleteParams> parseDeleteParams(const QUrlQuery& query, double now)
     return out;
 }
 
+Parsed<AlertsParams> parseAlertsParams(const QUrlQuery& query)
+{
+    const QString State = QStringLiteral("state");
+    const QString History = QStringLiteral("history");
+    const Params params(query, { State, History });
+    if (params.error())
+        return *params.error();
+    AlertsParams out;
+    if (const auto text = params.value(State)) {
+        out.state = parseAlertState(*text);
+        if (!out.state)
+            return ParamError { State,
+                QStringLiteral("\"state\" must be ok, pending, firing, resolving or resolved, not \"%1\"").arg(*text) };
+    }
+    if (const auto text = params.value(History)) {
+        bool ok = false;
+        const int count = text->toInt(&ok);
+        if (!ok || count < 0 || count > 50)
+            return ParamError { History,
+                QStringLiteral("\"history\" must be a whole number from 0 to 50, not \"%1\"").arg(*text) };
+        out.history = count;
+    }
+    return out;
+}
+
 std::optional<ParamError> checkNoParams(const QUrlQuery& query)
 {
     return Params(query, {}).error();

@@ -49,6 +49,7 @@ Status HttpServerWorker::start()
                 scope.isRestricted() ? std::nullopt : std::optional<IngestSnapshot>(status.counters));
         });
     }
+    m_api->setAlerts(m_options.alerts);
     m_server = std::make_unique<QHttpServer>();
     m_api->registerRoutes(*m_server);
     m_listener = listener.release();

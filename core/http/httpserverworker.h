@@ -6,7 +6,9 @@
 #include "http/httpapi.h"
 #include "http/httpjson.h"
 #include "http/httplistener.h"
+#include "http/httpparams.h"
 
+#include <functional>
 #include <memory>
 #include <QObject>
 #include <vector>
@@ -44,6 +46,8 @@ public:
         // DELETE /api/series (none: the route answers 501) and the retention reported by /api/status.
         HttpApi::Deleter deleter;
         RetentionPolicy retention { 0, 0, 0 };
+        // GET /api/alerts' body (core/alerts), called on the server's thread; unset: the route answers 404.
+        std::function<QByteArray(const ReadScope&, const AlertsParams&)> alerts = {};
     };
 
     HttpServerWorker(std::shared_ptr<Store> store, Options options);

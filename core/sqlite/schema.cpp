@@ -107,6 +107,26 @@ const char* const Version5[] = {
     "ALTER TABLE series ADD COLUMN error_count INTEGER NOT NULL DEFAULT 0",
 };
 
+// Version 7: the alerts' history (core/alerts): one row per change of an alert's state, with the value that caused
+// it, so that the history and each alert's state survive restarts (SqliteAlertHistory). Additive: nothing else
+// changes.
+const char* const Version7[] = {
+    R"(CREATE TABLE alert_transitions (
+                   id INTEGER PRIMARY KEY,
+                   time REAL NOT NULL,
+                   rule TEXT NOT NULL,
+                   token TEXT NOT NULL,
+                   key TEXT NOT NULL,
+                   from_state TEXT NOT NULL,
+                   to_state TEXT NOT NULL,
+                   value REAL,
+                   threshold REAL,
+                   condition TEXT NOT NULL DEFAULT ''))",
+    // The newest transitions of a rule and function (a restart resumes each alert from its last one), by time.
+    "CREATE INDEX alert_transitions_by_alert ON alert_transitions (rule, key, token, time)",
+    "CREATE INDEX alert_transitions_by_time ON alert_transitions (time)",
+};
+
 // Rewrites the chunks of one table that hold extra fields: their rows get tag ids (and the series their failed
 // calls). The recent table's rows carry their series (`mixed`).
 Status tagChunks(sqlite3* db, TagDictionary& dictionary, const char* table, bool mixed, QHash<qint64, qint64>& failed)
@@ -345,6 +365,8 @@ QList<const char*> stepStatements(int version)
         return statements(Version5);
     case 6:
         return statements(Version6);
+    case 7:
+        return statements(Version7);
     default:
         return {};
     }

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <QDateTime>
+#include <QScopeGuard>
 #include <sqlite3.h>
 
 namespace Kodemon {
@@ -677,6 +678,62 @@ Result<QList<SeriesSummary>> SqliteReader::summaries(const SummaryRequest& reque
         rows.append(std::move(row).value());
     }
     return rows;
+}
+
+// The alert rules' many small questions: the recent table (every series' newest calls, in mixed chunks) is read
+// once per distinct range instead of once per selector, which was half of an evaluation's time (1,000 rules,
+// docs/BENCHMARKS.md). One read transaction, so that a compaction in between cannot move calls from the recent
+// table into the chunks already read (or the other way).
+Result<QList<CallTimes>> SqliteReader::callTimes(const QList<SeriesSelector>& selectors)
+{
+    if (auto status = openOnce(m_connection, m_path); !status)
+        return status.failure();
+    sqlite3_exec(handle(), "BEGIN", nullptr, nullptr, nullptr);
+    const auto end = qScopeGuard([this] { sqlite3_exec(handle(), "COMMIT", nullptr, nullptr, nullptr); });
+    QHash<QPair<double, double>, QHash<qint64, QList<ChunkRow>>> recentByRange;
+    QList<CallTimes> out;
+    out.reserve(selectors.size());
+    for (const auto& selector : selectors) {
+        const QPair<double, double> span { selector.range.from.value_or(-1e300), selector.range.to.value_or(1e300) };
+        auto recent = recentByRange.constFind(span);
+        if (recent == recentByRange.constEnd()) {
+            auto rows = recentRows(selector.range);
+            if (!rows)
+                return rows.failure();
+            recent = recentByRange.insert(span, std::move(rows).value());
+        }
+        CallTimes times;
+        if (auto status = appendCallTimes(selector, *recent, times); !status)
+            return status.failure();
+        out.append(std::move(times));
+    }
+    return out;
+}
+
+Status SqliteReader::appendCallTimes(
+    const SeriesSelector& selector, const QHash<qint64, QList<ChunkRow>>& recent, CallTimes& out)
+{
+    auto series = resolve(selector);
+    if (!series)
+        return series.errorKind() == ErrorKind::NotFound ? Status(Ok {}) : Status(series.failure());
+    for (const auto& ref : std::as_const(*series)) {
+        if (!overlaps(ref.info, selector.range))
+            continue;
+        auto filter = filterFor(ref.id, selector.tags, selector.outcome);
+        if (!filter)
+            return filter.failure();
+        auto status = SeriesScan(handle(), ref.id, selector.range, filter->get(), ChunkScan::Sources::SeriesOnly)
+                          .executionTimes(out.values, out.failed);
+        if (!status)
+            return status;
+        for (const auto& row : recent.value(ref.id)) {
+            if (!*filter || (*filter)->passes(row)) {
+                out.values.append(row.executionTime);
+                out.failed += row.failed ? 1 : 0;
+            }
+        }
+    }
+    return Ok {};
 }
 
 Result<TagIndexStatus> SqliteReader::tagIndexStatus()

@@ -47,6 +47,7 @@ public:
     Result<QList<TagSummary>> tags(const SeriesSelector& selector, int valuesPerTag) override;
     Result<TagIndexStatus> tagIndexStatus() override;
     Result<StorageStatus> storageStatus() override;
+    Result<QList<CallTimes>> callTimes(const QList<SeriesSelector>& selectors) override;
     bool filtersCalls() const override { return true; }
     std::optional<qint64> dataVersion() override;
 
@@ -81,6 +82,7 @@ private:
     Status summarizeGroups(const SeriesRef& series, const SummaryRequest& request, const QList<ChunkRow>& recent,
         QList<SeriesSummary>& rows);
     static qsizetype sizeHint(const QList<SeriesRef>& series);
+    Status appendCallTimes(const SeriesSelector& selector, const QHash<qint64, QList<ChunkRow>>& recent, CallTimes& out);
 
     QString m_path;
     ReadScope m_scope;

@@ -21,6 +21,7 @@ public:
     std::unique_ptr<StoreWriter> createWriter() override;
     std::unique_ptr<StoreReader> createReader() override;
     std::unique_ptr<StoreReader> createScopedReader(const ReadScope& scope) override;
+    std::unique_ptr<AlertHistory> createAlertHistory() override;
     QString location() const override { return m_path; }
     qint64 sizeOnDisk() const override;
 

@@ -75,6 +75,15 @@ Result<SamplePage> Query::executions(const SeriesSelector& selector, const QStri
     return m_reader->samples(selector, cursor, limit);
 }
 
+Result<QList<CallTimes>> Query::callTimes(const QList<SeriesSelector>& selectors)
+{
+    for (const auto& selector : selectors) {
+        if (auto status = validateSelector(selector); !status)
+            return status.failure();
+    }
+    return m_reader->callTimes(selectors);
+}
+
 Result<KeyStats> Query::stats(const SeriesSelector& selector)
 {
     if (auto status = validateSelector(selector); !status)

@@ -58,6 +58,11 @@ public:
 
     // What the store keeps, by tier.
     Result<StorageStatus> storageStatus() { return m_reader->storageStatus(); }
+
+    // The execution times and failed calls of many selections at once (StoreReader::callTimes): the alert rules'
+    // question, one selector per function and token, answered in one pass where the store can.
+    Result<QList<CallTimes>> callTimes(const QList<SeriesSelector>& selectors);
+
     // Which series' tags have more values than the store indexes.
     Result<TagIndexStatus> tagIndexStatus() { return m_reader->tagIndexStatus(); }
 

@@ -4,6 +4,7 @@
 #include "base/callsummary.h"
 #include "base/result.h"
 #include "base/types.h"
+#include "store/alerthistory.h"
 #include "store/readscope.h"
 
 #include <memory>
@@ -40,6 +41,13 @@ struct DeleteRequest
     std::optional<QString> key; // with neither key nor token the request is refused
     std::optional<QString> token;
     TimeRange range;
+};
+
+// The execution times of the calls one selector chose (any order) and how many of them failed.
+struct CallTimes
+{
+    QList<double> values; // milliseconds
+    qint64 failed = 0;
 };
 
 // Writes batches of samples; used by exactly one thread (the writer thread).
@@ -100,6 +108,10 @@ public:
     virtual Result<QList<TagSummary>> tags(const SeriesSelector& selector, int valuesPerTag);
     // What the store keeps, by tier (for /api/status and the settings); nothing known by default.
     virtual Result<StorageStatus> storageStatus() { return StorageStatus {}; }
+    // The calls of many selectors at once, in their order, for callers that ask many small questions about one
+    // moment (the alert rules: one per function and token). A selector whose key has no series gets no calls.
+    // The default reads each selector's calls (callscan.h); stores override it to share work between them.
+    virtual Result<QList<CallTimes>> callTimes(const QList<SeriesSelector>& selectors);
     // Which series' tags outgrew the store's index of tag values (for /api/status); none when it has no limit.
     virtual Result<TagIndexStatus> tagIndexStatus() { return TagIndexStatus {}; }
     // Whether stats(), buckets(), values() and samples() honour a selector's tag filters and outcome and count
@@ -130,6 +142,8 @@ public:
         Q_UNUSED(scope)
         return nullptr;
     }
+    // The stored history of alert transitions (core/alerts), for one thread; null when this store keeps none.
+    virtual std::unique_ptr<AlertHistory> createAlertHistory() { return nullptr; }
 
     // Where the data lives, for logs and the status display (a path or a URL).
     virtual QString location() const = 0;
