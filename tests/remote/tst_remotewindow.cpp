@@ -235,8 +235,8 @@ void tst_RemoteWindow::chartAgreesWithLocal()
     QTRY_VERIFY_WITH_TIMEOUT(shows(window.chart(), key) && drawnCalls(window.chart()) > 0, 10000);
     // The same load on the server's file, with the same range and pixels, draws exactly the same.
     const ChartData& remote = window.chart()->data();
-    const ChartData local = loadChart(
-        *m_local, { KeyId { Shop, key } }, window.timeRange()->range(), remote.pixels, [] { return false; });
+    const ChartData local = loadChart(*m_local,
+        ChartRequest { { KeyId { Shop, key } }, window.timeRange()->range(), remote.pixels }, [] { return false; });
     QCOMPARE(remote.from, local.from);
     QCOMPARE(remote.to, local.to);
     QCOMPARE(remote.series.first().bucketed, bucketed);
