@@ -74,6 +74,7 @@ void KeyListModel::setRows(const QList<KeyRow>& rows)
     QSet<RowId> incoming;
     for (const auto& row : rows)
         incoming.insert(RowId { row.id, row.group });
+    regroup(rows, incoming);
     removeMissing(incoming);
 
     int first = -1;
@@ -127,6 +128,32 @@ void KeyListModel::setGroupName(const QString& tag)
     Q_EMIT headerDataChanged(Qt::Horizontal, GroupColumn, GroupColumn);
     if (!m_rows.isEmpty())
         Q_EMIT dataChanged(index(0, GroupColumn), index(int(m_rows.size()) - 1, GroupColumn));
+}
+
+void KeyListModel::regroup(const QList<KeyRow>& rows, const QSet<RowId>& incoming)
+{
+    // A function whose rows change groups (the table was split by a tag, or joined again) keeps its first row in
+    // place as one of its new ones: the selection, which lives on rows, stays on the function.
+    QHash<KeyId, QList<const KeyRow*>> unplaced;
+    for (const auto& row : rows) {
+        if (rowOf(RowId { row.id, row.group }) < 0)
+            unplaced[row.id].append(&row);
+    }
+    int first = -1;
+    int last = -1;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        auto waiting = unplaced.find(m_rows[i].id);
+        if (incoming.contains(RowId { m_rows[i].id, m_rows[i].group }) || waiting == unplaced.end()
+            || waiting->isEmpty())
+            continue;
+        m_rows[i] = *waiting->takeFirst();
+        first = first < 0 ? i : first;
+        last = i;
+    }
+    if (first < 0)
+        return;
+    rebuildIndex();
+    Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
 }
 
 void KeyListModel::removeMissing(const QSet<RowId>& incoming)
@@ -321,6 +348,9 @@ QVariant KeyListModel::headerData(int section, Qt::Orientation orientation, int 
     if (role == Qt::TextAlignmentRole)
         return section >= CallsColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                       : QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+    // Numbers sort the largest first on the first click: "what got slower since last week" is one click.
+    if (role == Qt::InitialSortOrderRole)
+        return section >= CallsColumn ? Qt::DescendingOrder : Qt::AscendingOrder;
     return {};
 }
 

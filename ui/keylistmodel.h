@@ -77,7 +77,8 @@ public:
     ~KeyListModel() override;
     Q_DISABLE_COPY_MOVE(KeyListModel)
 
-    // Replaces the contents, keeping rows (and so selections) of series that stay; new series are appended.
+    // Replaces the contents, keeping rows (and so selections) of series that stay, also when their groups change;
+    // new series are appended.
     void setRows(const QList<KeyRow>& rows);
     // The present, for showing "last seen" as a time of day when it is today.
     void setNow(double now);
@@ -103,6 +104,7 @@ private:
     QString toolTip(const KeyRow& row) const;
     QString groupText(const std::optional<TagGroup>& group) const;
     QVariant foreground(const KeyRow& row, int column) const;
+    void regroup(const QList<KeyRow>& rows, const QSet<RowId>& incoming);
     void removeMissing(const QSet<RowId>& incoming);
     void rebuildIndex();
 
