@@ -7,6 +7,7 @@
 #include "chartview.h"
 #include "displayformat.h"
 #include "emptystate.h"
+#include "deletionflow.h"
 #include "exportflow.h"
 #include "filterbar.h"
 #include "functionspanel.h"
@@ -68,6 +69,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_statsUpdater(new StatsUpdater(m_stats, m_range, m_options, this))
     , m_tagsUpdater(new TagsUpdater(m_tagModel, m_range, m_options, this))
     , m_export(new ExportFlow(this, m_status))
+    , m_deletion(new DeletionFlow(this, m_status))
     , m_sender(new TestDataSender(this))
 {
     setWindowTitle(tr("Kodemon"));
@@ -129,6 +131,14 @@ void MainWindow::makeActions()
         m_export->ask(ExportFlow::Selection {
             m_functions->selectedKeys(), m_range->range(), m_options->tagFilters(), m_options->outcome() });
     });
+    m_deleteAction = new QAction(tr("&Delete Calls…"), this);
+    m_deleteAction->setToolTip(tr("Delete the current function's calls, in the shown range or all (asks first)"));
+    connect(m_deleteAction, &QAction::triggered, this,
+        [this] { m_deletion->ask(m_functions->currentKey(), m_range->range()); });
+    connect(m_deletion, &DeletionFlow::finished, this, [this](qint64, const QString& error) {
+        if (error.isEmpty())
+            m_reloadAction->trigger();
+    });
     m_sendTestDataAction = new QAction(tr("Send &Test Data"), this);
     m_sendTestDataAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     m_sendTestDataAction->setToolTip(tr("Send a few hundred example calls to this Kodemon's UDP port"));
@@ -167,6 +177,7 @@ void MainWindow::makeActions()
 void MainWindow::makeMenus()
 {
     m_functions->addTableAction(m_exportAction);
+    m_functions->addTableAction(m_deleteAction);
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_exportAction);
     file->addAction(m_sendTestDataAction);
@@ -263,6 +274,8 @@ void MainWindow::attach(const ViewerServices& services)
     m_statsThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-stats"));
     m_keysThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-keys"));
     m_export->setStore(m_services.store);
+    m_deletion->setServices(m_services.store, m_services.deleter);
+    m_deleteAction->setEnabled(m_deletion->isAvailable());
     if (SampleFeed* feed = m_services.feed) {
         m_serviceConnections << connect(feed, &SampleFeed::samplesArrived, this, &MainWindow::onSamplesArrived)
                              << connect(feed, &SampleFeed::seriesChanged, this, &MainWindow::onSeriesChanged);
@@ -301,6 +314,7 @@ void MainWindow::detach()
     m_statsUpdater->setQueryThread(nullptr);
     m_tagsUpdater->setQueryThread(nullptr);
     m_export->setStore(nullptr);
+    m_deletion->setServices(nullptr, {});
     m_viewThread.reset();
     m_statsThread.reset();
     m_keysThread.reset();
