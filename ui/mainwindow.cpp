@@ -5,9 +5,9 @@
 #include "base/sentence.h"
 #include "chartupdater.h"
 #include "chartview.h"
+#include "deletionflow.h"
 #include "displayformat.h"
 #include "emptystate.h"
-#include "deletionflow.h"
 #include "exportflow.h"
 #include "filterbar.h"
 #include "functionspanel.h"
@@ -21,6 +21,8 @@
 #include "statspanel.h"
 #include "statsupdater.h"
 #include "statusbar.h"
+#include "storagesummary.h"
+#include "store/query.h"
 #include "store/store.h"
 #include "tagsupdater.h"
 #include "tagsview.h"
@@ -31,6 +33,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSplitter>
@@ -287,6 +290,23 @@ void MainWindow::attach(const ViewerServices& services)
     m_statsUpdater->setQueryThread(m_statsThread.get());
     m_alerts->attach(m_services.alerts);
     m_tagsUpdater->setQueryThread(m_statsThread.get());
+    showUpgradeNotice();
+}
+
+// A file made before retention existed waits a day before anything is summarized or deleted (schema.cpp): the
+// window says so as well as the log, while the user can still choose to keep everything.
+void MainWindow::showUpgradeNotice()
+{
+    if (!m_services.retention || !m_services.store)
+        return;
+    Query query(m_services.store->createReader());
+    const auto storage = query.storageStatus();
+    if (!storage)
+        return;
+    m_upgradeNotice = StorageSummary::upgradeNotice(
+        *m_services.retention, *storage, double(QDateTime::currentSecsSinceEpoch()));
+    if (!m_upgradeNotice.isEmpty())
+        m_status->showMessage(m_upgradeNotice, 120000);
 }
 
 void MainWindow::showServices()
@@ -440,6 +460,13 @@ void MainWindow::openSettings()
         return;
     }
     SettingsDialog dialog(m_services.settings, this);
+    if (m_services.retention && m_services.store) {
+        // A few aggregate reads of the chunk and rollup tables: milliseconds, on this thread like the dialog.
+        Query query(m_services.store->createReader());
+        const auto storage = query.storageStatus();
+        dialog.setStorage(storage ? StorageSummary::describe(*m_services.retention, *storage)
+                                  : tr("Cannot read what is stored: %1").arg(storage.error()));
+    }
     if (dialog.exec() != QDialog::Accepted)
         return;
     const ConnectionSettings chosen = dialog.settings();

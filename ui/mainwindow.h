@@ -58,6 +58,8 @@ public:
     TagsView* tags() const { return m_tagsView; }
     FunctionsPanel* functions() const { return m_functions; }
     DeletionFlow* deletion() const { return m_deletion; }
+    // What the window said about an upgraded database's retention (empty when nothing).
+    QString upgradeNotice() const { return m_upgradeNotice; }
     ChartView* chart() const { return m_chart; }
     StatsPanel* stats() const { return m_stats; }
     RangePicker* rangePicker() const { return m_picker; }
@@ -95,6 +97,7 @@ private:
     void onSeriesChanged(bool newSeries);
     void onKeysFailed(const QString& message);
     void showServices();
+    void showUpgradeNotice();
     void onSelectionChanged();
     void onKeysLoaded();
     void onTagsLoaded(const QString& error);
@@ -130,6 +133,7 @@ private:
     TagsUpdater* m_tagsUpdater;
     ExportFlow* m_export;
     DeletionFlow* m_deletion;
+    QString m_upgradeNotice;
     TestDataSender* m_sender;
     AlertsController* m_alerts = nullptr; // the Alerts panel, the tray and the chart's alert markers
     std::unique_ptr<QueryThread> m_viewThread; // the chart

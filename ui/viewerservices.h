@@ -39,6 +39,8 @@ struct ViewerServices
     AlertService* alerts = nullptr; // the local collector's alerts; null when remote
     // Deletes calls on the collector's writer thread (SQLite only); empty when calls cannot be deleted here.
     std::function<void(const DeleteRequest&, std::function<void(Result<qint64>)>)> deleter = {};
+    // How long the local SQLite store keeps calls and summaries; none for ClickHouse and remote windows.
+    std::optional<RetentionPolicy> retention = {};
 };
 
 } // namespace Kodemon
