@@ -49,6 +49,7 @@ public:
     Result<StorageStatus> storageStatus() override;
     Result<QList<CallTimes>> callTimes(const QList<SeriesSelector>& selectors) override;
     bool filtersCalls() const override { return true; }
+    Result<bool> summarizes(const SeriesSelector& selector) override;
     std::optional<qint64> dataVersion() override;
 
     struct SeriesRef
