@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -95,6 +96,14 @@ class Kodemon:
                 self.buffer_kib = int(buffer.group(1))
         else:
             raise RuntimeError("kodemon did not start: " + "".join(self.log))
+        # Read the log from now on: a full pipe blocks every thread that logs (1,000 alerts firing at once log
+        # 1,000 lines and stopped Kodemon that way), which would be measured as Kodemon's slowness.
+        threading.Thread(target=self.drain, daemon=True).start()
+
+    def drain(self):
+        for line in self.process.stdout:
+            self.log.append(line)
+            del self.log[:-1000]
 
     def get(self, path):
         with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}{path}", timeout=60) as response:
