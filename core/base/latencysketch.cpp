@@ -149,7 +149,7 @@ QByteArray LatencySketch::encode() const
     out.reserve(16 + m_counts.size() * 2);
     putVarint(out, quint64(m_zero));
     const qint64 first = m_first;
-    putVarint(out, quint64((first << 1) ^ (first >> 63)));
+    putVarint(out, (quint64(first) << 1) ^ quint64(first >> 63)); // zigzag, without shifting a negative
     putVarint(out, quint64(m_counts.size()));
     for (const qint64 n : m_counts)
         putVarint(out, quint64(n));
