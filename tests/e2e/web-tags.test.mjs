@@ -292,12 +292,12 @@ test('new calls join their line live, failed ones counted, and a new value gets 
     decoratorDatagram(CHECKOUT, 41.5, t, TOKEN, { endpoint: ODD, error: 'TimeoutError' }),
     decoratorDatagram(CHECKOUT, 12.25, t, TOKEN, { endpoint: '/cart' }),
   ]);
-  await page.waitForFunction(() => document.querySelector('#chart').dataset.calls === '202', null, { timeout: 10000 });
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.calls === '202', null, { timeout: 30000 });
   assert.equal((await chart()).failed, '15');
   assert.equal((await chart()).groups, '3');
   // A value no line was drawn for: the page reads the groups again.
   await sendDatagrams(kodemon.udpPort, [decoratorDatagram(CHECKOUT, 5, Math.floor(Date.now() / 1000), TOKEN, { endpoint: '/new' })]);
-  await page.waitForFunction(() => document.querySelector('#chart').dataset.groups === '4', null, { timeout: 10000 });
+  await page.waitForFunction(() => document.querySelector('#chart').dataset.groups === '4', null, { timeout: 30000 });
   assert.equal((await chart()).calls, '203');
   assert.match(await text('#chart-key'), /\/new1/);
 });
