@@ -9,14 +9,16 @@ ARGS ?=
 # libraries are not pulled in by the -dev packages and must be named; dygraphs is compiled into the binary.
 RUN_PACKAGES := cmake ninja-build g++ ccache pkg-config \
 	qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libqt6opengl6-dev libqt6sql6-sqlite \
-	libsqlite3-dev libjs-dygraphs fonts-dejavu-core
+	libsqlite3-dev libjs-dygraphs fonts-dejavu-core libprotobuf-dev protobuf-compiler zlib1g-dev
 # What only the tests need (`make test`): real clients and servers, the browser, a virtual display, packaging tools.
 TEST_PACKAGES := git sqlite3 python3 python3-requests curl python3-pip python3-setuptools python3-wheel \
 	chromium xvfb xauth x11-utils imagemagick file dpkg-dev desktop-file-utils appstream man-db \
-	clickhouse-server clickhouse-client
+	clickhouse-server clickhouse-client python3-statsd prometheus zookeeperd
 DEB_PACKAGES := $(RUN_PACKAGES) $(TEST_PACKAGES)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 E2E_DIR := tests/e2e
+# npm projects of the tests: the browser-test driver, and the Node.js clients (OpenTelemetry SDK, hot-shots).
+NPM_DIRS := $(E2E_DIR) tests/clients/node
 
 .PHONY: all install-missing deps deps-run deps-bench deps-fuzz build run test bench fuzz clean distclean format tidy help
 
@@ -41,10 +43,12 @@ install-missing:
 		echo "Installing missing Debian packages:" $$missing; \
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
 	fi
-	@if [ -n "$(NODE)" ] && [ -f $(E2E_DIR)/package-lock.json ] && [ ! -d $(E2E_DIR)/node_modules ]; then \
-		echo "Installing the browser-test driver (playwright-core) from npm"; \
-		cd $(E2E_DIR) && npm ci --no-audit --no-fund; \
-	fi
+	@if [ -n "$(NODE)" ]; then for dir in $(NPM_DIRS); do \
+		if [ -f $$dir/package-lock.json ] && { [ ! -d $$dir/node_modules ] || [ $$dir/package-lock.json -nt $$dir/node_modules/.package-lock.json ]; }; then \
+			echo "Installing the npm packages of $$dir"; \
+			(cd $$dir && npm ci --no-audit --no-fund) || exit 1; \
+		fi; \
+	done; fi
 
 deps-run:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES)"
@@ -75,8 +79,8 @@ deps-bench:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)" NODE=1
 
 # Only what bench/run.py runs: the tests' hundred-odd targets doubled the time on a cold cache.
-BENCH_TARGETS := kodemon kodemon-loadgen kodemon-recvceiling kodemon-gendb kodemon-querybench kodemon-uibench \
-	kodemon-parserbench kodemon-simdjsonbench
+BENCH_TARGETS := kodemon kodemon-loadgen kodemon-recvceiling kodemon-gendb kodemon-querybench kodemon-uibench kodemon-otlpload \
+	kodemon-parserbench kodemon-simdjsonbench kodemon-alertbench
 
 bench: deps-bench
 	cmake --preset release
@@ -86,7 +90,7 @@ bench: deps-bench
 # libFuzzer under clang with ASan + UBSan; new inputs join fuzz/corpus, crashes land in fuzz/crashes (commit both:
 # `make test` replays them). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := datagram timeexpr httpparams requestlimiter calltags chunkview
+FUZZ_TARGETS := datagram timeexpr httpparams requestlimiter calltags chunkview statsd otlpprotobuf otlpjson rulesfile
 deps-fuzz:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES) clang libclang-rt-14-dev"
 

@@ -1,18 +1,26 @@
 // SPDX-License-Identifier: MIT
 #include "application.h"
 
+#include "alerts/alertboard.h"
+#include "alerts/alertjson.h"
+#include "alerts/alertservice.h"
+#include "alerts/rulesfile.h"
 #include "base/hostport.h"
 #include "base/logging.h"
 #include "base/sentence.h"
 #include "clickhouse/clickhousestore.h"
 #include "http/httpserver.h"
 #include "ingest/collector.h"
+#include "ingest/ingestcounters.h"
+#include "ingest/listenercounters.h"
 #include "ingest/samplespool.h"
 #include "live/collectorfeed.h"
 #include "live/localstatus.h"
 #include "live/pollingfeed.h"
 #include "live/remotestatus.h"
 #include "mainwindow.h"
+#include "metrics/callmetrics.h"
+#include "otlp/otlpreceiver.h"
 #include "remote/remotestore.h"
 #include "singleinstance.h"
 #include "sqlite/sqlitestore.h"
@@ -64,6 +72,7 @@ std::shared_ptr<Store> makeStore(const AppOptions& options)
         return std::make_shared<ClickHouseStore>(*options.clickhouse);
     auto sqlite = std::make_shared<SqliteStore>(QFileInfo(options.databasePath).absoluteFilePath());
     sqlite->setSizeLimit(options.databaseLimitBytes);
+    sqlite->setRetention(options.retention);
     return sqlite;
 }
 
@@ -146,7 +155,52 @@ StartStatus Application::start()
             StartStage::Storage };
     if (auto collector = startCollector(); !collector.ok())
         return collector;
-    return startHttp();
+    startOtlp();
+    AlertService::Options alerts;
+    alerts.rulesPath = m_options.alertsPath;
+    // Read again: after a settings change the window may have edited the file since the start, or the rules beside
+    // another database apply. The command line checked the first one; a later mistake leaves no rules, said in the log.
+    auto rules = loadRulesFile(m_options.alertsPath);
+    if (!rules)
+        qCWarning(lcApp).noquote() << rules.error() << "- alerts start without rules until the file is fixed";
+    alerts.rules = rules ? *rules : RulesDocument {};
+    m_alerts = std::make_unique<AlertService>(m_store, alerts);
+    if (auto http = startHttp(); !http.ok())
+        return http;
+    startAlerts();
+    return {};
+}
+
+// After the server: notifications link to its web page.
+void Application::startAlerts()
+{
+    m_alerts->setLink(webUrl().toString());
+    m_alerts->start();
+    qCInfo(lcApp).noquote() << "alert rules from" << m_options.alertsPath;
+}
+
+// Optional: a port in use (an OpenTelemetry collector already runs there) is logged and shown, never fatal.
+void Application::startOtlp()
+{
+    m_otlpCounters = OtlpReceiver::makeCounters();
+    m_collector->counters()->addListener(m_otlpCounters);
+    if (!m_options.otlpPort)
+        return;
+    OtlpReceiver::Options otlp;
+    otlp.address = m_options.otlpAddress;
+    otlp.port = *m_options.otlpPort;
+    Collector* collector = m_collector.get();
+    otlp.deliver = [collector](const QList<Sample>& samples) { collector->deliver(samples); };
+    otlp.saturated = [collector] { return collector->isSaturated(); };
+    otlp.counters = m_otlpCounters;
+    m_otlp = std::make_unique<OtlpServer>(otlp);
+    if (auto status = m_otlp->start(); !status) {
+        qCWarning(lcHttp).noquote() << "running without the OTLP/HTTP receiver:" << status.error();
+        m_otlpCounters->setUnavailable(hostPort(m_options.otlpAddress, *m_options.otlpPort), status.error());
+        m_otlp.reset();
+        return;
+    }
+    m_otlpCounters->setListening(hostPort(m_options.otlpAddress, m_otlp->port()));
 }
 
 StartStatus Application::startCollector()
@@ -162,6 +216,15 @@ StartStatus Application::startCollector()
     collector.udp.port = m_options.udpPort;
     collector.udp.receiveBufferBytes = m_options.receiveBufferBytes;
     collector.udp.allowedSenders = m_options.udpAllow;
+    m_metrics = std::make_shared<CallMetrics>();
+    collector.onStored = [metrics = m_metrics](const QList<Sample>& samples) { metrics->record(samples); };
+    if (m_options.statsdPort) {
+        UdpReceiver::Options statsd = collector.udp;
+        statsd.port = *m_options.statsdPort;
+        statsd.portOption = QStringLiteral("--statsd-port");
+        statsd.statsd.token = m_options.statsdToken;
+        collector.statsd = statsd;
+    }
     m_collector = std::make_unique<Collector>(m_store, collector);
     m_feed = std::make_unique<CollectorFeed>(m_collector.get());
     m_status = std::make_unique<LocalStatus>(m_collector.get(), m_store);
@@ -176,17 +239,33 @@ StartStatus Application::startHttp()
     http.udpAddress = m_options.udpAddress;
     http.udpPort = m_collector->udpPort();
     http.counters = m_collector->counters();
+    http.metrics = m_metrics;
     http.apiTokens = m_options.apiTokens;
     http.insecure = m_options.httpInsecure;
+    if (!m_options.clickhouse) {
+        // SQLite keeps calls by the retention policy and deletes on request; ClickHouse keeps everything.
+        http.retention = m_options.retention;
+        http.deleter = [collector = m_collector.get()](const DeleteRequest& request, auto done) {
+            collector->remove(request, std::move(done));
+        };
+    }
+    http.alerts = [board = m_alerts->board()](const ReadScope& scope, const AlertsParams& params) {
+        return AlertJson::alerts(board->snapshot(), { scope, params.state, params.history });
+    };
     m_http = std::make_unique<HttpServer>(m_store, http);
     return { m_http->start(), StartStage::Http };
 }
 
 QString Application::startupLine() const
 {
-    return QStringLiteral("Kodemon %1 listening on UDP %2 and HTTP http://%3/, storing in %4")
+    const QString statsd = m_collector->statsdPort() > 0
+        ? QStringLiteral("StatsD on UDP %1").arg(hostPort(m_options.udpAddress, m_collector->statsdPort()))
+        : QStringLiteral("no StatsD");
+    const QString otlp = m_otlp ? QStringLiteral("OTLP on http://%1/v1/traces").arg(hostPort(m_options.otlpAddress, m_otlp->port()))
+                                : QStringLiteral("no OTLP");
+    return QStringLiteral("Kodemon %1 listening on UDP %2 and HTTP http://%3/, storing in %4 (%5, %6)")
         .arg(QLatin1String(KODEMON_VERSION), hostPort(m_options.udpAddress, m_collector->udpPort()),
-            hostPort(m_options.httpAddress, m_http->port()), m_store->location());
+            hostPort(m_options.httpAddress, m_http->port()), m_store->location(), statsd, otlp);
 }
 
 int Application::runHeadless()
@@ -246,13 +325,18 @@ ViewerServices Application::viewerServices() const
         services.udp = UdpEndpoint { m_collector->udpAddress(), m_collector->udpPort() };
     services.settings = ConnectionSettings { m_options.udpAddress, m_options.udpPort, m_options.httpAddress,
         m_options.httpPort, m_options.databasePath };
-    if (m_http && m_http->isRunning()) {
-        const bool anywhere
-            = m_options.httpAddress == QHostAddress::Any || m_options.httpAddress == QHostAddress::AnyIPv4;
-        const QHostAddress host = anywhere ? QHostAddress(QHostAddress::LocalHost) : m_options.httpAddress;
-        services.webUrl = QUrl(QStringLiteral("http://%1/").arg(hostPort(host, m_http->port())));
-    }
+    services.webUrl = webUrl();
+    services.alerts = m_alerts.get();
     return services;
+}
+
+QUrl Application::webUrl() const
+{
+    if (!m_http || !m_http->isRunning())
+        return {};
+    const bool anywhere = m_options.httpAddress == QHostAddress::Any || m_options.httpAddress == QHostAddress::AnyIPv4;
+    const QHostAddress host = anywhere ? QHostAddress(QHostAddress::LocalHost) : m_options.httpAddress;
+    return QUrl(QStringLiteral("http://%1/").arg(hostPort(host, m_http->port())));
 }
 
 // Settings from the window: everything restarts on the new ports and database; if that fails, on the old ones.
@@ -266,6 +350,8 @@ void Application::applySettings(const ConnectionSettings& settings)
     m_options.httpAddress = settings.httpAddress;
     m_options.httpPort = settings.httpPort;
     m_options.databasePath = settings.databasePath;
+    if (!m_options.alertsPathGiven) // the rules beside the database follow it
+        m_options.alertsPath = defaultAlertsPath(m_options.clickhouse ? QString() : settings.databasePath);
     QString failure;
     if (const StartStatus started = start(); !started.ok()) {
         logStartFailure(started);
@@ -290,6 +376,8 @@ void Application::teardown()
 {
     stop();
     m_http.reset();
+    m_otlp.reset();
+    m_alerts.reset();
     m_feed.reset();
     m_status.reset();
     m_collector.reset();
@@ -299,6 +387,10 @@ void Application::stop()
 {
     if (m_http)
         m_http->stop();
+    if (m_otlp) // before the collector: it hands its calls to the collector's writer
+        m_otlp->stop();
+    if (m_alerts)
+        m_alerts->stop();
     if (m_collector)
         m_collector->stop();
 }

@@ -9,9 +9,13 @@
 
 namespace Kodemon {
 
+class AlertService;
 class Collector;
 class HttpServer;
+class CallMetrics;
+class ListenerCounters;
 class MainWindow;
+class OtlpServer;
 class SampleFeed;
 class SingleInstance;
 class StatusSource;
@@ -51,6 +55,9 @@ private:
     StartStatus start();
     StartStatus startCollector();
     StartStatus startHttp();
+    void startOtlp();
+    void startAlerts();
+    QUrl webUrl() const; // the web page on this Kodemon's HTTP server; empty while it does not run
     int runHeadless();
     int runDesktop();
     int runRemote();
@@ -64,6 +71,10 @@ private:
     std::shared_ptr<Store> m_store;
     std::unique_ptr<Collector> m_collector;
     std::unique_ptr<HttpServer> m_http;
+    std::unique_ptr<OtlpServer> m_otlp; // while the OTLP/HTTP receiver runs
+    std::shared_ptr<ListenerCounters> m_otlpCounters; // its state and counts, also when it does not run
+    std::shared_ptr<CallMetrics> m_metrics; // GET /metrics: what this collector stored since it started
+    std::unique_ptr<AlertService> m_alerts; // evaluates the --alerts rules; made before the server, which lists them
     std::unique_ptr<SampleFeed> m_feed; // new calls for the window: the collector's, or polled from --remote
     std::unique_ptr<StatusSource> m_status; // the collector's state for the status bar
     MainWindow* m_window = nullptr; // while the desktop viewer runs

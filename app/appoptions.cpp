@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "appoptions.h"
 
+#include "alerts/rulesfile.h"
 #include "base/logging.h"
+#include "base/timeexpr.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QStandardPaths>
 
@@ -44,6 +47,17 @@ struct Definitions
         QStringLiteral("Stop storing (and count what cannot be stored) once the database reaches this size, in "
                        "MiB (default: no limit)."),
         QStringLiteral("MiB"), QStringLiteral("0") };
+    QCommandLineOption retentionRaw { QStringLiteral("retention-raw"),
+        QStringLiteral("Keep every call this long after it arrived, e.g. 30d (the default), 12h, 2w; older calls "
+                       "become per-minute summaries. 0 keeps every call."),
+        QStringLiteral("duration"), QStringLiteral("30d") };
+    QCommandLineOption retention { QStringLiteral("retention"),
+        QStringLiteral("Keep per-minute summaries this long, e.g. 1y (the default), 90d. 0 keeps them forever."),
+        QStringLiteral("duration"), QStringLiteral("1y") };
+    QCommandLineOption retentionSize { QStringLiteral("retention-size"),
+        QStringLiteral("While the database is larger than this, e.g. 10G, its oldest calls become summaries and "
+                       "then its oldest summaries go (default: no limit)."),
+        QStringLiteral("size"), QStringLiteral("0") };
     QCommandLineOption store { QStringLiteral("store"),
         QStringLiteral("Store samples on a ClickHouse server instead of SQLite: clickhouse://host:8123/database."),
         QStringLiteral("url") };
@@ -75,6 +89,26 @@ struct Definitions
     QCommandLineOption httpInsecure { QStringLiteral("http-insecure"),
         QStringLiteral("Serve the HTTP API on a non-loopback --http-address without an API token (anyone who "
                        "can reach it reads everything).") };
+    QCommandLineOption statsdPort { QStringLiteral("statsd-port"),
+        QStringLiteral("UDP port of the StatsD/DogStatsD listener on the --udp-address (default 8125 when that "
+                       "address is loopback, else off; 0 turns it off). Kodemon runs without it when the port is "
+                       "taken."),
+        QStringLiteral("port") };
+    QCommandLineOption statsdToken { QStringLiteral("statsd-token"),
+        QStringLiteral("Token of StatsD calls that carry no \"token\" tag (default: none)."), QStringLiteral("token") };
+    QCommandLineOption otlpAddress { QStringLiteral("otlp-address"),
+        QStringLiteral("Address of the OTLP/HTTP trace receiver (default 127.0.0.1)."), QStringLiteral("address"),
+        QStringLiteral("127.0.0.1") };
+    QCommandLineOption otlpPort { QStringLiteral("otlp-port"),
+        QStringLiteral("TCP port of the OTLP/HTTP trace receiver, POST /v1/traces (default 4318; 0 turns it off). "
+                       "Kodemon runs without it when the port is taken."),
+        QStringLiteral("port"), QStringLiteral("4318") };
+    QCommandLineOption alerts { QStringLiteral("alerts"),
+        QStringLiteral("Alert rules file (default: alerts.conf beside the database, %1 with --store): when a "
+                       "function gets slow, fails or goes silent, notify by webhook, command and the tray. Checked at "
+                       "start; the window writes its edits there.")
+            .arg(defaultAlertsPath({})),
+        QStringLiteral("FILE") };
     QCommandLineOption remote { QStringLiteral("remote"),
         QStringLiteral("Open the window on another Kodemon's HTTP API (http://host:4000) instead of collecting "
                        "here: no collector, database or HTTP server is started."),
@@ -83,7 +117,8 @@ struct Definitions
 
 const QString ExitCodesHelp = QStringLiteral(
     "\nExit codes: 0 stopped normally, 1 database unusable, 2 a port or address cannot be used, 64 bad command "
-    "line (also: a non-loopback --http-address without an API token or --http-insecure).\nThe decorator sends "
+    "line (also: a non-loopback --http-address without an API token or --http-insecure, or an alert rules file with "
+    "an error).\nThe decorator sends "
     "to KODEMON_HOST:KODEMON_PORT (default localhost:4000) over UDP.\nKODEMON_API_TOKEN: API tokens, as for "
     "--api-token, separated by spaces.\n");
 
@@ -141,6 +176,30 @@ OptionError readNetwork(const QCommandLineParser& parser, const Definitions& opt
     return std::nullopt;
 }
 
+// Port 0 turns a listener off. StatsD is on by default only where the UDP port listens on loopback: a collector
+// opened to the network says so for the StatsD port too.
+OptionError readListeners(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+{
+    if (parser.isSet(options.statsdPort)) {
+        const auto port = parsePort(parser.value(options.statsdPort));
+        if (!port)
+            return QStringLiteral("--statsd-port \"%1\" is not a port (0-65535)").arg(parser.value(options.statsdPort));
+        app.statsdPort = *port == 0 ? std::nullopt : port;
+    } else if (!app.udpAddress.isLoopback()) {
+        app.statsdPort = std::nullopt;
+    }
+    app.statsdToken = parser.value(options.statsdToken);
+    const auto otlpAddress = parseAddress(parser.value(options.otlpAddress));
+    if (!otlpAddress)
+        return QStringLiteral("--otlp-address \"%1\" is not an IP address").arg(parser.value(options.otlpAddress));
+    const auto otlpPort = parsePort(parser.value(options.otlpPort));
+    if (!otlpPort)
+        return QStringLiteral("--otlp-port \"%1\" is not a port (0-65535)").arg(parser.value(options.otlpPort));
+    app.otlpAddress = *otlpAddress;
+    app.otlpPort = *otlpPort == 0 ? std::nullopt : otlpPort;
+    return std::nullopt;
+}
+
 OptionError readReceiving(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
 {
     bool ok = false;
@@ -163,6 +222,23 @@ OptionError readStorage(const QCommandLineParser& parser, const Definitions& opt
     if (!ok || limitMiB < 0)
         return QStringLiteral("--db-max-size must be a number of MiB (0 for no limit)");
     app.databaseLimitBytes = limitMiB * 1024 * 1024;
+    const auto raw = parseDuration(parser.value(options.retentionRaw));
+    const auto summaries = parseDuration(parser.value(options.retention));
+    const auto size = parseByteSize(parser.value(options.retentionSize));
+    if (!raw)
+        return QStringLiteral("--retention-raw: %1").arg(raw.error());
+    if (!summaries)
+        return QStringLiteral("--retention: %1").arg(summaries.error());
+    if (!size)
+        return QStringLiteral("--retention-size: %1").arg(size.error());
+    if (*summaries > 0 && *raw > *summaries)
+        return QStringLiteral("--retention-raw (%1) is longer than --retention (%2): summaries would go before "
+                              "the calls they summarize")
+            .arg(parser.value(options.retentionRaw), parser.value(options.retention));
+    if (app.databaseLimitBytes > 0 && *size >= app.databaseLimitBytes)
+        return QStringLiteral("--retention-size must be below --db-max-size: retention frees room before the hard "
+                              "limit stops storing");
+    app.retention = RetentionPolicy { *raw, *summaries, *size };
     return std::nullopt;
 }
 
@@ -190,6 +266,17 @@ OptionError readClickHouse(const QCommandLineParser& parser, const Definitions& 
     app.spoolPath = parser.isSet(options.spool) ? parser.value(options.spool)
         : app.clickhouse                        ? defaultSpoolPath()
                                                 : QString();
+    return std::nullopt;
+}
+
+// The rules are read here, so that a file with a mistake stops Kodemon at once, naming the line.
+OptionError readAlerts(const QCommandLineParser& parser, const Definitions& options, AppOptions& app)
+{
+    app.alertsPathGiven = parser.isSet(options.alerts);
+    app.alertsPath = app.alertsPathGiven ? parser.value(options.alerts)
+                                                  : defaultAlertsPath(app.clickhouse ? QString() : app.databasePath);
+    if (auto rules = loadRulesFile(app.alertsPath); !rules)
+        return QStringLiteral("--alerts: %1").arg(rules.error());
     return std::nullopt;
 }
 
@@ -231,9 +318,11 @@ std::optional<QString> localOnlyOption(const QCommandLineParser& parser, const D
 {
     for (const QCommandLineOption* option :
         { &options.headless, &options.udpAddress, &options.udpPort, &options.httpAddress, &options.httpPort,
-            &options.database, &options.receiveBuffer, &options.udpAllow, &options.databaseLimit, &options.store,
+            &options.database, &options.receiveBuffer, &options.udpAllow, &options.databaseLimit, &options.retentionRaw,
+            &options.retention, &options.retentionSize, &options.store,
             &options.clickhouseUser, &options.clickhousePassword, &options.clickhouseCluster, &options.spool,
-            &options.spoolLimit, &options.apiTokens, &options.httpInsecure }) {
+            &options.spoolLimit, &options.apiTokens, &options.httpInsecure, &options.statsdPort, &options.statsdToken,
+            &options.otlpAddress, &options.otlpPort, &options.alerts }) {
         if (parser.isSet(*option))
             return option->names().constFirst();
     }
@@ -290,6 +379,14 @@ QString defaultSpoolPath()
     return QDir(folder).filePath(QStringLiteral("clickhouse-spool.bin"));
 }
 
+QString defaultAlertsPath(const QString& databasePath)
+{
+    const QString folder = databasePath.isEmpty()
+        ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        : QFileInfo(databasePath).absolutePath();
+    return QDir(folder).filePath(QStringLiteral("alerts.conf"));
+}
+
 QString defaultDatabasePath()
 {
     const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
@@ -306,9 +403,12 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     parser.addOptions({ options.headless, options.udpAddress, options.udpPort, options.httpAddress, options.httpPort,
-        options.database, options.receiveBuffer, options.udpAllow, options.databaseLimit, options.store,
+        options.database, options.receiveBuffer, options.udpAllow, options.databaseLimit, options.retentionRaw,
+        options.retention, options.retentionSize, options.store,
         options.clickhouseUser, options.clickhousePassword, options.clickhouseCluster, options.spool,
-        options.spoolLimit, options.apiToken, options.apiTokens, options.httpInsecure, options.remote });
+        options.spoolLimit, options.apiToken, options.apiTokens, options.httpInsecure, options.statsdPort,
+        options.statsdToken, options.otlpAddress, options.otlpPort, options.remote });
+    parser.addOption(options.alerts);
 
     if (!parser.parse(arguments))
         return usageError(parser.errorText());
@@ -328,7 +428,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
         return { app, ExitOk, {} };
     }
     app.headless = parser.isSet(options.headless);
-    for (auto* read : { readNetwork, readReceiving, readStorage, readClickHouse, readHttpAccess }) {
+    for (auto* read : { readNetwork, readListeners, readReceiving, readStorage, readClickHouse, readHttpAccess, readAlerts }) {
         if (auto error = read(parser, options, app))
             return usageError(*error);
     }

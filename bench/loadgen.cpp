@@ -27,14 +27,14 @@ struct Options
     int series = 1000;
     double extraFraction = 0.1; // share of datagrams with extra kwargs fields
     std::string token = "bench";
-    std::string format = "kodemon"; // or "influx" (line protocol, for the InfluxDB peer)
+    std::string format = "kodemon"; // or "influx" (line protocol, for the InfluxDB peer), or "statsd" (one timer)
     unsigned seed = 1;
 };
 
 void usage()
 {
     std::fputs("usage: kodemon-loadgen [--host H] [--port P] [--rate N|0] [--count N | --duration S] [--series N]\n"
-               "                       [--extra F] [--token T] [--format kodemon|influx] [--seed S]\n"
+               "                       [--extra F] [--token T] [--format kodemon|influx|statsd] [--seed S]\n"
                "Sends decorator datagrams (keys with '/', lognormal ms, integer timestamps) and prints a summary.\n",
         stderr);
 }
@@ -123,6 +123,15 @@ std::string influxLine(
         + std::to_string(timestamp * 1000000000LL + sequence % 1000000000LL);
 }
 
+// One StatsD timer per datagram, as a StatsD client sends it ("name:12.345|ms"); the token comes from the
+// receiver's --statsd-token.
+std::string statsdTimer(const std::string& key, double ms)
+{
+    char number[64];
+    std::snprintf(number, sizeof number, "%.6g", ms);
+    return key + ":" + number + "|ms";
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -159,6 +168,7 @@ int main(int argc, char** argv)
             const auto& key = keys[size_t((sent + i) % keys.size())];
             const double ms = milliseconds(random);
             payloads[i] = o.format == "influx" ? influxLine(key, ms, now, sent + i, o.token)
+                : o.format == "statsd"         ? statsdTimer(key, ms)
                                                : kodemonDatagram(key, ms, now, o.token, unit(random) < o.extraFraction);
             vectors[i] = { payloads[i].data(), payloads[i].size() };
             messages[i] = {};

@@ -47,6 +47,19 @@ void report(const char* name, const Timing& timing, double targetMs, qint64 rows
     std::fflush(stdout);
 }
 
+// Issue 5's targets for SQLite, issue 20's for ClickHouse (the cluster as fast as the laptop); the 1-hour range has
+// no ClickHouse target of its own and keeps SQLite's.
+struct Targets
+{
+    double keys = 5;
+    double page = 20;
+    double stats = 250;
+    double buckets = 100;
+    double hour = 20;
+};
+constexpr Targets SqliteTargets {};
+constexpr Targets ClickHouseTargets { 20, 30, 100, 60, 20 };
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -86,6 +99,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "%s\n", qPrintable(opened.error()));
         return 1;
     }
+    const Targets targets = parser.isSet(QStringLiteral("store")) ? ClickHouseTargets : SqliteTargets;
     Query query(store->createReader());
     const int repeats = parser.value(QStringLiteral("repeats")).toInt();
     const QString key = parser.value(QStringLiteral("key"));
@@ -98,7 +112,7 @@ int main(int argc, char** argv)
             rows = keys ? keys->size() : 0;
             return keys.ok();
         });
-        report("key list", timing, 5, rows);
+        report("key list", timing, targets.keys, rows);
     }
 
     auto keys = query.keys();
@@ -115,7 +129,7 @@ int main(int argc, char** argv)
             rows = page ? page->samples.size() : 0;
             return page.ok();
         });
-        report("page of 10000 executions", timing, 20, rows);
+        report("page of 10000 executions", timing, targets.page, rows);
     }
     Timing unfiltered;
     {
@@ -124,7 +138,7 @@ int main(int argc, char** argv)
             rows = stats ? stats->count : 0;
             return stats.ok();
         });
-        report("exact stats over 1M samples", unfiltered, 250, rows);
+        report("exact stats over 1M samples", unfiltered, targets.stats, rows);
     }
     // Issue 15: a tag filter costs at most twice the unfiltered answer (10% of the calls carry tags).
     for (const auto& [name, filter, outcome] :
@@ -149,7 +163,7 @@ int main(int argc, char** argv)
             rows = series ? series->buckets.size() : 0;
             return series.ok();
         });
-        report("1000 buckets over 1M samples", timing, 100, rows);
+        report("1000 buckets over 1M samples", timing, targets.buckets, rows);
     }
     const SeriesSelector hour { key, std::nullopt, { middle, middle + 3600 } };
     {
@@ -159,7 +173,7 @@ int main(int argc, char** argv)
             rows = page ? page->samples.size() : 0;
             return page.ok() && stats.ok();
         });
-        report("1-hour range: executions + stats", timing, 20, rows);
+        report("1-hour range: executions + stats", timing, targets.hour, rows);
     }
     return 0;
 }

@@ -43,10 +43,21 @@ def ingest(records):
         text += (f"\n\nTarget (zero loss at 90% of the ceiling, at least 250,000/s, for 60 s, peak RSS ≤ "
                  f"{target['target_rss_mb']} MB) at {target['target_rate']:,}/s{sent}: lost "
                  f"{target['lost_percent']}%, peak RSS {target['peak_rss_mb']} MB: **{target['verdict']}**.")
+    for target in of(records, "statsd-target"):
+        text += (f"\n\nStatsD (one timer per datagram, lossless at 90% of the ceiling) at {target['target_rate']:,}/s "
+                 f"(sent {target['achieved_rate']:,}/s, {target['fraction_of_ceiling']} of the ceiling): lost "
+                 f"{target['lost_percent']}%: **{target['verdict']}**.")
+    for otlp in of(records, "otlp"):
+        text += (f"\n\nOTLP/HTTP ({otlp['spans_per_request']:,} spans per protobuf request, {otlp['bytes_per_span']} "
+                 f"bytes a span, {otlp['connections']} connections, {otlp['seconds']} s): "
+                 f"**{otlp['spans_per_second']:,} spans/s** acknowledged (target {otlp['target']:,}), "
+                 f"{otlp['spans_stored']:,} of {otlp['spans_acknowledged']:,} stored, {otlp['busy_answers']} answered 503, "
+                 f"{otlp['cpu_us_per_span']} µs CPU a span, peak RSS {otlp['peak_rss_mb']} MB: {otlp['verdict']}.")
     return text
 
 
 def queries(records):
+    records = [r for r in records if not r.get("variant")]
     systems = ["kodemon-core", "kodemon-http", "influxdb-http", "kodemon-core-clickhouse",
                "kodemon-core-clickhouse-2-shards"]
     names = [r["query"] for r in of(records, "query", system="kodemon-core")]
@@ -72,6 +83,45 @@ def queries(records):
     return text
 
 
+def clickhouse(records):
+    """The ClickHouse store against issue 20's targets, one server and two shards, beside SQLite's answer."""
+    records = [r for r in records if not r.get("variant")]
+    rows = []
+    for core in of(records, "query", system="kodemon-core-clickhouse"):
+        name = core["query"]
+        sqlite = of(records, "query", system="kodemon-core", query=name)
+        shards = of(records, "query", system="kodemon-core-clickhouse-2-shards", query=name)
+        rows.append([name, core["target_ms"], sqlite[0]["median_ms"] if sqlite else None, core["median_ms"],
+                     core["verdict"], shards[0]["median_ms"] if shards else None,
+                     shards[0]["verdict"] if shards else None])
+    return table(["query (median ms)", "ClickHouse target ms", "SQLite core", "ClickHouse, one server", "verdict",
+                  "ClickHouse, 2 shards", "verdict"], rows)
+
+
+def clickhouse_variants(records):
+    """Other versions' answers to the same questions on the same data (bench/clickhouse.py --variant)."""
+    labels = []
+    for r in of(records, "query"):
+        if r.get("variant") and r["variant"] not in labels:
+            labels.append(r["variant"])
+    text = []
+    for system, title in (("kodemon-core-clickhouse", "one server"),
+                          ("kodemon-core-clickhouse-2-shards", "two shards")):
+        rows = []
+        for core in [r for r in of(records, "query", system=system) if not r.get("variant")]:
+            cells = [core["query"], core["target_ms"]]
+            for label in labels:
+                found = [r for r in of(records, "query", system=system, query=core["query"])
+                         if r.get("variant") == label]
+                cells.append(found[0]["median_ms"] if found else None)
+            cells.append(core["median_ms"])
+            rows.append(cells)
+        if rows:
+            text.append(f"ClickHouse, {title} (median ms):\n\n"
+                        + table(["query", "target ms", *labels, "this build (LowCardinality keys)"], rows))
+    return "\n\n".join(text)
+
+
 def storage(records):
     rows = []
     for g in of(records, "generate"):
@@ -90,10 +140,31 @@ def ui(records):
     return table(["figure", "ms", "target ms", "verdict", "note"], rows)
 
 
+def alerts(records):
+    rows = []
+    for r in of(records, "alerts", alertbench="evaluation"):
+        rows.append([f"{r['rules']:,} rules over {r['functions']:,} functions, every {r['interval_s']} s",
+                     f"{r['calls_per_second']:,.0f} calls/s, {r['window']} windows ({r['calls_per_window']:,.0f} calls each)",
+                     r["cpu_ms_per_evaluation"], f"{r['evaluation_ms_median']} / {r['evaluation_ms_max']}",
+                     f"{r['core_percent']}%", f"{r['target_percent']}%", r["verdict"]])
+    text = table(["evaluating", "while storing", "CPU ms per evaluation", "evaluation ms (median / max)",
+                  "of one core", "target", "verdict"], rows)
+    for r in of(records, "alerts-ingest"):
+        text += (f"\n\nIngest while every alert's webhook hangs ({r['firing']:,} alerts firing, {r['hung_connections']} "
+                 f"connections held open, {r['webhooks_waiting']} notifications waiting, {r['webhook_retries']} retries): "
+                 f"{r['sent']:,} calls at {r['achieved_rate']:,}/s for {r['seconds']} s, {r['stored']:,} stored, lost "
+                 f"{r['lost_percent']}%, kernel drops {r['kernel_drops']}: **{r['verdict']}**.")
+    return text
+
+
 def render(records):
     print(machine(records), end="\n\n")
-    for title, part in (("Ingest", ingest), ("Queries on 10M samples", queries), ("Generating 10M samples", storage),
-                        ("Desktop viewer (offscreen)", ui)):
+    for title, part, kind in (("Ingest", ingest, "ingest"), ("Queries on 10M samples", queries, "query"),
+                              ("ClickHouse against its targets", clickhouse, "query"),
+                              ("Generating 10M samples", storage, "generate"), ("Desktop viewer (offscreen)", ui, "ui"),
+                              ("Alerts", alerts, "alerts")):
+        if not of(records, kind):
+            continue  # a partial run (bench/run.py --only)
         print(f"#### {title}\n\n{part(records)}\n")
 
 

@@ -77,9 +77,10 @@ class Kodemon:
     """The real kodemon --headless on free ports."""
 
     def __init__(self, build, db, extra=()):
+        # The StatsD and OTLP listeners stay off unless `extra` turns them on (a later option wins).
         self.process = subprocess.Popen([f"{build}/app/kodemon", "--headless", "--udp-port", "0", "--http-port", "0",
-                                         "--db", db, *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True)
+                                         "--db", db, "--statsd-port", "0", "--otlp-port", "0", *extra],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.log = []
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -200,6 +201,17 @@ class ClickHouse:
     def url(self, database="bench"):
         return f"clickhouse://127.0.0.1:{self.http_port}/{database}"
 
+    def settle(self, timeout=180):
+        """Waits until the background merges after a bulk load are done: they take a core, and queries timed
+        during them measured the merges as much as the queries (stats over 1M calls: 77 to 240 ms in one run)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            request = urllib.request.Request(f"http://127.0.0.1:{self.http_port}/",
+                                             data=b"SELECT count() FROM system.merges", method="POST")
+            if urllib.request.urlopen(request, timeout=60).read().strip() == b"0":
+                return
+            time.sleep(0.5)
+
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=60)
@@ -240,6 +252,13 @@ def ceiling(build, seconds, runs):
     return value
 
 
+def stored_in(db):
+    """Calls in a Kodemon SQLite file: the series' own chunks and the recent table's mixed ones (docs/DEVELOPERS.md).
+    Read after the collector stopped, so that a long commit still running is counted (the status may lag it)."""
+    return sqlite3.connect(db).execute("SELECT (SELECT coalesce(sum(sample_count), 0) FROM chunks) + "
+                                       "(SELECT coalesce(sum(sample_count), 0) FROM recent)").fetchone()[0]
+
+
 def kodemon_ingest(build, rate, seconds, ceiling_rate):
     with tempfile.TemporaryDirectory() as workdir:
         db = os.path.join(workdir, "ingest.sqlite")
@@ -264,6 +283,116 @@ def kodemon_ingest(build, rate, seconds, ceiling_rate):
                       receive_buffer_kib=kodemon.buffer_kib, bytes_per_sample=round(size / max(stored, 1), 1))
         emit("ingest", system="kodemon", **record)
         return record
+
+
+def statsd_ingest(build, rate, seconds, ceiling_rate):
+    """One StatsD timer per datagram ("key:12.3|ms") into the StatsD listener, as kodemon_ingest does for the
+    decorator's datagrams: sent, stored, lost."""
+    with tempfile.TemporaryDirectory() as workdir:
+        db = os.path.join(workdir, "statsd.sqlite")
+        port = free_port()
+        kodemon = Kodemon(build, db, extra=["--statsd-port", str(port), "--statsd-token", "bench"])
+        cpu_before = proc_cpu_seconds(kodemon.process.pid)
+        sent = loadgen(build, port, rate, seconds, fmt="statsd")
+        wait_until_stable(lambda: kodemon.status()["counters"]["samples_stored"])
+        status = kodemon.status()
+        cpu = proc_cpu_seconds(kodemon.process.pid) - cpu_before
+        rss = proc_peak_rss_mb(kodemon.process.pid)
+        kodemon.stop()
+        stored = stored_in(db)
+        listener = status["listeners"]["statsd"]
+        record = dict(target_rate=rate, achieved_rate=round(sent["rate"]), seconds=seconds, sent=sent["sent"],
+                      stored=stored, lost_percent=round(100.0 * (sent["sent"] - stored) / sent["sent"], 3),
+                      kernel_drops=listener.get("kernel_drops"), rejected=sum(listener["rejected"].values()),
+                      peak_rss_mb=round(rss, 1), cpu_us_per_datagram=round(1e6 * cpu / max(sent["sent"], 1), 2),
+                      fraction_of_ceiling=round(sent["rate"] / ceiling_rate, 3))
+        emit("ingest", system="kodemon-statsd", **record)
+        return record
+
+
+def otlp_ingest(build, seconds, spans_per_request=1000, connections=2):
+    """Batched protobuf span requests into the OTLP/HTTP receiver: spans acknowledged per second, and every
+    acknowledged span stored."""
+    with tempfile.TemporaryDirectory() as workdir:
+        db = os.path.join(workdir, "otlp.sqlite")
+        port = free_port(socket.SOCK_STREAM)
+        kodemon = Kodemon(build, db, extra=["--otlp-port", str(port)])
+        cpu_before = proc_cpu_seconds(kodemon.process.pid)
+        load = run_json([f"{build}/bench/kodemon-otlpload", "--port", str(port), "--spans", str(spans_per_request),
+                         "--connections", str(connections), "--duration", str(seconds)])[0]
+        wait_until_stable(lambda: kodemon.status()["counters"]["samples_stored"])
+        cpu = proc_cpu_seconds(kodemon.process.pid) - cpu_before
+        rss = proc_peak_rss_mb(kodemon.process.pid)
+        kodemon.stop()
+        stored = stored_in(db)
+        rate = load["spans_per_second"]
+        emit("otlp", spans_per_request=spans_per_request, connections=connections, seconds=load["seconds"],
+             spans_acknowledged=load["spans"], spans_stored=stored, spans_per_second=round(rate),
+             busy_answers=load["busy"], bytes_per_span=load["bytes_per_span"], peak_rss_mb=round(rss, 1),
+             cpu_us_per_span=round(1e6 * cpu / max(load["spans"], 1), 2), target=200000,
+             verdict="pass" if rate >= 200000 and stored == load["spans"] else "FAIL")
+        return rate
+
+
+class HungReceiver:
+    """An HTTP server on loopback that accepts webhooks and never answers, as a receiver that hangs does."""
+
+    def __init__(self):
+        import threading
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1024)
+        self.port = self.server.getsockname()[1]
+        self.connections = []
+        self.running = True
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while self.running:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.connections.append(connection)  # read by the kernel, never answered
+
+    def stop(self):
+        self.running = False
+        self.server.close()
+        for connection in self.connections:
+            connection.close()
+
+
+def alert_bench(build):
+    """1,000 rules over 1,000 functions every 5 s (the engine thread's CPU), and ingest at 100,000 calls/s while
+    every alert's webhook hangs."""
+    for record in run_json([f"{build}/bench/kodemon-alertbench", "--functions", "1000", "--rules", "1000",
+                            "--rate", "10", "--window", "5m", "--evaluations", "12"], timeout=1800):
+        emit("alerts", **record)
+    receiver = HungReceiver()
+    with tempfile.TemporaryDirectory() as workdir:
+        rules = os.path.join(workdir, "alerts.conf")
+        with open(rules, "w") as f:
+            # Every function the load generator sends fires at once: 1,000 webhooks hang, time out after 10 s and
+            # are retried, all through the run.
+            f.write(f"interval = 1s\nwebhook = http://127.0.0.1:{receiver.port}/hook\n\n"
+                    "[every function]\nfunctions = *\nwhen = calls per minute >= 0\nwindow = 1m\n")
+        db = os.path.join(workdir, "ingest.sqlite")
+        kodemon = Kodemon(build, db, extra=["--alerts", rules])
+        rate, seconds = 100000, 30
+        sent = loadgen(build, kodemon.udp_port, rate, seconds)
+        stored = wait_until_stable(lambda: kodemon.status()["counters"]["samples_stored"])
+        status = kodemon.status()
+        alerts = json.loads(kodemon.get("/api/alerts?history=0"))
+        kodemon.stop()
+        lost = sent["sent"] - stored
+        emit("alerts-ingest", target_rate=rate, achieved_rate=round(sent["rate"]), seconds=seconds,
+             sent=sent["sent"], stored=stored, lost_percent=round(100.0 * lost / sent["sent"], 3),
+             kernel_drops=status["counters"].get("kernel_drops"), firing=alerts["firing"],
+             hung_connections=len(receiver.connections), webhooks_waiting=alerts["notifications"]["waiting"],
+             webhook_retries=alerts["notifications"]["retries"],
+             verdict="pass" if lost == 0 else "FAIL")
+    receiver.stop()
 
 
 def influx_ingest(build, rate, seconds):
@@ -316,22 +445,76 @@ def http_queries(build, db, info, repeats):
     kodemon.stop()
 
 
-def clickhouse_bench(build, workdir, samples, repeats, sqlite_info):
+def clickhouse_queries(build, url, key, repeats, system, cluster=None, variants=(), suffix=""):
+    """kodemon-querybench on a ClickHouse database; `variants` are (label, build) of other versions asked the same
+    questions of the same data in the same run (bench/clickhouse.py uses them for before/after tables). With a
+    `suffix` (another table layout) this build's records are labelled too, so they stay apart from the main ones.
+    With variants, every build runs twice, in one order and then the other, and each figure is the mean of its two
+    medians: the machine's load drifts, and a fixed order would hand the drift to the last build."""
+    builds = [("this build" if suffix else None, build), *variants]
+    rounds = [builds, builds[::-1]] if variants else [builds]
+    runs = {}
+    for order in rounds:
+        for label, binaries in order:
+            command = [f"{binaries}/bench/kodemon-querybench", "--store", url, "--key", key, "--repeats", str(repeats)]
+            for record in run_json(command + (["--cluster", cluster] if cluster else [])):
+                runs.setdefault((label, record["query"]), []).append(record)
+    for (label, _), records in runs.items():
+        record = dict(records[0])
+        if len(records) > 1:
+            record["median_ms"] = round(statistics.mean(r["median_ms"] for r in records), 2)
+            record["min_ms"] = min(r["min_ms"] for r in records)
+            record["max_ms"] = max(r["max_ms"] for r in records)
+            record["medians_ms"] = [r["median_ms"] for r in records]
+            record["verdict"] = ("pass" if record["median_ms"] <= record["target_ms"] else "FAIL") \
+                if min(r["median_ms"] for r in records) >= 0 else "error"
+        emit("query", system=system, **record, **({"variant": label + suffix} if label else {}))
+
+
+def http_post(port, sql):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/", data=sql.encode(), method="POST")
+    urllib.request.urlopen(request, timeout=60).read()
+
+
+SAMPLES_WITH_STRING_KEYS = ("(token String, key String, ts Float64, execution_time Float64, received_at Int64, "
+                            "extra String, origin UInt64, seq UInt64)")
+
+
+def make_string_key_tables(server, shards=None):
+    """The samples table as Kodemon made it before keys became LowCardinality(String): bench/clickhouse.py
+    --string-keys-too measures that layout beside the new one."""
+    http_post(server.http_port, "CREATE DATABASE IF NOT EXISTS bench")
+    engine = ("ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(toDateTime(toUInt32(least(greatest(ts, 0), "
+              "4294967295)))) ORDER BY (token, key, ts, origin, seq)")
+    if shards is None:
+        http_post(server.http_port, f"CREATE TABLE bench.samples {SAMPLES_WITH_STRING_KEYS} {engine}")
+        return
+    http_post(server.http_port, f"CREATE TABLE bench.samples_local {SAMPLES_WITH_STRING_KEYS} {engine}")
+    http_post(server.http_port, f"CREATE TABLE bench.samples {SAMPLES_WITH_STRING_KEYS} ENGINE = "
+                                f"Distributed('bench', 'bench', 'samples_local', sipHash64(origin, seq))")
+
+
+def clickhouse_bench(build, workdir, samples, repeats, sqlite_info, variants=(), string_keys=False):
     """The same samples into one ClickHouse server and into two shards, and the same questions."""
-    single = ClickHouse(os.path.join(workdir, "ch-single"))
+    suffix = " (String keys)" if string_keys else ""
+    single = ClickHouse(os.path.join(workdir, "ch-single" + ("-string" if string_keys else "")))
+    if string_keys:
+        make_string_key_tables(single)
     start = time.perf_counter()
     info = run_json([f"{build}/bench/kodemon-gendb", "--store", single.url(), "--samples", str(samples)])[0]
-    emit("generate", store="clickhouse", samples=samples, seconds=round(time.perf_counter() - start, 1),
+    emit("generate", store="clickhouse" + suffix, samples=samples, seconds=round(time.perf_counter() - start, 1),
          rate=round(samples / (time.perf_counter() - start)), bytes=info["bytes"])
-    for record in run_json([f"{build}/bench/kodemon-querybench", "--store", single.url(), "--key", info["big_key"],
-                            "--repeats", str(repeats)]):
-        emit("query", system="kodemon-core-clickhouse", **record)
+    single.settle()
+    clickhouse_queries(build, single.url(), info["big_key"], repeats, "kodemon-core-clickhouse", variants=variants,
+                       suffix=suffix)
     single.stop()
 
     a_tcp, b_tcp = free_port(socket.SOCK_STREAM), free_port(socket.SOCK_STREAM)
-    shard_a = ClickHouse(os.path.join(workdir, "ch-a"), (a_tcp, b_tcp))
-    shard_b = ClickHouse(os.path.join(workdir, "ch-b"), (b_tcp, a_tcp))
+    shard_a = ClickHouse(os.path.join(workdir, "ch-a" + ("-string" if string_keys else "")), (a_tcp, b_tcp))
+    shard_b = ClickHouse(os.path.join(workdir, "ch-b" + ("-string" if string_keys else "")), (b_tcp, a_tcp))
     for shard in (shard_b, shard_a):  # each shard's local table is created by a writer that opens it
+        if string_keys:
+            make_string_key_tables(shard, shards=2)
         run_json([f"{build}/bench/kodemon-gendb", "--store", shard.url(), "--cluster", "bench", "--samples", "0"])
     start = time.perf_counter()
     writers = [subprocess.Popen([f"{build}/bench/kodemon-gendb", "--store", shard.url(), "--cluster", "bench",
@@ -340,11 +523,12 @@ def clickhouse_bench(build, workdir, samples, repeats, sqlite_info):
     for writer in writers:
         writer.wait()
     seconds = time.perf_counter() - start
-    emit("generate", store="clickhouse-2-shards", samples=samples, seconds=round(seconds, 1),
+    emit("generate", store="clickhouse-2-shards" + suffix, samples=samples, seconds=round(seconds, 1),
          rate=round(samples / seconds), writers=2)
-    for record in run_json([f"{build}/bench/kodemon-querybench", "--store", shard_a.url(), "--cluster", "bench",
-                            "--key", info["big_key"], "--repeats", str(repeats)]):
-        emit("query", system="kodemon-core-clickhouse-2-shards", **record)
+    for shard in (shard_a, shard_b):
+        shard.settle()
+    clickhouse_queries(build, shard_a.url(), info["big_key"], repeats, "kodemon-core-clickhouse-2-shards",
+                       cluster="bench", variants=variants, suffix=suffix)
     shard_a.stop()
     shard_b.stop()
 
@@ -413,6 +597,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="short holds and a 1M database, for trying the script")
     parser.add_argument("--skip-influx", action="store_true")
     parser.add_argument("--skip-clickhouse", action="store_true")
+    parser.add_argument("--only", choices=["alerts"], help="run one part alone (and write its results file)")
     args = parser.parse_args()
     quick = args.quick
     hold = 5 if quick else 30
@@ -423,6 +608,10 @@ def main():
          influxdb=subprocess.run(["influxd", "version"], capture_output=True, text=True).stdout.strip()
          if shutil.which("influxd") else None)
 
+    if args.only == "alerts":
+        alert_bench(args.build)
+        finish(started)
+        return
     ceiling_rate = ceiling(args.build, 5 if quick else 10, 3)
     target = max(int(0.9 * ceiling_rate), 250000)
     # The sweep: rising rates, each held `hold` seconds, until data is lost.
@@ -440,9 +629,17 @@ def main():
          fraction_of_ceiling=result["fraction_of_ceiling"], sender_limited=result["achieved_rate"] < 0.98 * target,
          lost_percent=result["lost_percent"], peak_rss_mb=result["peak_rss_mb"], target_rss_mb=150,
          verdict="pass" if result["lost_percent"] == 0 and result["peak_rss_mb"] <= 150 else "FAIL")
+    # StatsD beside it (issue 19): one timer per datagram, lossless at 90% of the same ceiling.
+    statsd = statsd_ingest(args.build, int(0.9 * ceiling_rate), 10 if quick else 30, ceiling_rate)
+    emit("statsd-target", target_rate=int(0.9 * ceiling_rate), achieved_rate=statsd["achieved_rate"],
+         fraction_of_ceiling=statsd["fraction_of_ceiling"], lost_percent=statsd["lost_percent"],
+         verdict="pass" if statsd["lost_percent"] == 0 else "FAIL")
+    # OTLP/HTTP: at least 200,000 spans/s from batched protobuf requests (issue 19).
+    otlp_ingest(args.build, 5 if quick else 20)
     if not args.skip_influx:
         for rate in ([50000, 75000, 100000, 150000] if not quick else [75000]):
             influx_ingest(args.build, rate, hold)
+    alert_bench(args.build)
 
     with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(args.build))) as workdir:
         db = os.path.join(workdir, "bench.sqlite")
@@ -463,6 +660,10 @@ def main():
         if not args.skip_clickhouse:
             clickhouse_bench(args.build, workdir, samples, repeats, info)
 
+    finish(started)
+
+
+def finish(started):
     os.makedirs("bench/results", exist_ok=True)
     path = f"bench/results/{started.strftime('%Y-%m-%dT%H%M%SZ')}.json"
     with open(path, "w") as f:

@@ -17,8 +17,16 @@ QString timeOf(double seconds)
     return QDateTime::fromMSecsSinceEpoch(qint64(seconds * 1000)).toString(QStringLiteral("HH:mm:ss"));
 }
 
-void nearestCall(
-    const ChartSeries& series, int index, const PlotMapping& mapping, const QPointF& position, HoverHit& best)
+// Whether the raw call at `point` failed (the failed calls are ordered by time, as the points are).
+bool isFailed(const ChartSeries& series, const QPointF& point)
+{
+    const auto [first, last] = std::equal_range(series.failed.begin(), series.failed.end(), point,
+        [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
+    return std::find(first, last, point) != last;
+}
+
+void nearestCall(const ChartSeries& series, const QString& name, int index, const PlotMapping& mapping,
+    const QPointF& position, HoverHit& best)
 {
     const double reach = HoverHit::Reach / mapping.plot.width() * (mapping.to - mapping.from);
     const double t = mapping.timeAt(position.x());
@@ -29,14 +37,15 @@ void nearestCall(
         const qreal distance = QLineF(pixel, position).length();
         if (distance < best.distance)
             best = { distance, pixel,
-                QStringLiteral("%1\n%2 · %3")
-                    .arg(DisplayFormat::shortKey(series.id.key), timeOf(it->x()), DisplayFormat::duration(it->y())),
+                QStringLiteral("%1\n%2 · %3%4")
+                    .arg(name, timeOf(it->x()), DisplayFormat::duration(it->y()),
+                        isFailed(series, *it) ? QStringLiteral(" · failed") : QString()),
                 index };
     }
 }
 
-void nearestBucket(
-    const ChartSeries& series, int index, const PlotMapping& mapping, const QPointF& position, HoverHit& best)
+void nearestBucket(const ChartSeries& series, const QString& name, int index, const PlotMapping& mapping,
+    const QPointF& position, HoverHit& best)
 {
     const double t = mapping.timeAt(position.x());
     const auto it = std::lower_bound(series.buckets.begin(), series.buckets.end(), t - series.step,
@@ -47,10 +56,11 @@ void nearestBucket(
     const qreal distance = std::abs(pixel.y() - position.y()) / 4; // the whole column is the target
     if (distance < best.distance)
         best = { distance, pixel,
-            QStringLiteral("%1\n%2–%3 · %4 calls\nmin %5 · mean %6 · max %7")
-                .arg(DisplayFormat::shortKey(series.id.key), timeOf(it->start), timeOf(it->start + series.step),
-                    DisplayFormat::count(it->count), DisplayFormat::duration(it->min),
-                    DisplayFormat::duration(it->mean), DisplayFormat::duration(it->max)),
+            QStringLiteral("%1\n%2–%3 · %4 calls%8\nmin %5 · mean %6 · max %7")
+                .arg(name, timeOf(it->start), timeOf(it->start + series.step), DisplayFormat::count(it->count),
+                    DisplayFormat::duration(it->min), DisplayFormat::duration(it->mean),
+                    DisplayFormat::duration(it->max),
+                    it->errors > 0 ? QStringLiteral(" · %1 failed").arg(DisplayFormat::count(it->errors)) : QString()),
             index };
 }
 
@@ -80,10 +90,11 @@ HoverHit hitTest(const ChartData& data, const PlotMapping& mapping, const QPoint
     if (mapping.plot.width() <= 0)
         return best;
     for (int i = 0; i < data.series.size(); ++i) {
+        const QString name = seriesLabel(data, i);
         if (data.series[i].bucketed)
-            nearestBucket(data.series[i], i, mapping, position, best);
+            nearestBucket(data.series[i], name, i, mapping, position, best);
         else
-            nearestCall(data.series[i], i, mapping, position, best);
+            nearestCall(data.series[i], name, i, mapping, position, best);
     }
     return best;
 }

@@ -7,6 +7,10 @@
 class QAbstractAxis;
 class QChart;
 
+namespace Kodemon {
+struct TagGroup;
+}
+
 namespace Kodemon::ChartStyle {
 
 // The look every chart of the window shares (the time chart, the histogram), in one place so that they do not
@@ -19,5 +23,10 @@ void apply(QChart* chart, const QFont& small);
 void apply(QAbstractAxis* axis, const QFont& small);
 // The colour of the index-th series (Tableau 10: distinct, readable on white, kind to common colour blindness).
 QColor seriesColor(int index);
+// The colour of a group of a chart split by a tag: the index-th value's series colour, greys for "other" and for
+// the calls without the tag.
+QColor groupColor(const TagGroup& group, int valueIndex);
+// Failed calls and error rates.
+QColor failureColor();
 
 } // namespace Kodemon::ChartStyle

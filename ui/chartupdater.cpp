@@ -1,33 +1,56 @@
 // SPDX-License-Identifier: MIT
 #include "chartupdater.h"
 
+#include "base/calltags.h"
 #include "base/logging.h"
 #include "chartview.h"
 #include "timerangecontroller.h"
+#include "viewoptions.h"
 
 namespace Kodemon {
 
 namespace {
 
-int indexOf(const ChartData& data, const KeyId& id)
+int indexOf(const ChartData& data, const KeyId& id, const std::optional<TagGroup>& group = std::nullopt)
 {
     for (int i = 0; i < data.series.size(); ++i) {
-        if (data.series[i].id == id)
+        if (data.series[i].id == id && data.series[i].group == group)
             return i;
     }
     return -1;
 }
 
+// The group a call belongs to by its value of `tag` (the chart draws "other" and "without" only when it has such
+// calls).
+TagGroup groupOf(const CallTags& tags, const QString& tag)
+{
+    for (const auto& one : tags.tags) {
+        if (one.name == tag)
+            return TagGroup { TagGroup::Kind::Value, one.value };
+    }
+    return TagGroup { TagGroup::Kind::Missing, {} };
+}
+
+// How much baseline a live chart reads past the baseline's end, so that it has some to draw as the range moves.
+double baselineAhead(const TimeRange& range)
+{
+    return std::max(60.0, (range.to.value_or(0) - range.from.value_or(0)) / 4);
+}
+
 } // namespace
 
-ChartUpdater::ChartUpdater(ChartView* view, TimeRangeController* range, QObject* parent)
+ChartUpdater::ChartUpdater(ChartView* view, TimeRangeController* range, ViewOptions* options, QObject* parent)
     : QObject(parent)
     , m_view(view)
     , m_range(range)
+    , m_options(options)
     , m_jobs(this)
 {
     connect(m_range, &TimeRangeController::rangeChanged, this, &ChartUpdater::reload);
     connect(m_range, &TimeRangeController::liveAdvanced, this, &ChartUpdater::advance);
+    connect(m_options, &ViewOptions::filterChanged, this, &ChartUpdater::reload);
+    connect(m_options, &ViewOptions::groupByChanged, this, &ChartUpdater::reload);
+    connect(m_options, &ViewOptions::baselineChanged, this, &ChartUpdater::reload);
 }
 
 ChartUpdater::~ChartUpdater() = default;
@@ -51,6 +74,7 @@ void ChartUpdater::reload()
 {
     m_pending.clear();
     m_failed = false;
+    m_newGroup = false;
     if (!m_thread || m_keys.isEmpty()) {
         m_jobs.cancel();
         // Empty, but over the chosen range: a time axis at 1970 would look broken.
@@ -62,14 +86,30 @@ void ChartUpdater::reload()
         m_view->setMessage(tr("Select a function on the left to see how long its calls take."));
         return;
     }
-    const QList<KeyId> keys = m_keys;
-    const TimeRange range = m_range->range();
-    const int pixels = m_view->plotWidth();
     m_jobs.start(
         *m_thread,
-        [keys, range, pixels](
-            Query& query, const JobTracker::IsStale& stale) { return loadChart(query, keys, range, pixels, stale); },
+        [request = request()](
+            Query& query, const JobTracker::IsStale& stale) { return loadChart(query, request, stale); },
         [this](const ChartData& data) { apply(data); });
+}
+
+ChartRequest ChartUpdater::request() const
+{
+    ChartRequest request { m_keys, m_range->range(), m_view->plotWidth(), m_options->tagFilters(), m_options->outcome(),
+        m_options->groupBy() };
+    if (!m_options->hasBaseline())
+        return request;
+    const auto baseline = m_options->baselineRange(request.range);
+    if (!baseline) {
+        request.baselineError = baseline.error();
+        return request;
+    }
+    request.baseline = *baseline;
+    request.baselineLabel = ViewOptions::baselineLabel(m_options->baseline());
+    // A custom baseline stays where it is; the others move with a live range.
+    if (m_range->isLive() && m_options->baseline().kind != BaselineChoice::Kind::Custom)
+        request.baselineAhead = baselineAhead(request.range);
+    return request;
 }
 
 void ChartUpdater::apply(ChartData data)
@@ -104,12 +144,20 @@ void ChartUpdater::advance(const TimeRange& range)
         data.from = *range.from;
     data.to = range.to ? *range.to : std::max(data.to, m_range->now());
     for (const auto& sample : std::as_const(m_pending)) {
-        const int index = indexOf(data, KeyId { sample.token, sample.key });
-        if (index >= 0 && sample.timestamp >= data.from)
-            data.series[index].add(sample.timestamp, sample.executionTime);
+        if (sample.timestamp < data.from)
+            continue;
+        // Only the calls of the shown keys get here: their extra fields are read, a few in a hundred calls.
+        const CallTags tags = sample.extra.isEmpty() ? CallTags {} : readCallTags(sample.extra);
+        if (!m_options->passes(tags))
+            continue;
+        const int index = seriesFor(data, sample, tags);
+        if (index >= 0)
+            data.series[index].add(sample.timestamp, sample.executionTime, tags.failed);
     }
     m_pending.clear();
     for (auto& series : data.series)
+        series.dropBefore(data.from);
+    for (auto& series : data.baseline)
         series.dropBefore(data.from);
     if (outgrown(data)) {
         reload();
@@ -118,8 +166,28 @@ void ChartUpdater::advance(const TimeRange& range)
     m_view->setData(data);
 }
 
+int ChartUpdater::seriesFor(const ChartData& data, const Sample& sample, const CallTags& tags)
+{
+    const KeyId id { sample.token, sample.key };
+    if (data.groupBy.isEmpty())
+        return indexOf(data, id);
+    if (m_keys.isEmpty() || id != m_keys.first())
+        return -1; // a chart split by a tag shows the first key's calls only
+    const TagGroup group = groupOf(tags, data.groupBy);
+    int index = indexOf(data, id, group);
+    if (index < 0 && group.kind == TagGroup::Kind::Value)
+        index = indexOf(data, id, TagGroup { TagGroup::Kind::Other, {} });
+    if (index < 0)
+        m_newGroup = true;
+    return index;
+}
+
 bool ChartUpdater::outgrown(const ChartData& data) const
 {
+    if (m_newGroup)
+        return true; // a value (or calls without the tag) the chart has no line for yet
+    if (data.baselineFollows && data.baselineCoveredTo < data.to)
+        return true; // the range moved past the baseline read ahead
     const int pixels = m_view->plotWidth();
     for (const auto& series : data.series) {
         if (!series.bucketed && series.points.size() > pixels * 3 / 2)

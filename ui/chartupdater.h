@@ -8,18 +8,22 @@
 
 namespace Kodemon {
 
+struct CallTags;
 class ChartView;
 struct ChartData;
+struct ChartRequest;
 class QueryThread;
 class TimeRangeController;
+class ViewOptions;
 
-// Feeds the chart: loads the selected keys when the selection or the range changes, and while live appends
-// the calls that were just stored instead of reading the range again.
+// Feeds the chart: loads the selected keys when the selection, the range, the filters, the group-by or the
+// baseline change, and while live appends the calls that were just stored (those that pass the filters, each to
+// its group) instead of reading the range again.
 class ChartUpdater final : public QObject
 {
     Q_OBJECT
 public:
-    ChartUpdater(ChartView* view, TimeRangeController* range, QObject* parent = nullptr);
+    ChartUpdater(ChartView* view, TimeRangeController* range, ViewOptions* options, QObject* parent = nullptr);
     ~ChartUpdater() override;
     Q_DISABLE_COPY_MOVE(ChartUpdater)
 
@@ -40,15 +44,20 @@ private:
     void advance(const TimeRange& range);
     void apply(ChartData data);
     bool outgrown(const ChartData& data) const;
+    ChartRequest request() const;
+    // The series a call that just arrived belongs to; -1 when none is drawn for it.
+    int seriesFor(const ChartData& data, const Sample& sample, const CallTags& tags);
 
     ChartView* m_view;
     TimeRangeController* m_range;
+    ViewOptions* m_options;
     QueryThread* m_thread = nullptr;
     JobTracker m_jobs;
     QList<KeyId> m_keys;
     QList<Sample> m_pending; // stored since the last live step, of the shown keys
     qint64 m_readAtMs = 0; // when the shown load had read its data
     bool m_failed = false;
+    bool m_newGroup = false; // a live call of a group the chart does not draw: the next step reads the range again
 };
 
 } // namespace Kodemon

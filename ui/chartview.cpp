@@ -7,6 +7,7 @@
 #include "displayformat.h"
 #include "hovercallout.h"
 
+#include <algorithm>
 #include <cmath>
 #include <QAreaSeries>
 #include <QCategoryAxis>
@@ -27,6 +28,8 @@ namespace {
 
 constexpr int MinDragPixels = 5;
 
+constexpr int SparseLinePoints = 60; // a line with fewer buckets also marks each, so that lone calls show
+
 // Bucket centres, so that a band lines up with the calls it summarizes.
 QList<QPointF> bucketLine(const ChartSeries& series, double SeriesBucket::*field)
 {
@@ -37,6 +40,14 @@ QList<QPointF> bucketLine(const ChartSeries& series, double SeriesBucket::*field
     return out;
 }
 
+double highestMean(const ChartSeries& series)
+{
+    double peak = 0;
+    for (const auto& bucket : series.buckets)
+        peak = std::max(peak, bucket.mean);
+    return peak;
+}
+
 } // namespace
 
 ChartView::ChartView(QWidget* parent)
@@ -44,6 +55,7 @@ ChartView::ChartView(QWidget* parent)
     , m_timeAxis(new QCategoryAxis)
     , m_valueAxis(new QValueAxis)
     , m_logAxis(new QLogValueAxis(this))
+    , m_rateAxis(new QValueAxis(this))
     , m_message(new QGraphicsSimpleTextItem)
     , m_callout(new HoverCallout)
     , m_rubberBand(new QRubberBand(QRubberBand::Rectangle, viewport()))
@@ -53,6 +65,8 @@ ChartView::ChartView(QWidget* parent)
     setMouseTracking(true);
     setRubberBand(QChartView::NoRubberBand);
     setToolTip(tr("Drag to zoom into a time range · right-click or Ctrl+- to zoom out"));
+    m_markers = std::make_unique<ChartMarkers>(chart()->scene());
+    connect(chart(), &QChart::plotAreaChanged, this, &ChartView::placeMarkers);
 }
 
 ChartView::~ChartView() = default;
@@ -65,8 +79,13 @@ void ChartView::setUpChart()
     ChartStyle::apply(c, small);
     c->legend()->setAlignment(Qt::AlignTop);
     c->legend()->setShowToolTips(true);
-    for (QAbstractAxis* axis : std::initializer_list<QAbstractAxis*> { m_timeAxis, m_valueAxis, m_logAxis })
+    for (QAbstractAxis* axis : std::initializer_list<QAbstractAxis*> { m_timeAxis, m_valueAxis, m_logAxis, m_rateAxis })
         ChartStyle::apply(axis, small);
+    m_rateAxis->setTitleText(tr("Failed calls (%)"));
+    m_rateAxis->setTitleBrush(ChartStyle::failureColor());
+    m_rateAxis->setLabelFormat(QStringLiteral("%g"));
+    m_rateAxis->setGridLineVisible(false);
+    m_rateAxis->setMinorGridLineVisible(false);
     m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_valueAxis->setTitleText(tr("Execution time (ms)"));
     m_valueAxis->setLabelFormat(QStringLiteral("%g"));
@@ -87,6 +106,19 @@ QColor ChartView::colorFor(int index)
     return ChartStyle::seriesColor(index);
 }
 
+QColor ChartView::colorOf(int index) const
+{
+    if (index < 0 || index >= m_data.series.size())
+        return colorFor(index);
+    const auto& group = m_data.series[index].group;
+    if (!group)
+        return colorFor(index);
+    int values = 0;
+    for (int i = 0; i < index; ++i)
+        values += m_data.series[i].group && m_data.series[i].group->kind == TagGroup::Kind::Value ? 1 : 0;
+    return ChartStyle::groupColor(*group, values);
+}
+
 void ChartView::setData(const ChartData& data)
 {
     const bool rebuildNeeded = !sameShape(data);
@@ -96,21 +128,52 @@ void ChartView::setData(const ChartData& data)
         rebuild();
     } else {
         for (int i = 0; i < m_drawn.size(); ++i)
-            fill(m_drawn[i], m_data.series[i]);
+            fill(m_drawn[i], i);
+        fillRates();
     }
     updateTitle();
     m_callout->hide();
     // A new time range re-lays out the axes in a later event, which repainted the whole chart a second time per
     // live step: laid out now, the step paints once.
     chart()->layout()->activate();
+    placeMarkers();
+}
+
+void ChartView::setMarkers(const QList<ChartMarker>& markers)
+{
+    m_markers->setMarkers(markers);
+    placeMarkers();
+}
+
+QList<ChartMarker> ChartView::visibleMarkers() const
+{
+    return m_markers->visible();
+}
+
+void ChartView::placeMarkers()
+{
+    QList<KeyId> shown;
+    for (const auto& series : m_data.series)
+        shown.append(series.id);
+    m_markers->place(mapping(), shown);
 }
 
 bool ChartView::sameShape(const ChartData& data) const
 {
     if (data.series.size() != m_data.series.size() || m_drawn.size() != m_data.series.size())
         return false;
+    if (data.baseline.size() != m_data.baseline.size() || data.groupBy != m_data.groupBy)
+        return false;
     for (int i = 0; i < data.series.size(); ++i) {
-        if (data.series[i].id != m_data.series[i].id || data.series[i].bucketed != m_data.series[i].bucketed)
+        const ChartSeries& a = data.series[i];
+        const ChartSeries& b = m_data.series[i];
+        if (a.id != b.id || a.bucketed != b.bucketed || !(a.group == b.group))
+            return false;
+        // A sparse line marks its points: a line that grew past that is drawn anew.
+        if (a.group && (a.buckets.size() <= SparseLinePoints) != (b.buckets.size() <= SparseLinePoints))
+            return false;
+        // The legend counts a group's calls.
+        if (a.group && a.groupCalls != b.groupCalls)
             return false;
     }
     return true;
@@ -120,25 +183,76 @@ void ChartView::rebuild()
 {
     chart()->removeAllSeries();
     m_drawn.clear();
+    m_rateArea = nullptr;
+    m_rateLine = nullptr;
+    // The axis first: series attach to it as they are added.
+    showRateAxis(m_showFailures
+        && std::any_of(
+            m_data.series.begin(), m_data.series.end(), [](const ChartSeries& series) { return series.bucketed; }));
+    if (rateAsArea())
+        addRateArea();
     for (int i = 0; i < m_data.series.size(); ++i) {
-        m_drawn.append(addSeries(m_data.series[i], i));
-        fill(m_drawn.last(), m_data.series[i]);
+        m_drawn.append(addSeries(i));
+        fill(m_drawn.last(), i);
     }
+    fillRates();
     chart()->legend()->setVisible(!m_data.series.isEmpty());
 }
 
-ChartView::Drawn ChartView::addSeries(const ChartSeries& series, int index)
+// One chart-wide share of failed calls, as a red area along the bottom: for one function, or its groups together.
+// Several functions get a dotted line each in their colour instead.
+bool ChartView::rateAsArea() const
 {
-    const QColor color = colorFor(index);
+    if (!chart()->axes(Qt::Vertical).contains(m_rateAxis))
+        return false;
+    return !m_data.groupBy.isEmpty()
+        || std::count_if(m_data.series.begin(), m_data.series.end(), [](const ChartSeries& s) { return s.bucketed; })
+        == 1;
+}
+
+void ChartView::addRateArea()
+{
+    m_rateLine = new QLineSeries;
+    m_rateArea = new QAreaSeries(m_rateLine);
+    m_rateLine->setParent(m_rateArea);
+    QColor fill = ChartStyle::failureColor();
+    fill.setAlpha(38);
+    m_rateArea->setBrush(fill);
+    QColor edge = ChartStyle::failureColor();
+    edge.setAlpha(150);
+    m_rateArea->setPen(QPen(edge, 1));
+    m_rateArea->setName(tr("failed %"));
+    attach(m_rateArea, true);
+}
+
+void ChartView::attach(QAbstractSeries* series, bool rate)
+{
+    chart()->addSeries(series);
+    series->attachAxis(m_timeAxis);
+    series->attachAxis(rate ? static_cast<QAbstractAxis*>(m_rateAxis) : yAxis());
+}
+
+ChartView::Drawn ChartView::addSeries(int index)
+{
+    const ChartSeries& series = m_data.series[index];
+    const QColor color = colorOf(index);
+    const QString name = seriesLabel(m_data, index)
+        + (series.group ? QStringLiteral(" (%1)").arg(DisplayFormat::count(series.groupCalls)) : QString());
     Drawn drawn;
-    QList<QAbstractSeries*> added;
-    if (!series.bucketed) {
+    if (series.group) {
+        // One line per group: eleven bands on top of each other would hide each other.
+        drawn.mean = new QLineSeries;
+        drawn.mean->setPen(QPen(color, 1.8));
+        drawn.mean->setPointsVisible(series.buckets.size() <= SparseLinePoints);
+        drawn.mean->setName(name);
+        attach(drawn.mean);
+    } else if (!series.bucketed) {
         drawn.calls = new QScatterSeries;
         drawn.calls->setMarkerSize(7);
         drawn.calls->setColor(color);
         drawn.calls->setBorderColor(color.darker(130));
-        drawn.calls->setName(seriesName(series));
-        added.append(drawn.calls);
+        drawn.calls->setName(name);
+        attach(drawn.calls);
     } else {
         drawn.upper = new QLineSeries;
         drawn.lower = new QLineSeries;
@@ -151,35 +265,147 @@ ChartView::Drawn ChartView::addSeries(const ChartSeries& series, int index)
         drawn.band->setPen(QPen(color.lighter(120), 0.8));
         drawn.mean = new QLineSeries;
         drawn.mean->setPen(QPen(color.darker(115), 1.6));
-        drawn.mean->setName(seriesName(series));
-        added << drawn.band << drawn.mean;
-    }
-    for (QAbstractSeries* s : added) {
-        chart()->addSeries(s);
-        s->attachAxis(m_timeAxis);
-        s->attachAxis(yAxis());
-    }
-    if (drawn.band) {
+        drawn.mean->setName(name);
+        attach(drawn.band);
+        attach(drawn.mean);
         for (QLegendMarker* marker : chart()->legend()->markers(drawn.band))
             marker->setVisible(false);
     }
+    addBaseline(drawn, index);
+    addFailures(drawn, index);
     return drawn;
 }
 
-void ChartView::fill(const Drawn& drawn, const ChartSeries& series)
+void ChartView::addBaseline(Drawn& drawn, int index)
 {
+    if (index >= m_data.baseline.size())
+        return;
+    drawn.baseline = new QLineSeries;
+    drawn.baseline->setPen(QPen(colorOf(index), 1.4, Qt::DashLine));
+    drawn.baseline->setPointsVisible(m_data.baseline[index].buckets.size() <= SparseLinePoints);
+    drawn.baseline->setName(tr("%1, %2").arg(seriesLabel(m_data, index), m_data.baselineLabel));
+    attach(drawn.baseline);
+    // Split by a tag, the title says what the dashed lines are: a second legend entry per group is too many.
+    if (m_data.series[index].group) {
+        for (QLegendMarker* marker : chart()->legend()->markers(drawn.baseline))
+            marker->setVisible(false);
+    }
+}
+
+void ChartView::addFailures(Drawn& drawn, int index)
+{
+    const ChartSeries& series = m_data.series[index];
+    if (!m_showFailures || series.group)
+        return;
+    const bool first = std::none_of(
+        m_drawn.begin(), m_drawn.end(), [](const Drawn& other) { return other.failures || other.errorRate; });
+    if (!series.bucketed) {
+        drawn.failures = new QScatterSeries;
+        drawn.failures->setMarkerSize(13);
+        drawn.failures->setBrush(Qt::NoBrush);
+        drawn.failures->setPen(QPen(ChartStyle::failureColor(), 1.8));
+        drawn.failures->setName(tr("failed calls"));
+        attach(drawn.failures);
+        for (QLegendMarker* marker : chart()->legend()->markers(drawn.failures))
+            marker->setVisible(first);
+        return;
+    }
+    if (m_rateArea)
+        return;
+    drawn.errorRate = new QLineSeries;
+    drawn.errorRate->setPen(QPen(colorOf(index), 1.6, Qt::DotLine));
+    drawn.errorRate->setName(tr("failed %"));
+    attach(drawn.errorRate, true);
+    for (QLegendMarker* marker : chart()->legend()->markers(drawn.errorRate))
+        marker->setVisible(first && !m_rateArea);
+}
+
+void ChartView::fill(const Drawn& drawn, int index)
+{
+    const ChartSeries& series = m_data.series[index];
     const auto drawable = [this](QList<QPointF> points) {
         for (QPointF& point : points)
             point.setY(drawnValue(point.y()));
         return points;
     };
-    if (drawn.calls) {
+    if (drawn.calls)
         drawn.calls->replace(drawable(series.points));
-        return;
+    if (drawn.failures)
+        drawn.failures->replace(drawable(series.failed));
+    if (drawn.band) {
+        drawn.upper->replace(drawable(bucketLine(series, &SeriesBucket::max)));
+        drawn.lower->replace(drawable(bucketLine(series, &SeriesBucket::min)));
     }
-    drawn.upper->replace(drawable(bucketLine(series, &SeriesBucket::max)));
-    drawn.lower->replace(drawable(bucketLine(series, &SeriesBucket::min)));
-    drawn.mean->replace(drawable(bucketLine(series, &SeriesBucket::mean)));
+    if (drawn.mean)
+        drawn.mean->replace(drawable(bucketLine(series, &SeriesBucket::mean)));
+    if (drawn.baseline) {
+        QList<QPointF> line = drawable(bucketLine(m_data.baseline[index], &SeriesBucket::mean));
+        // Only where the shown range is: the baseline was read a little further, for live steps.
+        line.removeIf([this](const QPointF& point) { return point.x() < m_data.from || point.x() > m_data.to; });
+        drawn.baseline->replace(line);
+    }
+}
+
+double ChartView::rateBinSeconds() const
+{
+    // About 12 pixels a bin: a bucket of a few calls would swing between 0 and 100%.
+    for (const auto& series : m_data.series) {
+        if (series.bucketed && series.step > 0) {
+            const double wanted = (m_data.to - m_data.from) / std::max(1.0, plotWidth() / 12.0);
+            return series.step * std::max(1.0, std::round(wanted / series.step));
+        }
+    }
+    return 0;
+}
+
+void ChartView::fillRates()
+{
+    if (!chart()->axes(Qt::Vertical).contains(m_rateAxis))
+        return;
+    const double bin = rateBinSeconds();
+    double peak = 0;
+    const auto steps = [&](const QList<ChartSeries>& series) {
+        QList<ChartSeries> bucketed;
+        for (const auto& one : series) {
+            if (one.bucketed)
+                bucketed.append(one);
+        }
+        const QList<QPointF> points = errorRateSteps(bucketed, bin, m_data.from, m_data.to);
+        for (const QPointF& point : points)
+            peak = std::max(peak, point.y());
+        return points;
+    };
+    if (m_rateLine)
+        m_rateLine->replace(steps(m_data.series));
+    for (int i = 0; i < m_drawn.size(); ++i) {
+        if (m_drawn[i].errorRate)
+            m_drawn[i].errorRate->replace(steps({ m_data.series[i] }));
+    }
+    // The rates keep to the lower part of the plot, under the execution times.
+    const auto scale = AxisTicks::niceScale(std::max(peak, 0.4) * 3, 5);
+    m_rateAxis->setRange(0, std::min(scale.max, 100.0));
+    m_rateAxis->setTickCount(scale.max > 100 ? 6 : scale.tickCount);
+}
+
+void ChartView::showRateAxis(bool show)
+{
+    const bool inChart = chart()->axes(Qt::Vertical).contains(m_rateAxis);
+    if (show && !inChart) {
+        chart()->addAxis(m_rateAxis, Qt::AlignRight);
+    } else if (!show && inChart) {
+        chart()->removeAxis(m_rateAxis);
+        m_rateAxis->setParent(this); // the chart let go of it
+    }
+}
+
+void ChartView::setShowFailures(bool show)
+{
+    if (show == m_showFailures)
+        return;
+    m_showFailures = show;
+    rebuild();
+    updateTitle();
+    chart()->layout()->activate();
 }
 
 double ChartView::drawnValue(double milliseconds) const
@@ -208,15 +434,7 @@ void ChartView::setLogarithmic(bool logarithmic)
         s->attachAxis(yAxis());
     updateAxes();
     for (int i = 0; i < m_drawn.size(); ++i)
-        fill(m_drawn[i], m_data.series[i]);
-}
-
-QString ChartView::seriesName(const ChartSeries& series) const
-{
-    QString name = DisplayFormat::shortKey(series.id.key);
-    if (!series.id.token.isEmpty())
-        name += QStringLiteral(" · ") + series.id.token;
-    return name;
+        fill(m_drawn[i], i);
 }
 
 void ChartView::updateAxes()
@@ -224,7 +442,11 @@ void ChartView::updateAxes()
     updateTimeTicks();
     double peak = 0;
     for (const auto& series : m_data.series)
-        peak = std::max(peak, series.peak());
+        peak = std::max(peak, series.group ? highestMean(series) : series.peak()); // groups draw their means
+    for (const auto& series : m_data.baseline) {
+        for (const auto& bucket : series.buckets)
+            peak = bucket.start >= m_data.from && bucket.start <= m_data.to ? std::max(peak, bucket.mean) : peak;
+    }
     if (m_logarithmic) {
         updateLogAxis(peak);
         return;
@@ -242,6 +464,10 @@ void ChartView::updateLogAxis(double peak)
             lowest = point.y() > 0 ? std::min(lowest, point.y()) : lowest;
         for (const auto& bucket : series.buckets)
             lowest = bucket.min > 0 ? std::min(lowest, bucket.min) : lowest;
+    }
+    for (const auto& series : m_data.baseline) {
+        for (const auto& bucket : series.buckets)
+            lowest = bucket.mean > 0 ? std::min(lowest, bucket.mean) : lowest;
     }
     // Whole decades, so that every label is a power of ten.
     m_floor = lowest > 0 ? std::pow(10.0, std::floor(std::log10(lowest))) : 0.001;
@@ -287,21 +513,28 @@ void ChartView::updateTitle()
     qint64 calls = 0;
     const ChartSeries* bucketed = nullptr;
     for (const auto& series : m_data.series) {
-        for (const auto& bucket : series.buckets)
-            calls += bucket.count;
-        calls += series.points.size();
+        calls += series.calls();
         bucketed = series.bucketed ? &series : bucketed;
     }
     QString title;
-    if (bucketed)
+    if (!m_data.groupBy.isEmpty() && bucketed)
+        title = tr("%1 calls of %2 · mean per %3, a line per %4")
+                    .arg(DisplayFormat::count(calls), DisplayFormat::shortKey(bucketed->id.key),
+                        DisplayFormat::span(bucketed->step), m_data.groupBy);
+    else if (bucketed)
         title = tr("%1 calls · min–max band and mean per %2")
                     .arg(DisplayFormat::count(calls), DisplayFormat::span(bucketed->step));
     else if (calls > 0)
         title = tr("%1 calls · every call shown").arg(DisplayFormat::count(calls));
+    if (!m_data.baseline.isEmpty() && !title.isEmpty())
+        title += tr(" · dashed: %1").arg(m_data.baselineLabel);
+    if (!m_data.baselineError.isEmpty())
+        title
+            += (title.isEmpty() ? QString() : QStringLiteral(" · ")) + tr("no baseline: %1").arg(m_data.baselineError);
     chart()->setTitle(title);
-    setMessage(m_data.series.isEmpty() ? message()
-            : calls == 0               ? (m_data.error.isEmpty() ? tr("No calls in this time range") : m_data.error)
-                                       : QString());
+    setMessage(m_data.series.isEmpty() && m_data.groupBy.isEmpty() ? message()
+            : calls == 0 ? (m_data.error.isEmpty() ? tr("No calls in this time range") : m_data.error)
+                         : QString());
 }
 
 void ChartView::setMessage(const QString& message)
@@ -351,7 +584,7 @@ void ChartView::updateHover(const QPointF& position)
     if (!best.isHit())
         m_callout->hide();
     else
-        m_callout->show(best.anchor, best.text, colorFor(best.series), chart()->plotArea());
+        m_callout->show(best.anchor, best.text, colorOf(best.series), chart()->plotArea());
 }
 
 void ChartView::mousePressEvent(QMouseEvent* event)

@@ -4,7 +4,9 @@
 #include "axisticks.h"
 #include "chartdata.h"
 #include "charthittest.h"
+#include "chartmarkers.h"
 
+#include <memory>
 #include <QChartView>
 
 class QAreaSeries;
@@ -21,7 +23,9 @@ namespace Kodemon {
 class HoverCallout;
 
 // Execution time over time for the selected keys: raw calls as points, or a min–max band with the mean line
-// when there are more calls than pixels. Drag to pick a range, right-click to go back, hover for values.
+// when there are more calls than pixels; split by a tag, one line per group. Failed calls can be circled (points)
+// or their rate drawn per bucket on a second axis; a baseline is drawn dashed in the colour of its series.
+// Drag to pick a range, right-click to go back, hover for values.
 class ChartView final : public QChartView
 {
     Q_OBJECT
@@ -48,8 +52,19 @@ public:
     // A log scale keeps fast and slow functions (and spikes) readable in one chart.
     void setLogarithmic(bool logarithmic);
     bool isLogarithmic() const { return m_logarithmic; }
+    // Failed calls circled in red (points), or the failed share per bucket on a right-hand axis (bands, groups).
+    void setShowFailures(bool show);
+    bool showsFailures() const { return m_showFailures; }
+    // The right-hand axis of error rates (%); in the chart only while an error rate is drawn.
+    QValueAxis* rateAxis() const { return m_rateAxis; }
+
+    // Moments to mark with a vertical line (alerts firing and resolving); each shows while its function does.
+    void setMarkers(const QList<ChartMarker>& markers);
+    QList<ChartMarker> visibleMarkers() const;
 
     static QColor colorFor(int index);
+    // The colour series `index` of the shown data is drawn in (a group's colour when split by a tag).
+    QColor colorOf(int index) const;
     // Where values land on the plot now, for hovering and drag-zoom.
     PlotMapping mapping() const;
 
@@ -68,16 +83,27 @@ private:
     struct Drawn
     {
         QScatterSeries* calls = nullptr;
+        QScatterSeries* failures = nullptr; // raw: rings around the failed calls
         QLineSeries* upper = nullptr;
         QLineSeries* lower = nullptr;
         QAreaSeries* band = nullptr;
         QLineSeries* mean = nullptr;
+        QLineSeries* errorRate = nullptr; // one of several bucketed functions: failed % per bin, right axis
+        QLineSeries* baseline = nullptr; // dashed
     };
     void setUpChart();
     bool sameShape(const ChartData& data) const;
     void rebuild();
-    Drawn addSeries(const ChartSeries& series, int index);
-    void fill(const Drawn& drawn, const ChartSeries& series);
+    Drawn addSeries(int index);
+    void addBaseline(Drawn& drawn, int index);
+    void addFailures(Drawn& drawn, int index);
+    void attach(QAbstractSeries* series, bool rate = false);
+    void fill(const Drawn& drawn, int index);
+    bool rateAsArea() const;
+    void addRateArea();
+    double rateBinSeconds() const;
+    void fillRates();
+    void showRateAxis(bool show);
     void updateAxes();
     void updateLogAxis(double peak);
     QAbstractAxis* yAxis() const;
@@ -86,7 +112,6 @@ private:
     static bool sameTicks(const QList<AxisTicks::TimeTick>& a, const QList<AxisTicks::TimeTick>& b);
     void updateTitle();
     void updateHover(const QPointF& position);
-    QString seriesName(const ChartSeries& series) const;
     void placeMessage();
 
     ChartData m_data;
@@ -95,12 +120,18 @@ private:
     QList<AxisTicks::TimeTick> m_ticks; // what the time axis shows now
     QValueAxis* m_valueAxis = nullptr;
     QLogValueAxis* m_logAxis = nullptr;
+    QValueAxis* m_rateAxis = nullptr;
+    QAreaSeries* m_rateArea = nullptr; // one function (or its groups together): the failed % as an area
+    QLineSeries* m_rateLine = nullptr; // the area's upper edge
+    bool m_showFailures = false;
     bool m_logarithmic = false;
     double m_floor = 0.001; // the log axis' bottom; smaller values (zeros) are drawn on it
     QGraphicsSimpleTextItem* m_message = nullptr;
     HoverCallout* m_callout = nullptr;
     QRubberBand* m_rubberBand = nullptr;
     std::optional<double> m_dragStart; // x pixel where a left drag began
+    std::unique_ptr<ChartMarkers> m_markers;
+    void placeMarkers();
 };
 
 } // namespace Kodemon

@@ -24,16 +24,16 @@ struct Outcome
 };
 
 // Writes one key's rows; `progress(fraction of this key)` returns false to cancel.
-Status writeKey(Query& query, const KeyId& id, const TimeRange& range, QSaveFile& file, qint64& rows,
+Status writeKey(Query& query, const SeriesSelector& selector, QSaveFile& file, qint64& rows,
     const std::function<bool(double)>& progress)
 {
-    const SeriesSelector selector { id.key, id.token, range };
+    const TimeRange& range = selector.range;
     QString cursor;
     do {
         const auto page = query.executions(selector, cursor, PageSize);
         if (!page)
             return page.errorKind() == ErrorKind::NotFound ? Status(Ok {}) : Status(page.failure());
-        if (file.write(Csv::rows(id.key, page->samples)) < 0)
+        if (file.write(Csv::rows(selector.key, page->samples)) < 0)
             return Error { file.errorString() };
         rows += page->samples.size();
         const double last = page->samples.isEmpty() ? *range.to : page->samples.last().timestamp;
@@ -56,7 +56,9 @@ Outcome writeCsv(Query& query, const CsvExporter::Request& request, const std::f
         const auto keyProgress = [&](double fraction) {
             return progress((double(i) + std::clamp(fraction, 0.0, 1.0)) / double(request.keys.size()));
         };
-        if (auto status = writeKey(query, request.keys[i], range, file, outcome.rows, keyProgress); !status) {
+        const KeyId& id = request.keys[i];
+        const SeriesSelector selector { id.key, id.token, range, request.tags, request.outcome };
+        if (auto status = writeKey(query, selector, file, outcome.rows, keyProgress); !status) {
             file.cancelWriting();
             return { outcome.rows, status.error() };
         }

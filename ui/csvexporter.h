@@ -12,8 +12,8 @@ namespace Kodemon {
 class QueryThread;
 class Store;
 
-// Exports the calls of some keys over a range to a CSV file (the API's columns) on its own thread, reporting
-// progress; cancelling leaves no partial file behind.
+// Exports the calls of some keys over a range (those that pass the tag filters and outcome) to a CSV file (the
+// API's columns) on its own thread, reporting progress; cancelling leaves no partial file behind.
 class CsvExporter final : public QObject
 {
     Q_OBJECT
@@ -23,6 +23,8 @@ public:
         QString path;
         QList<KeyId> keys;
         TimeRange range;
+        QList<TagFilter> tags = {};
+        CallOutcome outcome = CallOutcome::All;
     };
 
     explicit CsvExporter(QObject* parent = nullptr);

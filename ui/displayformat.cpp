@@ -42,6 +42,26 @@ QString milliseconds(double ms)
     return fixed(ms, 4);
 }
 
+QString percent(double value)
+{
+    if (value <= 0 || !std::isfinite(value))
+        return QStringLiteral("0 %");
+    if (value < 0.01)
+        return QStringLiteral("<%1 %").arg(QLocale().toString(0.01, 'f', 2));
+    const int decimals = value < 1 ? 2 : value < 10 ? 1 : 0;
+    return QLocale().toString(value, 'f', decimals) + QStringLiteral(" %");
+}
+
+QString change(double percent)
+{
+    const double size = std::abs(percent);
+    const int decimals = size < 10 ? 1 : 0;
+    const QString digits = QLocale().toString(size, 'f', decimals);
+    if (digits == QLocale().toString(0.0, 'f', decimals))
+        return QStringLiteral("±") + digits + QStringLiteral(" %");
+    return (percent < 0 ? QStringLiteral("\u2212") : QStringLiteral("+")) + digits + QStringLiteral(" %");
+}
+
 QString count(qint64 value)
 {
     return QLocale().toString(value);

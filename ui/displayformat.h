@@ -9,6 +9,10 @@ namespace Kodemon::DisplayFormat {
 QString duration(double milliseconds);
 // Milliseconds as a plain number with about three significant digits, for table columns headed "(ms)".
 QString milliseconds(double milliseconds);
+// A share in percent with about two significant digits: "0 %", "0.35 %", "7.0 %", "12 %", "<0.01 %".
+QString percent(double value);
+// A change in percent with its sign: "+21 %", "−8.3 %", "+0.4 %" (a true minus sign).
+QString change(double percent);
 // A count with the locale's digit grouping: "12,345".
 QString count(qint64 value);
 // Bytes in KiB/MiB/GiB.

@@ -54,29 +54,40 @@ void ExportFlow::cancel()
     m_exporter->cancel();
 }
 
-void ExportFlow::ask(const QList<KeyId>& keys, const TimeRange& range)
+void ExportFlow::ask(const Selection& selection)
 {
+    const QList<KeyId>& keys = selection.keys;
     if (keys.isEmpty()) {
         QMessageBox::information(m_window, tr("Export CSV"), tr("Select one or more functions to export first."));
         return;
     }
-    const QString name = Csv::fileName(keys.size() == 1 ? keys.first().key : QStringLiteral("functions"), range);
+    const QString name
+        = Csv::fileName(keys.size() == 1 ? keys.first().key : QStringLiteral("functions"), selection.range);
     const QString path = QFileDialog::getSaveFileName(
         m_window, tr("Export CSV"), lastFolder() + u'/' + name, tr("CSV files (*.csv);;All files (*)"));
     if (path.isEmpty())
         return;
     appSettings().setValue(FolderSetting, QFileInfo(path).absolutePath());
-    start(path, keys, range);
+    start(path, selection);
 }
 
-bool ExportFlow::start(const QString& path, const QList<KeyId>& keys, const TimeRange& range)
+bool ExportFlow::start(const QString& path, const Selection& selection)
 {
-    if (!m_exporter->start(CsvExporter::Request { path, keys, range }))
+    if (!m_exporter->start(
+            CsvExporter::Request { path, selection.keys, selection.range, selection.tags, selection.outcome }))
         return false;
-    showProgress(path, keys);
-    if (m_status)
-        m_status->showMessage(tr("Exporting to %1…").arg(path));
+    showProgress(path, selection.keys);
+    showStarted(path, selection);
     return true;
+}
+
+void ExportFlow::showStarted(const QString& path, const Selection& selection)
+{
+    if (!m_status)
+        return;
+    const bool filtered = !selection.tags.isEmpty() || selection.outcome != CallOutcome::All;
+    m_status->showMessage(
+        filtered ? tr("Exporting the filtered calls to %1…").arg(path) : tr("Exporting to %1…").arg(path));
 }
 
 // Shown only when the export takes a while; cancelling leaves no partial file.

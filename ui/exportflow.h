@@ -26,10 +26,18 @@ public:
     Q_DISABLE_COPY_MOVE(ExportFlow)
 
     void setStore(std::shared_ptr<Store> store);
+    // What to export: the calls of `keys` over `range` that pass the filters.
+    struct Selection
+    {
+        QList<KeyId> keys;
+        TimeRange range;
+        QList<TagFilter> tags = {};
+        CallOutcome outcome = CallOutcome::All;
+    };
     // Asks for a file, then exports; explains instead when no function is selected.
-    void ask(const QList<KeyId>& keys, const TimeRange& range);
+    void ask(const Selection& selection);
     // Exports to `path` at once; false while another export runs or without a store.
-    bool start(const QString& path, const QList<KeyId>& keys, const TimeRange& range);
+    bool start(const QString& path, const Selection& selection);
     bool isRunning() const;
     void cancel();
 
@@ -39,6 +47,7 @@ Q_SIGNALS:
 
 private:
     void showProgress(const QString& path, const QList<KeyId>& keys);
+    void showStarted(const QString& path, const Selection& selection);
     void onFinished(qint64 rows, const QString& error);
 
     QWidget* m_window;

@@ -68,12 +68,15 @@ void FunctionsPanel::setUpTable()
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     QHeaderView* header = m_table->horizontalHeader();
-    header->setSectionResizeMode(KeyListModel::KeyColumn, QHeaderView::Stretch);
-    for (int column = KeyListModel::TokenColumn; column < KeyListModel::ColumnCount; ++column)
-        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    applyColumnModes();
     // Sized to the rows on screen: measuring every row's text for each refresh of a thousand functions took
     // 200 ms of the UI thread (Qt's default looks at up to 1,000 rows).
     header->setResizeContentsPrecision(0);
+    connect(header, &QHeaderView::sectionResized, this, [this](int column) {
+        if (column != KeyListModel::KeyColumn)
+            fitKeyColumn();
+    });
+    m_table->viewport()->installEventFilter(this);
     header->setHighlightSections(false);
     header->setMinimumSectionSize(48);
     auto* copy = new QAction(tr("&Copy Function Name"), m_table);
@@ -82,6 +85,7 @@ void FunctionsPanel::setUpTable()
     connect(copy, &QAction::triggered, this, &FunctionsPanel::copySelection);
     m_table->addAction(copy);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    showColumns(false, false);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &FunctionsPanel::selectionChanged);
     connect(
         m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &FunctionsPanel::selectionChanged);
@@ -160,8 +164,35 @@ void FunctionsPanel::applyToken()
         m_tokens->currentIndex() > 0 ? std::optional<QString>(m_tokens->currentData().toString()) : std::nullopt);
 }
 
+void FunctionsPanel::applyColumnModes()
+{
+    // The function column takes the width the numbers leave, but never so little that paths become "v…l": then
+    // the table scrolls sideways (a stretched column shrinks to nothing when the numbers need the whole pane).
+    QHeaderView* header = m_table->horizontalHeader();
+    header->setSectionResizeMode(KeyListModel::KeyColumn, QHeaderView::Fixed);
+    for (int column = KeyListModel::GroupColumn; column < KeyListModel::ColumnCount; ++column)
+        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    fitKeyColumn();
+}
+
+void FunctionsPanel::fitKeyColumn()
+{
+    const QHeaderView* header = m_table->horizontalHeader();
+    int numbers = 0;
+    for (int column = 0; column < KeyListModel::ColumnCount; ++column) {
+        if (column != KeyListModel::KeyColumn && !header->isSectionHidden(column))
+            numbers += header->sectionSize(column);
+    }
+    const int least = m_table->fontMetrics().averageCharWidth() * 24;
+    const int width = std::max(least, m_table->viewport()->width() - numbers);
+    if (header->sectionSize(KeyListModel::KeyColumn) != width)
+        m_table->horizontalHeader()->resizeSection(KeyListModel::KeyColumn, width);
+}
+
 bool FunctionsPanel::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        fitKeyColumn();
     if (watched != m_filter || event->type() != QEvent::KeyPress)
         return QWidget::eventFilter(watched, event);
     const int key = static_cast<QKeyEvent*>(event)->key();
@@ -201,6 +232,18 @@ QByteArray FunctionsPanel::headerState() const
 void FunctionsPanel::restoreHeaderState(const QByteArray& state)
 {
     m_table->horizontalHeader()->restoreState(state);
+    applyColumnModes(); // a state saved by an older version may bring its own
+    showColumns(m_split, m_comparing); // a state saved while split or comparing hides nothing it should not
+}
+
+void FunctionsPanel::showColumns(bool split, bool comparing)
+{
+    m_split = split;
+    m_comparing = comparing;
+    m_table->setColumnHidden(KeyListModel::GroupColumn, !split);
+    m_table->setColumnHidden(KeyListModel::P95ChangeColumn, !comparing);
+    m_table->setColumnHidden(KeyListModel::CallsChangeColumn, !comparing);
+    fitKeyColumn();
 }
 
 } // namespace Kodemon

@@ -40,6 +40,8 @@ public:
     void copySelection() const;
     QByteArray headerState() const;
     void restoreHeaderState(const QByteArray& state);
+    // Shows the Group column while the table is split by a tag, the Δ columns while comparing with a baseline.
+    void showColumns(bool split, bool comparing);
 
 Q_SIGNALS:
     void selectionChanged();
@@ -49,6 +51,8 @@ protected:
 
 private:
     void setUpTable();
+    void applyColumnModes();
+    void fitKeyColumn();
     void updateTokens();
     void applyToken();
 
@@ -57,6 +61,8 @@ private:
     QLineEdit* m_filter;
     QComboBox* m_tokens;
     QTableView* m_table;
+    bool m_split = false;
+    bool m_comparing = false;
 };
 
 } // namespace Kodemon

@@ -6,6 +6,8 @@
 #include "jobtracker.h"
 #include "keylistmodel.h"
 
+#include <memory>
+#include <optional>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QSet>
@@ -16,14 +18,16 @@ namespace Kodemon {
 
 class QueryThread;
 class TimeRangeController;
+class ViewOptions;
 
-// Keeps the functions table current: loads a snapshot when the range changes and, while data arrives,
-// at most every couple of seconds (less often when the last load was slow), at once when a new key appears.
+// Keeps the functions table current: loads a snapshot when the range, filters, split or baseline change and,
+// while data arrives, at most every couple of seconds (less often when the last load was slow), at once when a
+// new key appears. With a baseline each load compares every row with the same row over the baseline range.
 class KeyListUpdater final : public QObject
 {
     Q_OBJECT
 public:
-    KeyListUpdater(KeyListModel* model, TimeRangeController* range, QObject* parent = nullptr);
+    KeyListUpdater(KeyListModel* model, TimeRangeController* range, ViewOptions* options, QObject* parent = nullptr);
     ~KeyListUpdater() override;
     Q_DISABLE_COPY_MOVE(KeyListUpdater)
 
@@ -36,6 +40,15 @@ public:
     void noteStored(const QList<Kodemon::Sample>& samples);
     // Series got calls (`newKey`: a series appeared), as a feed that does not deliver every call says.
     void noteChanged(bool newKey);
+
+    // The baseline's rows a load compared with, kept for the next loads while live (the baseline hardly moves in
+    // a couple of seconds, and reading it again would double every refresh).
+    struct Baseline
+    {
+        TimeRange range;
+        QList<SeriesSummary> rows;
+        qint64 readAtMs = 0; // QDateTime::currentMSecsSinceEpoch()
+    };
 
 Q_SIGNALS:
     void loaded();
@@ -50,6 +63,8 @@ private:
 
     KeyListModel* m_model;
     TimeRangeController* m_range;
+    ViewOptions* m_options;
+    std::shared_ptr<std::optional<Baseline>> m_baseline; // written by the query thread, read by the next load
     QueryThread* m_thread = nullptr;
     JobTracker m_jobs;
     QTimer* m_timer;

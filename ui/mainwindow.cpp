@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "mainwindow.h"
 
+#include "alertscontroller.h"
 #include "base/sentence.h"
 #include "chartupdater.h"
 #include "chartview.h"
 #include "displayformat.h"
 #include "emptystate.h"
 #include "exportflow.h"
+#include "filterbar.h"
 #include "functionspanel.h"
 #include "helpboxes.h"
 #include "keylistmodel.h"
@@ -19,8 +21,12 @@
 #include "statsupdater.h"
 #include "statusbar.h"
 #include "store/store.h"
+#include "tagsupdater.h"
+#include "tagsview.h"
+#include "tagvaluesmodel.h"
 #include "testdatasender.h"
 #include "timerangecontroller.h"
+#include "viewoptions.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -46,16 +52,21 @@ QString hostOf(const QUrl& url)
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_range(new TimeRangeController(this))
+    , m_options(new ViewOptions(this))
     , m_model(new KeyListModel(this))
+    , m_tagModel(new TagValuesModel(this))
     , m_functions(new FunctionsPanel(m_model))
     , m_chart(new ChartView)
     , m_stats(new StatsPanel)
+    , m_tagsView(new TagsView(m_tagModel))
+    , m_filterBar(new FilterBar(m_options, m_range))
     , m_emptyState(new EmptyState)
     , m_picker(new RangePicker(m_range))
     , m_status(new StatusBar)
-    , m_keyUpdater(new KeyListUpdater(m_model, m_range, this))
-    , m_chartUpdater(new ChartUpdater(m_chart, m_range, this))
-    , m_statsUpdater(new StatsUpdater(m_stats, m_range, this))
+    , m_keyUpdater(new KeyListUpdater(m_model, m_range, m_options, this))
+    , m_chartUpdater(new ChartUpdater(m_chart, m_range, m_options, this))
+    , m_statsUpdater(new StatsUpdater(m_stats, m_range, m_options, this))
+    , m_tagsUpdater(new TagsUpdater(m_tagModel, m_range, m_options, this))
     , m_export(new ExportFlow(this, m_status))
     , m_sender(new TestDataSender(this))
 {
@@ -64,6 +75,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_stats->setObjectName(QStringLiteral("statsPanel"));
     setCentralWidget(makeCentralWidget());
     setStatusBar(m_status);
+    m_alerts = new AlertsController({ this, m_chart, m_functions, m_range }, this);
     makeActions();
     makeMenus();
     makeToolBar();
@@ -80,6 +92,15 @@ MainWindow::~MainWindow()
 
 QWidget* MainWindow::makeCentralWidget()
 {
+    // The current function's tags under the list of functions: a detail of the selection, as wide as the list.
+    m_leftSplitter = new QSplitter(Qt::Vertical);
+    m_leftSplitter->setObjectName(QStringLiteral("leftSplitter"));
+    m_leftSplitter->addWidget(m_functions);
+    m_leftSplitter->addWidget(m_tagsView);
+    m_leftSplitter->setStretchFactor(0, 3);
+    m_leftSplitter->setStretchFactor(1, 1);
+    m_leftSplitter->setChildrenCollapsible(false);
+    m_tagsView->setObjectName(QStringLiteral("tagsView"));
     m_rightSplitter = new QSplitter(Qt::Vertical);
     m_rightSplitter->setObjectName(QStringLiteral("rightSplitter"));
     m_rightSplitter->addWidget(m_chart);
@@ -92,7 +113,7 @@ QWidget* MainWindow::makeCentralWidget()
     m_stack->addWidget(m_emptyState);
     m_mainSplitter = new QSplitter(Qt::Horizontal);
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
-    m_mainSplitter->addWidget(m_functions);
+    m_mainSplitter->addWidget(m_leftSplitter);
     m_mainSplitter->addWidget(m_stack);
     m_mainSplitter->setStretchFactor(1, 1);
     m_mainSplitter->setChildrenCollapsible(false);
@@ -104,8 +125,10 @@ void MainWindow::makeActions()
     m_exportAction = new QAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Export CSV…"), this);
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportAction->setToolTip(tr("Export the calls of the selected functions in the shown range as CSV (Ctrl+E)"));
-    connect(m_exportAction, &QAction::triggered, this,
-        [this] { m_export->ask(m_functions->selectedKeys(), m_range->range()); });
+    connect(m_exportAction, &QAction::triggered, this, [this] {
+        m_export->ask(ExportFlow::Selection {
+            m_functions->selectedKeys(), m_range->range(), m_options->tagFilters(), m_options->outcome() });
+    });
     m_sendTestDataAction = new QAction(tr("Send &Test Data"), this);
     m_sendTestDataAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     m_sendTestDataAction->setToolTip(tr("Send a few hundred example calls to this Kodemon's UDP port"));
@@ -120,6 +143,7 @@ void MainWindow::makeActions()
         m_keyUpdater->reload();
         m_chartUpdater->reload();
         m_statsUpdater->reload();
+        m_tagsUpdater->reload();
     });
     m_logScaleAction = new QAction(tr("&Logarithmic Scale"), this);
     m_logScaleAction->setCheckable(true);
@@ -129,6 +153,15 @@ void MainWindow::makeActions()
     m_findAction = new QAction(tr("&Find Function"), this);
     m_findAction->setShortcut(QKeySequence::Find);
     connect(m_findAction, &QAction::triggered, m_functions, &FunctionsPanel::focusFilter);
+    m_failuresAction = new QAction(tr("Show &Failures"), this);
+    m_failuresAction->setCheckable(true);
+    m_failuresAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_failuresAction->setToolTip(tr("Circle the failed calls in the chart, or draw the failed share per bucket on a "
+                                    "second axis when calls are summarized (Ctrl+Shift+E)"));
+    connect(m_failuresAction, &QAction::toggled, m_chart, &ChartView::setShowFailures);
+    m_filterAction = new QAction(tr("Filter &Calls"), this);
+    m_filterAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+    connect(m_filterAction, &QAction::triggered, m_filterBar, &FilterBar::focusField);
 }
 
 void MainWindow::makeMenus()
@@ -151,8 +184,11 @@ void MainWindow::makeMenus()
     view->addAction(m_picker->zoomOutAction());
     view->addAction(m_reloadAction);
     view->addAction(m_logScaleAction);
+    view->addAction(m_alerts->toggleAction());
+    view->addAction(m_failuresAction);
     view->addSeparator();
     view->addAction(m_findAction);
+    view->addAction(m_filterAction);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* howTo = help->addAction(tr("&Sending Data…"), this, [this] { HelpBoxes::sendingData(this, m_services); });
@@ -173,6 +209,14 @@ void MainWindow::makeToolBar()
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     bar->addWidget(spacer);
     bar->addAction(m_settingsAction);
+
+    addToolBarBreak();
+    QToolBar* filters = addToolBar(tr("Filters"));
+    filters->setObjectName(QStringLiteral("filterToolBar"));
+    filters->setMovable(false);
+    filters->addWidget(m_filterBar);
+    filters->addSeparator();
+    filters->addAction(m_failuresAction);
 }
 
 void MainWindow::connectParts()
@@ -194,6 +238,12 @@ void MainWindow::connectParts()
     connect(m_statsUpdater, &StatsUpdater::loaded, this, pollSoon);
     connect(m_emptyState, &EmptyState::sendTestDataRequested, this, &MainWindow::sendTestData);
     connect(m_export, &ExportFlow::finished, this, &MainWindow::exportFinished);
+    connect(m_tagsView, &TagsView::filterRequested, m_options, &ViewOptions::addTagFilter);
+    connect(m_tagsView, &TagsView::groupByRequested, m_options, &ViewOptions::setGroupBy);
+    connect(m_tagsUpdater, &TagsUpdater::loaded, this, &MainWindow::onTagsLoaded);
+    connect(m_options, &ViewOptions::groupByChanged, this, &MainWindow::showOptionColumns);
+    connect(m_options, &ViewOptions::splitTableChanged, this, &MainWindow::showOptionColumns);
+    connect(m_options, &ViewOptions::baselineChanged, this, &MainWindow::showOptionColumns);
     connect(m_sender, &TestDataSender::finished, this, [this](int sent, const QString& error) {
         const QString text = error.isEmpty() ? tr("Sent %1 test calls; they appear in a moment.").arg(sent)
                                              : tr("Sending test data failed after %1: %2").arg(sent).arg(error);
@@ -222,6 +272,8 @@ void MainWindow::attach(const ViewerServices& services)
     m_keyUpdater->setQueryThread(m_keysThread.get());
     m_chartUpdater->setQueryThread(m_viewThread.get());
     m_statsUpdater->setQueryThread(m_statsThread.get());
+    m_alerts->attach(m_services.alerts);
+    m_tagsUpdater->setQueryThread(m_statsThread.get());
 }
 
 void MainWindow::showServices()
@@ -240,12 +292,14 @@ void MainWindow::showServices()
 
 void MainWindow::detach()
 {
+    m_alerts->detach();
     for (const auto& connection : std::as_const(m_serviceConnections))
         disconnect(connection);
     m_serviceConnections.clear();
     m_keyUpdater->setQueryThread(nullptr);
     m_chartUpdater->setQueryThread(nullptr);
     m_statsUpdater->setQueryThread(nullptr);
+    m_tagsUpdater->setQueryThread(nullptr);
     m_export->setStore(nullptr);
     m_viewThread.reset();
     m_statsThread.reset();
@@ -268,6 +322,7 @@ void MainWindow::onSeriesChanged(bool newSeries)
     if (m_chartUpdater->lastLoadFailed() || m_statsUpdater->lastLoadFailed()) {
         m_chartUpdater->reload();
         m_statsUpdater->reload();
+        m_tagsUpdater->reload();
     }
 }
 
@@ -288,6 +343,9 @@ void MainWindow::onSelectionChanged()
     const QList<KeyId> keys = m_functions->selectedKeys();
     m_chartUpdater->setKeys(keys);
     m_statsUpdater->setKey(m_functions->currentKey());
+    const auto current = m_functions->currentKey();
+    m_tagsUpdater->setKey(current);
+    m_tagsView->setTitle(current ? tr("Tags of %1").arg(DisplayFormat::shortKey(current->key)) : tr("Tags"));
     if (m_services.feed)
         m_services.feed->watch(keys);
 }
@@ -309,6 +367,21 @@ void MainWindow::onKeysLoaded()
     if (m_functions->selectedKeys().isEmpty())
         m_functions->table()->selectRow(0);
     m_restoredSelection.clear();
+}
+
+void MainWindow::onTagsLoaded(const QString& error)
+{
+    m_tagsView->setNote(error.isEmpty() ? QString() : tr("Cannot read the tags: %1").arg(sentence(error)));
+    if (!m_functions->currentKey())
+        m_tagsView->setNote(tr("Select a function to see its tags."));
+    // Completion and group-by offer the current function's tags; a filter on another tag can still be typed.
+    m_filterBar->setCompletions(m_tagModel->completions());
+    m_filterBar->setTagNames(m_tagModel->tagNames());
+}
+
+void MainWindow::showOptionColumns()
+{
+    m_functions->showColumns(!m_options->tableGroupBy().isEmpty(), m_options->hasBaseline());
 }
 
 bool MainWindow::isShowingEmptyState() const
@@ -341,7 +414,9 @@ void MainWindow::sendTestData()
 
 bool MainWindow::exportCsv(const QString& path)
 {
-    return m_export->start(path, m_functions->selectedKeys(), m_range->range());
+    return m_export->start(path,
+        ExportFlow::Selection {
+            m_functions->selectedKeys(), m_range->range(), m_options->tagFilters(), m_options->outcome() });
 }
 
 void MainWindow::openSettings()

@@ -13,10 +13,12 @@ class QStackedWidget;
 
 namespace Kodemon {
 
+class AlertsController;
 class ChartUpdater;
 class ChartView;
 class EmptyState;
 class ExportFlow;
+class FilterBar;
 class FunctionsPanel;
 class KeyListModel;
 class KeyListUpdater;
@@ -27,11 +29,16 @@ class StatusSource;
 class StatsPanel;
 class StatsUpdater;
 class StatusBar;
+class TagValuesModel;
+class TagsUpdater;
+class TagsView;
 class TestDataSender;
 class TimeRangeController;
+class ViewOptions;
 
-// The desktop viewer: functions on the left, the chart and statistics on the right, the range in the toolbar.
-// It reads only through the query layer, on its own threads, and never touches the collector's work.
+// The desktop viewer: functions and the current one's tags on the left, the chart and statistics on the right,
+// the range in the toolbar, the filters, group-by and baseline in the bar under it. It reads only through the query
+// layer, on its own threads, and never touches the collector's work.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -45,12 +52,16 @@ public:
     void detach();
 
     TimeRangeController* timeRange() const { return m_range; }
+    ViewOptions* viewOptions() const { return m_options; }
+    FilterBar* filterBar() const { return m_filterBar; }
+    TagsView* tags() const { return m_tagsView; }
     FunctionsPanel* functions() const { return m_functions; }
     ChartView* chart() const { return m_chart; }
     StatsPanel* stats() const { return m_stats; }
     RangePicker* rangePicker() const { return m_picker; }
     EmptyState* emptyState() const { return m_emptyState; }
     StatusBar* ingestStatus() const { return m_status; }
+    AlertsController* alerts() const { return m_alerts; }
     bool isShowingEmptyState() const;
 
     // Exports the selected keys over the shown range to `path` (the Export action asks for it first).
@@ -84,31 +95,42 @@ private:
     void showServices();
     void onSelectionChanged();
     void onKeysLoaded();
+    void onTagsLoaded(const QString& error);
+    void showOptionColumns();
     void updateEmptyState();
     void openSettings();
     void saveState() const;
     void restoreState();
     void restoreRange();
+    void saveViewOptions() const;
+    void restoreViewOptions();
 
     ViewerServices m_services;
     TimeRangeController* m_range;
+    ViewOptions* m_options;
     KeyListModel* m_model;
+    TagValuesModel* m_tagModel;
     FunctionsPanel* m_functions;
     ChartView* m_chart;
     StatsPanel* m_stats;
+    TagsView* m_tagsView;
+    FilterBar* m_filterBar;
     EmptyState* m_emptyState;
     RangePicker* m_picker;
     StatusBar* m_status;
     QStackedWidget* m_stack = nullptr;
     QSplitter* m_mainSplitter = nullptr;
     QSplitter* m_rightSplitter = nullptr;
+    QSplitter* m_leftSplitter = nullptr; // functions over tags
     KeyListUpdater* m_keyUpdater;
     ChartUpdater* m_chartUpdater;
     StatsUpdater* m_statsUpdater;
+    TagsUpdater* m_tagsUpdater;
     ExportFlow* m_export;
     TestDataSender* m_sender;
+    AlertsController* m_alerts = nullptr; // the Alerts panel, the tray and the chart's alert markers
     std::unique_ptr<QueryThread> m_viewThread; // the chart
-    std::unique_ptr<QueryThread> m_statsThread; // statistics, at the same time as the chart on another core
+    std::unique_ptr<QueryThread> m_statsThread; // statistics and tags, at the same time as the chart on another core
     std::unique_ptr<QueryThread> m_keysThread; // the functions table, which may take longer
     QList<QMetaObject::Connection> m_serviceConnections; // to the feed, undone by detach()
     QList<KeyId> m_restoredSelection; // selected at the last close, chosen again once the keys are loaded
@@ -121,6 +143,8 @@ private:
     QAction* m_reloadAction = nullptr;
     QAction* m_findAction = nullptr;
     QAction* m_logScaleAction = nullptr;
+    QAction* m_failuresAction = nullptr;
+    QAction* m_filterAction = nullptr;
 };
 
 } // namespace Kodemon

@@ -43,9 +43,11 @@ void removeSorted(QList<double>& sorted, const QList<double>& gone)
 
 } // namespace
 
-SampleWindow::SampleWindow(QList<TimedValue> values)
+SampleWindow::SampleWindow(QList<TimedValue> values, QList<double> failed)
     : m_byTime(std::move(values))
+    , m_failed(std::move(failed))
 {
+    std::sort(m_failed.begin(), m_failed.end());
     // The store answers in time order already; checking costs one pass, sorting a million costs many.
     if (!std::is_sorted(m_byTime.begin(), m_byTime.end(), earlier))
         std::stable_sort(m_byTime.begin(), m_byTime.end(), earlier);
@@ -53,8 +55,15 @@ SampleWindow::SampleWindow(QList<TimedValue> values)
     sortValues(m_sorted);
 }
 
-void SampleWindow::add(const QList<TimedValue>& values)
+void SampleWindow::add(const QList<TimedValue>& values, const QList<double>& failed)
 {
+    if (!failed.isEmpty()) {
+        QList<double> times = failed;
+        std::sort(times.begin(), times.end());
+        const qsizetype old = m_failed.size();
+        m_failed.append(times);
+        std::inplace_merge(m_failed.begin(), m_failed.begin() + old, m_failed.end());
+    }
     if (values.isEmpty())
         return;
     QList<TimedValue> byTime = values;
@@ -72,6 +81,7 @@ void SampleWindow::add(const QList<TimedValue>& values)
 
 void SampleWindow::dropBefore(double from)
 {
+    m_failed.erase(m_failed.begin(), std::lower_bound(m_failed.begin(), m_failed.end(), from));
     const auto end = std::lower_bound(m_byTime.begin(), m_byTime.end(), TimedValue { from, 0 }, earlier);
     if (end == m_byTime.begin())
         return;
@@ -88,6 +98,7 @@ KeyStats SampleWindow::stats() const
 {
     KeyStats stats;
     stats.count = m_sorted.size();
+    stats.errors = m_failed.size();
     if (m_sorted.isEmpty())
         return stats;
     double sum = 0;

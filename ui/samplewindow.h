@@ -16,17 +16,20 @@ struct Histogram
 };
 
 // The execution times of one key over the shown range, kept sorted so that statistics and the histogram are
-// exact and cheap to recompute when live mode adds new calls and drops those that left the range.
+// exact and cheap to recompute when live mode adds new calls and drops those that left the range. The start times
+// of the failed calls among them are kept too, for the failed count.
 class SampleWindow final
 {
 public:
     SampleWindow() = default;
-    // `values` in any order.
-    explicit SampleWindow(QList<TimedValue> values);
+    // `values` and `failed` (start times of the failed calls among the values) in any order.
+    explicit SampleWindow(QList<TimedValue> values, QList<double> failed = {});
 
-    void add(const QList<TimedValue>& values);
+    void add(const QList<TimedValue>& values, const QList<double>& failed = {});
     void dropBefore(double from);
     qsizetype size() const { return m_sorted.size(); }
+    // The calls, oldest first.
+    const QList<TimedValue>& values() const { return m_byTime; }
 
     // The same definitions as the query layer (nearest-rank percentiles).
     KeyStats stats() const;
@@ -36,6 +39,7 @@ public:
 private:
     QList<TimedValue> m_byTime; // ordered by timestamp
     QList<double> m_sorted; // the same values, ascending
+    QList<double> m_failed; // start times of the failed calls, ascending
 };
 
 } // namespace Kodemon

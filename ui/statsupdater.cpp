@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "statsupdater.h"
 
+#include "base/calltags.h"
 #include "base/logging.h"
 #include "displayformat.h"
 #include "live/samplefeed.h"
 #include "statspanel.h"
 #include "store/query.h"
 #include "timerangecontroller.h"
+#include "viewoptions.h"
 
 #include <QTimer>
 
@@ -14,37 +16,99 @@ namespace Kodemon {
 
 namespace {
 
-Result<SampleWindow> readWindow(
-    Query& query, const KeyId& key, const TimeRange& range, const JobTracker::IsStale& stale)
+QList<double> timestampsOf(const QList<TimedValue>& values)
 {
-    // One lean scan of (timestamp, time) pairs: paging through full samples took seconds for a million calls.
-    auto values = query.values(SeriesSelector { key.key, key.token, range });
-    if (!values && values.errorKind() == ErrorKind::NotFound)
-        return SampleWindow();
-    if (!values)
-        return values.failure();
-    if (stale())
-        return SampleWindow();
-    return SampleWindow(std::move(values).value());
+    QList<double> times;
+    times.reserve(values.size());
+    for (const auto& value : values)
+        times.append(value.timestamp);
+    return times;
 }
 
-StatsUpdater::Loaded loadWindow(
-    Query& query, const KeyId& key, const TimeRange& range, const JobTracker::IsStale& stale)
+// The selected calls; none (not an error) when the key has no data.
+Result<QList<TimedValue>> readValues(Query& query, const SeriesSelector& selector)
 {
-    auto window = readWindow(query, key, range, stale);
-    return StatsUpdater::Loaded { std::move(window), SampleFeed::clockMs() };
+    auto values = query.values(selector);
+    if (!values && values.errorKind() == ErrorKind::NotFound)
+        return QList<TimedValue>();
+    return values;
+}
+
+// The start times of the failed calls among `values` (the calls `selector` selects).
+Result<QList<double>> failedTimes(Query& query, SeriesSelector selector, const QList<TimedValue>& values)
+{
+    switch (selector.outcome) {
+    case CallOutcome::Failed:
+        return timestampsOf(values);
+    case CallOutcome::Succeeded:
+        return QList<double>();
+    case CallOutcome::All:
+        break;
+    }
+    // Failed calls are few, and the SQLite store finds them from its tag column without reading the others.
+    selector.outcome = CallOutcome::Failed;
+    auto failed = readValues(query, selector);
+    if (!failed)
+        return failed.failure();
+    return timestampsOf(*failed);
+}
+
+// The selected calls against the same selection over `baseline`; `values` and `errors` are the current range's.
+Result<Comparison> compareWith(Query& query, const SeriesSelector& current, const QList<TimedValue>& values,
+    qint64 errors, const TimeRange& baseline)
+{
+    SeriesSelector then = current;
+    then.range = baseline;
+    auto before = readValues(query, then);
+    if (!before)
+        return before.failure();
+    auto failed = failedTimes(query, then, *before);
+    if (!failed)
+        return failed.failure();
+    Comparison comparison = compareValues(values, *before);
+    comparison.current = current.range;
+    comparison.baseline = baseline;
+    comparison.currentStats.errors = errors;
+    comparison.baselineStats.errors = failed->size();
+    return comparison;
+}
+
+StatsUpdater::Loaded loadWindow(Query& query, const SeriesSelector& selector, const std::optional<TimeRange>& baseline,
+    const JobTracker::IsStale& stale)
+{
+    // One lean scan of (timestamp, time) pairs: paging through full samples took seconds for a million calls.
+    auto values = readValues(query, selector);
+    if (!values)
+        return { values.failure(), SampleFeed::clockMs() };
+    auto failed = failedTimes(query, selector, *values);
+    if (!failed)
+        return { failed.failure(), SampleFeed::clockMs() };
+    const qint64 readAt = SampleFeed::clockMs();
+    if (stale())
+        return { SampleWindow(), readAt };
+    StatsUpdater::Loaded loaded { SampleWindow(*values, *failed), readAt };
+    if (baseline)
+        loaded.comparison = compareWith(query, selector, *values, failed->size(), *baseline);
+    return loaded;
 }
 
 } // namespace
 
-StatsUpdater::StatsUpdater(StatsPanel* panel, TimeRangeController* range, QObject* parent)
+StatsUpdater::StatsUpdater(StatsPanel* panel, TimeRangeController* range, ViewOptions* options, QObject* parent)
     : QObject(parent)
     , m_panel(panel)
     , m_range(range)
+    , m_options(options)
     , m_jobs(this)
+    , m_comparisonJobs(this)
+    , m_comparisonTimer(new QTimer(this))
 {
+    m_comparisonTimer->setInterval(ComparisonRefreshMs);
+    connect(m_comparisonTimer, &QTimer::timeout, this, &StatsUpdater::refreshComparison);
     connect(m_range, &TimeRangeController::rangeChanged, this, &StatsUpdater::reload);
     connect(m_range, &TimeRangeController::liveAdvanced, this, &StatsUpdater::advanceSoon);
+    connect(m_options, &ViewOptions::filterChanged, this, &StatsUpdater::reload);
+    connect(m_options, &ViewOptions::baselineChanged, this, &StatsUpdater::reload);
 }
 
 StatsUpdater::~StatsUpdater() = default;
@@ -52,6 +116,7 @@ StatsUpdater::~StatsUpdater() = default;
 void StatsUpdater::setQueryThread(QueryThread* thread)
 {
     m_jobs.cancel();
+    m_comparisonJobs.cancel();
     m_thread = thread;
     reload();
 }
@@ -66,25 +131,47 @@ void StatsUpdater::setKey(const std::optional<KeyId>& key)
 
 void StatsUpdater::reload()
 {
+    ++m_loads;
     m_pending.clear();
+    m_pendingFailed.clear();
     m_loaded = false;
     m_failed = false;
+    m_comparisonTimer->stop();
+    m_comparisonJobs.cancel();
+    showFilterNote();
     if (!m_thread || !m_key) {
         m_jobs.cancel();
         m_panel->setTitle(tr("Statistics"));
         m_panel->clear(tr("Select a function to see its statistics."));
+        m_panel->clearComparison();
         return;
     }
     const KeyId key = *m_key;
-    const TimeRange range = m_range->range();
+    const SeriesSelector selector = m_options->selector(key, m_range->range());
     QString title = DisplayFormat::shortKey(key.key);
     if (!key.token.isEmpty())
         title += QStringLiteral(" · ") + key.token;
     m_panel->setTitle(title);
+    std::optional<TimeRange> baseline;
+    if (m_options->hasBaseline()) {
+        const auto range = m_options->baselineRange(selector.range);
+        if (range)
+            baseline = *range;
+        else
+            m_panel->clearComparison(tr("No comparison: %1.").arg(range.error()));
+    } else {
+        m_panel->clearComparison();
+    }
     m_jobs.start(
         *m_thread,
-        [key, range](Query& query, const JobTracker::IsStale& stale) { return loadWindow(query, key, range, stale); },
+        [selector, baseline](
+            Query& query, const JobTracker::IsStale& stale) { return loadWindow(query, selector, baseline, stale); },
         [this](const Loaded& result) { apply(result); });
+}
+
+void StatsUpdater::showFilterNote()
+{
+    m_panel->setFilterNote(m_options->filterSummary());
 }
 
 void StatsUpdater::apply(const Loaded& result)
@@ -93,13 +180,51 @@ void StatsUpdater::apply(const Loaded& result)
     m_failed = !result.window;
     if (m_failed) {
         m_panel->clear(result.window.error());
+        m_panel->clearComparison();
     } else {
         m_window = *result.window;
         m_readAtMs = result.readAtMs;
         m_loaded = true;
         publish();
+        if (result.comparison)
+            applyComparison(*result.comparison);
     }
     Q_EMIT loaded();
+}
+
+void StatsUpdater::applyComparison(const Result<Comparison>& comparison)
+{
+    if (!comparison) {
+        m_panel->clearComparison(tr("No comparison: %1").arg(comparison.error()));
+        return;
+    }
+    m_panel->setComparison(*comparison, ViewOptions::baselineLabel(m_options->baseline()));
+    if (m_range->isLive())
+        m_comparisonTimer->start();
+}
+
+void StatsUpdater::refreshComparison()
+{
+    if (!m_thread || !m_key || !m_loaded || !m_range->isLive() || !m_options->hasBaseline())
+        return;
+    const SeriesSelector selector = m_options->selector(*m_key, m_range->range());
+    const auto baseline = m_options->baselineRange(selector.range);
+    if (!baseline)
+        return;
+    const QList<TimedValue> values = m_window.values(); // shared until the next live step changes the window
+    const qint64 errors = m_window.stats().errors;
+    m_comparisonJobs.start(
+        *m_thread,
+        [selector, values, errors, range = *baseline](
+            Query& query, const JobTracker::IsStale&) { return compareWith(query, selector, values, errors, range); },
+        [this, load = m_loads](const Result<Comparison>& comparison) {
+            // Shown at the statistics' turn of the live step, like their other updates.
+            QTimer::singleShot(
+                m_range->msUntilTurn(TimeRangeController::LiveTurn::Statistics), this, [this, comparison, load] {
+                    if (load == m_loads && m_loaded)
+                        applyComparison(comparison);
+                });
+        });
 }
 
 void StatsUpdater::noteStored(const QList<Sample>& samples, qint64 since)
@@ -107,9 +232,27 @@ void StatsUpdater::noteStored(const QList<Sample>& samples, qint64 since)
     // As in the chart: calls that may be in the load already are never added twice.
     if (!m_key || !m_loaded || m_jobs.isBusy() || !m_range->isLive() || since < m_readAtMs)
         return;
+    const bool filtering = m_options->filtersCalls();
     for (const auto& sample : samples) {
-        if (sample.key == m_key->key && sample.token == m_key->token)
-            m_pending.append(TimedValue { sample.timestamp, sample.executionTime });
+        if (sample.key != m_key->key || sample.token != m_key->token)
+            continue;
+        bool failed = false;
+        if (!sample.extra.isEmpty()) {
+            // Only the calls of the shown key are read: a few in a hundred of everything arriving.
+            if (filtering) {
+                const CallTags tags = readCallTags(sample.extra);
+                if (!m_options->passes(tags))
+                    continue;
+                failed = tags.failed;
+            } else {
+                failed = isFailedCall(sample.extra);
+            }
+        } else if (filtering && !m_options->passes(CallTags {})) {
+            continue;
+        }
+        m_pending.append(TimedValue { sample.timestamp, sample.executionTime });
+        if (failed)
+            m_pendingFailed.append(sample.timestamp);
     }
 }
 
@@ -128,9 +271,10 @@ void StatsUpdater::advance(const TimeRange& range)
     if (!m_loaded || m_jobs.isBusy())
         return;
     const qsizetype before = m_window.size();
-    m_window.add(m_pending);
+    m_window.add(m_pending, m_pendingFailed);
     const bool added = !m_pending.isEmpty();
     m_pending.clear();
+    m_pendingFailed.clear();
     if (range.from)
         m_window.dropBefore(*range.from);
     if (added || m_window.size() != before)

@@ -4,25 +4,33 @@
 #include "base/result.h"
 #include "jobtracker.h"
 #include "samplewindow.h"
+#include "store/comparison.h"
 
 #include <optional>
 #include <QObject>
+
+class QTimer;
 
 namespace Kodemon {
 
 class QueryThread;
 class StatsPanel;
 class TimeRangeController;
+class ViewOptions;
 
-// Feeds the statistics panel for the current key: loads the range's execution times once, then while live adds
-// the calls just stored and drops those that left the range, so figures stay exact without re-reading.
+// Feeds the statistics panel for the current key: loads the range's execution times (the calls that pass the
+// filters) once, then while live adds the calls just stored that pass them and drops those that left the range,
+// so figures stay exact without re-reading. With a baseline it also reads the baseline range and compares the two
+// (rank test), again every ComparisonRefreshMs while live.
 class StatsUpdater final : public QObject
 {
     Q_OBJECT
 public:
-    StatsUpdater(StatsPanel* panel, TimeRangeController* range, QObject* parent = nullptr);
+    StatsUpdater(StatsPanel* panel, TimeRangeController* range, ViewOptions* options, QObject* parent = nullptr);
     ~StatsUpdater() override;
     Q_DISABLE_COPY_MOVE(StatsUpdater)
+
+    static constexpr int ComparisonRefreshMs = 10000;
 
     void setQueryThread(QueryThread* thread);
     void setKey(const std::optional<Kodemon::KeyId>& key);
@@ -37,6 +45,7 @@ public:
     {
         Result<SampleWindow> window;
         qint64 readAtMs = 0;
+        std::optional<Result<Comparison>> comparison = {}; // when a baseline was asked for
     };
 
 Q_SIGNALS:
@@ -47,16 +56,24 @@ private:
     void advanceSoon();
     void advance(const TimeRange& range);
     void apply(const Loaded& result);
+    void applyComparison(const Result<Comparison>& comparison);
+    void refreshComparison();
     void publish();
+    void showFilterNote();
 
     StatsPanel* m_panel;
     TimeRangeController* m_range;
+    ViewOptions* m_options;
     QueryThread* m_thread = nullptr;
     JobTracker m_jobs;
+    JobTracker m_comparisonJobs; // live refreshes of the comparison
+    QTimer* m_comparisonTimer;
     std::optional<KeyId> m_key;
     SampleWindow m_window;
     QList<TimedValue> m_pending;
+    QList<double> m_pendingFailed; // start times of the failed calls among m_pending
     qint64 m_readAtMs = 0;
+    quint64 m_loads = 0; // counts reloads: a comparison refreshed for an earlier load is dropped
     bool m_loaded = false;
     bool m_failed = false;
 };

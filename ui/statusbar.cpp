@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "statusbar.h"
 
+#include "base/collectorstatus.h"
 #include "base/rejectreason.h"
 #include "displayformat.h"
 #include "live/statussource.h"
@@ -29,6 +30,7 @@ bool hasCounters(const CollectorStatus& status)
 StatusBar::StatusBar(QWidget* parent)
     : QStatusBar(parent)
     , m_udp(addField(QStringLiteral("udp"), tr("Where Kodemon receives the decorator's datagrams")))
+    , m_listeners(addField(QStringLiteral("listeners"), QString()))
     , m_rate(addField(QStringLiteral("rate"), tr("Datagrams received per second")))
     , m_stored(addField(QStringLiteral("stored"), tr("Calls stored in the database since Kodemon started")))
     , m_rejected(addField(QStringLiteral("rejected"), QString()))
@@ -81,6 +83,7 @@ void StatusBar::refresh()
 {
     const CollectorStatus status = m_source ? m_source->current() : CollectorStatus {};
     showState(status);
+    showListeners(status);
     showCounters(status);
     showDatabase(status);
 }
@@ -111,6 +114,34 @@ void StatusBar::showState(const CollectorStatus& status)
     if (status.state == State::Restricted)
         tip = tr("The server shows its collector only to API tokens that may read every token");
     m_udp->setToolTip(status.problem.isEmpty() ? tip : status.problem);
+}
+
+// "StatsD 127.0.0.1:8125 · OTLP 127.0.0.1:4318", a listener whose port was taken in orange; hover for why.
+void StatusBar::showListeners(const CollectorStatus& status)
+{
+    QStringList shown;
+    QStringList tips;
+    for (const auto& listener : status.counters.listeners) {
+        const QString name = listener.protocol == u"statsd" ? tr("StatsD") : tr("OTLP");
+        switch (listener.state) {
+        case ListenerStatus::State::Off:
+            tips.append(tr("%1: off").arg(name));
+            break;
+        case ListenerStatus::State::Listening:
+            shown.append(tr("%1 %2").arg(name, listener.endpoint.toHtmlEscaped()));
+            tips.append(tr("%1: listening on %2, %3 %4 received, %5 calls")
+                            .arg(name, listener.endpoint, DisplayFormat::count(listener.received), listener.unit,
+                                DisplayFormat::count(listener.calls)));
+            break;
+        case ListenerStatus::State::Unavailable:
+            shown.append(coloured(tr("%1 unavailable").arg(name), "#b35c00"));
+            tips.append(tr("%1: not listening, Kodemon runs without it: %2").arg(name, listener.problem));
+            break;
+        }
+    }
+    m_listeners->setText(shown.join(QStringLiteral(" · ")));
+    m_listeners->setToolTip(tips.join(u'\n'));
+    m_listeners->setVisible(!shown.isEmpty());
 }
 
 void StatusBar::showCounters(const CollectorStatus& status)
@@ -175,6 +206,16 @@ QString StatusBar::udpText() const
 QString StatusBar::storedText() const
 {
     return m_stored->text();
+}
+
+QString StatusBar::listenersText() const
+{
+    return m_listeners->text();
+}
+
+QString StatusBar::listenersToolTip() const
+{
+    return m_listeners->toolTip();
 }
 
 QString StatusBar::rejectedToolTip() const

@@ -14,7 +14,8 @@ class StatusSource;
 struct CollectorStatus;
 struct IngestSnapshot;
 
-// The bottom line: where UDP is received and how it goes (rate, stored, rejected per reason, kernel drops),
+// The bottom line: where UDP is received and how it goes (rate, stored, rejected per reason, kernel drops), the
+// optional StatsD and OTLP listeners (or why one could not listen),
 // the database size, and the web page's address (click opens it). Refreshed once a second, from the local
 // collector or from a remote Kodemon's /api/status (`remote`: the link names that server).
 class StatusBar final : public QStatusBar
@@ -30,6 +31,8 @@ public:
     void refresh();
 
     QString udpText() const;
+    QString listenersText() const;
+    QString listenersToolTip() const;
     QString storedText() const;
     QString rejectedToolTip() const;
     QString webText() const;
@@ -38,6 +41,7 @@ public:
 private:
     QLabel* addField(const QString& name, const QString& toolTip);
     void showState(const CollectorStatus& status);
+    void showListeners(const CollectorStatus& status);
     void showCounters(const CollectorStatus& status);
     void showRate(const CollectorStatus& status);
     void showDatabase(const CollectorStatus& status);
@@ -45,6 +49,7 @@ private:
     QPointer<StatusSource> m_source;
     bool m_remote = false;
     QLabel* m_udp;
+    QLabel* m_listeners; // StatsD and OTLP/HTTP: where they listen, or why they do not
     QLabel* m_rate;
     QLabel* m_stored;
     QLabel* m_rejected;

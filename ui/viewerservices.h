@@ -10,6 +10,7 @@
 
 namespace Kodemon {
 
+class AlertService;
 class SampleFeed;
 class StatusSource;
 class Store;
@@ -33,6 +34,7 @@ struct ViewerServices
     SampleFeed* feed = nullptr; // new calls for live mode; null: no live updates
     StatusSource* status = nullptr; // for the status bar; null: nothing to show
     QUrl remoteUrl {}; // the other Kodemon this window views (`--remote`); empty for a local one
+    AlertService* alerts = nullptr; // the local collector's alerts; null when remote
 };
 
 } // namespace Kodemon

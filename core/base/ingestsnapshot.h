@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "base/listenerstatus.h"
 #include "base/rejectreason.h"
 
 #include <array>
@@ -22,6 +23,7 @@ struct IngestSnapshot
     std::array<qint64, RejectReasonCount> rejected {};
     int receiveBufferBytes = 0; // what the kernel granted
     QString storeError; // the store's last error while it keeps failing, else empty
+    QList<ListenerStatus> listeners; // the optional listeners (StatsD, OTLP/HTTP), whether they run or not
 
     qint64 rejectedTotal() const;
 };

@@ -100,4 +100,36 @@ Result<double> parseTimeExpression(QStringView text, double now)
     return invalid(text, FormsHint);
 }
 
+Result<qint64> parseDuration(QStringView text)
+{
+    static const QRegularExpression form(QStringLiteral("^\\s*(\\d+)\\s*([smhdwy]?)\\s*$"));
+    const auto match = form.match(text);
+    bool ok = false;
+    const qint64 amount = match.hasMatch() ? match.capturedView(1).toLongLong(&ok) : 0;
+    if (!ok || amount > (qint64(1) << 40))
+        return Error { QStringLiteral("\"%1\" is not a length of time: write a number and s, m, h, d, w or y, "
+                                      "like 30d").arg(text.toString()),
+            ErrorKind::Invalid };
+    const QStringView unit = match.capturedView(2);
+    const qint64 seconds = unit == u"m" ? 60 : unit == u"h" ? 3600 : unit == u"d" ? 86400 : unit == u"w" ? 604800
+        : unit == u"y" ? 31536000 : 1;
+    return amount * seconds;
+}
+
+Result<qint64> parseByteSize(QStringView text)
+{
+    static const QRegularExpression form(QStringLiteral("^\\s*(\\d+(?:\\.\\d+)?)\\s*(?:([KMGT])(?:i?B)?)?\\s*$"),
+        QRegularExpression::CaseInsensitiveOption);
+    const auto match = form.match(text);
+    bool ok = false;
+    const double amount = match.hasMatch() ? match.capturedView(1).toDouble(&ok) : 0;
+    if (!ok || amount > double(qint64(1) << 50))
+        return Error { QStringLiteral("\"%1\" is not a size: write a number and K, M, G or T, like 10G")
+                           .arg(text.toString()),
+            ErrorKind::Invalid };
+    const QString unit = match.captured(2).toUpper();
+    const int shift = unit == u"K" ? 10 : unit == u"G" ? 30 : unit == u"T" ? 40 : 20; // bare numbers are MiB
+    return qint64(amount * double(qint64(1) << shift));
+}
+
 } // namespace Kodemon

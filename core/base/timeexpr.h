@@ -14,4 +14,11 @@ namespace Kodemon {
 // `now` is passed in so that callers (and tests) decide what the present is.
 Result<double> parseTimeExpression(QStringView text, double now);
 
+// Parses a length of time into whole seconds: a number and a unit, s m h d w or y (365 days), e.g. 30d, 12h,
+// 90m; a bare number is seconds; 0 is 0.
+Result<qint64> parseDuration(QStringView text);
+// Parses an amount of bytes: a number and K, M, G or T (powers of 1024, an optional B or iB after), e.g. 500M,
+// 10G, 1.5TiB; a bare number is MiB, like --db-max-size; 0 is 0.
+Result<qint64> parseByteSize(QStringView text);
+
 } // namespace Kodemon

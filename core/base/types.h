@@ -100,6 +100,9 @@ struct SeriesSelector
     TimeRange range;
     QList<TagFilter> tags;
     CallOutcome outcome = CallOutcome::All;
+    // Read every call, however many: percentiles exact (by default ranges of more than a million calls are
+    // answered from summaries, within 1%).
+    bool exact = false;
 
     // True when every call of the series in range is selected (no tag or outcome condition).
     bool selectsEveryCall() const { return tags.isEmpty() && outcome == CallOutcome::All; }
@@ -133,6 +136,7 @@ struct SeriesSummary
     double p95 = 0;
     qint64 errors = 0; // failed calls in the range
     std::optional<TagGroup> group = {};
+    bool exact = true; // false when p95 came from summaries
 };
 
 // What the functions table asks: every series (of one token) over a range, the calls passing the tag filters and
@@ -146,6 +150,7 @@ struct SummaryRequest
     CallOutcome outcome = CallOutcome::All;
     QString groupBy = {};
     int topGroups = 10;
+    bool exact = false; // as SeriesSelector::exact
 };
 
 // The values of one tag among a function's calls, most frequent first.
@@ -177,6 +182,9 @@ struct KeyStats
     double p99 = 0;
     double p999 = 0;
     qint64 errors = 0; // how many of the calls failed (calltags.h)
+    // The percentiles are the calls' own; false when they come from summaries (callsummary.h: within 1%) and the
+    // standard deviation from the moments.
+    bool exact = true;
 };
 
 // One bucket of a downsampled series; min and max keep spikes visible when zoomed out.
@@ -195,6 +203,7 @@ struct BucketedSeries
 {
     double step = 0; // seconds per bucket
     QList<SeriesBucket> buckets; // only buckets holding samples, oldest first
+    bool exact = true; // false when some bucket's p95 (and mean's rounding) came from summaries
 };
 
 // The functions whose tags have more distinct values than one series indexes (TagLimits in the SQLite store).
@@ -208,6 +217,17 @@ struct TagIndexStatus
         QString tag;
     };
     QList<Overflowed> examples; // the first few, by key, token and tag
+};
+
+// What a store keeps, by tier: calls, and per-minute summaries of calls older than the raw retention.
+struct StorageStatus
+{
+    std::optional<double> oldestCall; // the earliest call timestamp still kept as a call
+    std::optional<double> oldestSummary; // the earliest minute kept only as a summary
+    qint64 callBytes = -1; // bytes of stored calls (chunks), -1 when unknown
+    qint64 summaryBytes = -1; // bytes of per-minute summaries
+    qint64 summarizedCalls = 0; // calls that exist only as summaries
+    std::optional<qint64> retentionStartsAt; // epoch seconds, when an upgraded file waits before retention
 };
 
 // One line of a chart grouped by a tag: the group's calls in the same buckets as the other groups.

@@ -8,23 +8,29 @@
 
 #include <algorithm>
 #include <array>
-#include <QHash>
 
 namespace Kodemon {
 
 namespace {
 
 constexpr std::array<int, 5> StatsPermilles { 500, 900, 950, 990, 999 };
+// Pages up to this size are read by one thread (see select()).
+constexpr int SmallPage = 10000;
 
 Error malformed()
 {
     return Error { QStringLiteral("ClickHouse sent an answer Kodemon cannot read (a truncated or failed query)") };
 }
 
-// quantileExact(level) picks the element at index floor(level * n) of the sorted values; the nearest rank
-// of permille p is the ceil(n * p / 1000)-th smallest (stats.cpp). A level half a rank below that index
-// lands on it whatever the rounding.
-QByteArray nearestRankLevels(qint64 n)
+Error notFound(const QString& key, const std::optional<QString>& token)
+{
+    const QString which = token ? QStringLiteral(" with token \"%1\"").arg(*token) : QString();
+    return Error { QStringLiteral("no samples of key \"%1\"%2").arg(key, which), ErrorKind::NotFound };
+}
+
+// Levels that pick the nearest ranks of exactly n values: quantileExact takes index floor(level * n), and a level
+// half a rank below ceil(n * p) - 1 lands on it whatever the rounding. For ranges too big for nearestRankLevel().
+QByteArray levelsForCount(qint64 n)
 {
     QByteArray levels;
     for (const int permille : StatsPermilles) {
@@ -36,34 +42,106 @@ QByteArray nearestRankLevels(qint64 n)
     return levels;
 }
 
+QByteArray nearestRankLevels()
+{
+    QByteArray levels;
+    for (const int permille : StatsPermilles)
+        levels += (levels.isEmpty() ? "" : ", ") + ClickHouseSql::nearestRankLevel(permille);
+    return levels;
+}
+
+QByteArray rangeCondition(const TimeRange& range)
+{
+    QByteArray sql;
+    if (range.from)
+        sql += " AND ts >= " + ClickHouseSql::float64(*range.from);
+    if (range.to)
+        sql += " AND ts <= " + ClickHouseSql::float64(*range.to);
+    return sql;
+}
+
+// Adds each failed call to the bucket Bucketizer puts it in (the bucket query's arithmetic).
+template<typename Failures>
+void countFailures(BucketedSeries& series, const Failures& failed, double first, double step, int bucketCount)
+{
+    for (const auto& failure : failed) {
+        const qint64 index = std::clamp<qint64>(qint64((failure.timestamp - first) / step), 0, bucketCount - 1);
+        const double start = first + double(index) * step;
+        const auto bucket = std::find_if(series.buckets.begin(), series.buckets.end(),
+            [start](const SeriesBucket& b) { return b.start == start; });
+        if (bucket != series.buckets.end())
+            ++bucket->errors;
+    }
+}
+
+QString rateKey(const QString& key, const std::optional<QString>& token)
+{
+    return token ? key + QChar(0x1f) + *token : key;
+}
+
 } // namespace
+
+QByteArray clickHouseSamplesFrom(
+    const QByteArray& table, const QByteArray& columns, const QByteArray& condition, ClickHouseWindows::Windows windows)
+{
+    return ClickHouseWindows::samplesFrom(table, columns, condition, std::move(windows));
+}
 
 ClickHouseReader::ClickHouseReader(const ClickHouseConfig& config)
     : m_client(config)
 { }
 
-QByteArray ClickHouseReader::from() const
+QByteArray ClickHouseReader::from(const QByteArray& columns, const QByteArray& condition, const Windows& windows) const
 {
-    // FINAL merges rows that share a sorting key (origin and seq included) at read time: a sample that was
-    // resent after an uncertain failure counts once even before the table's parts merge.
-    return " FROM " + ClickHouseSql::samplesTable(m_client.config()) + " FINAL ";
+    return ClickHouseWindows::samplesFrom(ClickHouseSql::samplesTable(m_client.config()), columns, condition, windows);
 }
 
-Result<QByteArray> ClickHouseReader::select(const QByteArray& sql)
+bool ClickHouseReader::seriesOnOneShard()
 {
-    auto answer = m_client.query(sql + " FORMAT RowBinary");
+    if (m_client.config().cluster.isEmpty())
+        return false;
+    if (!m_seriesOnOneShard) {
+        // Clusters made before keys decided the shard spread a key's samples by their ids.
+        auto answer = m_client.query("SELECT engine_full FROM system.tables WHERE database = "
+            + ClickHouseSql::string(m_client.config().database) + " AND name = 'samples' FORMAT RowBinary");
+        if (!answer)
+            return false; // asked again next time
+        RowBinaryReader reader(*answer);
+        m_seriesOnOneShard = reader.readString().contains(QLatin1String("sipHash64(key)"));
+    }
+    return *m_seriesOnOneShard;
+}
+
+Result<QByteArray> ClickHouseReader::select(const QByteArray& sql, bool onShards, bool oneThread)
+{
+    ClickHouseClient::Parameters parameters;
+    // ClickHouse 18.16 starts threads for each query that reads with several: for a small read that costs more
+    // than it saves (the agreement test's 4,500 pages: 7.4 s of system time with two threads, 3.5 s with one).
+    if (oneThread)
+        parameters.append({ QByteArrayLiteral("max_threads"), QByteArrayLiteral("1") });
+    // Each shard finishes its own groups and only answers travel: a percentile's state would be every value.
+    if (onShards && seriesOnOneShard())
+        parameters.append({ QByteArrayLiteral("distributed_group_by_no_merge"), QByteArrayLiteral("1") });
+    auto answer = m_client.query(sql + " FORMAT RowBinary", parameters);
     if (!answer)
         return answer.failure().withMessage(QStringLiteral("ClickHouse query failed: %1").arg(answer.error()));
     return answer;
 }
 
+void ClickHouseReader::remember(const QString& key, const std::optional<QString>& token, const Context& context)
+{
+    if (m_rates.size() > 100000)
+        m_rates.clear();
+    m_rates.insert(rateKey(key, token), Context { context.calls, context.first, context.last, {} });
+}
+
 // ClickHouse 18.16 has no JSON function that tells a top-level member from a nested one (visitParam* take the
 // first at any depth), so the rows whose extra fields mention "error" at all are fetched (the failed calls and
-// rare look-alikes) and judged exactly here, as every other store judges them.
-Result<QList<ClickHouseReader::Failure>> ClickHouseReader::failures(const QByteArray& condition)
+// rare look-alikes) and judged exactly here, as every other store judges them. Copies are merged in `windows`.
+Result<QList<ClickHouseReader::Failure>> ClickHouseReader::failures(const QByteArray& condition, const Windows& windows)
 {
-    auto answer = select("SELECT token, key, ts, extra" + from() + "WHERE (" + condition
-        + ") AND position(extra, '\"error\":') > 0");
+    auto answer = select("SELECT token, key, ts, extra"
+        + from("token, key, ts, extra", "(" + condition + ") AND position(extra, '\"error\":') > 0", windows));
     if (!answer)
         return answer.failure();
     QList<Failure> failed;
@@ -80,10 +158,13 @@ Result<QList<ClickHouseReader::Failure>> ClickHouseReader::failures(const QByteA
 
 Result<QList<SeriesInfo>> ClickHouseReader::listSeries(const std::optional<QString>& token)
 {
-    QByteArray sql = "SELECT token, key, toUInt64(count()), min(ts), max(ts), sum(execution_time)" + from();
+    // FINAL keeps the newest version of every (series, ledger) row; folded ledgers are tombstones that add nothing.
+    // This server's copy of the ledger holds every writer's rows (clickhousecopies.h): no Distributed query.
+    QByteArray sql = "SELECT token, key, toUInt64(sum(calls)), min(first), max(last), sum(total) FROM "
+        + ClickHouseSql::localTable(m_client.config(), "series") + " FINAL WHERE kind = 0";
     if (token)
-        sql += "WHERE token = " + ClickHouseSql::string(*token);
-    auto answer = select(sql + " GROUP BY token, key ORDER BY key, token");
+        sql += " AND token = " + ClickHouseSql::string(*token);
+    auto answer = select(sql + " GROUP BY token, key HAVING sum(calls) > 0 ORDER BY key, token");
     if (!answer)
         return answer.failure();
     QList<SeriesInfo> series;
@@ -100,46 +181,102 @@ Result<QList<SeriesInfo>> ClickHouseReader::listSeries(const std::optional<QStri
     }
     if (reader.failed())
         return malformed();
-    auto failed = failures(token ? "token = " + ClickHouseSql::string(*token) : QByteArray("1"));
-    if (!failed)
-        return failed.failure();
-    QHash<KeyId, qint64> errors;
-    for (const auto& failure : std::as_const(*failed))
-        ++errors[KeyId { failure.token, failure.key }];
+    auto errors = errorsPerSeries(TimeRange {}, token);
+    if (!errors)
+        return errors.failure();
     for (auto& info : series)
-        info.errors = errors.value(info.id);
+        info.errors = errors->value(info.id);
+    // Remember each series' and each key's rate, for pages asked next.
+    QHash<QString, Context> keys;
+    for (const auto& info : std::as_const(series)) {
+        remember(info.id.key, info.id.token, Context { info.count, info.first, info.last, {} });
+        auto& all = keys[info.id.key];
+        all.first = all.calls ? std::min(all.first, info.first) : info.first;
+        all.last = all.calls ? std::max(all.last, info.last) : info.last;
+        all.calls += info.count;
+    }
+    if (!token) {
+        for (auto it = keys.cbegin(); it != keys.cend(); ++it)
+            remember(it.key(), std::nullopt, *it);
+    }
     return series;
 }
 
-Result<ClickHouseReader::Span> ClickHouseReader::span(const QString& key, const std::optional<QString>& token)
+Result<QHash<KeyId, qint64>> ClickHouseReader::errorsPerSeries(const TimeRange& range, const std::optional<QString>& token)
 {
-    // Duplicates change neither the first nor the last timestamp: no FINAL needed.
-    auto answer = select("SELECT toUInt64(count()), min(ts), max(ts) FROM "
-        + ClickHouseSql::samplesTable(m_client.config()) + " WHERE " + ClickHouseSql::seriesCondition(key, token));
-    if (!answer)
-        return answer.failure();
-    RowBinaryReader reader(*answer);
-    const quint64 count = reader.readUInt64();
-    Span span { reader.readFloat64(), reader.readFloat64() };
-    if (reader.failed())
-        return malformed();
-    if (count == 0) {
-        const QString which = token ? QStringLiteral(" with token \"%1\"").arg(*token) : QString();
-        return Error { QStringLiteral("no samples of key \"%1\"%2").arg(key, which), ErrorKind::NotFound };
-    }
-    return span;
+    QByteArray condition = "1" + rangeCondition(range);
+    if (token)
+        condition += " AND token = " + ClickHouseSql::string(*token);
+    return settled<QHash<KeyId, qint64>>(
+        {},
+        [&](const Windows& windows) -> Result<QHash<KeyId, qint64>> {
+            auto failed = failures(condition, windows);
+            if (!failed)
+                return failed.failure();
+            QHash<KeyId, qint64> errors;
+            for (const auto& failure : std::as_const(*failed))
+                ++errors[KeyId { failure.token, failure.key }];
+            return errors;
+        },
+        [&]() { return windows(range, token); });
 }
 
-Result<qint64> ClickHouseReader::count(const QByteArray& condition)
+Result<ClickHouseReader::Context> ClickHouseReader::context(const SeriesSelector& selector)
 {
-    auto answer = select("SELECT toUInt64(count())" + from() + "WHERE " + condition);
+    const auto& config = m_client.config();
+    const QByteArray series = ClickHouseSql::seriesCondition(selector.key, selector.token);
+    // One round trip: the series' totals from the ledger and the resent windows that overlap the range.
+    auto answer = select("SELECT (SELECT tuple(toUInt64(sum(calls)), min(first), max(last)) FROM "
+        + ClickHouseSql::localTable(config, "series") + " FINAL WHERE kind = 0 AND " + series + "), "
+        + ClickHouseWindows::subquery(config, series, selector.range));
     if (!answer)
         return answer.failure();
     RowBinaryReader reader(*answer);
-    const quint64 n = reader.readUInt64();
+    Context context;
+    context.calls = qint64(reader.readUInt64());
+    context.first = reader.readFloat64();
+    context.last = reader.readFloat64();
+    context.windows = ClickHouseWindows::read(reader);
     if (reader.failed())
         return malformed();
-    return qint64(n);
+    remember(selector.key, selector.token, context);
+    return context;
+}
+
+Result<ClickHouseReader::Windows> ClickHouseReader::windows(const TimeRange& range, const std::optional<QString>& token)
+{
+    const QByteArray series = token ? "token = " + ClickHouseSql::string(*token) : QByteArray();
+    auto answer = select("SELECT " + ClickHouseWindows::subquery(m_client.config(), series, range));
+    if (!answer)
+        return answer.failure();
+    RowBinaryReader reader(*answer);
+    Windows windows = ClickHouseWindows::read(reader);
+    if (reader.failed())
+        return malformed();
+    return windows;
+}
+
+// A copy of a sample exists only after the writer recorded its window, so the windows read after an answer name
+// every copy the answer can have read: if they are the ones it merged, it counted each sample once. Else it is
+// asked again with them (a resend landed in between; rare).
+template<typename T>
+Result<T> ClickHouseReader::settled(
+    Windows known, const std::function<Result<T>(const Windows&)>& ask, const std::function<Result<Windows>()>& check)
+{
+    known = ClickHouseWindows::coalesced(std::move(known));
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        auto answer = ask(known);
+        if (!answer)
+            return answer.failure();
+        auto now = check();
+        if (!now)
+            return now.failure();
+        Windows after = ClickHouseWindows::coalesced(std::move(*now));
+        if (after == known)
+            return answer;
+        known = std::move(after);
+    }
+    return Error { QStringLiteral("resent samples kept arriving while the answer was computed; try again") };
 }
 
 Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, const QString& cursor, int limit)
@@ -150,55 +287,111 @@ Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, con
     QByteArray condition = ClickHouseSql::selectorCondition(selector);
     if (*after)
         condition += " AND " + ClickHouseCursor::afterCondition(**after);
-    auto answer = select("SELECT ts, execution_time, token, extra, origin, seq" + from() + "WHERE " + condition
-        + " ORDER BY ts, token, origin, seq LIMIT " + QByteArray::number(qint64(limit) + 1));
+    // A page is the first rows in time order, but ClickHouse sorts every row that matches before it cuts (18.16
+    // cannot read in the table's order): bound the read to the time that should hold the page at the series'
+    // average rate, twice over, and widen it when it did not (measured: 169 ms for the 500,000 rows after the
+    // middle of the 1M-call series, 13 ms for 10,000 s of it). Small ranges are read whole.
+    const Context rate = m_rates.value(rateKey(selector.key, selector.token));
+    const double start = *after ? (**after).timestamp : selector.range.from.value_or(rate.first);
+    const double end = selector.range.to.value_or(rate.last);
+    const double perSecond = rate.calls > 0 ? double(rate.calls) / std::max(rate.last - rate.first, 1.0) : 0.0;
+    const bool large = perSecond * (end - start) > std::max(50000.0, 4.0 * double(limit + 1));
+    double horizon = large ? 2.0 * double(limit + 1) / perSecond : 0.0;
+    for (int attempt = 0;; ++attempt) {
+        const bool bounded = large && attempt < 3 && start + horizon < end;
+        const QByteArray bound = bounded ? " AND ts <= " + ClickHouseSql::float64(start + horizon) : QByteArray();
+        auto page = readPage(condition + bound, limit, false);
+        if (!page)
+            return page;
+        if (bounded && !page->next) {
+            horizon *= 16;
+            continue;
+        }
+        if (page->samples.isEmpty() && !*after) {
+            // Nothing in the range: a key that never sent data is another answer.
+            auto known = context(selector);
+            if (!known)
+                return known.failure();
+            if (known->calls == 0)
+                return notFound(selector.key, selector.token);
+        }
+        return page;
+    }
+}
+
+Result<SamplePage> ClickHouseReader::readPage(const QByteArray& condition, int limit, bool merged)
+{
+    const QByteArray columns = "ts, execution_time, token, extra, origin, seq";
+    auto answer = select("SELECT " + columns + " FROM " + ClickHouseSql::samplesTable(m_client.config())
+            + (merged ? " FINAL" : "") + " WHERE " + condition + " ORDER BY ts, token, origin, seq LIMIT "
+            + QByteArray::number(qint64(limit) + 1),
+        false, limit <= SmallPage);
     if (!answer)
         return answer.failure();
     SamplePage page;
     RowBinaryReader reader(*answer);
     ClickHouseCursor::Position last;
     while (!reader.atEnd() && !reader.failed()) {
-        if (page.samples.size() == limit) {
-            page.next = ClickHouseCursor::encode(last);
-            break;
-        }
         StoredSample sample;
         sample.timestamp = reader.readFloat64();
         sample.executionTime = reader.readFloat64();
         sample.token = reader.readString();
         sample.extra = reader.readBytes();
-        last = { sample.timestamp, sample.token, reader.readUInt64(), reader.readUInt64() };
+        const ClickHouseCursor::Position position { sample.timestamp, sample.token, reader.readUInt64(),
+            reader.readUInt64() };
+        // Copies of a sample share its whole sort key, so they come side by side. A page with a copy may hold
+        // fewer samples than it should: it is read again merged (only after a resend, and only there).
+        if (!page.samples.isEmpty() && position.origin == last.origin && position.seq == last.seq)
+            return merged ? malformed() : readPage(condition, limit, true);
+        if (page.samples.size() == limit) {
+            page.next = ClickHouseCursor::encode(last);
+            break;
+        }
+        last = position;
         sample.sequence = qint64(last.seq);
         page.samples.append(std::move(sample));
     }
     if (reader.failed())
         return malformed();
-    if (page.samples.isEmpty()) {
-        if (auto known = span(selector.key, selector.token); !known)
-            return known.failure();
-    }
     return page;
 }
 
-Result<std::optional<KeyStats>> ClickHouseReader::statsFor(const QByteArray& condition, qint64 expectedCount)
+Result<std::optional<KeyStats>> ClickHouseReader::statsFor(
+    const QByteArray& from, const QByteArray& levels, qint64 expectedCount, bool onShards)
 {
     auto answer = select("SELECT toUInt64(count()), min(execution_time), max(execution_time), avg(execution_time), "
                          "stddevPop(execution_time), quantilesExact("
-        + nearestRankLevels(expectedCount) + ")(execution_time)" + from() + "WHERE " + condition);
+            + levels + ")(execution_time)" + from,
+        onShards);
     if (!answer)
         return answer.failure();
+    // Finished on the shards, the answer is a row per shard: the one that holds the key has the samples.
     RowBinaryReader reader(*answer);
     KeyStats stats;
-    stats.count = qint64(reader.readUInt64());
-    stats.min = reader.readFloat64();
-    stats.max = reader.readFloat64();
-    stats.mean = reader.readFloat64();
-    stats.stddev = reader.readFloat64();
-    const QList<double> ranks = reader.readFloat64Array();
-    if (reader.failed() || ranks.size() != qsizetype(StatsPermilles.size()))
-        return malformed();
-    if (stats.count != expectedCount)
+    QList<double> ranks;
+    int holding = 0;
+    do {
+        KeyStats row;
+        row.count = qint64(reader.readUInt64());
+        row.min = reader.readFloat64();
+        row.max = reader.readFloat64();
+        row.mean = reader.readFloat64();
+        row.stddev = reader.readFloat64();
+        const QList<double> rowRanks = reader.readFloat64Array();
+        if (reader.failed() || rowRanks.size() != qsizetype(StatsPermilles.size()))
+            return malformed();
+        if (row.count > 0 || holding == 0) {
+            holding += row.count > 0 ? 1 : 0;
+            stats = row;
+            ranks = rowRanks;
+        }
+    } while (!reader.atEnd());
+    if (holding > 1) // a key on several shards (a table sharded otherwise): merge on this server instead
+        return statsFor(from, levels, expectedCount, false);
+    if (expectedCount >= 0 && stats.count != expectedCount)
         return std::optional<KeyStats>(); // samples arrived in between: the levels are for another count
+    if (stats.count == 0)
+        return std::optional<KeyStats>(KeyStats {});
     stats.p50 = ranks[0];
     stats.p90 = ranks[1];
     stats.p95 = ranks[2];
@@ -209,77 +402,247 @@ Result<std::optional<KeyStats>> ClickHouseReader::statsFor(const QByteArray& con
 
 Result<KeyStats> ClickHouseReader::stats(const SeriesSelector& selector)
 {
-    const QByteArray condition = ClickHouseSql::selectorCondition(selector);
-    auto n = count(condition);
-    for (int attempt = 0; n && attempt < 5; ++attempt) {
-        if (*n == 0) {
-            if (auto known = span(selector.key, selector.token); !known)
+    bool found = true;
+    auto stats = settled<KeyStats>(
+        {}, [&](const Windows& windows) { return statsWith(selector, windows); },
+        [&]() -> Result<Windows> {
+            auto known = context(selector);
+            if (!known)
                 return known.failure();
-            return KeyStats {};
-        }
-        auto stats = statsFor(condition, *n);
+            found = known->calls > 0;
+            return known->windows;
+        });
+    if (stats && !found)
+        return notFound(selector.key, selector.token);
+    return stats;
+}
+
+Result<KeyStats> ClickHouseReader::statsWith(const SeriesSelector& selector, const Windows& windows)
+{
+    const QByteArray source = from("execution_time", ClickHouseSql::selectorCondition(selector), windows);
+    // One query for every range below a billion samples: the levels pick the nearest ranks whatever the count.
+    auto stats = statsFor(source, nearestRankLevels(), -1, windows.isEmpty());
+    if (!stats)
+        return stats.failure();
+    KeyStats found = (*stats)->count < ClickHouseSql::NearestRankLevelLimit ? **stats : KeyStats {};
+    if ((*stats)->count >= ClickHouseSql::NearestRankLevelLimit) {
+        auto huge = statsOfHugeRange(selector, windows);
+        if (!huge)
+            return huge;
+        found = *huge;
+    }
+    auto failed = failures(ClickHouseSql::selectorCondition(selector), windows);
+    if (!failed)
+        return failed.failure();
+    found.errors = failed->size();
+    return found;
+}
+
+Result<KeyStats> ClickHouseReader::statsOfHugeRange(const SeriesSelector& selector, const Windows& windows)
+{
+    // Count first, then ask with levels made for that count; retry if samples arrived in between.
+    const QByteArray source = from("execution_time", ClickHouseSql::selectorCondition(selector), windows);
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        auto counted = select("SELECT toUInt64(count())" + source);
+        if (!counted)
+            return counted.failure();
+        RowBinaryReader reader(*counted);
+        const qint64 n = qint64(reader.readUInt64());
+        if (reader.failed())
+            return malformed();
+        auto stats = statsFor(source, levelsForCount(n), n);
         if (!stats)
             return stats.failure();
-        if (*stats) {
-            auto failed = failures(condition);
-            if (!failed)
-                return failed.failure();
-            KeyStats found = **stats;
-            found.errors = failed->size();
-            return found;
-        }
-        n = count(condition);
+        if (*stats)
+            return **stats;
     }
-    if (!n)
-        return n.failure();
     return Error { QStringLiteral("the range kept changing while its statistics were computed; try again") };
 }
 
 Result<BucketedSeries> ClickHouseReader::buckets(const SeriesSelector& selector, int bucketCount)
 {
-    auto known = span(selector.key, selector.token);
+    auto known = context(selector);
     if (!known)
         return known.failure();
+    if (known->calls == 0)
+        return notFound(selector.key, selector.token);
     // The same arithmetic as Bucketizer (stats.cpp), on the same doubles, so every sample lands in the same bucket.
     const double first = selector.range.from.value_or(known->first);
     const double last = selector.range.to.value_or(known->last);
     const double width = last - first;
     const double step = width > 0 ? width / bucketCount : 1.0;
-    const QByteArray condition = ClickHouseSql::seriesCondition(selector.key, selector.token)
-        + " AND ts >= " + ClickHouseSql::float64(first) + " AND ts <= " + ClickHouseSql::float64(last);
-    auto answer = select("SELECT least(toInt64(" + QByteArray::number(bucketCount - 1) + "), toInt64((ts - "
-        + ClickHouseSql::float64(first) + ") / " + ClickHouseSql::float64(step)
-        + ")) AS bucket, toUInt64(count()), min(execution_time), avg(execution_time), max(execution_time), "
-          "arrayElement(arraySort(groupArray(execution_time)), toUInt64(intDiv(count() * 950 + 999, 1000)))"
-        + from() + "WHERE " + condition + " GROUP BY bucket ORDER BY bucket");
+    const QByteArray condition
+        = ClickHouseSql::seriesCondition(selector.key, selector.token) + rangeCondition(TimeRange { first, last });
+    const auto ask = [&](const Windows& windows) -> Result<BucketedSeries> {
+        const QByteArray sql = "SELECT least(toInt64(" + QByteArray::number(bucketCount - 1) + "), toInt64((ts - "
+            + ClickHouseSql::float64(first) + ") / " + ClickHouseSql::float64(step)
+            + ")) AS bucket, toUInt64(count()), min(execution_time), avg(execution_time), max(execution_time), "
+              "quantileExact("
+            + ClickHouseSql::nearestRankLevel(950) + ")(execution_time)"
+            + from("ts, execution_time", condition, windows) + "GROUP BY bucket ORDER BY bucket";
+        auto series = readBuckets(sql, first, step, windows.isEmpty());
+        if (series && !*series) // a key on several shards (a table sharded otherwise): merge on this server instead
+            series = readBuckets(sql, first, step, false);
+        if (!series)
+            return series.failure();
+        auto failed = failures(condition, windows);
+        if (!failed)
+            return failed.failure();
+        countFailures(**series, *failed, first, step, bucketCount);
+        return std::move(**series);
+    };
+    const TimeRange range { first, last };
+    auto series = settled<BucketedSeries>(known->windows, ask, [&]() -> Result<Windows> {
+        auto now = context(SeriesSelector { selector.key, selector.token, range });
+        if (!now)
+            return now.failure();
+        return now->windows;
+    });
+    if (series && std::any_of(series->buckets.cbegin(), series->buckets.cend(), [](const SeriesBucket& b) {
+            return b.count >= ClickHouseSql::NearestRankLevelLimit;
+        }))
+        return Error { QStringLiteral("a bucket holds more than %1 samples: ask for more points")
+                           .arg(ClickHouseSql::NearestRankLevelLimit),
+            ErrorKind::Invalid };
+    return series;
+}
+
+Result<std::optional<BucketedSeries>> ClickHouseReader::readBuckets(
+    const QByteArray& sql, double first, double step, bool onShards)
+{
+    auto answer = select(sql, onShards);
     if (!answer)
         return answer.failure();
     BucketedSeries series;
     series.step = step;
     RowBinaryReader reader(*answer);
+    qint64 previous = -1;
     while (!reader.atEnd() && !reader.failed()) {
         SeriesBucket bucket;
-        bucket.start = first + double(reader.readInt64()) * step;
+        const qint64 index = reader.readInt64();
+        bucket.start = first + double(index) * step;
         bucket.count = qint64(reader.readUInt64());
         bucket.min = reader.readFloat64();
         bucket.mean = reader.readFloat64();
         bucket.max = reader.readFloat64();
         bucket.p95 = reader.readFloat64();
+        if (index <= previous)
+            return std::optional<BucketedSeries>(); // groups from more than one shard
+        previous = index;
         series.buckets.append(bucket);
     }
     if (reader.failed())
         return malformed();
-    auto failed = failures(condition);
-    if (!failed)
-        return failed.failure();
-    for (const auto& failure : std::as_const(*failed)) {
-        const double start = first + double(std::clamp<qint64>(qint64((failure.timestamp - first) / step), 0, bucketCount - 1)) * step;
-        const auto bucket = std::find_if(series.buckets.begin(), series.buckets.end(),
-            [start](const SeriesBucket& b) { return b.start == start; });
-        if (bucket != series.buckets.end())
-            ++bucket->errors;
+    return std::optional<BucketedSeries>(std::move(series));
+}
+
+Result<QList<TimedValue>> ClickHouseReader::values(const SeriesSelector& selector)
+{
+    // One ordered read instead of the default's pages (each page would scan the range again). Copies of a sample
+    // come side by side in this order: the second is dropped.
+    auto answer = select("SELECT ts, execution_time, origin, seq FROM " + ClickHouseSql::samplesTable(m_client.config())
+        + " WHERE " + ClickHouseSql::selectorCondition(selector) + " ORDER BY ts, token, origin, seq");
+    if (!answer)
+        return answer.failure();
+    QList<TimedValue> values;
+    const Context rate = m_rates.value(rateKey(selector.key, selector.token));
+    values.reserve(qsizetype(std::clamp<qint64>(rate.calls, 0, 16 * 1024 * 1024)));
+    RowBinaryReader reader(*answer);
+    quint64 origin = 0;
+    quint64 seq = 0;
+    while (!reader.atEnd() && !reader.failed()) {
+        TimedValue value;
+        value.timestamp = reader.readFloat64();
+        value.value = reader.readFloat64();
+        const quint64 rowOrigin = reader.readUInt64();
+        const quint64 rowSeq = reader.readUInt64();
+        if (!values.isEmpty() && rowOrigin == origin && rowSeq == seq)
+            continue;
+        origin = rowOrigin;
+        seq = rowSeq;
+        values.append(value);
     }
-    return series;
+    if (reader.failed())
+        return malformed();
+    if (values.isEmpty()) {
+        auto known = context(selector);
+        if (!known)
+            return known.failure();
+        if (known->calls == 0)
+            return notFound(selector.key, selector.token);
+    }
+    return values;
+}
+
+Result<QList<SeriesSummary>> ClickHouseReader::summaries(const SummaryRequest& request)
+{
+    if (!request.tags.isEmpty() || request.outcome != CallOutcome::All || !request.groupBy.isEmpty())
+        return StoreReader::summaries(request); // the query layer's scan of every call
+    const TimeRange& range = request.range;
+    const std::optional<QString>& token = request.token;
+    auto series = listSeries(token);
+    if (!series)
+        return series.failure();
+    auto inRange = settled<QHash<KeyId, SeriesSummary>>(
+        {}, [&](const Windows& windows) { return summariesWith(range, token, windows); },
+        [&]() { return windows(range, token); });
+    if (!inRange)
+        return inRange.failure();
+    if (std::any_of(inRange->cbegin(), inRange->cend(),
+            [](const SeriesSummary& s) { return s.count >= ClickHouseSql::NearestRankLevelLimit; }))
+        return StoreReader::summaries(request); // exact levels per series: slower, and never needed so far
+    auto errors = errorsPerSeries(range, token);
+    if (!errors)
+        return errors.failure();
+    QList<SeriesSummary> rows;
+    rows.reserve(series->size());
+    for (const auto& info : std::as_const(*series)) {
+        SeriesSummary row = inRange->value(info.id);
+        row.info = info;
+        row.errors = errors->value(info.id);
+        rows.append(row);
+    }
+    return rows;
+}
+
+Result<QHash<KeyId, SeriesSummary>> ClickHouseReader::summariesWith(
+    const TimeRange& range, const std::optional<QString>& token, const Windows& windows)
+{
+    QByteArray condition = "1" + rangeCondition(range);
+    if (token)
+        condition += " AND token = " + ClickHouseSql::string(*token);
+    // Every series in one pass; the nearest-rank level needs no count, so the p95 of each is exact.
+    const QByteArray sql = "SELECT token, key, toUInt64(count()), avg(execution_time), quantileExact("
+        + ClickHouseSql::nearestRankLevel(950) + ")(execution_time)"
+        + from("token, key, execution_time", condition, windows) + "GROUP BY token, key";
+    auto inRange = readSummaries(sql, windows.isEmpty());
+    if (inRange && !*inRange) // a series on several shards (a table sharded otherwise)
+        inRange = readSummaries(sql, false);
+    if (!inRange)
+        return inRange.failure();
+    return std::move(**inRange);
+}
+
+Result<std::optional<QHash<KeyId, SeriesSummary>>> ClickHouseReader::readSummaries(const QByteArray& sql, bool onShards)
+{
+    auto answer = select(sql, onShards);
+    if (!answer)
+        return answer.failure();
+    QHash<KeyId, SeriesSummary> inRange;
+    RowBinaryReader reader(*answer);
+    while (!reader.atEnd() && !reader.failed()) {
+        SeriesSummary summary;
+        const KeyId id { reader.readString(), reader.readString() };
+        summary.count = qint64(reader.readUInt64());
+        summary.mean = reader.readFloat64();
+        summary.p95 = reader.readFloat64();
+        if (inRange.contains(id))
+            return std::optional<QHash<KeyId, SeriesSummary>>(); // the series on more than one shard
+        inRange.insert(id, summary);
+    }
+    if (reader.failed())
+        return malformed();
+    return std::optional<QHash<KeyId, SeriesSummary>>(std::move(inRange));
 }
 
 } // namespace Kodemon

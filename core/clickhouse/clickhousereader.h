@@ -2,12 +2,21 @@
 #pragma once
 
 #include "clickhouse/clickhouseclient.h"
+#include "clickhouse/clickhousewindows.h"
 #include "store/store.h"
+
+#include <functional>
+#include <optional>
+#include <QHash>
 
 namespace Kodemon {
 
-// Answers the query layer from ClickHouse with the same results as the SQLite store: every query reads with
-// FINAL (a resent sample counts once), percentiles are nearest-rank, buckets are cut exactly as Bucketizer cuts.
+// Answers the query layer from ClickHouse with the same results as the SQLite store. The key list reads the
+// series ledger (one row per series and writer); every other query reads the samples directly and sees each
+// sample once: pages and value lists drop the copies a resend left (they come side by side in id order),
+// aggregates merge copies (FINAL) only in the resent windows, which they read after their answer. In a cluster
+// sharded by key, aggregates of one key are finished on the shard that holds the key.
+// Percentiles are nearest-rank, buckets are cut exactly as Bucketizer cuts.
 class ClickHouseReader final : public StoreReader
 {
 public:
@@ -18,19 +27,42 @@ public:
     Result<SamplePage> samples(const SeriesSelector& selector, const QString& cursor, int limit) override;
     Result<KeyStats> stats(const SeriesSelector& selector) override;
     Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount) override;
+    Result<QList<TimedValue>> values(const SeriesSelector& selector) override;
+    Result<QList<SeriesSummary>> summaries(const SummaryRequest& request) override;
 
 private:
-    // The time span of a key's series (all of them, or one token's); NotFound when it has no samples.
-    struct Span
+    using Windows = ClickHouseWindows::Windows;
+    // What the ledger knows of a key's series (all of them, or one token's), and where copies may be.
+    struct Context
     {
+        qint64 calls = 0;
         double first = 0;
         double last = 0;
+        Windows windows;
     };
-    Result<Span> span(const QString& key, const std::optional<QString>& token);
-    Result<qint64> count(const QByteArray& condition);
-    Result<std::optional<KeyStats>> statsFor(const QByteArray& condition, qint64 expectedCount);
-    Result<QByteArray> select(const QByteArray& sql);
-    QByteArray from() const;
+    Result<Context> context(const SeriesSelector& selector);
+    Result<Windows> windows(const TimeRange& range, const std::optional<QString>& token);
+    // Asks `ask` with the windows known so far until the windows read after its answer are no others.
+    template<typename T>
+    Result<T> settled(Windows known, const std::function<Result<T>(const Windows&)>& ask,
+        const std::function<Result<Windows>()>& check);
+
+    Result<SamplePage> readPage(const QByteArray& condition, int limit, bool merged);
+    Result<KeyStats> statsWith(const SeriesSelector& selector, const Windows& windows);
+    Result<KeyStats> statsOfHugeRange(const SeriesSelector& selector, const Windows& windows);
+    Result<std::optional<KeyStats>> statsFor(
+        const QByteArray& from, const QByteArray& levels, qint64 expectedCount, bool onShards = false);
+    // Empty when the answer had groups from more than one shard (then the caller asks again, merged).
+    Result<std::optional<BucketedSeries>> readBuckets(const QByteArray& sql, double first, double step, bool onShards);
+    Result<std::optional<QHash<KeyId, SeriesSummary>>> readSummaries(const QByteArray& sql, bool onShards);
+    Result<QHash<KeyId, SeriesSummary>> summariesWith(
+        const TimeRange& range, const std::optional<QString>& token, const Windows& windows);
+    // `onShards`: an aggregate over one key or grouped by series, which each shard may finish by itself when every
+    // sample of a key lives on one shard (see seriesOnOneShard()).
+    Result<QByteArray> select(const QByteArray& sql, bool onShards = false, bool oneThread = false);
+    bool seriesOnOneShard();
+    QByteArray from(const QByteArray& columns, const QByteArray& condition, const Windows& windows) const;
+    void remember(const QString& key, const std::optional<QString>& token, const Context& context);
     // The failed calls among those `condition` selects (calltags.h), as (token, key, timestamp).
     struct Failure
     {
@@ -38,9 +70,20 @@ private:
         QString key;
         double timestamp = 0;
     };
-    Result<QList<Failure>> failures(const QByteArray& condition);
+    Result<QList<Failure>> failures(const QByteArray& condition, const Windows& windows);
+    // The failed calls of every series (or one token's) in a range, each counted once.
+    Result<QHash<KeyId, qint64>> errorsPerSeries(const TimeRange& range, const std::optional<QString>& token);
 
     ClickHouseClient m_client;
+    std::optional<bool> m_seriesOnOneShard;
+    // The ledger's totals last seen per (key, token or all tokens): only to size a page's read (a stale rate
+    // costs time, never an answer).
+    QHash<QString, Context> m_rates;
 };
+
+// " FROM ... " reading the samples that match `condition` with the windows merged (ClickHouseWindows::samplesFrom).
+// Exposed for tests.
+QByteArray clickHouseSamplesFrom(const QByteArray& table, const QByteArray& columns, const QByteArray& condition,
+    ClickHouseWindows::Windows windows);
 
 } // namespace Kodemon

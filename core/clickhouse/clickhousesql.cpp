@@ -3,6 +3,7 @@
 
 #include "clickhouse/clickhouseclient.h"
 
+#include <cmath>
 #include <cstring>
 #include <QtEndian>
 
@@ -58,6 +59,29 @@ QByteArray table(const ClickHouseConfig& config, const char* name)
 QByteArray samplesTable(const ClickHouseConfig& config)
 {
     return table(config, "samples");
+}
+
+QByteArray readTable(const ClickHouseConfig& config, const char* name)
+{
+    return table(config, name);
+}
+
+QByteArray localName(const ClickHouseConfig& config, const char* name)
+{
+    return config.cluster.isEmpty() ? QByteArray(name) : QByteArray(name) + "_local";
+}
+
+QByteArray localTable(const ClickHouseConfig& config, const char* name)
+{
+    return '`' + config.database.toUtf8() + "`.`" + localName(config, name) + '`';
+}
+
+QByteArray nearestRankLevel(int permille)
+{
+    // 2^-40: above the rounding of permille/1000 as a double and of level * n (about n * 2^-53), and below the
+    // smallest fraction of n * permille / 1000 that is not zero (1/1000) for every n below the limit.
+    const double level = double(permille) / 1000.0 - std::ldexp(1.0, -40);
+    return QByteArray::number(level, 'g', 17);
 }
 
 QByteArray seriesCondition(const QString& key, const std::optional<QString>& token)

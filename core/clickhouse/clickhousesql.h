@@ -22,6 +22,21 @@ QByteArray float64(double value);
 QByteArray table(const ClickHouseConfig& config, const char* name);
 // The table queries and inserts go to: the Distributed table in cluster mode, else the local one.
 QByteArray samplesTable(const ClickHouseConfig& config);
+// The same for any of Kodemon's tables (`samples`, `series`, `resent`).
+QByteArray readTable(const ClickHouseConfig& config, const char* name);
+// The table on the server this client talks to: `<name>_local` in cluster mode, else `<name>`. Writes that must
+// land whole (the series ledger, the resent windows) go there directly instead of through a Distributed table.
+QByteArray localTable(const ClickHouseConfig& config, const char* name);
+// The bare name of localTable() (for system.tables and ZooKeeper paths).
+QByteArray localName(const ClickHouseConfig& config, const char* name);
+
+// A level for quantileExact() that picks the nearest-rank percentile (the ceil(n * permille / 1000)-th smallest
+// of n values, as stats.cpp does) for every n below NearestRankLevelLimit, without knowing n: quantileExact
+// takes the element at index trunc(level * n), and a level 2^-40 below permille/1000 lands on index
+// ceil(n * p) - 1 (the proof is in docs/CLICKHOUSE.md).
+QByteArray nearestRankLevel(int permille);
+// Above this many values nearestRankLevel() may miss by one rank: ask with levels made for the count.
+inline constexpr qint64 NearestRankLevelLimit = 1000000000;
 
 // "key = '...' [AND token = '...'] [AND ts >= ...] [AND ts <= ...]"
 QByteArray selectorCondition(const SeriesSelector& selector);

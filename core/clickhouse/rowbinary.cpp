@@ -37,6 +37,13 @@ void RowBinaryWriter::addUInt64(quint64 value)
     m_data.append(bytes, 8);
 }
 
+void RowBinaryWriter::addUInt32(quint32 value)
+{
+    char bytes[4];
+    qToLittleEndian(value, bytes);
+    m_data.append(bytes, 4);
+}
+
 void RowBinaryWriter::addInt64(qint64 value)
 {
     addUInt64(quint64(value));
@@ -92,6 +99,36 @@ quint64 RowBinaryReader::readUInt64()
     if (!take(8, at))
         return 0;
     return qFromLittleEndian<quint64>(at);
+}
+
+quint32 RowBinaryReader::readUInt32()
+{
+    const char* at = nullptr;
+    if (!take(4, at))
+        return 0;
+    return qFromLittleEndian<quint32>(at);
+}
+
+quint8 RowBinaryReader::readUInt8()
+{
+    const char* at = nullptr;
+    if (!take(1, at))
+        return 0;
+    return quint8(*at);
+}
+
+QList<double> RowBinaryReader::readFloat64PairArray()
+{
+    const quint64 pairs = readVarUInt();
+    if (pairs > quint64(m_data.size()) / 16) {
+        m_failed = true;
+        return {};
+    }
+    QList<double> values;
+    values.reserve(qsizetype(pairs * 2));
+    for (quint64 i = 0; i < pairs * 2 && !m_failed; ++i)
+        values.append(readFloat64());
+    return values;
 }
 
 QList<double> RowBinaryReader::readFloat64Array()

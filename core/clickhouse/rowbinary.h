@@ -14,6 +14,8 @@ class RowBinaryWriter final
 public:
     void reserve(qsizetype bytes) { m_data.reserve(bytes); }
     void addString(const QByteArray& utf8);
+    void addUInt8(quint8 value) { m_data.append(char(value)); }
+    void addUInt32(quint32 value);
     void addFloat64(double value);
     void addUInt64(quint64 value);
     void addInt64(qint64 value);
@@ -41,8 +43,12 @@ public:
     QString readString() { return QString::fromUtf8(readBytes()); }
     double readFloat64();
     quint64 readUInt64();
+    quint32 readUInt32();
+    quint8 readUInt8();
     qint64 readInt64() { return qint64(readUInt64()); }
     QList<double> readFloat64Array();
+    // Array(Tuple(Float64, Float64)), flattened: first, second, first, second, ...
+    QList<double> readFloat64PairArray();
 
 private:
     quint64 readVarUInt();

@@ -56,11 +56,12 @@ QString detailOf(RequestLimiter::Verdict verdict, const RequestLimiter::Limits& 
 
 } // namespace
 
-ConnectionGuard::ConnectionGuard(QTcpSocket* socket, RequestLimiter::Limits limits)
+ConnectionGuard::ConnectionGuard(QTcpSocket* socket, RequestLimiter::Limits limits, RefusalBody refusalBody)
     : QObject(socket)
     , m_socket(socket)
     , m_limits(limits)
     , m_limiter(limits)
+    , m_refusalBody(std::move(refusalBody))
 {
     m_lastActivity.start();
     m_waitingSince.start();
@@ -91,7 +92,9 @@ void ConnectionGuard::inspect()
         return;
     const int status = statusOf(verdict);
     qCInfo(lcHttp) << "refusing a request from" << m_socket->peerAddress().toString() << "with" << status;
-    refuse(m_socket, status, errorJson(QString::fromLatin1(reasonPhrase(status)), detailOf(verdict, m_limits)));
+    const QString detail = detailOf(verdict, m_limits);
+    refuse(m_socket, status,
+        m_refusalBody ? m_refusalBody(status, detail) : errorJson(QString::fromLatin1(reasonPhrase(status)), detail));
 }
 
 void ConnectionGuard::refuse(QTcpSocket* socket, int status, const QByteArray& json)

@@ -3,6 +3,7 @@
 
 #include "http/requestlimiter.h"
 
+#include <functional>
 #include <QElapsedTimer>
 #include <QObject>
 
@@ -17,8 +18,12 @@ class ConnectionGuard final : public QObject
 {
     Q_OBJECT
 public:
+    // The JSON body of a refusal for an HTTP status and the words of why; errorJson() when none is given (the
+    // OTLP receiver answers a google.rpc.Status instead, and counts the refusal).
+    using RefusalBody = std::function<QByteArray(int status, const QString& detail)>;
+
     // Connect before QHttpServer does, so that the guard sees each byte first.
-    ConnectionGuard(QTcpSocket* socket, RequestLimiter::Limits limits);
+    ConnectionGuard(QTcpSocket* socket, RequestLimiter::Limits limits, RefusalBody refusalBody = {});
     ~ConnectionGuard() override;
     Q_DISABLE_COPY_MOVE(ConnectionGuard)
 
@@ -46,6 +51,7 @@ private:
     QTcpSocket* m_socket;
     RequestLimiter::Limits m_limits;
     RequestLimiter m_limiter;
+    RefusalBody m_refusalBody;
     QElapsedTimer m_lastActivity;
     QElapsedTimer m_waitingSince;
     QElapsedTimer m_headStarted; // invalid while no request head is arriving

@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QHttpServer>
+#include <QPointer>
 #include <QTcpSocket>
 
 namespace Kodemon {
@@ -106,10 +107,11 @@ Reply unauthorized(ApiTokens::Outcome outcome)
 
 } // namespace
 
-HttpApi::HttpApi(QueryProvider queries, StatusProvider status, ApiTokens tokens)
+HttpApi::HttpApi(QueryProvider queries, StatusProvider status, ApiTokens tokens, Writes writes)
     : m_queries(std::move(queries))
     , m_status(std::move(status))
     , m_tokens(std::move(tokens))
+    , m_writes(std::move(writes))
 { }
 
 HttpApi::~HttpApi() = default;
@@ -130,6 +132,9 @@ void HttpApi::registerRoutes(QHttpServer& server)
     // GET /api/stats?key=K[&token][&from][&to] -> {"key","token","from","to","tags","outcome","count","min","max",
     //  "mean","stddev","p50","p90","p95","p99","p999","errors","error_rate"} (milliseconds)
     add(server, QStringLiteral("/api/stats"), &HttpApi::stats);
+    // DELETE /api/series?key=K[&token=T][&from][&to] | ?token=T[&from][&to] -> {"deleted": calls, ...}: registered
+    // first (the read-only route below answers every method but GET and HEAD with 405).
+    addDeletion(server);
     // GET /api/series?key=K[&token][&from][&to][&points=N] -> {"key","token","from","to","step",
     //  "buckets":[{"t","count","min","mean","max","p95","errors"}]}; N from 1 to 10000, default 500; with
     //  group_by=T[&groups=N] -> {..,"group_by","step","groups":[{"group":{"kind","value"},"count","buckets"}]}
@@ -148,8 +153,16 @@ void HttpApi::registerRoutes(QHttpServer& server)
     // GET /api/status -> {"version","started","uptime_seconds","udp":{"address","port"},"http":{..},
     //  "database":{"path","size_bytes"},"counters":{"datagrams_received","samples_stored","rejected":{..},..}}
     add(server, QStringLiteral("/api/status"), &HttpApi::status);
+    // GET /api/alerts[?state=firing][&history=N] -> {"time","interval_seconds","firing","rules":[{"name",
+    //  "function","condition",..,"state","alerts":[{"function","token","state","since","value","threshold"}],
+    //  "history":[..]}],"notifications":{..}}: every rule, its alerts and last transitions (core/alerts/alertjson.h)
+    add(server, QStringLiteral("/api/alerts"), &HttpApi::alerts);
     // GET /api/openapi.json -> this API as an OpenAPI 3 document
     add(server, QStringLiteral("/api/openapi.json"), &HttpApi::openApi);
+    // GET /metrics -> Prometheus text: per-function histograms and Kodemon's own counters (metrics/prometheustext.h);
+    //  protected by API tokens like /api/
+    if (m_metrics)
+        add(server, QStringLiteral("/metrics"), &HttpApi::metrics);
     // GET / -> the web page; GET /assets/<file> -> its scripts, styles and the chart library
     addAssets(server);
     // No route takes other methods than GET and HEAD, so those get 405 anywhere (methods Qt does not know too).
@@ -202,6 +215,50 @@ void HttpApi::reportRefusal(const QTcpSocket* socket, ApiTokens::Outcome outcome
                                 << (socket ? socket->peerAddress().toString() : QStringLiteral("?"));
     m_unreportedRefusals = 0;
     m_lastRefusalReport.start();
+}
+
+void HttpApi::addDeletion(QHttpServer& server)
+{
+    server.route(QStringLiteral("/api/series"), Method::Delete,
+        [this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+            QTcpSocket* socket = responder.socket();
+            // Never without a token when tokens are configured: authorize() answers 401 first.
+            const auto scope = authorize(request, socket);
+            if (scope)
+                remove(request, socket, *scope);
+        });
+}
+
+void HttpApi::remove(const QHttpServerRequest& request, QTcpSocket* socket, const ReadScope& scope)
+{
+    if (m_writes.openServer)
+        return sendReply(socket, request,
+            errorReply(403, QStringLiteral("this Kodemon serves its API on a non-loopback address without an API "
+                                           "token (--http-insecure): it takes no writes; configure an API token")));
+    if (!m_writes.deleter)
+        return sendReply(socket, request,
+            errorReply(501, QStringLiteral("this Kodemon cannot delete: it views another one, or its store keeps "
+                                           "everything (ClickHouse)")));
+    const auto params = parseDeleteParams(request.query(), now());
+    if (!params.ok())
+        return sendReply(socket, request, paramReply(params.error));
+    const DeleteRequest& wanted = params.value->request;
+    // The token's scope must cover everything deleted: a restricted API token names one of its own tokens.
+    if (scope.isRestricted() && !(wanted.token && scope.allows(*wanted.token)))
+        return sendReply(socket, request,
+            errorReply(403, QStringLiteral("this API token may delete only the data of its own tokens: add token=%1")
+                                .arg(scope.tokens().join(QStringLiteral(" or token=")))));
+    const bool headOnly = request.method() == Method::Head;
+    const bool close = closeRequested(socket, request);
+    QPointer<QTcpSocket> guard(socket);
+    m_writes.deleter(wanted, [guard, wanted, headOnly, close](Result<qint64> deleted) {
+        // On the writer's thread: the answer is written on the socket's.
+        QMetaObject::invokeMethod(guard.data(), [guard, wanted, deleted = std::move(deleted), headOnly, close] {
+            const Reply reply = deleted ? jsonReply(Json::deleted(wanted, *deleted))
+                                        : errorReply(statusFor(deleted.errorKind()), deleted.error());
+            sendReply(guard.data(), reply, headOnly, close);
+        }, Qt::QueuedConnection);
+    });
 }
 
 void HttpApi::addAssets(QHttpServer& server)
@@ -342,8 +399,34 @@ void HttpApi::status(const Call& call)
     status.now = now();
     if (const auto index = call.query.tagIndexStatus())
         status.tagIndex = *index;
+    if (const auto storage = call.query.storageStatus())
+        status.storage = *storage;
     sendReply(call.socket, call.request,
         apiReply(call.scope.isRestricted() ? Json::scopedStatus(status, call.scope.tokens()) : Json::status(status)));
+}
+
+void HttpApi::metrics(const Call& call)
+{
+    if (auto error = checkNoParams(call.request.query()))
+        return sendReply(call.socket, call.request, paramReply(*error));
+    ServerStatus status = m_status();
+    status.now = now();
+    Reply reply;
+    reply.contentType = QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8");
+    reply.body = m_metrics(call.scope, status);
+    reply.headers.emplaceBack("Cache-Control", "no-store");
+    sendReply(call.socket, call.request, reply);
+}
+
+// A token limited to some Kodemon tokens sees only their alerts: alertjson.h leaves the others out.
+void HttpApi::alerts(const Call& call)
+{
+    const auto params = parseAlertsParams(call.request.query());
+    if (!params.ok())
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    if (!m_alerts)
+        return sendReply(call.socket, call.request, errorReply(404, QStringLiteral("this Kodemon evaluates no alerts")));
+    sendReply(call.socket, call.request, apiReply(m_alerts(call.scope, *params.value)));
 }
 
 void HttpApi::openApi(const Call& call)

@@ -3,6 +3,7 @@
 
 #include "http/apitokens.h"
 #include "http/httpjson.h"
+#include "http/httpparams.h"
 #include "store/query.h"
 
 #include <functional>
@@ -16,6 +17,17 @@ class QHttpServerRequest;
 class QTcpSocket;
 
 namespace Kodemon {
+
+// Deletes on the store's writer (another thread); `done` is called there with the calls deleted.
+using HttpDeleter = std::function<void(const DeleteRequest& request, std::function<void(Result<qint64>)> done)>;
+
+// What the routes that write may do: nothing without a deleter (a viewer, a store that cannot delete), and
+// nothing at all on an open server (no API token on a non-loopback address: --http-insecure).
+struct HttpWrites
+{
+    HttpDeleter deleter;
+    bool openServer = false;
+};
 
 // The routes of the HTTP API and the web page, registered in one place. It only parses parameters and
 // serializes results: every question goes to the one query layer (Query). Lives on the server's thread.
@@ -34,14 +46,24 @@ class HttpApi final
 {
 public:
     using StatusProvider = std::function<ServerStatus()>;
+    using Deleter = HttpDeleter;
+    using Writes = HttpWrites;
     // The Query answering for a scope; null when there is none (the request is then refused with 500).
     using QueryProvider = std::function<Query*(const ReadScope&)>;
+    // GET /api/alerts' body for a scope (core/alerts writes it); unset: this Kodemon evaluates no alerts (404).
+    using AlertsProvider = std::function<QByteArray(const ReadScope&, const AlertsParams&)>;
 
-    HttpApi(QueryProvider queries, StatusProvider status, ApiTokens tokens = {});
+    // The Prometheus text of GET /metrics for a scope, given the current status (for Kodemon's own counters).
+    using MetricsProvider = std::function<QByteArray(const ReadScope&, const ServerStatus&)>;
+
+    HttpApi(QueryProvider queries, StatusProvider status, ApiTokens tokens = {}, Writes writes = {});
     ~HttpApi();
     Q_DISABLE_COPY_MOVE(HttpApi)
 
     void registerRoutes(QHttpServer& server);
+    // Serves GET /metrics from `metrics` (call before registerRoutes; without it /metrics is 404).
+    void setMetrics(MetricsProvider metrics) { m_metrics = std::move(metrics); }
+    void setAlerts(AlertsProvider alerts) { m_alerts = std::move(alerts); }
 
 private:
     // One authorized request.
@@ -55,6 +77,9 @@ private:
     using Handler = void (HttpApi::*)(const Call&);
 
     void add(QHttpServer& server, const QString& path, Handler handler);
+    // DELETE /api/series: the one route that writes (the rules in the class comment).
+    void addDeletion(QHttpServer& server);
+    void remove(const QHttpServerRequest& request, QTcpSocket* socket, const ReadScope& scope);
     void addAssets(QHttpServer& server);
     // The scope the request may read, or nothing when it was answered with 401.
     std::optional<ReadScope> authorize(const QHttpServerRequest& request, QTcpSocket* socket);
@@ -68,7 +93,9 @@ private:
     void tags(const Call& call);
     void functions(const Call& call);
     void status(const Call& call);
+    void alerts(const Call& call);
     void openApi(const Call& call);
+    void metrics(const Call& call);
 
     // The last key lists sent, per Query and token filter: the list is the page's most frequent question and
     // costs about 2.5 ms to build for 1,000 keys; it is sent again while the store reports no new data.
@@ -81,7 +108,10 @@ private:
 
     QueryProvider m_queries;
     StatusProvider m_status;
+    MetricsProvider m_metrics;
+    AlertsProvider m_alerts;
     ApiTokens m_tokens;
+    Writes m_writes;
     QElapsedTimer m_lastRefusalReport;
     int m_unreportedRefusals = 0;
 };

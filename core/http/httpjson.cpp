@@ -3,6 +3,7 @@
 
 #include "base/csv.h"
 #include "base/tagfilter.h"
+#include "http/listenerjson.h"
 
 #include <cmath>
 #include <QJsonDocument>
@@ -44,6 +45,23 @@ QByteArray selectorMembers(const SeriesSelector& selector)
     return member("key", string(selector.key)) + ',' + member("token", optionalString(selector.token)) + ','
         + member("from", optionalNumber(selector.range.from)) + ',' + member("to", optionalNumber(selector.range.to))
         + ',' + filterMembers(selector.tags, selector.outcome);
+}
+
+QByteArray seconds(qint64 value)
+{
+    return value > 0 ? QByteArray::number(value) : QByteArrayLiteral("null");
+}
+
+// The policy (null: no limit) and what the store keeps by tier.
+QByteArray retention(const ServerStatus& s)
+{
+    const StorageStatus& kept = s.storage;
+    return object({ member("raw_seconds", seconds(s.retention.raw)),
+        member("summary_seconds", seconds(s.retention.summaries)), member("max_bytes", seconds(s.retention.maxBytes)),
+        member("starts_at", kept.retentionStartsAt ? QByteArray::number(*kept.retentionStartsAt) : QByteArrayLiteral("null")),
+        member("oldest_call", optionalNumber(kept.oldestCall)), member("oldest_summary", optionalNumber(kept.oldestSummary)),
+        member("call_bytes", QByteArray::number(kept.callBytes)), member("summary_bytes", QByteArray::number(kept.summaryBytes)),
+        member("summarized_calls", QByteArray::number(kept.summarizedCalls)) });
 }
 
 QByteArray tagIndex(const TagIndexStatus& index)
@@ -122,7 +140,8 @@ QByteArray statsMembers(const KeyStats& s)
         + member("max", number(s.max)) + ',' + member("mean", number(s.mean)) + ',' + member("stddev", number(s.stddev))
         + ',' + member("p50", number(s.p50)) + ',' + member("p90", number(s.p90)) + ',' + member("p95", number(s.p95))
         + ',' + member("p99", number(s.p99)) + ',' + member("p999", number(s.p999)) + ','
-        + member("errors", QByteArray::number(s.errors)) + ',' + member("error_rate", errorRate(s.errors, s.count));
+        + member("errors", QByteArray::number(s.errors)) + ',' + member("error_rate", errorRate(s.errors, s.count))
+        + ',' + member("exact", s.exact ? "true" : "false");
 }
 
 QByteArray rangeStats(const TimeRange& range, const KeyStats& s)
@@ -235,7 +254,7 @@ QByteArray stats(const SeriesSelector& selector, const KeyStats& s)
 QByteArray series(const SeriesSelector& selector, const BucketedSeries& series)
 {
     return '{' + selectorMembers(selector) + ',' + member("step", number(series.step)) + ','
-        + member("buckets", bucketList(series)) + '}';
+        + member("exact", series.exact ? "true" : "false") + ',' + member("buckets", bucketList(series)) + '}';
 }
 
 QByteArray groupedSeries(const SeriesSelector& selector, const QString& groupBy, const QList<GroupedSeries>& lines)
@@ -284,7 +303,7 @@ QByteArray functions(const FunctionsTable& table)
             + ',' + member("mean", number(s.mean)) + ',' + member("p95", number(s.p95)) + ','
             + member("errors", QByteArray::number(s.errors)) + ',' + member("error_rate", errorRate(s.errors, s.count))
             + ',' + member("first", number(s.info.first)) + ',' + member("last", number(s.info.last)) + ','
-            + member("total_count", QByteArray::number(s.info.count));
+            + member("total_count", QByteArray::number(s.info.count)) + ',' + member("exact", s.exact ? "true" : "false");
         if (table.baseline) {
             const SeriesSummary then = row.baseline.value_or(SeriesSummary {});
             members += ',' + member("baseline",
@@ -334,7 +353,16 @@ QByteArray status(const ServerStatus& s)
         member("database",
             object(
                 { member("path", string(s.databasePath)), member("size_bytes", QByteArray::number(s.databaseBytes)) })),
-        member("counters", counters(s.counters)), member("tags", tagIndex(s.tagIndex)) });
+        member("counters", counters(s.counters)), member("tags", tagIndex(s.tagIndex)),
+        member("retention", retention(s)),
+        member("listeners", listeners(s.counters.listeners)) });
+}
+
+QByteArray deleted(const DeleteRequest& request, qint64 calls)
+{
+    return object({ member("deleted", QByteArray::number(calls)), member("key", optionalString(request.key)),
+        member("token", optionalString(request.token)), member("from", optionalNumber(request.range.from)),
+        member("to", optionalNumber(request.range.to)) });
 }
 
 QByteArray scopedStatus(const ServerStatus& s, const QStringList& tokens)

@@ -3,6 +3,7 @@
 
 #include "base/types.h"
 #include "store/comparison.h"
+#include "store/store.h"
 #include "http/serverstatus.h"
 
 #include <QByteArray>
@@ -54,6 +55,8 @@ QByteArray functions(const FunctionsTable& table);
 //  "median_shift_pct","test":{..},"min_effect_pct","significance","verdict"}
 QByteArray comparison(const SeriesSelector& selector, const Comparison& comparison, const ComparisonOptions& options);
 QByteArray status(const ServerStatus& status);
+// {"deleted": calls, "key", "token", "from", "to"}
+QByteArray deleted(const DeleteRequest& request, qint64 calls);
 // What an API token limited to `tokens` sees of the status: no counters, addresses or paths, which are
 // about every token. {"version","started","uptime_seconds","scope":{"tokens":[..]}}
 QByteArray scopedStatus(const ServerStatus& status, const QStringList& tokens);

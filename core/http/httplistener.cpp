@@ -54,7 +54,7 @@ void HttpListener::incomingConnection(qintptr descriptor)
         refuse(socket);
         return;
     }
-    new ConnectionGuard(socket, m_options.limits); // before QHttpServer connects, so it sees the bytes first
+    new ConnectionGuard(socket, m_options.limits, m_options.refusalBody); // before QHttpServer connects, so it sees the bytes first
     m_sockets.append(socket);
     addPendingConnection(socket);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "http/connectionguard.h"
 #include "http/requestlimiter.h"
 
 #include <chrono>
@@ -31,6 +32,7 @@ public:
         std::chrono::milliseconds evictAfter { 1000 }; // waiting this long for a request: may make room
         int maxConnections = 128; // also bounds the refused connections that are still being answered
         RequestLimiter::Limits limits;
+        ConnectionGuard::RefusalBody refusalBody; // how requests over the limits are answered (default errorJson)
     };
 
     explicit HttpListener(Options options, QObject* parent = nullptr);

@@ -110,6 +110,19 @@ const QString GroupBy = QStringLiteral("group_by");
 const QString Groups = QStringLiteral("groups");
 const QString ValuesParam = QStringLiteral("values");
 
+const QString ExactParam = QStringLiteral("exact");
+
+std::optional<ParamError> parseExact(const Params& params, bool& out)
+{
+    const auto text = params.value(ExactParam);
+    if (!text)
+        return std::nullopt;
+    if (*text != u"true" && *text != u"false")
+        return ParamError { ExactParam, QStringLiteral("\"exact\" must be true or false, not \"%1\"").arg(*text) };
+    out = *text == u"true";
+    return std::nullopt;
+}
+
 // The parameters that choose calls by their tags and outcome, known to every route that reads calls.
 QStringList withCallFilters(QStringList names)
 {
@@ -311,23 +324,27 @@ Parsed<ExecutionsParams> parseExecutionsParams(const QUrlQuery& query, double no
 
 Parsed<StatsParams> parseStatsParams(const QUrlQuery& query, double now)
 {
-    const Params params(query, withCallFilters({ Key, Token, From, To }));
+    const Params params(query, withCallFilters({ Key, Token, From, To, ExactParam }));
     if (params.error())
         return *params.error();
     auto selector = parseSelector(params, now);
     if (!selector.ok())
         return selector.error;
+    if (auto error = parseExact(params, selector.value->exact))
+        return *error;
     return StatsParams { std::move(*selector.value) };
 }
 
 Parsed<SeriesParams> parseSeriesParams(const QUrlQuery& query, double now)
 {
-    const Params params(query, withCallFilters({ Key, Token, From, To, Points, GroupBy, Groups }));
+    const Params params(query, withCallFilters({ Key, Token, From, To, Points, GroupBy, Groups, ExactParam }));
     if (params.error())
         return *params.error();
     auto selector = parseSelector(params, now);
     if (!selector.ok())
         return selector.error;
+    if (auto error = parseExact(params, selector.value->exact))
+        return *error;
     SeriesParams out { std::move(*selector.value) };
     if (auto error = parseCount(params, Points, Query::MaxBucketCount, out.points))
         return *error;
@@ -380,7 +397,7 @@ Parsed<TagsParams> parseTagsParams(const QUrlQuery& query, double now)
 Parsed<FunctionsParams> parseFunctionsParams(const QUrlQuery& query, double now)
 {
     const Params params(query,
-        withCallFilters({ Token, From, To, GroupBy, Groups, Baseline, BaselineFrom, BaselineTo }));
+        withCallFilters({ Token, From, To, GroupBy, Groups, Baseline, BaselineFrom, BaselineTo, ExactParam }));
     if (params.error())
         return *params.error();
     FunctionsParams out;
@@ -397,6 +414,8 @@ Parsed<FunctionsParams> parseFunctionsParams(const QUrlQuery& query, double now)
         return *error;
     if (auto error = parseCount(params, Groups, Query::MaxTopGroups, out.request.topGroups))
         return *error;
+    if (auto error = parseExact(params, out.request.exact))
+        return *error;
     if (params.value(Baseline) || params.value(BaselineFrom) || params.value(BaselineTo)) {
         if (!out.request.range.from)
             return ParamError { From, QStringLiteral("a baseline needs the start of the range, e.g. from=now-1h") };
@@ -406,6 +425,52 @@ Parsed<FunctionsParams> parseFunctionsParams(const QUrlQuery& query, double now)
         if (!baseline.ok())
             return baseline.error;
         out.baseline = *baseline.value;
+    }
+    return out;
+}
+
+Parsed<DeleteParams> parseDeleteParams(const QUrlQuery& query, double now)
+{
+    const Params params(query, { Key, Token, From, To });
+    if (params.error())
+        return *params.error();
+    DeleteParams out;
+    out.request.key = params.value(Key);
+    out.request.token = params.value(Token);
+    if (!out.request.key && !out.request.token)
+        return ParamError { Key, QStringLiteral("say what to delete: key=, token= or both (with from= and to= for a range)") };
+    if (out.request.key && out.request.key->isEmpty())
+        return ParamError { Key, QStringLiteral("the key is empty") };
+    if (auto error = parseTime(params, From, now, out.request.range.from))
+        return *error;
+    if (auto error = parseTime(params, To, now, out.request.range.to))
+        return *error;
+    if (out.request.range.isReversed())
+        return ParamError { To, QStringLiteral("the range is reversed: from is after to") };
+    return out;
+}
+
+Parsed<AlertsParams> parseAlertsParams(const QUrlQuery& query)
+{
+    const QString State = QStringLiteral("state");
+    const QString History = QStringLiteral("history");
+    const Params params(query, { State, History });
+    if (params.error())
+        return *params.error();
+    AlertsParams out;
+    if (const auto text = params.value(State)) {
+        out.state = parseAlertState(*text);
+        if (!out.state)
+            return ParamError { State,
+                QStringLiteral("\"state\" must be ok, pending, firing, resolving or resolved, not \"%1\"").arg(*text) };
+    }
+    if (const auto text = params.value(History)) {
+        bool ok = false;
+        const int count = text->toInt(&ok);
+        if (!ok || count < 0 || count > 50)
+            return ParamError { History,
+                QStringLiteral("\"history\" must be a whole number from 0 to 50, not \"%1\"").arg(*text) };
+        out.history = count;
     }
     return out;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/types.h"
+#include "store/alerthistory.h"
 #include "store/query.h"
 
 #include <optional>
@@ -81,6 +82,17 @@ struct FunctionsParams
     std::optional<BaselineSpec> baseline; // the same table over a baseline range, for the changes in %
 };
 
+struct DeleteParams
+{
+    DeleteRequest request; // a key, a token, or both
+};
+
+struct AlertsParams
+{
+    std::optional<AlertState> state; // only rules and alerts in this state
+    int history = 10; // transitions per rule, newest first
+};
+
 // Pure parsing of the HTTP API's query parameters: no I/O, `now` (epoch seconds) is passed in.
 // Routes that read calls also take `tag` (repeatable: every filter must hold; tagfilter.h gives the syntax) and
 // `outcome` (all, succeeded, failed).
@@ -100,6 +112,10 @@ Parsed<CompareParams> parseCompareParams(const QUrlQuery& query, double now);
 Parsed<TagsParams> parseTagsParams(const QUrlQuery& query, double now);
 // GET /api/functions: token, from, to, tag, outcome, group_by, groups, and baseline or baseline_from/baseline_to.
 Parsed<FunctionsParams> parseFunctionsParams(const QUrlQuery& query, double now);
+// DELETE /api/series: key and/or token (one is required), from, to.
+Parsed<DeleteParams> parseDeleteParams(const QUrlQuery& query, double now);
+// GET /api/alerts: state (ok, pending, firing, resolving, resolved), history (transitions per rule, 0 to 50).
+Parsed<AlertsParams> parseAlertsParams(const QUrlQuery& query);
 // For routes without parameters: any parameter is an error.
 std::optional<ParamError> checkNoParams(const QUrlQuery& query);
 

@@ -30,6 +30,8 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("Content Too Large");
     case 414:
         return QByteArrayLiteral("URI Too Long");
+    case 415:
+        return QByteArrayLiteral("Unsupported Media Type");
     case 431:
         return QByteArrayLiteral("Request Header Fields Too Large");
     case 500:

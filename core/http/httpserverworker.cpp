@@ -4,6 +4,8 @@
 #include "base/logging.h"
 #include "http/httpapi.h"
 #include "ingest/ingestcounters.h"
+#include "metrics/callmetrics.h"
+#include "metrics/prometheustext.h"
 #include "store/query.h"
 #include "store/store.h"
 
@@ -36,8 +38,18 @@ Status HttpServerWorker::start()
     }
     m_boundPort = listener->serverPort();
     m_query = std::make_unique<Query>(m_store->createReader());
-    m_api = std::make_unique<HttpApi>(
-        [this](const ReadScope& scope) { return queryFor(scope); }, [this] { return status(); }, m_options.apiTokens);
+    const bool openServer = m_options.apiTokens.isEmpty() && !m_options.address.isLoopback();
+    m_api = std::make_unique<HttpApi>([this](const ReadScope& scope) { return queryFor(scope); },
+        [this] { return status(); }, m_options.apiTokens, HttpApi::Writes { m_options.deleter, openServer });
+    if (auto metrics = m_options.metrics) {
+        m_api->setMetrics([metrics](const ReadScope& scope, const ServerStatus& status) {
+            // A limited API token sees its own functions and none of the counters, which are about every token.
+            const auto tokens = scope.isRestricted() ? std::optional<QStringList>(scope.tokens()) : std::nullopt;
+            return PrometheusText::exposition(metrics->series(tokens), scope.isRestricted() ? 0 : metrics->omittedSeries(),
+                scope.isRestricted() ? std::nullopt : std::optional<IngestSnapshot>(status.counters));
+        });
+    }
+    m_api->setAlerts(m_options.alerts);
     m_server = std::make_unique<QHttpServer>();
     m_api->registerRoutes(*m_server);
     m_listener = listener.release();
@@ -113,6 +125,7 @@ ServerStatus HttpServerWorker::status() const
     s.databaseBytes = m_store->sizeOnDisk();
     if (m_options.counters)
         s.counters = m_options.counters->snapshot();
+    s.retention = m_options.retention;
     return s;
 }
 

@@ -3,9 +3,12 @@
 
 #include "base/result.h"
 #include "http/apitokens.h"
+#include "http/httpapi.h"
 #include "http/httpjson.h"
 #include "http/httplistener.h"
+#include "http/httpparams.h"
 
+#include <functional>
 #include <memory>
 #include <QObject>
 #include <vector>
@@ -14,6 +17,7 @@ class QHttpServer;
 
 namespace Kodemon {
 
+class CallMetrics;
 class HttpApi;
 class IngestCounters;
 class Query;
@@ -34,10 +38,16 @@ public:
         QHostAddress udpAddress;
         quint16 udpPort = 0;
         std::shared_ptr<IngestCounters> counters; // may be null: zero counters
+        std::shared_ptr<CallMetrics> metrics; // GET /metrics; null: no such route
         // Who may read /api/: empty means anyone who can connect, which start() allows only on a loopback
         // address unless `insecure` (--http-insecure) says it is meant.
         ApiTokens apiTokens;
         bool insecure = false;
+        // DELETE /api/series (none: the route answers 501) and the retention reported by /api/status.
+        HttpApi::Deleter deleter;
+        RetentionPolicy retention { 0, 0, 0 };
+        // GET /api/alerts' body (core/alerts), called on the server's thread; unset: the route answers 404.
+        std::function<QByteArray(const ReadScope&, const AlertsParams&)> alerts = {};
     };
 
     HttpServerWorker(std::shared_ptr<Store> store, Options options);

@@ -39,6 +39,9 @@ bool isMalformedTarget(QByteArrayView requestLine)
     return false;
 }
 
+// A chunk-size line ("1a2b;name=value") is short; a longer one is not one.
+constexpr qsizetype MaxChunkLine = 1024;
+
 bool listContains(QByteArrayView list, QByteArrayView token)
 {
     for (const auto& item : list.toByteArray().split(','))
@@ -64,9 +67,74 @@ RequestLimiter::Verdict RequestLimiter::feed(QByteArrayView bytes)
                 m_state = State::RequestLine;
             continue;
         }
+        if (m_state == State::ChunkSize || m_state == State::ChunkData || m_state == State::ChunkEnd
+            || m_state == State::Trailers) {
+            i = feedChunked(bytes, i);
+            continue;
+        }
         consume(bytes[i]);
     }
     return m_verdict;
+}
+
+// Follows a chunked body from bytes[i]; returns the index of the last byte it took.
+qsizetype RequestLimiter::feedChunked(QByteArrayView bytes, qsizetype i)
+{
+    if (m_state == State::ChunkData) {
+        const qint64 skip = std::min<qint64>(m_bodyLeft, bytes.size() - i);
+        m_bodyLeft -= skip;
+        if (m_bodyLeft == 0)
+            m_state = State::ChunkEnd;
+        return i + skip - 1;
+    }
+    const char c = bytes[i];
+    if (c == '\n') {
+        if (m_line.endsWith('\r'))
+            m_line.chop(1);
+        endChunkLine();
+        m_line.clear();
+        m_lineBytes = 0;
+        return i;
+    }
+    if (++m_lineBytes > MaxChunkLine)
+        m_verdict = m_state == State::Trailers ? Verdict::HeadersTooLarge : Verdict::BadRequest;
+    else
+        m_line.append(c);
+    return i;
+}
+
+void RequestLimiter::endChunkLine()
+{
+    switch (m_state) {
+    case State::ChunkSize: {
+        const qsizetype extension = m_line.indexOf(';');
+        bool ok = false;
+        const qint64 size = QByteArrayView(m_line).first(extension < 0 ? m_line.size() : extension).trimmed().toLongLong(&ok, 16);
+        if (!ok || size < 0) {
+            m_verdict = Verdict::BadRequest;
+            return;
+        }
+        m_chunkedBytes += size;
+        if (m_chunkedBytes > m_limits.maxBodyBytes) {
+            m_verdict = Verdict::BodyTooLarge;
+            return;
+        }
+        m_bodyLeft = size;
+        m_state = size == 0 ? State::Trailers : State::ChunkData;
+        return;
+    }
+    case State::ChunkEnd:
+        if (!m_line.isEmpty())
+            m_verdict = Verdict::BadRequest; // a chunk longer than its size said
+        m_state = State::ChunkSize;
+        return;
+    case State::Trailers:
+        if (m_line.isEmpty())
+            m_state = State::RequestLine;
+        return;
+    default:
+        return;
+    }
 }
 
 void RequestLimiter::consume(char c)
@@ -139,8 +207,12 @@ void RequestLimiter::endHead()
 {
     m_lastHead = m_current;
     ++m_completedHeads;
-    if (m_chunked) {
+    if (m_chunked && !m_limits.allowChunked) {
         m_verdict = Verdict::LengthRequired;
+    } else if (m_chunked) {
+        m_chunkedBytes = 0;
+        m_state = State::ChunkSize;
+        return;
     } else if (m_contentLength > m_limits.maxBodyBytes) {
         m_verdict = Verdict::BodyTooLarge;
     } else if (m_contentLength > 0) {

@@ -14,6 +14,9 @@ struct RequestLimits
     // Qt's http_parser fails without answering.
     int maxHeaderBytes = 32 * 1024;
     qint64 maxBodyBytes = qint64(64) * 1024; // the API only reads; bodies are tolerated, not used
+    // Chunked request bodies (Transfer-Encoding: chunked) are followed and held to maxBodyBytes; without this they
+    // are refused with 411. The OTLP receiver allows them: exporters that gzip as they send have no length.
+    bool allowChunked = false;
 };
 
 // Follows the bytes of an HTTP/1.x connection as they arrive and says when a request is too large, before
@@ -52,8 +55,10 @@ public:
     bool inHead() const { return m_state == State::Headers || (m_state == State::RequestLine && m_lineBytes > 0); }
 
 private:
-    enum class State { RequestLine, Headers, Body };
+    enum class State { RequestLine, Headers, Body, ChunkSize, ChunkData, ChunkEnd, Trailers };
 
+    qsizetype feedChunked(QByteArrayView bytes, qsizetype i);
+    void endChunkLine();
     void consume(char c);
     void endRequestLine();
     void endHeaderLine();
@@ -67,6 +72,7 @@ private:
     qint64 m_headerBytes = 0;
     qint64 m_bodyLeft = 0;
     qint64 m_contentLength = 0;
+    qint64 m_chunkedBytes = 0; // of the chunked body so far
     bool m_chunked = false;
     Head m_current;
     Head m_lastHead;

@@ -3,6 +3,7 @@
 
 #include "base/ingestsnapshot.h"
 #include "base/types.h"
+#include "store/store.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -22,6 +23,8 @@ struct ServerStatus
     qint64 databaseBytes = -1;
     IngestSnapshot counters;
     TagIndexStatus tagIndex; // read from the store when the status is asked for
+    StorageStatus storage; // likewise
+    RetentionPolicy retention; // the collector's policy (all zero: it keeps everything)
 };
 
 } // namespace Kodemon

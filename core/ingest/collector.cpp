@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "ingest/collector.h"
 
+#include "base/hostport.h"
+#include "base/logging.h"
 #include "base/workerthread.h"
 #include "ingest/ingestcounters.h"
+#include "ingest/listenercounters.h"
+#include "statsd/statsdline.h"
 #include "store/store.h"
 
 namespace Kodemon {
@@ -14,6 +18,16 @@ Collector::Collector(std::shared_ptr<Store> store, Options options, QObject* par
     , m_counters(std::make_shared<IngestCounters>())
 {
     qRegisterMetaType<QList<Kodemon::Sample>>();
+    QList<QLatin1StringView> kinds;
+    for (int i = 0; i < StatsdKindCount; ++i)
+        kinds.append(statsdKindName(StatsdKind(i)));
+    QList<QLatin1StringView> reasons;
+    for (int i = 0; i < StatsdRejectCount; ++i)
+        reasons.append(statsdRejectName(StatsdReject(i)));
+    // Group 0: lines per kind, group 1: rejected lines per reason (the order UdpReceiver counts in).
+    m_statsdCounters = std::make_shared<ListenerCounters>(QLatin1StringView("statsd"), QLatin1StringView("datagrams"),
+        QList<ListenerCounters::Group> { { QLatin1StringView("lines"), kinds }, { QLatin1StringView("rejected"), reasons } });
+    m_counters->addListener(m_statsdCounters);
 }
 
 Collector::~Collector()
@@ -28,6 +42,7 @@ Status Collector::start()
         stop();
         return status;
     }
+    startStatsd();
     return Ok {};
 }
 
@@ -38,6 +53,8 @@ void Collector::startWriter()
     connect(m_writer, &SampleWriter::stored, this, &Collector::stored);
     connect(m_writer, &SampleWriter::failed, this, &Collector::storageFailed);
     connect(m_writer, &SampleWriter::recovered, this, &Collector::storageRecovered);
+    if (m_options.onStored)
+        connect(m_writer, &SampleWriter::stored, m_writer, m_options.onStored, Qt::DirectConnection);
 }
 
 Status Collector::startReceiver()
@@ -58,8 +75,56 @@ Status Collector::startReceiver()
     return Ok {};
 }
 
+// A StatsD port that cannot be used (a StatsD server already listens there) is no reason to stop: the calls of the
+// decorator's port still come in.
+void Collector::startStatsd()
+{
+    if (!m_options.statsd) {
+        m_statsdCounters->setOff();
+        return;
+    }
+    auto options = *m_options.statsd;
+    options.protocol = UdpReceiver::Protocol::Statsd;
+    options.listener = m_statsdCounters;
+    const QString endpoint = hostPort(options.address, options.port);
+    m_statsdThread = std::make_unique<WorkerThread>(QStringLiteral("kodemon-statsd"));
+    m_statsdReceiver = m_statsdThread->adopt(new UdpReceiver(options, m_counters));
+    connect(m_statsdReceiver, &UdpReceiver::received, m_writer, &SampleWriter::deliver, Qt::DirectConnection);
+    Status status = Error { QStringLiteral("the StatsD receiver thread did not start") };
+    QMetaObject::invokeMethod(m_statsdReceiver, &UdpReceiver::start, Qt::BlockingQueuedConnection, &status);
+    if (!status) {
+        qCWarning(lcUdp).noquote() << "running without the StatsD listener:" << status.error();
+        m_statsdCounters->setUnavailable(endpoint, status.error());
+        m_statsdReceiver = nullptr;
+        m_statsdThread.reset();
+        return;
+    }
+    QMetaObject::invokeMethod(
+        m_statsdReceiver, [this] { m_statsdPort = m_statsdReceiver->boundPort(); }, Qt::BlockingQueuedConnection);
+    m_statsdCounters->setListening(hostPort(options.address, m_statsdPort));
+}
+
+void Collector::deliver(const QList<Sample>& samples)
+{
+    if (!m_writer || samples.isEmpty())
+        return;
+    m_counters->addAccepted(samples.size());
+    m_writer->deliver(samples);
+}
+
+bool Collector::isSaturated() const
+{
+    return m_counters->inMemory() > m_options.udp.maxSamplesInMemory;
+}
+
 void Collector::stop()
 {
+    if (m_statsdReceiver) {
+        QMetaObject::invokeMethod(m_statsdReceiver, &UdpReceiver::stop, Qt::BlockingQueuedConnection);
+        m_statsdReceiver = nullptr;
+        m_statsdThread.reset();
+        m_statsdPort = 0;
+    }
     if (m_receiver) {
         QMetaObject::invokeMethod(m_receiver, &UdpReceiver::stop, Qt::BlockingQueuedConnection);
         m_receiver = nullptr;
@@ -71,6 +136,17 @@ void Collector::stop()
         m_writer = nullptr;
         m_writerThread.reset();
     }
+}
+
+void Collector::remove(const DeleteRequest& request, std::function<void(Result<qint64>)> done)
+{
+    if (!m_writer) {
+        done(Error { QStringLiteral("the collector is not running") });
+        return;
+    }
+    QMetaObject::invokeMethod(
+        m_writer, [writer = m_writer, request, done = std::move(done)] { writer->remove(request, done); },
+        Qt::QueuedConnection);
 }
 
 } // namespace Kodemon

@@ -11,6 +11,12 @@ void IngestCounters::setStoreError(const QString& message)
     m_storeError = message;
 }
 
+void IngestCounters::addListener(std::shared_ptr<ListenerCounters> listener)
+{
+    const QMutexLocker locker(&m_errorLock);
+    m_listeners.append(std::move(listener));
+}
+
 IngestSnapshot IngestCounters::snapshot() const
 {
     IngestSnapshot s;
@@ -27,6 +33,8 @@ IngestSnapshot IngestCounters::snapshot() const
         s.rejected[i] = m_rejected[i].load(std::memory_order_relaxed);
     const QMutexLocker locker(&m_errorLock);
     s.storeError = m_storeError;
+    for (const auto& listener : m_listeners)
+        s.listeners.append(listener->snapshot());
     return s;
 }
 

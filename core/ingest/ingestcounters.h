@@ -3,9 +3,11 @@
 
 #include "base/ingestsnapshot.h"
 #include "base/rejectreason.h"
+#include "ingest/listenercounters.h"
 
 #include <array>
 #include <atomic>
+#include <memory>
 #include <QMutex>
 #include <QString>
 
@@ -41,6 +43,8 @@ public:
     void setKernelDrops(qint64 n) { m_kernelDrops.store(n, std::memory_order_relaxed); }
     void setReceiveBufferBytes(int n) { m_receiveBuffer.store(n, std::memory_order_relaxed); }
     void setStoreError(const QString& message);
+    // An optional listener whose counters the snapshot carries (call before other threads read them).
+    void addListener(std::shared_ptr<ListenerCounters> listener);
 
     IngestSnapshot snapshot() const;
 
@@ -57,6 +61,7 @@ private:
     std::array<std::atomic<qint64>, RejectReasonCount> m_rejected {};
     mutable QMutex m_errorLock;
     QString m_storeError;
+    QList<std::shared_ptr<ListenerCounters>> m_listeners; // guarded by m_errorLock
 };
 
 } // namespace Kodemon

@@ -6,6 +6,7 @@
 #include "ingest/samplespool.h"
 #include "store/store.h"
 
+#include <QDateTime>
 #include <QRandomGenerator>
 #include <QTimer>
 
@@ -21,6 +22,12 @@ SampleWriter::SampleWriter(std::shared_ptr<Store> store, std::shared_ptr<IngestC
 {
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &SampleWriter::flush);
+    m_maintenance = new QTimer(this);
+    m_maintenance->setSingleShot(true);
+    connect(m_maintenance, &QTimer::timeout, this, &SampleWriter::maintain);
+    // Started on the writer thread once this object lives there.
+    QMetaObject::invokeMethod(
+        this, [this] { m_maintenance->start(m_options.maintenanceIntervalMs); }, Qt::QueuedConnection);
     if (m_options.spool && !m_options.spool->isEmpty()) {
         publishSpool();
         // Queued, so that it runs on the writer thread once this object lives there: what a previous run left.
@@ -31,6 +38,40 @@ SampleWriter::SampleWriter(std::shared_ptr<Store> store, std::shared_ptr<IngestC
 SampleWriter::~SampleWriter()
 {
     m_timer->stop();
+    m_maintenance->stop();
+}
+
+void SampleWriter::maintain()
+{
+    if (m_failing) {
+        m_maintenance->start(m_options.maintenanceIntervalMs);
+        return; // the store has enough to do recovering
+    }
+    if (!m_writer)
+        m_writer = m_store->createWriter();
+    const bool busy = !m_pending.isEmpty();
+    const auto more = m_writer->maintain(QDateTime::currentSecsSinceEpoch(),
+        busy ? m_options.busyMaintenanceBudgetMs : m_options.maintenanceBudgetMs);
+    if (!more) {
+        if (more.error() != m_lastMaintenanceError)
+            qCWarning(lcStorage).noquote() << more.error();
+        m_lastMaintenanceError = more.error();
+        m_maintenance->start(m_options.maintenanceIntervalMs);
+        return;
+    }
+    m_lastMaintenanceError.clear();
+    // While work remains, steps follow each other closely when idle and sparsely while samples arrive.
+    m_maintenance->start(!*more ? m_options.maintenanceIntervalMs : busy ? 250 : 10);
+}
+
+void SampleWriter::remove(const DeleteRequest& request, const std::function<void(Result<qint64>)>& done)
+{
+    // What arrived before the request is deleted with the rest.
+    if (!flush()) {
+        done(Error { QStringLiteral("the database cannot be written to right now: %1").arg(m_lastMaintenanceError) });
+        return;
+    }
+    done(m_writer->remove(request));
 }
 
 void SampleWriter::deliver(const QList<Sample>& samples)

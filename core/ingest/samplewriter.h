@@ -4,6 +4,7 @@
 #include "base/result.h"
 #include "base/types.h"
 
+#include <functional>
 #include <memory>
 #include <QMutex>
 #include <QObject>
@@ -17,6 +18,7 @@ class SampleSpool;
 class Store;
 class StoreWriter;
 struct SampleBatch;
+struct DeleteRequest;
 
 // Lives on the writer thread: gathers samples into batches and commits each batch in one transaction,
 // at the latest `flushIntervalMs` after its first sample. When the store fails (full disk, locked file, an
@@ -37,6 +39,11 @@ public:
         int retryIntervalMs = 1000; // the first retry; each failed one doubles the wait up to the maximum
         int maxRetryIntervalMs = 10000;
         std::shared_ptr<SampleSpool> spool; // optional: where failed batches wait, on disk
+        // Retention (StoreWriter::maintain) runs a step this often, and sooner while work remains; a step takes at
+        // most its budget, much less while samples arrive, so that storing them never waits long behind it.
+        int maintenanceIntervalMs = 1000;
+        int maintenanceBudgetMs = 100;
+        int busyMaintenanceBudgetMs = 20;
     };
 
     SampleWriter(std::shared_ptr<Store> store, std::shared_ptr<IngestCounters> counters, Options options);
@@ -50,6 +57,9 @@ public:
     void deliver(const QList<Kodemon::Sample>& samples);
     // Commits whatever is pending now; returns false while the store keeps failing.
     bool flush();
+    // Deletes what the request names once everything received before it is stored; `done` gets the number of
+    // calls deleted or the error, on the writer thread. Call through a queued invocation from other threads.
+    void remove(const Kodemon::DeleteRequest& request, const std::function<void(Kodemon::Result<qint64>)>& done);
 
 Q_SIGNALS:
     void stored(const QList<Kodemon::Sample>& samples);
@@ -57,6 +67,7 @@ Q_SIGNALS:
     void recovered();
 
 private:
+    void maintain();
     void collectInbox();
     void takeInbox();
     void rearm();
@@ -84,6 +95,8 @@ private:
     bool m_collectQueued = false;
     bool m_armed = false; // the writer will look at the inbox without being woken (its timer runs)
     QTimer* m_timer = nullptr;
+    QTimer* m_maintenance = nullptr;
+    QString m_lastMaintenanceError;
     bool m_failing = false;
     int m_retryDelayMs = 0;
     quint64 m_origin; // this writer's random id: the first half of every sample id it hands out

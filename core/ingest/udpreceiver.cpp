@@ -6,6 +6,7 @@
 #include "ingest/datagram.h"
 #include "ingest/datagramsource.h"
 #include "ingest/ingestcounters.h"
+#include "ingest/listenercounters.h"
 #include "ingest/socketoptions.h"
 
 #include <QDateTime>
@@ -46,9 +47,9 @@ Status UdpReceiver::start()
     m_source = DatagramSource::create(this);
     if (auto status = m_source->bind(m_options.address, m_options.port); !status) {
         m_source.reset();
-        return Error { QStringLiteral("cannot listen for datagrams on UDP %1: %2; choose another with --udp-port or "
+        return Error { QStringLiteral("cannot listen for datagrams on UDP %1: %2; choose another with %3 or "
                                       "--udp-address")
-                           .arg(hostPort(m_options.address, m_options.port), status.error()) };
+                           .arg(hostPort(m_options.address, m_options.port), status.error(), m_options.portOption) };
     }
     m_boundPort = m_source->localPort();
     configureBuffer();
@@ -75,8 +76,10 @@ Status UdpReceiver::start()
 void UdpReceiver::configureBuffer()
 {
     const int granted = requestReceiveBuffer(m_source->descriptor(), m_options.receiveBufferBytes);
-    m_counters->setReceiveBufferBytes(granted);
-    qCInfo(lcUdp).noquote() << "listening on UDP" << hostPort(m_options.address, m_boundPort)
+    if (m_options.protocol == Protocol::Decorator)
+        m_counters->setReceiveBufferBytes(granted);
+    qCInfo(lcUdp).noquote() << (m_options.protocol == Protocol::Statsd ? "listening for StatsD on UDP" : "listening on UDP")
+                            << hostPort(m_options.address, m_boundPort)
                             << "with a receive buffer of" << granted / 1024 << "KiB";
     if (granted < SmallBufferWarning && granted < m_options.receiveBufferBytes)
         qCWarning(lcUdp).noquote()
@@ -142,6 +145,8 @@ qsizetype UdpReceiver::readDatagrams(qsizetype limit)
     // The whole burst is parsed into one list, sized after the last one: no per-datagram lists, few regrowths.
     ParsedDatagram burst;
     burst.samples.reserve(std::min(limit, m_lastBurstSamples + BurstReserveSlack));
+    if (m_options.protocol == Protocol::Statsd)
+        m_burstNow = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     const qsizetype count = m_source->read(limit, [&](const ReceivedDatagram* datagrams, qsizetype received) {
         for (qsizetype i = 0; i < received; ++i)
             take(datagrams[i], burst);
@@ -150,30 +155,72 @@ qsizetype UdpReceiver::readDatagrams(qsizetype limit)
     for (auto& sample : burst.samples)
         sample.receivedAt = now;
     m_lastBurstSamples = burst.samples.size();
-    m_counters->addDatagrams(count);
-    m_counters->addAccepted(burst.samples.size());
+    countBurst(count, burst.samples.size());
     if (!burst.samples.isEmpty())
         Q_EMIT received(burst.samples);
     return count;
 }
 
+void UdpReceiver::countBurst(qsizetype datagrams, qsizetype samples)
+{
+    m_counters->addAccepted(samples);
+    if (m_options.protocol == Protocol::Statsd && m_options.listener) {
+        m_options.listener->addReceived(datagrams);
+        m_options.listener->addCalls(samples);
+    } else {
+        m_counters->addDatagrams(datagrams);
+    }
+}
+
 void UdpReceiver::take(const ReceivedDatagram& datagram, ParsedDatagram& burst)
 {
+    if (m_options.protocol == Protocol::Statsd)
+        return takeStatsd(datagram, burst);
     if (!m_options.allowedSenders.allowsEveryone() && !m_options.allowedSenders.allows(datagram.sender)) {
-        reject({ RejectReason::SourceNotAllowed, QStringLiteral("the sender is not in --udp-allow") }, datagram.sender);
+        m_counters->addRejected(RejectReason::SourceNotAllowed);
+        reject(rejectReasonName(RejectReason::SourceNotAllowed), QStringLiteral("the sender is not in --udp-allow"),
+            datagram.sender);
         return;
     }
     parseDatagram(datagram.payload, burst, &m_strings);
     if (burst.rejections.isEmpty())
         return;
-    for (const auto& rejection : std::as_const(burst.rejections))
-        reject(rejection, datagram.sender);
+    for (const auto& rejection : std::as_const(burst.rejections)) {
+        m_counters->addRejected(rejection.reason);
+        reject(rejectReasonName(rejection.reason), rejection.detail, datagram.sender);
+    }
     burst.rejections.clear();
 }
 
-void UdpReceiver::reject(const Rejection& rejection, const SenderAddress& sender)
+// Group 0 of the StatsD listener's counters is the lines per kind, group 1 the rejections per reason.
+void UdpReceiver::takeStatsd(const ReceivedDatagram& datagram, ParsedDatagram& burst)
 {
-    m_counters->addRejected(rejection.reason);
+    auto* listener = m_options.listener.get();
+    if (!m_options.allowedSenders.allowsEveryone() && !m_options.allowedSenders.allows(datagram.sender)) {
+        if (listener)
+            listener->add(1, int(StatsdReject::SourceNotAllowed));
+        reject(statsdRejectName(StatsdReject::SourceNotAllowed), QStringLiteral("the sender is not in --udp-allow"),
+            datagram.sender);
+        return;
+    }
+    parseStatsdDatagram(datagram.payload, m_options.statsd, m_burstNow, m_statsd, &m_statsdNames);
+    burst.samples.append(std::move(m_statsd.samples));
+    m_statsd.samples.clear();
+    for (int kind = 0; kind < StatsdKindCount; ++kind) {
+        if (m_statsd.lines[size_t(kind)] > 0 && listener)
+            listener->add(0, kind, m_statsd.lines[size_t(kind)]);
+        m_statsd.lines[size_t(kind)] = 0;
+    }
+    for (const auto& rejection : std::as_const(m_statsd.rejections)) {
+        if (listener)
+            listener->add(1, int(rejection.reason));
+        reject(statsdRejectName(rejection.reason), rejection.detail, datagram.sender);
+    }
+    m_statsd.rejections.clear();
+}
+
+void UdpReceiver::reject(QLatin1StringView reason, const QString& detail, const SenderAddress& sender)
+{
     if (m_sinceRejectLog.elapsed() < 1000) {
         ++m_unloggedRejections;
         return;
@@ -181,8 +228,9 @@ void UdpReceiver::reject(const Rejection& rejection, const SenderAddress& sender
     const QString more = m_unloggedRejections > 0
         ? QStringLiteral(" (%1 more rejected since the last message)").arg(m_unloggedRejections)
         : QString();
-    qCWarning(lcUdp).noquote() << "rejected a datagram from" << sender.toHostAddress().toString() << ":"
-                               << rejectReasonName(rejection.reason) << "-" << rejection.detail << more;
+    qCWarning(lcUdp).noquote() << (m_options.protocol == Protocol::Statsd ? "rejected a StatsD line from"
+                                                                          : "rejected a datagram from")
+                               << sender.toHostAddress().toString() << ":" << reason << "-" << detail << more;
     m_unloggedRejections = 0;
     m_sinceRejectLog.restart();
 }
@@ -220,8 +268,12 @@ void UdpReceiver::continueReading()
 
 void UdpReceiver::pollKernelDrops()
 {
-    if (auto drops = kernelDrops(m_source->descriptor()))
-        m_counters->setKernelDrops(*drops);
+    if (auto drops = kernelDrops(m_source->descriptor())) {
+        if (m_options.protocol == Protocol::Statsd && m_options.listener)
+            m_options.listener->setKernelDrops(*drops);
+        else
+            m_counters->setKernelDrops(*drops);
+    }
     readBurst(); // a safety net should a notification ever be lost
 }
 

@@ -5,6 +5,7 @@
 #include "base/types.h"
 #include "ingest/addressfilter.h"
 #include "ingest/stringcache.h"
+#include "statsd/statsdline.h"
 
 #include <memory>
 #include <QElapsedTimer>
@@ -17,19 +18,29 @@ namespace Kodemon {
 
 class DatagramSource;
 class IngestCounters;
+class ListenerCounters;
 struct ParsedDatagram;
 struct ReceivedDatagram;
 struct Rejection;
 
 // Lives on its own thread: reads datagrams in bounded bursts (so its event loop never stalls), parses them
 // and hands the valid samples on as one batch per burst. Rejections are counted per reason and logged at
-// most once a second.
+// most once a second. It speaks the decorator's JSON datagrams, or StatsD lines on the StatsD port: the same
+// socket, bursts, pauses and writer, another parser.
 class UdpReceiver final : public QObject
 {
     Q_OBJECT
 public:
+    enum class Protocol { Decorator, Statsd };
+
     struct Options
     {
+        Protocol protocol = Protocol::Decorator;
+        StatsdOptions statsd; // Statsd only
+        // Statsd only: its datagrams, lines, calls, rejections and kernel drops are counted here, apart from the
+        // decorator's port; the calls it accepts still count in the shared counters (the writer's backlog).
+        std::shared_ptr<ListenerCounters> listener;
+        QString portOption = QStringLiteral("--udp-port"); // named when the port cannot be used
         QHostAddress address = QHostAddress(QHostAddress::LocalHost);
         quint16 port = 4000;
         int receiveBufferBytes = 32 * 1024 * 1024;
@@ -64,7 +75,9 @@ private:
     void resumeReading();
     qsizetype readDatagrams(qsizetype limit);
     void take(const ReceivedDatagram& datagram, ParsedDatagram& burst);
-    void reject(const Rejection& rejection, const SenderAddress& sender);
+    void takeStatsd(const ReceivedDatagram& datagram, ParsedDatagram& burst);
+    void countBurst(qsizetype datagrams, qsizetype samples);
+    void reject(QLatin1StringView reason, const QString& detail, const SenderAddress& sender);
     void pollKernelDrops();
     void configureBuffer();
 
@@ -73,6 +86,9 @@ private:
     std::unique_ptr<DatagramSource> m_source;
     QTimer* m_dropsTimer = nullptr;
     StringCache m_strings;
+    StatsdParsed m_statsd; // one datagram's lines, reused
+    StatsdNames m_statsdNames;
+    double m_burstNow = 0; // epoch seconds of the current burst: the time of StatsD calls without their own
     QElapsedTimer m_sinceRejectLog;
     qint64 m_unloggedRejections = 0;
     quint16 m_boundPort = 0;

@@ -196,6 +196,7 @@ std::optional<KeyStats> stats(const QJsonObject& answer)
     stats.p99 = fields.number("p99");
     stats.p999 = fields.number("p999");
     stats.errors = fields.optionalInteger("errors");
+    stats.exact = answer.value(QStringLiteral("exact")).toBool(true);
     return fields.ok() ? std::optional(stats) : std::nullopt;
 }
 
@@ -204,6 +205,7 @@ std::optional<BucketedSeries> series(const QJsonObject& answer)
     Fields fields(answer);
     BucketedSeries series;
     series.step = fields.number("step");
+    series.exact = answer.value(QStringLiteral("exact")).toBool(true);
     const auto buckets = arrayOf(answer, "buckets");
     if (!fields.ok() || !buckets)
         return std::nullopt;
@@ -294,6 +296,7 @@ std::optional<QList<SeriesSummary>> functions(const QJsonObject& answer)
         summary.mean = fields.number("mean");
         summary.p95 = fields.number("p95");
         summary.errors = fields.integer("errors");
+        summary.exact = row.value(QStringLiteral("exact")).toBool(true);
         if (row.contains(QStringLiteral("group"))) {
             summary.group = group(row.value(QStringLiteral("group")));
             if (!summary.group)

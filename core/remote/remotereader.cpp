@@ -104,7 +104,10 @@ Result<SamplePage> RemoteReader::samples(const SeriesSelector& selector, const Q
 Result<KeyStats> RemoteReader::stats(const SeriesSelector& selector)
 {
     const QString path = QStringLiteral("/api/stats");
-    const auto answer = fetch(path, selectorParameters(selector));
+    QueryParameters parameters = selectorParameters(selector);
+    if (selector.exact)
+        parameters.append({ QStringLiteral("exact"), QStringLiteral("true") });
+    const auto answer = fetch(path, parameters);
     if (!answer)
         return answer.failure();
     const auto stats = RemoteJson::stats(answer->json);
@@ -115,6 +118,8 @@ Result<BucketedSeries> RemoteReader::buckets(const SeriesSelector& selector, int
 {
     QueryParameters parameters = selectorParameters(selector);
     parameters.append({ QStringLiteral("points"), QString::number(bucketCount) });
+    if (selector.exact)
+        parameters.append({ QStringLiteral("exact"), QStringLiteral("true") });
     const QString path = QStringLiteral("/api/series");
     const auto answer = fetch(path, parameters);
     if (!answer)
@@ -130,6 +135,8 @@ Result<QList<SeriesSummary>> RemoteReader::summaries(const SummaryRequest& reque
         parameters.append({ QStringLiteral("token"), *request.token });
     appendRange(parameters, request.range);
     appendFilters(parameters, request.tags, request.outcome);
+    if (request.exact)
+        parameters.append({ QStringLiteral("exact"), QStringLiteral("true") });
     if (!request.groupBy.isEmpty()) {
         parameters.append({ QStringLiteral("group_by"), request.groupBy });
         parameters.append({ QStringLiteral("groups"), QString::number(request.topGroups) });

@@ -4,6 +4,7 @@
 #include "base/logging.h"
 
 #include <algorithm>
+#include <limits>
 #include <sqlite3.h>
 
 namespace Kodemon {
@@ -16,6 +17,32 @@ bool earlier(const ChunkRow& a, const ChunkRow& b)
 }
 
 } // namespace
+
+CallSummary summarize(const ChunkRow* rows, qsizetype count)
+{
+    CallSummary summary;
+    for (qsizetype i = 0; i < count; ++i)
+        summary.add(rows[i].executionTime, rows[i].failed);
+    return summary;
+}
+
+qint64 arrivalOf(const ChunkRow& row)
+{
+    constexpr double Bound = 4611686018427387904.0; // 2^62, as receivedDelay() clamps
+    return qint64(std::clamp(row.timestamp, -Bound, Bound)) + row.receivedDelay;
+}
+
+std::pair<qint64, qint64> arrivals(const ChunkRow* rows, qsizetype count)
+{
+    qint64 first = std::numeric_limits<qint64>::max();
+    qint64 last = std::numeric_limits<qint64>::min();
+    for (qsizetype i = 0; i < count; ++i) {
+        const qint64 arrival = arrivalOf(rows[i]);
+        first = std::min(first, arrival);
+        last = std::max(last, arrival);
+    }
+    return { first, last };
+}
 
 int ChunkPolicy::sizeClass(qsizetype rows)
 {
@@ -47,7 +74,8 @@ Result<ChunkTable> ChunkTable::prepare(sqlite3* db)
     };
     const Entry entries[] = {
         { &table.m_insert,
-            "INSERT INTO chunks (series_id, min_ts, max_ts, sample_count, data) VALUES (?, ?, ?, ?, ?)" },
+            "INSERT INTO chunks (series_id, min_ts, max_ts, sample_count, data, sum_ms, sumsq_ms, min_ms, max_ms, "
+            "errors, sketch, min_arrival, max_arrival) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" },
         { &table.m_read, "SELECT data FROM chunks WHERE id = ?" },
         { &table.m_delete, "DELETE FROM chunks WHERE id = ?" },
         { &table.m_open, "SELECT id, sample_count FROM chunks WHERE series_id = ? AND sample_count < ? ORDER BY id" },
@@ -70,12 +98,23 @@ Result<qint64> ChunkTable::insert(qint64 seriesId, const ChunkRow* rows, qsizety
     Q_ASSERT(count > 0);
     const auto [lowest, highest] = std::minmax_element(rows, rows + count, earlier);
     const QByteArray blob = SampleChunk::encode(SampleChunk::Kind::Series, rows, count);
+    const CallSummary summary = summarize(rows, count);
+    const QByteArray sketch = summary.sketch.encode();
     m_insert.reset();
     m_insert.bind(1, seriesId);
     m_insert.bind(2, lowest->timestamp);
     m_insert.bind(3, highest->timestamp);
     m_insert.bind(4, qint64(count));
     m_insert.bindBlob(5, blob);
+    m_insert.bind(6, summary.sum);
+    m_insert.bind(7, summary.sumSquares);
+    m_insert.bind(8, summary.min);
+    m_insert.bind(9, summary.max);
+    m_insert.bind(10, summary.errors);
+    m_insert.bindBlob(11, sketch);
+    const auto [firstArrival, lastArrival] = arrivals(rows, count);
+    m_insert.bind(12, firstArrival);
+    m_insert.bind(13, lastArrival);
     m_insert.step();
     if (m_insert.failed())
         return m_insert.failure(QStringLiteral("cannot write a chunk"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "base/callsummary.h"
 #include "sqlite/chunkview.h"
 #include "sqlite/sqlitestatement.h"
 
@@ -31,6 +32,13 @@ int sizeClass(qsizetype rows);
 QList<qsizetype> pieces(qsizetype rows);
 } // namespace ChunkPolicy
 
+// The summary a series chunk is stored with (chunks.sum_ms ... sketch): what readers use instead of its rows
+// when the chunk lies inside the range of a large question.
+CallSummary summarize(const ChunkRow* rows, qsizetype count);
+// When the first and the last of the rows arrived (epoch seconds): retention keeps calls by arrival.
+std::pair<qint64, qint64> arrivals(const ChunkRow* rows, qsizetype count);
+qint64 arrivalOf(const ChunkRow& row);
+
 // A chunk that may still be merged: fewer than ChunkPolicy::ChunkFull rows.
 struct OpenChunk
 {
@@ -44,7 +52,7 @@ class ChunkTable final
 public:
     static Result<ChunkTable> prepare(sqlite3* db);
 
-    // Stores rows (in chunkOrder, at least one) of one series as one chunk; returns its id.
+    // Stores rows (in chunkOrder, at least one) of one series as one chunk with its summary; returns its id.
     Result<qint64> insert(qint64 seriesId, const ChunkRow* rows, qsizetype count);
     // Appends the rows of chunk `id` to `rows` and deletes the chunk; false (and nothing done) when the chunk's
     // blob is damaged.

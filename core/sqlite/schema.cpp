@@ -5,11 +5,14 @@
 #include "sqlite/chunktable.h"
 #include "sqlite/sqliteconnection.h"
 #include "sqlite/sqlitestatement.h"
+#include "sqlite/retention.h"
+#include "sqlite/sqlitesummaries.h"
 #include "sqlite/tagdictionary.h"
 
 #include <algorithm>
 #include <QSqlDatabase>
 #include <QSqlError>
+#include <QDateTime>
 #include <QHash>
 #include <QSqlQuery>
 #include <QStringList>
@@ -104,6 +107,26 @@ const char* const Version5[] = {
     "ALTER TABLE series ADD COLUMN error_count INTEGER NOT NULL DEFAULT 0",
 };
 
+// Version 7: the alerts' history (core/alerts): one row per change of an alert's state, with the value that caused
+// it, so that the history and each alert's state survive restarts (SqliteAlertHistory). Additive: nothing else
+// changes.
+const char* const Version7[] = {
+    R"(CREATE TABLE alert_transitions (
+                   id INTEGER PRIMARY KEY,
+                   time REAL NOT NULL,
+                   rule TEXT NOT NULL,
+                   token TEXT NOT NULL,
+                   key TEXT NOT NULL,
+                   from_state TEXT NOT NULL,
+                   to_state TEXT NOT NULL,
+                   value REAL,
+                   threshold REAL,
+                   condition TEXT NOT NULL DEFAULT ''))",
+    // The newest transitions of a rule and function (a restart resumes each alert from its last one), by time.
+    "CREATE INDEX alert_transitions_by_alert ON alert_transitions (rule, key, token, time)",
+    "CREATE INDEX alert_transitions_by_time ON alert_transitions (time)",
+};
+
 // Rewrites the chunks of one table that hold extra fields: their rows get tag ids (and the series their failed
 // calls). The recent table's rows carry their series (`mixed`).
 Status tagChunks(sqlite3* db, TagDictionary& dictionary, const char* table, bool mixed, QHash<qint64, qint64>& failed)
@@ -176,6 +199,100 @@ Status convertChunksToTags(SqliteConnection& connection)
     return Ok {};
 }
 
+// Version 6: summaries (callsummary.h) and retention. Each series chunk carries the summary of its calls and when
+// its calls arrived (retention keeps calls by arrival: a call sent now with an old timestamp is kept as long as
+// any other), each series the summary of every call outside the recent table (series_summary: chunks and
+// rollups), so that questions over millions of calls read summaries instead of calls; `rollups` keeps a day of a
+// series' per-minute summaries per row once its calls are older than --retention-raw; `meta` holds settings of
+// the file (when retention may start after an upgrade). summarizeChunks() fills in the chunks an older version
+// wrote, once.
+const char* const Version6[] = {
+    "ALTER TABLE chunks ADD COLUMN sum_ms REAL",
+    "ALTER TABLE chunks ADD COLUMN sumsq_ms REAL",
+    "ALTER TABLE chunks ADD COLUMN min_ms REAL",
+    "ALTER TABLE chunks ADD COLUMN max_ms REAL",
+    "ALTER TABLE chunks ADD COLUMN errors INTEGER",
+    "ALTER TABLE chunks ADD COLUMN sketch BLOB",
+    "ALTER TABLE chunks ADD COLUMN min_arrival INTEGER",
+    "ALTER TABLE chunks ADD COLUMN max_arrival INTEGER",
+    // Retention's question, "which chunks hold calls that arrived before the cutoff", from the index alone.
+    "CREATE INDEX chunks_by_arrival ON chunks (min_arrival)",
+    R"(CREATE TABLE rollups (
+                   series_id INTEGER NOT NULL,
+                   day INTEGER NOT NULL,
+                   min_ts REAL NOT NULL,
+                   max_ts REAL NOT NULL,
+                   max_arrival INTEGER NOT NULL,
+                   sample_count INTEGER NOT NULL,
+                   sum_ms REAL NOT NULL,
+                   sumsq_ms REAL NOT NULL,
+                   min_ms REAL NOT NULL,
+                   max_ms REAL NOT NULL,
+                   errors INTEGER NOT NULL,
+                   sketch BLOB NOT NULL,
+                   data BLOB NOT NULL,
+                   PRIMARY KEY (series_id, day)) WITHOUT ROWID)",
+    "CREATE INDEX rollups_by_arrival ON rollups (max_arrival)",
+    "CREATE TABLE meta (name TEXT PRIMARY KEY, value) WITHOUT ROWID",
+    R"(CREATE TABLE series_summary (
+                   series_id INTEGER PRIMARY KEY,
+                   count INTEGER NOT NULL,
+                   sum_ms REAL NOT NULL,
+                   sumsq_ms REAL NOT NULL,
+                   min_ms REAL NOT NULL,
+                   max_ms REAL NOT NULL,
+                   errors INTEGER NOT NULL,
+                   sketch BLOB NOT NULL))",
+};
+
+Status summarizeChunks(SqliteConnection& connection)
+{
+    sqlite3* db = SqliteStatement::handle(connection.database());
+    auto chunks = SqliteStatement::prepare(db, "SELECT id, series_id, data FROM chunks ORDER BY series_id, id");
+    auto update = SqliteStatement::prepare(db, "UPDATE chunks SET sum_ms = ?, sumsq_ms = ?, min_ms = ?, max_ms = ?, "
+                                               "errors = ?, sketch = ?, min_arrival = ?, max_arrival = ? WHERE id = ?");
+    auto save = SqliteStatement::prepare(db, "INSERT OR REPLACE INTO series_summary (series_id, count, sum_ms, "
+                                             "sumsq_ms, min_ms, max_ms, errors, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!chunks || !update || !save)
+        return !chunks ? chunks.failure() : !update ? update.failure() : save.failure();
+    QHash<qint64, CallSummary> bySeries;
+    qint64 summarized = 0;
+    QList<ChunkRow> rows;
+    while (chunks->step()) {
+        auto view = ChunkView::parse(chunks->columnBlob(2));
+        rows.clear();
+        if (!view || !view->appendAllRows(rows))
+            continue; // a damaged chunk stays without a summary: readers decode it, and skip it, as before
+        const CallSummary summary = summarize(rows.constData(), rows.size());
+        const QByteArray sketch = summary.sketch.encode();
+        update->reset();
+        update->bind(1, summary.sum);
+        update->bind(2, summary.sumSquares);
+        update->bind(3, summary.min);
+        update->bind(4, summary.max);
+        update->bind(5, summary.errors);
+        update->bindBlob(6, sketch);
+        const auto [firstArrival, lastArrival] = arrivals(rows.constData(), rows.size());
+        update->bind(7, firstArrival);
+        update->bind(8, lastArrival);
+        update->bind(9, chunks->columnInt(0));
+        update->step();
+        if (update->failed())
+            return update->failure(QStringLiteral("cannot store a chunk's summary"));
+        bySeries[chunks->columnInt(1)].merge(summary);
+        ++summarized;
+    }
+    if (chunks->failed())
+        return chunks->failure(QStringLiteral("cannot read the chunks to summarize"));
+    for (auto it = bySeries.cbegin(); it != bySeries.cend(); ++it) {
+        if (auto status = SqliteSummaries::save(*save, it.key(), it.value()); !status)
+            return status;
+    }
+    if (summarized > 0)
+        qCInfo(lcStorage) << "summarized" << summarized << "chunks of" << bySeries.size() << "series";
+    return Ok {};
+}
+
 // The version 3 rows of each series, in (time, arrival) order, cut into chunks.
 Status convertSamplesToChunks(SqliteConnection& connection)
 {
@@ -185,19 +302,30 @@ Status convertSamplesToChunks(SqliteConnection& connection)
         "SELECT series_id, ts, seq, execution_time, received_delay, extra FROM samples ORDER BY series_id, ts, seq");
     if (!select)
         return select.failure();
-    auto chunks = ChunkTable::prepare(db);
-    if (!chunks)
-        return chunks.failure();
+    // Version 4's own columns: ChunkTable writes the summaries of version 6, which do not exist yet here.
+    auto insert = SqliteStatement::prepare(
+        db, "INSERT INTO chunks (series_id, min_ts, max_ts, sample_count, data) VALUES (?, ?, ?, ?, ?)");
+    if (!insert)
+        return insert.failure();
     qint64 series = 0;
     qint64 converted = 0;
     QList<ChunkRow> rows;
     const auto storeRows = [&]() -> Status {
         if (rows.isEmpty())
             return Ok {};
-        auto id = chunks->insert(series, rows.constData(), rows.size());
+        const auto [lowest, highest] = std::minmax_element(rows.cbegin(), rows.cend(),
+            [](const ChunkRow& a, const ChunkRow& b) { return a.timestamp < b.timestamp; });
+        const QByteArray blob = SampleChunk::encode(SampleChunk::Kind::Series, rows);
+        insert->reset();
+        insert->bind(1, series);
+        insert->bind(2, lowest->timestamp);
+        insert->bind(3, highest->timestamp);
+        insert->bind(4, qint64(rows.size()));
+        insert->bindBlob(5, blob);
+        insert->step();
         converted += rows.size();
         rows.clear();
-        return id ? Status(Ok {}) : Status(id.failure());
+        return insert->failed() ? Status(insert->failure(QStringLiteral("cannot write a chunk"))) : Status(Ok {});
     };
     while (select->step()) {
         if (select->columnInt(0) != series || rows.size() == RowsPerChunk) {
@@ -235,6 +363,10 @@ QList<const char*> stepStatements(int version)
         return statements(Version4);
     case 5:
         return statements(Version5);
+    case 6:
+        return statements(Version6);
+    case 7:
+        return statements(Version7);
     default:
         return {};
     }
@@ -255,6 +387,8 @@ Status runStep(SqliteConnection& connection, int version)
         return status;
     if (version == 5)
         return convertChunksToTags(connection);
+    if (version == 6)
+        return summarizeChunks(connection);
     if (version != 4)
         return Ok {};
     if (auto status = convertSamplesToChunks(connection); !status)
@@ -304,6 +438,22 @@ Status checkForeignFile(SqliteConnection& connection)
                        .arg(tables->join(QLatin1String(", "))) };
 }
 
+// A file from before retention existed may hold calls older than the default raw retention: nothing becomes a
+// summary for a day, and the log says so now (so does /api/status).
+Status announceRetention(SqliteConnection& connection)
+{
+    const qint64 startsAt = QDateTime::currentSecsSinceEpoch() + 86400;
+    if (auto status = Retention::setStartsAt(SqliteStatement::handle(connection.database()), startsAt); !status)
+        return status;
+    qCWarning(lcStorage).noquote()
+        << "this database was written before Kodemon kept calls for a limited time: from"
+        << QDateTime::fromSecsSinceEpoch(startsAt).toString(Qt::ISODate)
+        << "on, calls that arrived more than --retention-raw ago (30 days unless set) become per-minute summaries,"
+           " and summaries older than --retention (a year unless set) are deleted; start Kodemon with"
+           " --retention-raw 0 --retention 0 to keep everything as it is";
+    return Ok {};
+}
+
 } // namespace
 
 Status migrateTo(SqliteConnection& connection, int version)
@@ -321,12 +471,18 @@ Status migrateTo(SqliteConnection& connection, int version)
     if (from == 0) {
         if (auto status = checkForeignFile(connection); !status)
             return status;
+        // Before the first table: a new file gives pages that retention and deletion free back to the file system,
+        // a few at a time (SQLite cannot switch an existing file without rewriting it whole).
+        if (auto status = connection.execute(QStringLiteral("PRAGMA auto_vacuum = INCREMENTAL")); !status)
+            return status;
     }
     for (int step = from + 1; step <= version; ++step) {
         if (auto status = applyStep(connection, step); !status)
             return status;
         qCInfo(lcStorage) << "database upgraded to schema version" << step;
     }
+    if (from >= 1 && from < 6 && version >= 6)
+        return announceRetention(connection);
     return Ok {};
 }
 

@@ -8,9 +8,13 @@
 #include "sqlite/seriesscan.h"
 #include "sqlite/sqliteconnection.h"
 #include "sqlite/sqlitestatement.h"
+#include "sqlite/summaryscan.h"
 #include "store/taggrouping.h"
 
 #include <algorithm>
+#include <QDateTime>
+#include <QScopeGuard>
+#include <sqlite3.h>
 
 namespace Kodemon {
 
@@ -97,9 +101,10 @@ SeriesSummary summaryOf(const SeriesInfo& info, QList<double>& times, qint64 err
 
 } // namespace
 
-SqliteReader::SqliteReader(QString path, ReadScope scope)
+SqliteReader::SqliteReader(QString path, ReadScope scope, qint64 exactCallLimit)
     : m_path(std::move(path))
     , m_scope(std::move(scope))
+    , m_exactCallLimit(exactCallLimit)
 { }
 
 SqliteReader::~SqliteReader() = default;
@@ -271,11 +276,75 @@ Result<QList<TimedValue>> SqliteReader::values(const SeriesSelector& selector)
     return values;
 }
 
+Result<bool> SqliteReader::usesSummaries(const QList<SeriesRef>& series, const SeriesSelector& selector)
+{
+    if (!selector.selectsEveryCall())
+        return false; // summaries have no tags: filters read the calls kept whole
+    if (selector.exact) {
+        // Every call still kept is read; the summarized ones only exist as summaries.
+        for (const auto& ref : series) {
+            auto summarized = SummaryScan::summarizedIn(handle(), ref.id, selector.range);
+            if (!summarized || *summarized)
+                return summarized;
+        }
+        return false;
+    }
+    qint64 calls = 0;
+    for (const auto& ref : series) {
+        auto summarized = SummaryScan::summarizedIn(handle(), ref.id, selector.range);
+        if (!summarized)
+            return summarized.failure();
+        if (*summarized)
+            return true; // calls older than the raw retention exist only as summaries
+        auto estimate = SummaryScan::estimate(handle(), ref.id, selector.range);
+        if (!estimate)
+            return estimate.failure();
+        calls += *estimate;
+    }
+    return calls > m_exactCallLimit;
+}
+
+Result<CallSummary> SqliteReader::callSummary(const SeriesRef& series, const TimeRange& range)
+{
+    CallSummary summary;
+    const auto add = [&summary](double, double milliseconds, bool failed) { summary.add(milliseconds, failed); };
+    SummaryScan scan(handle(), series.id, range);
+    if (!range.from && !range.to) {
+        // The whole history: the series' own summary of its chunks, and the recent calls not in it yet.
+        auto compacted = SummaryScan::compacted(handle(), series.id);
+        if (!compacted)
+            return compacted.failure();
+        summary = std::move(compacted).value();
+        if (auto status = scan.recent(add); !status)
+            return status.failure();
+        return summary;
+    }
+    auto status = scan.run([](double, double) { return true; },
+        [&summary](double, double, const CallSummary& whole) { summary.merge(whole); }, add);
+    if (!status)
+        return status.failure();
+    return summary;
+}
+
 Result<KeyStats> SqliteReader::stats(const SeriesSelector& selector)
 {
     auto series = resolve(selector);
     if (!series)
         return series.failure();
+    const ReadSnapshot snapshot(handle());
+    auto summaries = usesSummaries(*series, selector);
+    if (!summaries)
+        return summaries.failure();
+    if (*summaries) {
+        CallSummary total;
+        for (const auto& ref : std::as_const(*series)) {
+            auto summary = callSummary(ref, selector.range);
+            if (!summary)
+                return summary.failure();
+            total.merge(*summary);
+        }
+        return total.stats();
+    }
     QList<double> values;
     values.reserve(selector.selectsEveryCall() ? sizeHint(*series) : 0);
     qint64 failed = 0;
@@ -292,12 +361,97 @@ Result<KeyStats> SqliteReader::stats(const SeriesSelector& selector)
     return stats;
 }
 
+Result<CallSummary> SqliteReader::summary(const SeriesSelector& selector)
+{
+    auto series = resolve(selector);
+    if (!series)
+        return series.failure();
+    const ReadSnapshot snapshot(handle());
+    auto summaries = usesSummaries(*series, selector);
+    if (!summaries)
+        return summaries.failure();
+    CallSummary total;
+    for (const auto& ref : std::as_const(*series)) {
+        if (*summaries) {
+            auto summary = callSummary(ref, selector.range);
+            if (!summary)
+                return summary.failure();
+            total.merge(*summary);
+            continue;
+        }
+        auto filter = filterFor(ref.id, selector.tags, selector.outcome);
+        if (!filter)
+            return filter.failure();
+        auto status = SeriesScan(handle(), ref.id, selector.range, filter->get())
+                          .visit([&total](const TimedValue& call, bool failed, const quint32*, qsizetype) {
+                              total.add(call.value, failed);
+                          });
+        if (!status)
+            return status.failure();
+    }
+    return total;
+}
+
+Result<BucketedSeries> SqliteReader::bucketsFromSummaries(
+    const QList<SeriesRef>& series, const TimeRange& range, const TimeRange& covered, int bucketCount)
+{
+    // The Bucketizer's arithmetic (stats.cpp), so that a call lands in the same bucket either way.
+    const double from = *covered.from;
+    const double span = *covered.to - from;
+    const double step = span > 0 ? span / bucketCount : 1.0;
+    const auto bucketOf = [&](double t) { return int(std::clamp<qint64>(qint64((t - from) / step), 0, bucketCount - 1)); };
+    QList<CallSummary> summaries(bucketCount);
+    QList<QList<double>> calls(bucketCount);
+    QList<qint64> failures(bucketCount, 0);
+    for (const auto& ref : series) {
+        // The asked range, not the covered one: a minute summary starts before its first call, and an open
+        // range takes it.
+        SummaryScan scan(handle(), ref.id, range);
+        auto status = scan.run([&](double first, double last) { return bucketOf(first) == bucketOf(last); },
+            [&](double first, double, const CallSummary& whole) { summaries[bucketOf(first)].merge(whole); },
+            [&](double t, double milliseconds, bool failed) {
+                const int bucket = bucketOf(t);
+                calls[bucket].append(milliseconds);
+                failures[bucket] += failed ? 1 : 0;
+            });
+        if (!status)
+            return status.failure();
+    }
+    BucketedSeries out;
+    out.step = step;
+    for (int b = 0; b < bucketCount; ++b) {
+        if (summaries[b].count == 0 && calls[b].isEmpty())
+            continue;
+        const double start = from + double(b) * step;
+        if (summaries[b].count == 0) {
+            // Only calls: the exact answer, as every store gives it.
+            const KeyStats exact = computeStats(std::move(calls[b]));
+            out.buckets.append({ start, exact.count, exact.min, exact.mean, exact.max, exact.p95, failures[b] });
+            continue;
+        }
+        CallSummary summary = summaries[b];
+        for (const double ms : std::as_const(calls[b]))
+            summary.add(ms, false);
+        summary.errors += failures[b];
+        out.buckets.append({ start, summary.count, summary.min, summary.sum / double(summary.count), summary.max,
+            summary.quantile(950), summary.errors });
+        out.exact = false;
+    }
+    return out;
+}
+
 Result<BucketedSeries> SqliteReader::buckets(const SeriesSelector& selector, int bucketCount)
 {
     auto series = resolve(selector);
     if (!series)
         return series.failure();
     const auto covered = coveredRange(*series, selector.range);
+    const ReadSnapshot snapshot(handle());
+    auto summaries = usesSummaries(*series, selector);
+    if (!summaries)
+        return summaries.failure();
+    if (*summaries)
+        return bucketsFromSummaries(*series, selector.range, covered, bucketCount);
     QList<TimedValue> values;
     values.reserve(selector.selectsEveryCall() ? sizeHint(*series) : 0);
     QList<double> failures;
@@ -457,17 +611,53 @@ Status SqliteReader::summarizeGroups(
     return Ok {};
 }
 
+Result<bool> SqliteReader::tableUsesSummaries(const QList<SeriesRef>& series, const SummaryRequest& request)
+{
+    if (!request.tags.isEmpty() || request.outcome != CallOutcome::All || !request.groupBy.isEmpty())
+        return false;
+    qint64 calls = 0;
+    for (const auto& ref : series) {
+        if (!overlaps(ref.info, request.range))
+            continue;
+        auto summarized = SummaryScan::summarizedIn(handle(), ref.id, request.range);
+        if (!summarized || *summarized)
+            return summarized;
+        if (request.exact)
+            continue;
+        if (!request.range.from && !request.range.to) {
+            calls += ref.info.count;
+            continue;
+        }
+        auto estimate = SummaryScan::estimate(handle(), ref.id, request.range);
+        if (!estimate)
+            return estimate.failure();
+        calls += *estimate;
+    }
+    return calls > m_exactCallLimit;
+}
+
 Result<QList<SeriesSummary>> SqliteReader::summaries(const SummaryRequest& request)
 {
     auto series = seriesOf(request.token);
     if (!series)
         return series.failure();
+    const ReadSnapshot snapshot(handle());
     // The recent calls once for every series, then each series' own chunks.
     auto recent = recentRows(request.range);
     if (!recent)
         return recent.failure();
+    auto fromSummaries = tableUsesSummaries(*series, request);
+    if (!fromSummaries)
+        return fromSummaries.failure();
     QList<SeriesSummary> rows;
     for (const auto& ref : std::as_const(*series)) {
+        if (*fromSummaries) {
+            auto summary = tableRowFromSummaries(ref, request.range, recent->value(ref.id));
+            if (!summary)
+                return summary.failure();
+            rows.append(std::move(summary).value());
+            continue;
+        }
         // A range that misses the series' first..last holds none of its calls: no scan needed.
         if (!overlaps(ref.info, request.range)) {
             if (request.groupBy.isEmpty()) {
@@ -488,6 +678,62 @@ Result<QList<SeriesSummary>> SqliteReader::summaries(const SummaryRequest& reque
         rows.append(std::move(row).value());
     }
     return rows;
+}
+
+// The alert rules' many small questions: the recent table (every series' newest calls, in mixed chunks) is read
+// once per distinct range instead of once per selector, which was half of an evaluation's time (1,000 rules,
+// docs/BENCHMARKS.md). One read transaction, so that a compaction in between cannot move calls from the recent
+// table into the chunks already read (or the other way).
+Result<QList<CallTimes>> SqliteReader::callTimes(const QList<SeriesSelector>& selectors)
+{
+    if (auto status = openOnce(m_connection, m_path); !status)
+        return status.failure();
+    sqlite3_exec(handle(), "BEGIN", nullptr, nullptr, nullptr);
+    const auto end = qScopeGuard([this] { sqlite3_exec(handle(), "COMMIT", nullptr, nullptr, nullptr); });
+    QHash<QPair<double, double>, QHash<qint64, QList<ChunkRow>>> recentByRange;
+    QList<CallTimes> out;
+    out.reserve(selectors.size());
+    for (const auto& selector : selectors) {
+        const QPair<double, double> span { selector.range.from.value_or(-1e300), selector.range.to.value_or(1e300) };
+        auto recent = recentByRange.constFind(span);
+        if (recent == recentByRange.constEnd()) {
+            auto rows = recentRows(selector.range);
+            if (!rows)
+                return rows.failure();
+            recent = recentByRange.insert(span, std::move(rows).value());
+        }
+        CallTimes times;
+        if (auto status = appendCallTimes(selector, *recent, times); !status)
+            return status.failure();
+        out.append(std::move(times));
+    }
+    return out;
+}
+
+Status SqliteReader::appendCallTimes(
+    const SeriesSelector& selector, const QHash<qint64, QList<ChunkRow>>& recent, CallTimes& out)
+{
+    auto series = resolve(selector);
+    if (!series)
+        return series.errorKind() == ErrorKind::NotFound ? Status(Ok {}) : Status(series.failure());
+    for (const auto& ref : std::as_const(*series)) {
+        if (!overlaps(ref.info, selector.range))
+            continue;
+        auto filter = filterFor(ref.id, selector.tags, selector.outcome);
+        if (!filter)
+            return filter.failure();
+        auto status = SeriesScan(handle(), ref.id, selector.range, filter->get(), ChunkScan::Sources::SeriesOnly)
+                          .executionTimes(out.values, out.failed);
+        if (!status)
+            return status;
+        for (const auto& row : recent.value(ref.id)) {
+            if (!*filter || (*filter)->passes(row)) {
+                out.values.append(row.executionTime);
+                out.failed += row.failed ? 1 : 0;
+            }
+        }
+    }
+    return Ok {};
 }
 
 Result<TagIndexStatus> SqliteReader::tagIndexStatus()
@@ -512,6 +758,65 @@ Result<TagIndexStatus> SqliteReader::tagIndexStatus()
     if (statement->failed())
         return statement->failure(QStringLiteral("cannot read the tag index"));
     return index;
+}
+
+Result<SeriesSummary> SqliteReader::tableRowFromSummaries(
+    const SeriesRef& series, const TimeRange& range, const QList<ChunkRow>& recent)
+{
+    CallSummary summary;
+    if (overlaps(series.info, range)) {
+        if (!range.from && !range.to) {
+            auto compacted = SummaryScan::compacted(handle(), series.id);
+            if (!compacted)
+                return compacted.failure();
+            summary = std::move(compacted).value();
+        } else {
+            SummaryScan scan(handle(), series.id, range);
+            auto status = scan.run([](double, double) { return true; },
+                [&summary](double, double, const CallSummary& whole) { summary.merge(whole); },
+                [&summary](double, double milliseconds, bool failed) { summary.add(milliseconds, failed); }, false);
+            if (!status)
+                return status.failure();
+        }
+        for (const auto& row : recent)
+            summary.add(row.executionTime, row.failed);
+    }
+    SeriesSummary row { series.info, summary.count, summary.count > 0 ? summary.sum / double(summary.count) : 0,
+        summary.quantile(950), summary.errors };
+    row.exact = false;
+    return row;
+}
+
+Result<StorageStatus> SqliteReader::storageStatus()
+{
+    if (auto status = openOnce(m_connection, m_path); !status)
+        return status.failure();
+    const ReadSnapshot snapshot(handle());
+    // length() of a blob reads its size from the row, not its bytes: one pass over the tables' rows.
+    auto statement = SqliteStatement::prepare(handle(),
+        "SELECT (SELECT min(min_ts) FROM (SELECT min(min_ts) AS min_ts FROM chunks UNION ALL SELECT min(min_ts) FROM recent)), "
+        "(SELECT min(min_ts) FROM rollups), "
+        "(SELECT coalesce(sum(length(data) + coalesce(length(sketch), 0)), 0) FROM chunks) "
+        "  + (SELECT coalesce(sum(length(data)), 0) FROM recent), "
+        "(SELECT coalesce(sum(length(data) + length(sketch)), 0) FROM rollups), "
+        "(SELECT coalesce(sum(sample_count), 0) FROM rollups), "
+        "(SELECT value FROM meta WHERE name = 'retention_after')");
+    if (!statement)
+        return statement.failure();
+    if (!statement->step())
+        return statement->failure(QStringLiteral("cannot read what the database keeps"));
+    StorageStatus status;
+    if (sqlite3_column_type(statement->raw(), 0) != SQLITE_NULL)
+        status.oldestCall = statement->columnDouble(0);
+    if (sqlite3_column_type(statement->raw(), 1) != SQLITE_NULL)
+        status.oldestSummary = statement->columnDouble(1);
+    status.callBytes = statement->columnInt(2);
+    status.summaryBytes = statement->columnInt(3);
+    status.summarizedCalls = statement->columnInt(4);
+    const qint64 startsAt = statement->columnInt(5);
+    if (startsAt > QDateTime::currentSecsSinceEpoch())
+        status.retentionStartsAt = startsAt;
+    return status;
 }
 
 std::optional<qint64> SqliteReader::dataVersion()

@@ -44,6 +44,8 @@ public:
     qint64 columnInt(int column) const;
     QByteArrayView columnText(int column) const; // valid until the next step()
     QByteArrayView columnBlob(int column) const; // valid until the next step()
+    // The statement itself, for what this wrapper does not offer (column types).
+    sqlite3_stmt* raw() const { return m_statement; }
 
 private:
     sqlite3_stmt* m_statement = nullptr;

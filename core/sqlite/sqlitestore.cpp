@@ -4,6 +4,7 @@
 #include "base/filelock.h"
 #include "base/logging.h"
 #include "sqlite/schema.h"
+#include "sqlite/sqlitealerthistory.h"
 #include "sqlite/sqliteconnection.h"
 #include "sqlite/sqlitereader.h"
 #include "sqlite/sqlitewriter.h"
@@ -74,17 +75,22 @@ Status SqliteStore::openShared()
 
 std::unique_ptr<StoreWriter> SqliteStore::createWriter()
 {
-    return std::make_unique<SqliteWriter>(m_path, m_sizeLimit);
+    return std::make_unique<SqliteWriter>(m_path, m_sizeLimit, ChunkPolicy::Compaction {}, m_retention);
 }
 
 std::unique_ptr<StoreReader> SqliteStore::createReader()
 {
-    return std::make_unique<SqliteReader>(m_path);
+    return std::make_unique<SqliteReader>(m_path, ReadScope {}, m_exactCallLimit);
 }
 
 std::unique_ptr<StoreReader> SqliteStore::createScopedReader(const ReadScope& scope)
 {
-    return std::make_unique<SqliteReader>(m_path, scope);
+    return std::make_unique<SqliteReader>(m_path, scope, m_exactCallLimit);
+}
+
+std::unique_ptr<AlertHistory> SqliteStore::createAlertHistory()
+{
+    return std::make_unique<SqliteAlertHistory>(m_path);
 }
 
 void SqliteStore::setSizeLimit(qint64 bytes)

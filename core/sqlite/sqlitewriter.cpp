@@ -2,10 +2,14 @@
 #include "sqlite/sqlitewriter.h"
 
 #include "base/logging.h"
+#include "sqlite/deletion.h"
+#include "sqlite/retention.h"
 #include "sqlite/schema.h"
 #include "sqlite/sqliteconnection.h"
+#include "sqlite/sqlitesummaries.h"
 
 #include <algorithm>
+#include <QSet>
 #include <sqlite3.h>
 
 namespace Kodemon {
@@ -24,21 +28,25 @@ qint64 pragmaValue(sqlite3* db, const char* pragma)
 
 } // namespace
 
-SqliteWriter::SqliteWriter(
-    QString path, std::shared_ptr<const std::atomic<qint64>> sizeLimit, ChunkPolicy::Compaction compaction)
+SqliteWriter::SqliteWriter(QString path, std::shared_ptr<const std::atomic<qint64>> sizeLimit,
+    ChunkPolicy::Compaction compaction, RetentionPolicy retention)
     : m_path(std::move(path))
     , m_sizeLimit(std::move(sizeLimit))
     , m_compaction(compaction)
+    , m_retentionPolicy(retention)
 { }
 
 SqliteWriter::~SqliteWriter()
 {
     // Statements must be finalized before their connection closes.
+    m_retention.reset();
     m_chunks = {};
     m_tags = {};
     m_findSeries = {};
     m_insertSeries = {};
     m_updateSeries = {};
+    m_loadSummary = {};
+    m_saveSummary = {};
 }
 
 Status SqliteWriter::openAndPrepare()
@@ -81,6 +89,10 @@ Status SqliteWriter::prepareStatements()
                                   last_seq = ?5,
                                   error_count = error_count + ?7
                               WHERE id = ?6)" },
+        { &m_loadSummary,
+            "SELECT count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM series_summary WHERE series_id = ?" },
+        { &m_saveSummary, "INSERT OR REPLACE INTO series_summary (series_id, count, sum_ms, sumsq_ms, min_ms, max_ms, "
+                          "errors, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)" },
     };
     for (const auto& entry : entries) {
         auto statement = SqliteStatement::prepare(m_handle, entry.sql);
@@ -133,6 +145,56 @@ Status SqliteWriter::write(const QList<Sample>& batch)
         forgetState();
     }
     return status;
+}
+
+Result<bool> SqliteWriter::maintain(qint64 now, int budgetMs)
+{
+    if (auto status = openAndPrepare(); !status)
+        return status.failure();
+    if (!m_retention)
+        m_retention = std::make_unique<Retention>(m_handle, m_retentionPolicy);
+    if (auto status = execute("BEGIN"); !status)
+        return status.failure();
+    QSet<qint64> touched;
+    auto more = m_retention->step(now, budgetMs, m_tags, touched);
+    Status status = more ? m_tags.flush() : Status(more.failure());
+    if (status)
+        status = execute("COMMIT");
+    if (!status) {
+        execute("ROLLBACK");
+        forgetState();
+        return status.failure().withMessage(QStringLiteral("retention failed: %1").arg(status.error()));
+    }
+    if (!touched.isEmpty())
+        forgetState(); // chunks moved and merged: what the writer knew of them is void
+    // Freed pages go back to the file system a few at a time (files made with auto_vacuum = incremental).
+    if (pragmaValue(m_handle, "PRAGMA auto_vacuum") == 2 && pragmaValue(m_handle, "PRAGMA freelist_count") > 0) {
+        execute("PRAGMA incremental_vacuum(2048)");
+        return true;
+    }
+    return *more;
+}
+
+Result<qint64> SqliteWriter::remove(const DeleteRequest& request)
+{
+    if (auto status = openAndPrepare(); !status)
+        return status.failure();
+    if (auto status = execute("BEGIN"); !status)
+        return status.failure();
+    auto deleted = Deletion(m_handle, m_tags).run(request);
+    Status status = deleted ? m_tags.flush() : Status(deleted.failure());
+    if (status)
+        status = execute("COMMIT");
+    // Chunks were rewritten and merged, or the transaction rolled back: what the writer knew is void either way.
+    if (!status)
+        execute("ROLLBACK");
+    forgetState();
+    if (!status)
+        return status.failure();
+    qCInfo(lcStorage).noquote() << "deleted" << *deleted << "calls of"
+                                << (request.key ? QStringLiteral("key \"%1\"").arg(*request.key) : QStringLiteral("every key"))
+                                << (request.token ? QStringLiteral("token \"%1\"").arg(*request.token) : QStringLiteral("every token"));
+    return deleted;
 }
 
 void SqliteWriter::forgetState()
@@ -280,7 +342,21 @@ Status SqliteWriter::writeSeriesRows(SeriesState& series, ChunkRow* rows, qsizet
         std::sort(rows, rows + count, chunkOrder);
     if (auto status = storeRows(series, rows, count); !status)
         return status;
+    if (auto status = addToSummary(series, rows, count); !status)
+        return status;
     return mergeOpenChunks(series, budget);
+}
+
+Status SqliteWriter::addToSummary(SeriesState& series, const ChunkRow* rows, qsizetype count)
+{
+    if (!series.compacted) {
+        auto loaded = SqliteSummaries::load(m_loadSummary, series.id);
+        if (!loaded)
+            return loaded.failure();
+        series.compacted = std::move(loaded).value();
+    }
+    series.compacted->merge(summarize(rows, count));
+    return SqliteSummaries::save(m_saveSummary, series.id, *series.compacted);
 }
 
 Status SqliteWriter::storeRows(SeriesState& series, const ChunkRow* rows, qsizetype count)

@@ -14,6 +14,7 @@
 
 namespace Kodemon {
 
+class Retention;
 class SqliteConnection;
 
 // Writes batches into the SQLite file, one transaction per batch, as ChunkPolicy (chunktable.h) says: a batch
@@ -25,11 +26,16 @@ class SqliteWriter final : public StoreWriter
 {
 public:
     SqliteWriter(QString path, std::shared_ptr<const std::atomic<qint64>> sizeLimit = {},
-        ChunkPolicy::Compaction compaction = {});
+        ChunkPolicy::Compaction compaction = {}, RetentionPolicy retention = {});
     ~SqliteWriter() override;
     Q_DISABLE_COPY_MOVE(SqliteWriter)
 
     Status write(const QList<Sample>& batch) override;
+    // A step of retention (retention.h) in its own transaction, then a step of giving freed pages back to the
+    // file system (incremental vacuum, for files made since retention exists).
+    Result<bool> maintain(qint64 now, int budgetMs) override;
+    // In one transaction (deletion.h).
+    Result<qint64> remove(const DeleteRequest& request) override;
 
     // What the last compaction did, for the log and the tests.
     struct Compacted
@@ -56,6 +62,7 @@ private:
         bool openLoaded = false;
         quint64 batch = 0; // the batch that last touched this series, for `added`
         Totals added;
+        std::optional<CallSummary> compacted; // series_summary: every call of the chunks table; read when first needed
     };
 
     Status openAndPrepare();
@@ -78,6 +85,8 @@ private:
     static QList<SeriesRun> groupBySeries(QList<ChunkRow>& rows);
     Status writeSeriesRows(SeriesState& series, ChunkRow* rows, qsizetype count, qsizetype& budget);
     Status storeRows(SeriesState& series, const ChunkRow* rows, qsizetype count);
+    // Adds calls that just reached the chunks table to the series' summary (series_summary).
+    Status addToSummary(SeriesState& series, const ChunkRow* rows, qsizetype count);
     Status mergeOpenChunks(SeriesState& series, qsizetype& budget);
     Status mergeSizeClass(SeriesState& series, int sizeClass);
     static void mergeRuns(QList<ChunkRow>& rows, QList<qsizetype> runEnds);
@@ -94,6 +103,8 @@ private:
     SqliteStatement m_findSeries;
     SqliteStatement m_insertSeries;
     SqliteStatement m_updateSeries;
+    SqliteStatement m_loadSummary;
+    SqliteStatement m_saveSummary;
     std::unordered_map<qint64, SeriesState> m_series; // by id; node-based, so the pointers below stay valid
     QHash<KeyId, SeriesState*> m_seriesByKey;
     // A compaction merges at most this many rows per row it compacts (a call is merged about twice in all), and
@@ -108,6 +119,8 @@ private:
     std::shared_ptr<const std::atomic<qint64>> m_sizeLimit;
     qint64 m_appliedSizeLimit = -1;
     ChunkPolicy::Compaction m_compaction;
+    RetentionPolicy m_retentionPolicy;
+    std::unique_ptr<Retention> m_retention;
 };
 
 } // namespace Kodemon

@@ -240,6 +240,23 @@ Status TagDictionary::tag(qint64 seriesId, ChunkRow& row)
     return Ok {};
 }
 
+Status TagDictionary::release(qint64 seriesId, const QList<quint32>& ids)
+{
+    if (ids.isEmpty())
+        return Ok {};
+    auto found = series(seriesId);
+    if (!found)
+        return found.failure();
+    Series& dictionary = **found;
+    if (!dictionary.dirty) {
+        dictionary.dirty = true;
+        m_dirty.append(seriesId);
+    }
+    for (const quint32 id : ids)
+        --dictionary.added[id];
+    return Ok {};
+}
+
 Status TagDictionary::flush()
 {
     for (const qint64 seriesId : std::as_const(m_dirty)) {

@@ -65,6 +65,8 @@ public:
     Status prepare(sqlite3* db);
     // Fills row.tagIds, row.failed and row.extraFromTags from row.extra for a call of `seriesId`.
     Status tag(qint64 seriesId, ChunkRow& row);
+    // Takes back the calls of deleted or expired rows from the entries' call counts (written at flush()).
+    Status release(qint64 seriesId, const QList<quint32>& ids);
     // Writes new entries and call counts (in the caller's transaction).
     Status flush();
     // After a rollback: everything cached may be void.

@@ -75,6 +75,15 @@ Result<SamplePage> Query::executions(const SeriesSelector& selector, const QStri
     return m_reader->samples(selector, cursor, limit);
 }
 
+Result<QList<CallTimes>> Query::callTimes(const QList<SeriesSelector>& selectors)
+{
+    for (const auto& selector : selectors) {
+        if (auto status = validateSelector(selector); !status)
+            return status.failure();
+    }
+    return m_reader->callTimes(selectors);
+}
+
 Result<KeyStats> Query::stats(const SeriesSelector& selector)
 {
     if (auto status = validateSelector(selector); !status)
@@ -137,17 +146,24 @@ Result<Comparison> Query::compare(
         return status.failure();
     if (baseline.isReversed())
         return invalid(QStringLiteral("the baseline range is reversed"));
-    const auto current = m_reader->values(selector);
+    const auto current = values(selector);
     if (!current)
         return current.failure();
     SeriesSelector before = selector;
     before.range = baseline;
-    const auto previous = m_reader->values(before);
+    const auto previous = values(before);
     if (!previous)
         return previous.failure();
     Comparison comparison = compareValues(*current, *previous, options);
     comparison.current = selector.range;
     comparison.baseline = baseline;
+    // The values carry no outcome: failed calls are counted as /api/stats counts them.
+    auto currentStats = stats(selector);
+    auto baselineStats = stats(before);
+    if (!currentStats || !baselineStats)
+        return !currentStats ? currentStats.failure() : baselineStats.failure();
+    comparison.currentStats.errors = currentStats->errors;
+    comparison.baselineStats.errors = baselineStats->errors;
     return comparison;
 }
 
@@ -158,6 +174,21 @@ Result<QList<TimedValue>> Query::values(const SeriesSelector& selector)
     if (scansCalls(selector))
         return CallScan::values(*m_reader, selector);
     return m_reader->values(selector);
+}
+
+Result<CallSummary> Query::summary(const SeriesSelector& selector)
+{
+    if (auto status = validateSelector(selector); !status)
+        return status.failure();
+    if (scansCalls(selector)) {
+        CallSummary summary;
+        auto status = CallScan::forEach(*m_reader, selector,
+            [&summary](const StoredSample& sample, const CallTags& tags) { summary.add(sample.executionTime, tags.failed); });
+        if (!status)
+            return status.failure();
+        return summary;
+    }
+    return m_reader->summary(selector);
 }
 
 Result<QList<SeriesSummary>> Query::summaries(const TimeRange& range, const std::optional<QString>& token)

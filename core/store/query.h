@@ -39,6 +39,9 @@ public:
 
     // Every (timestamp, execution time) in range, oldest first.
     Result<QList<TimedValue>> values(const SeriesSelector& selector);
+    // The selected calls as one summary: statistics (`stats()` of it) and a histogram (its sketch) that cost what
+    // the stored summaries cost for large ranges (within 1%), or exact from the calls for small ones.
+    Result<CallSummary> summary(const SeriesSelector& selector);
     // The functions table: calls, mean, p95 and failed calls of every series over `range`.
     Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token = std::nullopt);
     // The same with tag filters, an outcome, and rows split by a tag's values.
@@ -52,6 +55,13 @@ public:
     static constexpr int DefaultValuesPerTag = 10;
     static constexpr int MaxValuesPerTag = 1000;
     Result<QList<TagSummary>> tags(const SeriesSelector& selector, int valuesPerTag = DefaultValuesPerTag);
+
+    // What the store keeps, by tier.
+    Result<StorageStatus> storageStatus() { return m_reader->storageStatus(); }
+
+    // The execution times and failed calls of many selections at once (StoreReader::callTimes): the alert rules'
+    // question, one selector per function and token, answered in one pass where the store can.
+    Result<QList<CallTimes>> callTimes(const QList<SeriesSelector>& selectors);
 
     // Which series' tags have more values than the store indexes.
     Result<TagIndexStatus> tagIndexStatus() { return m_reader->tagIndexStatus(); }

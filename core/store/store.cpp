@@ -21,6 +21,23 @@ Result<QList<TimedValue>> StoreReader::values(const SeriesSelector& selector)
     return values;
 }
 
+Result<QList<CallTimes>> StoreReader::callTimes(const QList<SeriesSelector>& selectors)
+{
+    QList<CallTimes> out;
+    out.reserve(selectors.size());
+    for (const auto& selector : selectors) {
+        CallTimes times;
+        auto status = CallScan::forEach(*this, selector, [&](const StoredSample& sample, const CallTags& tags) {
+            times.values.append(sample.executionTime);
+            times.failed += tags.failed ? 1 : 0;
+        });
+        if (!status && status.errorKind() != ErrorKind::NotFound)
+            return status.failure();
+        out.append(std::move(times));
+    }
+    return out;
+}
+
 Result<QList<SeriesSummary>> StoreReader::summaries(const SummaryRequest& request)
 {
     if (!request.tags.isEmpty() || request.outcome != CallOutcome::All || !request.groupBy.isEmpty())
@@ -44,6 +61,21 @@ Result<QList<SeriesSummary>> StoreReader::summaries(const SummaryRequest& reques
         rows.append(row);
     }
     return rows;
+}
+
+Result<CallSummary> StoreReader::summary(const SeriesSelector& selector)
+{
+    auto values = this->values(selector);
+    if (!values)
+        return values.failure();
+    CallSummary summary;
+    for (const auto& value : std::as_const(*values))
+        summary.add(value.value, false);
+    auto stats = this->stats(selector); // the failed calls, which values() does not carry
+    if (!stats)
+        return stats.failure();
+    summary.errors = stats->errors;
+    return summary;
 }
 
 Result<QList<GroupedSeries>> StoreReader::groupedBuckets(

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "base/callsummary.h"
 #include "base/result.h"
 #include "base/types.h"
+#include "store/alerthistory.h"
 #include "store/readscope.h"
 
 #include <memory>
@@ -19,11 +21,55 @@ struct SampleBatch
     QList<Sample> samples;
 };
 
+// How long a store keeps what it was given, by when calls arrived (a call sent now with an old timestamp is kept
+// as long as any other): every call for `raw` seconds, then per-minute summaries of them until `summaries`
+// seconds; while the store is larger than `maxBytes`, the oldest calls become summaries first, then the oldest
+// summaries go. 0 means no limit, for each.
+struct RetentionPolicy
+{
+    static constexpr qint64 Day = 86400;
+    qint64 raw = 30 * Day;
+    qint64 summaries = 365 * Day;
+    qint64 maxBytes = 0;
+
+    bool keepsEverything() const { return raw == 0 && summaries == 0 && maxBytes == 0; }
+};
+
+// What to delete: every call of a function (of one token, or all), or of a token (a project), within a range.
+struct DeleteRequest
+{
+    std::optional<QString> key; // with neither key nor token the request is refused
+    std::optional<QString> token;
+    TimeRange range;
+};
+
+// The execution times of the calls one selector chose (any order) and how many of them failed.
+struct CallTimes
+{
+    QList<double> values; // milliseconds
+    qint64 failed = 0;
+};
+
 // Writes batches of samples; used by exactly one thread (the writer thread).
 class StoreWriter
 {
 public:
     virtual ~StoreWriter() = default;
+    // One small step of retention and of freeing space, about `budgetMs` of work at most, between batches;
+    // false when there is nothing left to do for now. Stores that keep everything do nothing.
+    virtual Result<bool> maintain(qint64 now, int budgetMs)
+    {
+        Q_UNUSED(now)
+        Q_UNUSED(budgetMs)
+        return false;
+    }
+    // Deletes the calls (and summaries) the request names, all or nothing; returns how many calls went. Stores
+    // that cannot delete answer with an error.
+    virtual Result<qint64> remove(const DeleteRequest& request)
+    {
+        Q_UNUSED(request)
+        return Error { QStringLiteral("this store cannot delete"), ErrorKind::Invalid };
+    }
     // Stores the whole batch in one transaction, or nothing of it.
     virtual Status write(const QList<Sample>& batch) = 0;
     // The same with ids; a store whose failed writes store nothing (SQLite's transactions) ignores them.
@@ -46,6 +92,9 @@ public:
     // Every (timestamp, execution time) in range, oldest first: what the statistics panel keeps to update
     // live without re-reading. The default pages through samples(); stores override it with a lean scan.
     virtual Result<QList<TimedValue>> values(const SeriesSelector& selector);
+    // The selected calls as one summary (its sketch draws a histogram): from stored summaries where the store
+    // keeps them and the range is large, else from the calls. The default reads every call (values()).
+    virtual Result<CallSummary> summary(const SeriesSelector& selector);
     // The functions table: calls, mean, p95 and failed calls over a range for every series (of one token if
     // given), sorted like listSeries(), optionally split by a tag. The default asks stats() per series (and, for
     // filters and groups, reads every call: callscan.h); stores override it with one pass.
@@ -57,6 +106,12 @@ public:
     // The tags of the selected calls, each with its `valuesPerTag` most frequent values. The default reads every
     // call (callscan.h).
     virtual Result<QList<TagSummary>> tags(const SeriesSelector& selector, int valuesPerTag);
+    // What the store keeps, by tier (for /api/status and the settings); nothing known by default.
+    virtual Result<StorageStatus> storageStatus() { return StorageStatus {}; }
+    // The calls of many selectors at once, in their order, for callers that ask many small questions about one
+    // moment (the alert rules: one per function and token). A selector whose key has no series gets no calls.
+    // The default reads each selector's calls (callscan.h); stores override it to share work between them.
+    virtual Result<QList<CallTimes>> callTimes(const QList<SeriesSelector>& selectors);
     // Which series' tags outgrew the store's index of tag values (for /api/status); none when it has no limit.
     virtual Result<TagIndexStatus> tagIndexStatus() { return TagIndexStatus {}; }
     // Whether stats(), buckets(), values() and samples() honour a selector's tag filters and outcome and count
@@ -87,6 +142,8 @@ public:
         Q_UNUSED(scope)
         return nullptr;
     }
+    // The stored history of alert transitions (core/alerts), for one thread; null when this store keeps none.
+    virtual std::unique_ptr<AlertHistory> createAlertHistory() { return nullptr; }
 
     // Where the data lives, for logs and the status display (a path or a URL).
     virtual QString location() const = 0;

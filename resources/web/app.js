@@ -1,650 +1,823 @@
 // SPDX-License-Identifier: MIT
-// The Kodemon web page: a key list, a chart of one function's execution times, the statistics of the range.
-// It uses only the public HTTP API. The view (key, token, range) lives in the URL's fragment so a view can
-// be shared; while the range ends at "now" the chart fetches only what arrived since its last point.
-'use strict';
+// The Kodemon web page: the functions of a range, a chart of one function's execution times, the statistics of
+// the range; tag filters, failed calls, grouping by a tag and a baseline to compare with. It uses only the
+// public HTTP API. The view (key, token, range, filters, group, baseline, sort) lives in the URL's fragment so
+// it can be shared; while the range ends at "now" the chart fetches only what arrived since its last point.
+// The page is ES modules without a build step (api, format, tagfilter, filterbar, chart and this one); each file
+// is compiled into Kodemon, listed in core/http/CMakeLists.txt, and tests/e2e drives them in Chromium.
+import { api, askForToken, askingForToken, ApiError, authorizedFetch, storedToken, url } from './api.js';
+import { ChartView, groupColor } from './chart.js';
+import { FilterBar } from './filterbar.js';
+import * as fmt from './format.js';
+import { formatFilter, groupOf, isFailed, normalizeFilter } from './tagfilter.js';
 
-(() => {
-  const PRESETS = { '5m': 300, '15m': 900, '1h': 3600, '6h': 21600, '24h': 86400, '7d': 604800, all: null };
-  const LIVE_MS = 1000;
-  const SLOW_MS = 5000; // key list, status and the statistics of a live range
-  const $ = (id) => document.getElementById(id);
+const PRESETS = { '5m': 300, '15m': 900, '1h': 3600, '6h': 21600, '24h': 86400, '7d': 604800, all: null };
+const BASELINES = { previous: 'previous period', '-1d': '1 day earlier', '-1w': '1 week earlier' };
+// The verdict's words for each: "slower than the same range a week earlier".
+const AGAINST = { previous: 'the previous period', '-1d': 'the same range a day earlier', '-1w': 'the same range a week earlier' };
+const OFFSETS = { '-1d': 86400, '-1w': 604800 };
+const OUTCOMES = ['all', 'succeeded', 'failed'];
+const GROUPS = 10; // values with their own line; the API adds "other" and "without the tag"
+const LIVE_MS = 1000;
+const SLOW_MS = 5000; // functions list, status, the statistics and baseline of a live range
+const $ = (id) => document.getElementById(id);
 
-  // What is shown: from/to are API time expressions ("now-15m", ISO-8601) or null for an open end.
-  const state = { key: null, token: null, from: 'now-15m', to: 'now' };
-  let keys = [];
-  let chart = null;
-  let view = null; // what the chart holds: { mode, points, step, base, lastTs, lastTsCount, span }
-  let generation = 0; // a newer load makes every older request's answer stale
-  let liveTimer = null;
-  let ticking = false;
-  let statsAt = 0;
-  let waiting = false; // the selected function has no calls yet
-  let tokenPrompt = null; // the open API token prompt, which every request answered 401 waits for
+// What is shown: from/to are API time expressions ("now-15m", ISO-8601) or null for an open end; tags are
+// filters in the API's text; sort is a column of the functions list, "-" first for descending.
+const state = {
+  key: null, token: null, from: 'now-15m', to: 'now', tags: [], outcome: 'all', groupBy: null, baseline: null, sort: 'key',
+};
+let functions = []; // the functions list's rows (/api/functions)
+let functionsGen = 0;
+let view = null; // what the chart holds: { mode, points | groups, step, base, lastTs, lastTsCount, span }
+let overlay = null; // the baseline drawn over it: { label, shift, step, buckets | groups }
+let current = null; // the statistics of the range, as last read
+let generation = 0; // a newer load makes every older request's answer stale
+let liveTimer = null;
+let ticking = false;
+let statsAt = 0;
+let waiting = false; // the selected function has no calls yet
 
-  // ---- API -------------------------------------------------------------------------------------------
+const chart = new ChartView({
+  div: $('chart'),
+  legend: $('legend'),
+  key: $('chart-key'),
+  message: $('chart-message'),
+  onZoom: (minX, maxX) => {
+    // A drag-zoom becomes the range: precise data for it, and a URL that shows it.
+    state.from = new Date(minX).toISOString();
+    state.to = new Date(maxX).toISOString();
+    changed();
+  },
+  onPickGroup: (group) => {
+    const name = state.groupBy;
+    addFilter(group.kind === 'missing' ? formatFilter({ op: 'absent', name }) : formatFilter({ op: 'equals', name, value: group.value }));
+  },
+});
 
-  class ApiError extends Error {
-    constructor(message, status) { super(message); this.status = status; }
-  }
+const filterBar = new FilterBar({ onAdd: addFilter, onRemove: removeFilter });
 
-  // URLSearchParams, as every form does: a space is "+", a plus sign %2B, and the API reads them back so.
-  function query(params) {
-    const search = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) {
-      if (v !== null && v !== undefined) search.append(k, String(v));
-    }
-    return search.toString();
-  }
+function addFilter(text) {
+  if (!state.tags.includes(text)) state.tags = [...state.tags, text];
+  changed();
+}
 
-  async function api(path, params = {}) {
-    const q = query(params);
-    const response = await authorizedFetch(q ? `${path}?${q}` : path, 20000);
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new ApiError(body.detail || body.error || response.statusText, response.status);
-    return body;
-  }
+function removeFilter(text) {
+  state.tags = state.tags.filter((t) => t !== text);
+  changed();
+}
 
-  // ---- API token -----------------------------------------------------------------------------------------
-  // A Kodemon with API tokens answers /api/ with 401 until it gets one. The page asks once, keeps the token in
-  // this tab's sessionStorage and sends it as a header, so it never lands in the address, history or logs.
+const filters = () => ({ tag: state.tags, outcome: state.outcome === 'all' ? null : state.outcome });
 
-  const TOKEN_KEY = 'kodemon.apiToken';
+function selector(extra = {}) {
+  return { key: state.key, token: state.token, from: state.from, to: state.to, ...filters(), ...extra };
+}
 
-  function storedToken() {
+// A baseline needs the start of the range: "All" has none.
+const baseline = () => (state.from ? state.baseline : null);
+
+// ---- URL state ---------------------------------------------------------------------------------------
+
+function readHash() {
+  // Read as url() wrote it ("+" a space); a malformed "%" in a pasted link is kept, never thrown.
+  const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const get = (name, otherwise = null) => (params.has(name) ? params.get(name) : otherwise);
+  state.key = get('key');
+  state.token = get('token');
+  state.from = params.has('from') ? (params.get('from') || null) : 'now-15m';
+  state.to = params.has('to') ? (params.get('to') || null) : 'now';
+  state.tags = [];
+  for (const text of params.getAll('tag')) {
     try {
-      return sessionStorage.getItem(TOKEN_KEY);
-    } catch (error) {
-      return null;
-    }
+      const normal = normalizeFilter(text);
+      if (!state.tags.includes(normal)) state.tags.push(normal);
+    } catch (error) { /* a filter that does not parse is dropped, not sent */ }
   }
+  state.outcome = OUTCOMES.includes(get('outcome')) ? get('outcome') : 'all';
+  state.groupBy = get('group_by') || null;
+  state.baseline = Object.hasOwn(BASELINES, get('baseline') ?? '') ? get('baseline') : null;
+  state.sort = /^-?(key|count|errors|p95|calls)$/.test(get('sort') ?? '') ? get('sort') : 'key';
+}
 
-  // fetch with the token; on 401 it asks for one (once for every request waiting) and tries again.
-  async function authorizedFetch(url, timeoutMs) {
-    for (;;) {
-      const sent = storedToken();
-      const headers = sent ? { Authorization: `Bearer ${sent}` } : {};
-      const response = await fetch(url, { cache: 'no-store', headers, signal: AbortSignal.timeout(timeoutMs) });
-      if (response.status !== 401) return response;
-      // Another request's prompt may have brought a new token meanwhile: that one is tried first.
-      if (storedToken() === sent) await askForToken({ rejected: sent !== null, optional: false });
-    }
+function writeHash() {
+  const hash = url('', {
+    key: state.key,
+    token: state.token,
+    from: state.from ?? '',
+    to: state.to ?? '',
+    ...filters(),
+    group_by: state.groupBy,
+    baseline: state.baseline,
+    sort: state.sort === 'key' ? null : state.sort,
+  }).replace(/^\?/, '');
+  if (location.hash.slice(1) !== hash) history.replaceState(null, '', `#${hash}`);
+}
+
+const isLive = () => !state.to || state.to === 'now';
+const presetOf = () => {
+  if (!state.from && !state.to) return 'all';
+  const match = /^now-(\d+)([mhd])$/.exec(state.from || '');
+  if (!match || state.to !== 'now') return null;
+  return Object.keys(PRESETS).find((p) => p === `${match[1]}${match[2]}`) ?? null;
+};
+
+// ---- functions list ------------------------------------------------------------------------------------
+
+const SORTS = {
+  key: (r) => r.key,
+  count: (r) => r.count,
+  errors: (r) => r.error_rate,
+  p95: (r) => r.change?.p95_pct,
+  calls: (r) => r.change?.count_pct,
+};
+
+async function refreshFunctions() {
+  const gen = ++functionsGen;
+  try {
+    const answer = await api('/api/functions', { from: state.from, to: state.to, ...filters(), baseline: baseline() });
+    if (gen !== functionsGen) return;
+    functions = answer.functions;
+    renderFunctions();
+    // A function asked for before it sent anything is shown as soon as it does.
+    if (waiting && functions.some((f) => f.key === state.key && (state.token === null || f.token === state.token) && f.total_count)) load();
+  } catch (error) {
+    if (gen === functionsGen) showError(`Cannot list the functions: ${error.message}`);
   }
+}
 
-  function askForToken({ rejected, optional }) {
-    if (tokenPrompt) return tokenPrompt;
-    tokenPrompt = new Promise((resolve) => {
-      const dialog = $('token-dialog');
-      const input = $('token-input');
-      $('token-title').textContent = optional ? 'API token' : 'API token needed';
-      $('token-error').hidden = !rejected;
-      $('token-cancel').hidden = !optional;
-      input.value = '';
-      const finish = (token) => {
-        if (token) sessionStorage.setItem(TOKEN_KEY, token);
-        dialog.close();
-        tokenPrompt = null;
-        $('token-change').hidden = !storedToken();
-        resolve();
-      };
-      $('token-form').onsubmit = (event) => {
-        event.preventDefault();
-        // Pasted with its scheme or spaces: only the token itself is kept.
-        const token = input.value.trim().replace(/^Bearer\s+/i, '');
-        if (token) finish(token);
-      };
-      $('token-cancel').onclick = () => finish(null);
-      // Escape closes only a prompt the user opened: without a token the page has nothing to show.
-      dialog.oncancel = (event) => {
-        if (optional) finish(null);
-        else event.preventDefault();
-      };
-      dialog.showModal();
-      input.focus();
-    });
-    return tokenPrompt;
-  }
-
-  async function changeToken() {
-    await askForToken({ rejected: false, optional: true });
-    refreshKeys();
-    refreshStatus();
-    load();
-  }
-
-  function selector(extra = {}) {
-    return { key: state.key, token: state.token, from: state.from, to: state.to, ...extra };
-  }
-
-  // ---- URL state ---------------------------------------------------------------------------------------
-
-  function readHash() {
-    // Read as query() wrote it ("+" a space); a malformed "%" in a pasted link is kept, never thrown.
-    const params = Object.fromEntries(new URLSearchParams(location.hash.replace(/^#/, '')));
-    state.key = params.key ?? null;
-    state.token = params.token ?? null;
-    state.from = 'from' in params ? (params.from || null) : 'now-15m';
-    state.to = 'to' in params ? (params.to || null) : 'now';
-  }
-
-  function writeHash() {
-    const hash = query({ key: state.key, token: state.token, from: state.from ?? '', to: state.to ?? '' });
-    if (location.hash.slice(1) !== hash) history.replaceState(null, '', `#${hash}`);
-  }
-
-  const isLive = () => !state.to || state.to === 'now';
-  const presetOf = () => {
-    if (!state.from && !state.to) return 'all';
-    const match = /^now-(\d+)([mhd])$/.exec(state.from || '');
-    if (!match || state.to !== 'now') return null;
-    return Object.keys(PRESETS).find((p) => p === `${match[1]}${match[2]}`) ?? null;
+// Missing values (no baseline, nothing to compare with) sort last whichever the direction.
+function sortRows(rows) {
+  const descending = state.sort.startsWith('-');
+  const column = state.sort.replace(/^-/, '');
+  const value = SORTS[column] ?? SORTS.key;
+  const order = (a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x === y) return a.key.localeCompare(b.key) || a.token.localeCompare(b.token);
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    const by = typeof x === 'string' ? x.localeCompare(y) : x - y;
+    return descending ? -by : by;
   };
+  return [...rows].sort(order);
+}
 
-  // ---- formatting --------------------------------------------------------------------------------------
-
-  function ms(value) {
-    if (value === null || value === undefined || Number.isNaN(value)) return '–';
-    const digits = value < 1 ? 3 : value < 100 ? 2 : 1;
-    return `${value.toFixed(digits)} ms`;
+function renderFunctions() {
+  const text = $('filter').value.trim().toLowerCase();
+  const shown = sortRows(functions.filter((f) => !text || f.key.toLowerCase().includes(text) || f.token.toLowerCase().includes(text)));
+  const compared = baseline() !== null;
+  $('keys').classList.toggle('compared', compared);
+  $('keys-head').classList.toggle('compared', compared);
+  $('keys').replaceChildren(...shown.map(functionItem));
+  $('key-count').textContent = `${shown.length}${shown.length === functions.length ? '' : ` of ${functions.length}`} function${functions.length === 1 ? '' : 's'}`;
+  $('keys-scope').textContent = [rangeWords(), state.tags.length || state.outcome !== 'all' ? 'filtered' : '',
+    compared ? `vs ${BASELINES[baseline()]}` : ''].filter(Boolean).join(' · ');
+  $('keys-empty').hidden = functions.length > 0;
+  const column = state.sort.replace(/^-/, '');
+  for (const button of $('keys-head').querySelectorAll('button')) {
+    const active = button.dataset.sort === column;
+    button.classList.toggle('sorted', active);
+    button.dataset.direction = active ? (state.sort.startsWith('-') ? 'descending' : 'ascending') : '';
+    button.setAttribute('aria-pressed', String(active));
   }
+}
 
-  const integer = (n) => Number(n).toLocaleString('en-US');
+function rangeWords() {
+  const preset = presetOf();
+  if (preset === 'all') return 'all time';
+  if (preset) return `last ${fmt.duration(PRESETS[preset])}`;
+  return 'in the range';
+}
 
-  function duration(seconds) {
-    if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
-    if (seconds < 120) return `${Number(seconds.toFixed(1))} s`;
-    if (seconds < 7200) return `${Number((seconds / 60).toFixed(1))} min`;
-    return `${Number((seconds / 3600).toFixed(1))} h`;
+function cell(className, text, title) {
+  const span = document.createElement('span');
+  span.className = className;
+  span.textContent = text;
+  if (title) span.title = title;
+  return span;
+}
+
+function functionItem(f) {
+  const li = document.createElement('li');
+  const { fn, path } = fmt.splitKey(f.key);
+  li.className = 'keys-grid';
+  li.setAttribute('role', 'option');
+  li.setAttribute('aria-selected', String(f.key === state.key && f.token === state.token));
+  li.dataset.key = f.key;
+  li.dataset.token = f.token;
+  li.title = `${f.key}\ntoken: ${f.token || '(none)'}\n${fmt.integer(f.count)} calls in the range, mean ${fmt.ms(f.count ? f.mean : null)}, `
+    + `p95 ${fmt.ms(f.count ? f.p95 : null)}\n${fmt.integer(f.total_count)} calls in all`;
+  const name = cell('fn', fn);
+  if (f.token) name.append(cell('token', f.token));
+  const errors = cell(`errors${f.errors ? ' failing' : ''}`, fmt.rate(f.error_rate), `${fmt.integer(f.errors)} of ${fmt.integer(f.count)} calls failed`);
+  const items = [name, cell('count', fmt.compact(f.count), `${fmt.integer(f.count)} calls in the range`), errors];
+  if (f.change) {
+    const was = f.baseline;
+    items.push(cell(`delta ${fmt.changeClass(f.change.p95_pct)}`, fmt.change(f.change.p95_pct),
+      `p95 ${fmt.ms(f.count ? f.p95 : null)}, ${BASELINES[baseline()]} ${fmt.ms(was.count ? was.p95 : null)}`));
+    items.push(cell('delta neutral', fmt.change(f.change.count_pct),
+      `${fmt.integer(f.count)} calls, ${BASELINES[baseline()]} ${fmt.integer(was.count)}`));
   }
+  items.push(cell('path', path ? `\u200e${path}` : ''));
+  items.push(cell(`seen${Date.now() / 1000 - f.last < 60 ? ' recent' : ''}`, fmt.ago(f.last), `last call ${new Date(f.last * 1000).toLocaleString()}`));
+  li.append(...items);
+  return li;
+}
 
-  function ago(seconds) {
-    const s = Math.max(0, Date.now() / 1000 - seconds);
-    if (s < 60) return `${Math.floor(s)}s ago`;
-    if (s < 3600) return `${Math.floor(s / 60)}m ago`;
-    if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
-    return `${Math.floor(s / 86400)}d ago`;
-  }
+function sortBy(column) {
+  const now = state.sort.replace(/^-/, '');
+  if (now === column) state.sort = state.sort.startsWith('-') ? column : `-${column}`;
+  else state.sort = column === 'key' ? 'key' : `-${column}`; // numbers: largest first
+  writeHash();
+  renderFunctions();
+}
 
-  function localInput(seconds) {
-    const d = new Date(seconds * 1000);
-    const pad = (n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  }
-
-  const when = (seconds) => new Date(seconds * 1000).toLocaleString();
-
-  function splitKey(key) {
-    const dash = key.lastIndexOf('-');
-    return dash < 0 ? { fn: key, path: '' } : { fn: key.slice(dash + 1), path: key.slice(0, dash) };
-  }
-
-  // ---- key list ----------------------------------------------------------------------------------------
-
-  async function refreshKeys() {
-    try {
-      keys = (await api('/api/keys')).keys;
-      renderKeys();
-      // A function asked for before it sent anything is shown as soon as it does.
-      if (waiting && keys.some((k) => k.key === state.key && (state.token === null || k.token === state.token))) load();
-    } catch (error) {
-      showError(`Cannot list the functions: ${error.message}`);
+// With a token the link cannot carry it: the CSV is fetched with the header and saved from memory. An open
+// Kodemon keeps the plain link, which the browser streams to disk however long the range.
+async function downloadCsv(event) {
+  if (!storedToken()) return;
+  event.preventDefault();
+  try {
+    const response = await authorizedFetch($('csv').href, 600000);
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new ApiError(body.detail || response.statusText, response.status);
     }
+    const blob = await response.blob();
+    const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
+    const href = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = href;
+    link.download = name ? name[1] : 'kodemon.csv';
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 60000);
+  } catch (error) {
+    showError(`The CSV download failed: ${error.message}`);
   }
+}
 
-  function renderKeys() {
-    const filter = $('filter').value.trim().toLowerCase();
-    const shown = keys.filter((k) => !filter || k.key.toLowerCase().includes(filter) || k.token.toLowerCase().includes(filter));
-    const list = $('keys');
-    const items = shown.map((k) => {
-      const li = document.createElement('li');
-      const { fn, path } = splitKey(k.key);
-      li.setAttribute('role', 'option');
-      li.setAttribute('aria-selected', String(k.key === state.key && k.token === state.token));
-      li.dataset.key = k.key;
-      li.dataset.token = k.token;
-      li.title = `${k.key}\ntoken: ${k.token || '(none)'}\n${integer(k.count)} calls, mean ${ms(k.mean)}`;
-      const name = document.createElement('span');
-      name.className = 'fn';
-      name.textContent = fn;
-      if (k.token) {
-        const token = document.createElement('span');
-        token.className = 'token';
-        token.textContent = k.token;
-        name.append(token);
-      }
-      const count = document.createElement('span');
-      count.className = 'count';
-      count.textContent = integer(k.count);
-      const where = document.createElement('span');
-      where.className = 'path';
-      where.textContent = path ? `\u200e${path}` : '';
-      const seen = document.createElement('span');
-      seen.className = `seen${Date.now() / 1000 - k.last < 60 ? ' recent' : ''}`;
-      seen.textContent = ago(k.last);
-      li.append(name, count, where, seen);
-      return li;
-    });
-    list.replaceChildren(...items);
-    $('key-count').textContent = `${shown.length}${shown.length === keys.length ? '' : ` of ${keys.length}`} function${keys.length === 1 ? '' : 's'}`;
-    $('keys-empty').hidden = keys.length > 0;
+function selectKey(key, token) {
+  state.key = key;
+  state.token = token;
+  changed({ list: false });
+}
+
+// ---- range and view controls -----------------------------------------------------------------------------
+
+function setPreset(name) {
+  if (PRESETS[name] === null) {
+    state.from = null;
+    state.to = null;
+  } else {
+    state.from = `now-${name}`;
+    state.to = 'now';
   }
+  changed();
+}
 
-  // With a token the link cannot carry it: the CSV is fetched with the header and saved from memory. An open
-  // Kodemon keeps the plain link, which the browser streams to disk however long the range.
-  async function downloadCsv(event) {
-    if (!storedToken()) return;
-    event.preventDefault();
-    try {
-      const response = await authorizedFetch($('csv').href, 600000);
-      if (!response.ok) {
-        const body = await response.json().catch(() => ({}));
-        throw new ApiError(body.detail || response.statusText, response.status);
-      }
-      const blob = await response.blob();
-      const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') || '');
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = name ? name[1] : 'kodemon.csv';
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60000);
-    } catch (error) {
-      showError(`The CSV download failed: ${error.message}`);
-    }
+function applyCustom(event) {
+  event.preventDefault();
+  const from = $('from').value;
+  const to = $('to').value;
+  if (!from) return;
+  state.from = new Date(from).toISOString();
+  state.to = to ? new Date(to).toISOString() : null;
+  changed();
+}
+
+function renderRange(resolvedFrom, resolvedTo) {
+  const preset = presetOf();
+  for (const button of $('presets').querySelectorAll('button'))
+    button.setAttribute('aria-pressed', String(button.dataset.range === preset));
+  if (resolvedFrom !== undefined) {
+    $('from').value = resolvedFrom === null ? '' : fmt.localInput(resolvedFrom);
+    $('to').value = resolvedTo === null || isLive() ? '' : fmt.localInput(resolvedTo);
   }
+  $('live').hidden = !(state.key && isLive());
+  const csv = $('csv');
+  csv.hidden = !state.key;
+  csv.href = state.key ? url('/api/executions', { ...selector(), format: 'csv' }) : '#';
+}
 
-  function selectKey(key, token) {
-    state.key = key;
-    state.token = token;
-    changed();
+function renderControls() {
+  filterBar.setFilters(state.tags);
+  for (const button of $('outcome').querySelectorAll('button'))
+    button.setAttribute('aria-pressed', String(button.dataset.outcome === state.outcome));
+  setGroupOptions(null);
+  const select = $('baseline');
+  select.value = baseline() ?? '';
+  select.disabled = !state.from;
+  select.title = state.from ? 'Overlay an earlier range and show the changes' : 'A baseline needs a range with a start: pick one other than All';
+}
+
+// The group-by choices: the selected function's tags (or none known yet), and the one in the address.
+function setGroupOptions(tags) {
+  const select = $('group-by');
+  const names = tags ? tags.map((t) => t.name) : [...select.options].slice(1).map((o) => o.value);
+  if (state.groupBy && !names.includes(state.groupBy)) names.push(state.groupBy);
+  const options = names.map((name) => new Option(name, name));
+  select.replaceChildren(new Option('none', ''), ...options);
+  select.value = state.groupBy ?? '';
+}
+
+// ---- loading ------------------------------------------------------------------------------------------
+
+function changed({ list = true } = {}) {
+  writeHash();
+  renderControls();
+  if (list) refreshFunctions();
+  else renderFunctions();
+  load();
+}
+
+function plotWidth() {
+  return Math.max(200, $('chart').clientWidth - 70);
+}
+
+async function load() {
+  const gen = ++generation;
+  stopLive();
+  waiting = false;
+  view = null;
+  overlay = null;
+  current = null;
+  hideError();
+  renderRange();
+  renderComparison(null);
+  if (!state.key) {
+    $('title').textContent = 'Select a function';
+    $('subtitle').textContent = '';
+    showChart();
+    renderStats(null);
+    filterBar.setTags(null, 'Select a function to see its tags.');
+    return;
   }
-
-  // ---- range -------------------------------------------------------------------------------------------
-
-  function setPreset(name) {
-    if (PRESETS[name] === null) {
-      state.from = null;
-      state.to = null;
-    } else {
-      state.from = `now-${name}`;
-      state.to = 'now';
-    }
-    changed();
-  }
-
-  function applyCustom(event) {
-    event.preventDefault();
-    const from = $('from').value;
-    const to = $('to').value;
-    if (!from) return;
-    state.from = new Date(from).toISOString();
-    state.to = to ? new Date(to).toISOString() : null;
-    changed();
-  }
-
-  function renderRange(resolvedFrom, resolvedTo) {
-    const preset = presetOf();
-    for (const button of $('presets').querySelectorAll('button'))
-      button.setAttribute('aria-pressed', String(button.dataset.range === preset));
-    if (resolvedFrom !== undefined) {
-      $('from').value = resolvedFrom === null ? '' : localInput(resolvedFrom);
-      $('to').value = resolvedTo === null || isLive() ? '' : localInput(resolvedTo);
-    }
-    $('live').hidden = !(state.key && isLive());
-    const csv = $('csv');
-    csv.hidden = !state.key;
-    csv.href = state.key ? `/api/executions?${query({ ...selector(), format: 'csv' })}` : '#';
-  }
-
-  // ---- loading ------------------------------------------------------------------------------------------
-
-  function changed() {
-    writeHash();
-    renderKeys();
-    load();
-  }
-
-  function plotWidth() {
-    return Math.max(200, $('chart').clientWidth - 70);
-  }
-
-  async function load() {
-    const gen = ++generation;
-    stopLive();
-    waiting = false;
-    view = null;
-    hideError();
-    renderRange();
-    if (!state.key) {
-      $('title').textContent = 'Select a function';
-      $('subtitle').textContent = '';
-      showChart(null);
-      renderStats(null);
-      return;
-    }
-    $('title').textContent = state.key;
-    $('title').title = state.key;
-    $('subtitle').textContent = state.token === null ? 'all tokens' : `token: ${state.token || '(none)'}`;
-    try {
-      statsAt = Date.now();
-      const stats = await api('/api/stats', selector());
-      if (gen !== generation) return;
-      renderStats(stats);
-      renderRange(stats.from, stats.to);
-      const next = stats.count <= plotWidth() ? await loadRaw(stats) : await loadBuckets(stats);
-      if (gen !== generation) return;
-      view = next;
-      showChart(view);
-      if (isLive()) startLive(gen);
-    } catch (error) {
-      if (gen !== generation) return;
-      waiting = error.status === 404;
-      showChart(null, waiting ? 'No calls of this function yet: it appears here once it sends some.' : '');
-      renderStats(null);
-      if (error.status !== 404) showError(error.message);
-    }
-  }
-
-  const spanOf = () => (state.from && PRESETS[presetOf()] ? PRESETS[presetOf()] : null);
-
-  async function loadRaw(stats) {
-    const points = [];
-    let cursor = null;
-    do {
-      const page = await api('/api/executions', selector({ limit: 10000, cursor }));
-      for (const row of page.executions) points.push([row.timestamp, row.execution_time]);
-      cursor = page.next;
-    } while (cursor);
-    const lastTs = points.length ? points[points.length - 1][0] : stats.from ?? 0;
-    return {
-      mode: 'raw',
-      points,
-      lastTs,
-      lastTsCount: points.filter((p) => p[0] === lastTs).length,
-      span: spanOf(),
-    };
-  }
-
-  async function loadBuckets(stats) {
-    const points = Math.min(10000, Math.max(50, Math.floor(plotWidth() / 2)));
-    const series = await api('/api/series', selector({ points }));
-    const buckets = series.buckets.map((b) => ({ t: b.t, count: b.count, min: b.min, max: b.max, sum: b.mean * b.count }));
-    // Buckets start at the range's start, or at the first call when the range is open there.
-    const origin = series.from ?? (buckets.length ? buckets[0].t : stats.from ?? 0);
-    // The series covers every call up to its end; later ones are fetched from there. An open end is the
-    // last call itself: the calls at that instant are counted so that none is added twice.
-    const end = series.to === null ? await lastCall() : { lastTs: series.to, lastTsCount: 0 };
-    return { mode: 'buckets', points: buckets, step: series.step, base: origin, ...end, span: spanOf() };
-  }
-
-  async function lastCall() {
-    const own = (await api('/api/keys', state.token === null ? {} : { token: state.token })).keys
-      .filter((k) => k.key === state.key);
-    const lastTs = Math.max(...own.map((k) => k.last));
-    const at = await api('/api/stats', selector({ from: lastTs, to: lastTs }));
-    return { lastTs, lastTsCount: at.count };
-  }
-
-  // ---- live --------------------------------------------------------------------------------------------
-
-  function startLive(gen) {
-    liveTimer = setInterval(() => tick(gen), LIVE_MS);
-  }
-
-  function stopLive() {
-    clearInterval(liveTimer);
-    liveTimer = null;
-  }
-
-  // Fetches what arrived since the last point (the API's "from" is inclusive: rows at the last point's
-  // timestamp that are already shown are skipped) and appends it.
-  async function tick(gen) {
-    if (ticking || !view) return;
-    ticking = true;
-    try {
-      let cursor = null;
-      let rows = [];
-      do {
-        const page = await api('/api/executions', selector({ from: view.lastTs, limit: 10000, cursor }));
-        rows = rows.concat(page.executions);
-        cursor = page.next;
-      } while (cursor && gen === generation);
-      if (gen !== generation) return;
-      let skip = view.lastTsCount;
-      rows = rows.filter((r) => !(r.timestamp === view.lastTs && skip-- > 0));
-      append(rows);
-      slide();
-      // Grown far past what the chart can show point by point: load again, as buckets.
-      if (view.points.length > 4 * plotWidth()) {
-        load();
-        return;
-      }
-      showChart(view);
-      if (rows.length && Date.now() - statsAt > 2000) refreshStats(gen);
-    } catch (error) {
-      if (gen === generation) showError(`Live update failed: ${error.message}`);
-    } finally {
-      ticking = false;
-    }
-  }
-
-  function append(rows) {
-    for (const row of rows) {
-      if (row.timestamp === view.lastTs) view.lastTsCount += 1;
-      else if (row.timestamp > view.lastTs) {
-        view.lastTs = row.timestamp;
-        view.lastTsCount = 1;
-      }
-      if (view.mode === 'raw') view.points.push([row.timestamp, row.execution_time]);
-      else addToBucket(row);
-    }
-  }
-
-  function addToBucket(row) {
-    const start = view.base + Math.floor((row.timestamp - view.base) / view.step) * view.step;
-    let bucket = view.points[view.points.length - 1];
-    if (!bucket || Math.abs(bucket.t - start) > view.step / 1000) {
-      bucket = { t: start, count: 0, min: Infinity, max: -Infinity, sum: 0 };
-      view.points.push(bucket);
-      view.points.sort((a, b) => a.t - b.t);
-    }
-    bucket.count += 1;
-    bucket.min = Math.min(bucket.min, row.execution_time);
-    bucket.max = Math.max(bucket.max, row.execution_time);
-    bucket.sum += row.execution_time;
-  }
-
-  // A relative range moves with the clock: what falls out of it on the left is dropped.
-  function slide() {
-    if (!view.span) return;
-    const cutoff = Date.now() / 1000 - view.span;
-    const keep = view.mode === 'raw' ? (p) => p[0] >= cutoff : (b) => b.t + view.step >= cutoff;
-    const first = view.points.findIndex(keep);
-    if (first > 0) view.points.splice(0, first);
-    else if (first < 0) view.points.length = 0;
-  }
-
-  // The statistics of a live range are asked for again at most every 2 s (they read the whole range).
-  async function refreshStats(gen) {
+  $('title').textContent = state.key;
+  $('title').title = state.key;
+  $('subtitle').textContent = subtitle();
+  loadTags(gen);
+  try {
     statsAt = Date.now();
-    try {
-      const stats = await api('/api/stats', selector());
-      if (gen === generation) renderStats(stats);
-    } catch (error) { /* the live tick reports problems */ }
+    const stats = await api('/api/stats', selector());
+    if (gen !== generation) return;
+    current = stats;
+    renderStats(stats);
+    renderRange(stats.from, stats.to);
+    const comparing = baseline() ? loadBaseline(gen, stats) : null;
+    const next = state.groupBy ? await loadGroups(stats)
+      : stats.count <= plotWidth() ? await loadRaw(stats) : await loadBuckets(stats);
+    if (gen !== generation) return;
+    view = next;
+    showChart();
+    if (isLive()) startLive(gen);
+    await comparing;
+  } catch (error) {
+    if (gen !== generation) return;
+    waiting = error.status === 404;
+    showChart(waiting ? 'No calls of this function yet: it appears here once it sends some.' : '');
+    renderStats(null);
+    if (error.status !== 404) showError(error.message);
   }
+}
 
-  function refreshSlow() {
-    if (tokenPrompt) return; // nothing to show until a token is given; requests would only queue up
-    refreshKeys();
-    refreshStatus();
-    if (state.key && isLive() && liveTimer) refreshStats(generation);
+function subtitle() {
+  const parts = [state.token === null ? 'all tokens' : `token: ${state.token || '(none)'}`];
+  if (state.outcome !== 'all') parts.push(`${state.outcome} calls only`);
+  if (state.tags.length) parts.push(`${state.tags.length} tag filter${state.tags.length === 1 ? '' : 's'}`);
+  if (state.groupBy) parts.push(`grouped by ${state.groupBy}`);
+  return parts.join(' · ');
+}
+
+// The tags of the selected function's calls in the range (with the filters): the suggestions and group-by choices.
+async function loadTags(gen) {
+  try {
+    const answer = await api('/api/tags', selector({ values: 50 }));
+    if (gen !== generation) return;
+    filterBar.setTags(answer.tags);
+    setGroupOptions(answer.tags);
+  } catch (error) {
+    if (gen === generation) filterBar.setTags(null, error.status === 404 ? 'This function has no calls yet.' : `Cannot read the tags: ${error.message}`);
   }
+}
 
-  // ---- chart ---------------------------------------------------------------------------------------------
+const spanOf = () => (state.from && PRESETS[presetOf()] ? PRESETS[presetOf()] : null);
 
-  function chartData(v) {
-    if (v.mode === 'raw') return v.points.map(([t, value]) => [new Date(t * 1000), value]);
-    return v.points.map((b) => [new Date((b.t + v.step / 2) * 1000), [b.min, b.sum / b.count, b.max]]);
+async function loadRaw(stats) {
+  const points = [];
+  let cursor = null;
+  do {
+    const page = await api('/api/executions', selector({ limit: 10000, cursor }));
+    for (const row of page.executions) points.push([row.timestamp, row.execution_time, isFailed(row.extra)]);
+    cursor = page.next;
+  } while (cursor);
+  const lastTs = points.length ? points[points.length - 1][0] : stats.from ?? 0;
+  return {
+    mode: 'raw',
+    points,
+    lastTs,
+    lastTsCount: points.filter((p) => p[0] === lastTs).length,
+    span: spanOf(),
+  };
+}
+
+const bucketPoints = () => Math.min(10000, Math.max(50, Math.floor(plotWidth() / 2)));
+const groupPoints = () => Math.max(20, Math.floor(plotWidth() / 6));
+const bucketOf = (b) => ({ t: b.t, count: b.count, min: b.min, max: b.max, sum: b.mean * b.count, errors: b.errors });
+
+async function loadBuckets(stats) {
+  const series = await api('/api/series', selector({ points: bucketPoints() }));
+  const buckets = series.buckets.map(bucketOf);
+  return { mode: 'buckets', points: buckets, step: series.step, ...(await seriesEnd(series, buckets, stats)), span: spanOf() };
+}
+
+async function loadGroups(stats) {
+  // Means only, one line per value: wider buckets than the band's, or ten lines are ten zigzags.
+  const series = await api('/api/series', selector({ points: groupPoints(), group_by: state.groupBy, groups: GROUPS }));
+  let valueIndex = 0;
+  const groups = series.groups.map((g) => ({
+    group: g.group,
+    count: g.count,
+    color: groupColor(g.group, g.group.kind === 'value' ? valueIndex++ : 0),
+    buckets: g.buckets.map(bucketOf),
+  }));
+  const all = groups.flatMap((g) => g.buckets);
+  return { mode: 'groups', groups, groupBy: series.group_by, step: series.step, ...(await seriesEnd(series, all, stats)), span: spanOf() };
+}
+
+// Buckets start at the range's start, or at the first call when the range is open there. While live, later
+// calls are fetched from the last call there is (the calls at that instant are counted so that none is added
+// twice), not from the series' end: "now" has a fraction of a second, timestamps have none, and a call of the
+// same second stored just after the series was read would be left out for good.
+async function seriesEnd(series, buckets, stats) {
+  const first = buckets.length ? Math.min(...buckets.map((b) => b.t)) : stats.from ?? 0;
+  const base = series.from ?? first;
+  const end = isLive() ? await lastCall() : { lastTs: series.to ?? 0, lastTsCount: 0 };
+  return { base, ...end };
+}
+
+async function lastCall() {
+  const own = (await api('/api/keys', state.token === null ? {} : { token: state.token })).keys
+    .filter((k) => k.key === state.key);
+  const lastTs = Math.max(...own.map((k) => k.last));
+  const at = await api('/api/stats', selector({ from: lastTs, to: lastTs }));
+  return { lastTs, lastTsCount: at.count };
+}
+
+// ---- baseline -------------------------------------------------------------------------------------------
+
+// The baseline range of the range the statistics resolved, as the API computes it: the same length just
+// before, or the same range one day or week back. Asked for with explicit ends so that the statistics, the
+// test and the overlay read exactly the same calls.
+function baselineRange(stats) {
+  const to = stats.to ?? Date.now() / 1000;
+  const shift = baseline() === 'previous' ? to - stats.from : OFFSETS[baseline()];
+  return { from: stats.from - shift, to: to - shift, currentTo: to, shift };
+}
+
+async function loadBaseline(gen, stats) {
+  const range = baselineRange(stats);
+  const label = BASELINES[baseline()];
+  const ends = { from: range.from, to: range.to };
+  const grouped = state.groupBy ? { group_by: state.groupBy, groups: GROUPS } : {};
+  // Coarser than the range's own buckets: a dashed line over a few calls a bucket is a zigzag nobody can follow.
+  const points = state.groupBy ? groupPoints() : Math.max(20, Math.floor(plotWidth() / 8));
+  try {
+    // /api/stats for the baseline's figures (its failed calls included), /api/compare for the test.
+    const [before, test, series] = await Promise.all([
+      api('/api/stats', selector(ends)),
+      api('/api/compare', selector({ from: stats.from, to: range.currentTo, baseline_from: range.from, baseline_to: range.to })),
+      api('/api/series', selector({ ...ends, points, ...grouped })),
+    ]);
+    if (gen !== generation) return;
+    overlay = { label, shift: range.shift, step: series.step, buckets: series.buckets ?? null, groups: series.groups ?? null };
+    renderStats(current, before);
+    renderComparison(test, AGAINST[baseline()]);
+    if (view) showChart(); // else load() draws it with the overlay once the range's own data is in
+  } catch (error) {
+    if (gen === generation) showError(`Cannot compare with ${AGAINST[baseline()]}: ${error.message}`);
   }
+}
 
-  function legend(data) {
-    if (data.x === undefined || !data.series.length || !view) return '';
-    const series = data.series[0];
-    const time = new Date(data.x).toLocaleString();
-    if (view.mode === 'raw') return `${time} &nbsp;<b>${ms(series.y)}</b>`;
-    const row = chart.getValue(data.i, 1);
-    return `${time} &nbsp;min <b>${ms(row[0])}</b> mean <b>${ms(row[1])}</b> max <b>${ms(row[2])}</b>`;
+function renderComparison(test, against) {
+  const box = $('comparison');
+  box.hidden = !test;
+  if (!test) {
+    box.replaceChildren();
+    return;
   }
-
-  function options(v) {
-    const now = Date.now();
-    return {
-      labels: ['Time', 'Execution time'],
-      customBars: v.mode === 'buckets',
-      drawPoints: v.mode === 'raw',
-      pointSize: 2,
-      strokeWidth: v.mode === 'raw' ? 1 : 1.5,
-      colors: ['#4ea1ff'],
-      fillAlpha: 0.22,
-      includeZero: true,
-      axisLineColor: '#3a4350',
-      gridLineColor: '#232a33',
-      axisLabelFontSize: 11,
-      labelsDiv: $('legend'),
-      legend: 'always',
-      legendFormatter: legend,
-      labelsUTC: false,
-      connectSeparatedPoints: false,
-      dateWindow: v.span && isLive() ? [now - v.span * 1000, now] : null,
-      axes: {
-        y: { axisLabelWidth: 64, valueFormatter: (y) => ms(y), axisLabelFormatter: (y) => `${y} ms` },
-        x: { axisLabelWidth: 70 },
-      },
-      zoomCallback: (minX, maxX) => {
-        if (!chart || !chart.isZoomed('x')) return;
-        // A drag-zoom becomes the range: precise data for it, and a URL that shows it.
-        state.from = new Date(minX).toISOString();
-        state.to = new Date(maxX).toISOString();
-        changed();
-      },
-    };
+  const verdict = document.createElement('span');
+  verdict.className = `verdict ${test.verdict.replace(/ /g, '-')}`;
+  verdict.textContent = test.verdict[0].toUpperCase() + test.verdict.slice(1);
+  const range = fmt.span(test.baseline.from, test.baseline.to);
+  const words = document.createElement('span');
+  words.className = 'verdict-words';
+  if (test.verdict === 'no data') {
+    words.textContent = test.baseline.count ? 'no call in this range to compare' : `no call in ${against} (${range}) to compare with`;
+  } else {
+    const shift = fmt.change(test.median_shift_pct);
+    const sampled = test.test.sampled ? `, a uniform sample of ${fmt.integer(test.test.n_current)} and ${fmt.integer(test.test.n_baseline)}` : '';
+    words.textContent = `median ${shift} against ${against} (${range}) · p = ${fmt.pValue(test.test.p_value)} · `
+      + `Mann-Whitney U over ${fmt.integer(test.current.count)} and ${fmt.integer(test.baseline.count)} calls${sampled}`;
+    words.title = `A change counts when p < ${test.significance} and the medians differ by at least ${test.min_effect_pct}%.`;
   }
+  box.dataset.verdict = test.verdict;
+  box.dataset.p = String(test.test.p_value ?? '');
+  box.replaceChildren(verdict, words);
+}
 
-  function showChart(v, emptyMessage) {
-    const div = $('chart');
-    const count = v ? v.points.length : 0;
-    div.dataset.mode = v ? v.mode : 'none';
-    div.dataset.points = String(count);
-    div.dataset.calls = String(v ? (v.mode === 'raw' ? count : v.points.reduce((n, b) => n + b.count, 0)) : 0);
-    div.dataset.last = v && count ? String(v.mode === 'raw' ? v.points[count - 1][0] : v.lastTs) : '';
-    $('chart-mode').textContent = !v || count === 0 ? ''
-      : v.mode === 'raw' ? `${integer(count)} calls, each drawn`
-        : `${integer(div.dataset.calls)} calls in ${integer(count)} buckets of ${duration(v.step)}: min–max band and mean`;
-    if (!v || count === 0) {
-      if (chart) chart.destroy();
-      chart = null;
-      $('legend').textContent = '';
-      $('chart-message').textContent = emptyMessage
-        ?? (state.key ? 'No calls in this range.' : 'Select a function on the left to see its execution times.');
+// ---- live --------------------------------------------------------------------------------------------
+
+function startLive(gen) {
+  liveTimer = setInterval(() => tick(gen), LIVE_MS);
+}
+
+function stopLive() {
+  clearInterval(liveTimer);
+  liveTimer = null;
+}
+
+// Fetches what arrived since the last point (the API's "from" is inclusive: rows at the last point's
+// timestamp that are already shown are skipped) and appends it.
+async function tick(gen) {
+  if (ticking || !view) return;
+  ticking = true;
+  try {
+    let cursor = null;
+    let rows = [];
+    do {
+      const page = await api('/api/executions', selector({ from: view.lastTs, limit: 10000, cursor }));
+      rows = rows.concat(page.executions);
+      cursor = page.next;
+    } while (cursor && gen === generation);
+    if (gen !== generation) return;
+    let skip = view.lastTsCount;
+    rows = rows.filter((r) => !(r.timestamp === view.lastTs && skip-- > 0));
+    // A call of a value without a line of its own (a new group): the groups are read again.
+    if (!append(rows)) {
+      load();
       return;
     }
-    $('chart-message').textContent = '';
-    const data = chartData(v);
-    if (chart && chart.getOption('customBars') === (v.mode === 'buckets')) {
-      chart.updateOptions({ file: data, dateWindow: options(v).dateWindow });
-    } else {
-      if (chart) chart.destroy();
-      chart = new Dygraph(div, data, options(v));
-    }
-  }
-
-  // ---- statistics and status ------------------------------------------------------------------------------
-
-  function renderStats(stats) {
-    for (const dd of $('stats').querySelectorAll('dd')) {
-      const name = dd.dataset.stat;
-      if (!stats) dd.textContent = '–';
-      else if (name === 'count') dd.textContent = integer(stats.count);
-      else dd.textContent = stats.count ? ms(stats[name]) : '–';
-    }
-  }
-
-  async function refreshStatus() {
-    try {
-      const s = await api('/api/status');
-      if (!s.counters) {
-        // A token limited to some projects sees no collector-wide counters.
-        $('status').textContent = `tokens: ${s.scope.tokens.join(', ')} · v${s.version}`;
-        $('status').title = `This API token sees the data of: ${s.scope.tokens.join(', ')}\nUp ${Math.round(s.uptime_seconds)} s`;
-        return;
-      }
-      const c = s.counters;
-      const size = s.database.size_bytes >= 0 ? `${(s.database.size_bytes / 1048576).toFixed(1)} MiB` : '?';
-      const parts = [
-        `UDP ${s.udp.address}:${s.udp.port}`,
-        `${integer(c.datagrams_received)} received`,
-        `${integer(c.samples_stored)} stored`,
-        `${integer(c.rejected_total)} rejected`,
-        `db ${size}`,
-        `v${s.version}`,
-      ];
-      const status = $('status');
-      status.textContent = parts.join(' · ');
-      status.title = `Database: ${s.database.path}\nKernel drops: ${c.kernel_drops}\nUp ${Math.round(s.uptime_seconds)} s`;
-      if (c.store_error) {
-        const bad = document.createElement('span');
-        bad.className = 'bad';
-        bad.textContent = ` · storage failing: ${c.store_error}`;
-        status.append(bad);
-      }
-    } catch (error) {
-      $('status').textContent = 'Kodemon is not reachable';
-    }
-  }
-
-  function showError(message) {
-    $('error').textContent = message;
-    $('error').hidden = false;
-  }
-
-  function hideError() {
-    $('error').hidden = true;
-  }
-
-  // ---- start ---------------------------------------------------------------------------------------------
-
-  function start() {
-    readHash();
-    $('keys').addEventListener('click', (event) => {
-      const li = event.target.closest('li');
-      if (li) selectKey(li.dataset.key, li.dataset.token);
-    });
-    $('filter').addEventListener('input', renderKeys);
-    $('presets').addEventListener('click', (event) => {
-      const button = event.target.closest('button');
-      if (button) setPreset(button.dataset.range);
-    });
-    $('custom').addEventListener('submit', applyCustom);
-    $('csv').addEventListener('click', downloadCsv);
-    $('token-change').addEventListener('click', changeToken);
-    $('token-change').hidden = !storedToken();
-    window.addEventListener('hashchange', () => {
-      readHash();
-      renderKeys();
+    slide();
+    // Grown far past what the chart can show point by point: load again, as buckets.
+    if (view.mode === 'raw' && view.points.length > 4 * plotWidth()) {
       load();
-    });
-    let resizeTimer = null;
-    window.addEventListener('resize', () => {
-      clearTimeout(resizeTimer);
-      resizeTimer = setTimeout(load, 300);
-    });
-    refreshKeys();
-    refreshStatus();
-    load();
-    setInterval(refreshSlow, SLOW_MS);
+      return;
+    }
+    showChart();
+    if (rows.length && Date.now() - statsAt > 2000) refreshStats(gen);
+  } catch (error) {
+    if (gen === generation) showError(`Live update failed: ${error.message}`);
+  } finally {
+    ticking = false;
   }
+}
 
-  start();
-})();
+function append(rows) {
+  for (const row of rows) {
+    if (row.timestamp === view.lastTs) view.lastTsCount += 1;
+    else if (row.timestamp > view.lastTs) {
+      view.lastTs = row.timestamp;
+      view.lastTsCount = 1;
+    }
+    const failed = isFailed(row.extra);
+    if (view.mode === 'raw') {
+      view.points.push([row.timestamp, row.execution_time, failed]);
+    } else if (view.mode === 'buckets') {
+      addToBucket(view.points, row, failed);
+    } else {
+      const group = groupOf(row.extra, view.groupBy, view.groups.map((g) => g.group));
+      const line = group && view.groups.find((g) => g.group === group);
+      if (!line) return false;
+      line.count += 1;
+      addToBucket(line.buckets, row, failed);
+    }
+  }
+  return true;
+}
+
+function addToBucket(buckets, row, failed) {
+  const start = view.base + Math.floor((row.timestamp - view.base) / view.step) * view.step;
+  let bucket = buckets.find((b) => Math.abs(b.t - start) <= view.step / 1000);
+  if (!bucket) {
+    bucket = { t: start, count: 0, min: Infinity, max: -Infinity, sum: 0, errors: 0 };
+    buckets.push(bucket);
+    buckets.sort((a, b) => a.t - b.t);
+  }
+  bucket.count += 1;
+  bucket.min = Math.min(bucket.min, row.execution_time);
+  bucket.max = Math.max(bucket.max, row.execution_time);
+  bucket.sum += row.execution_time;
+  if (failed) bucket.errors += 1;
+}
+
+// A relative range moves with the clock: what falls out of it on the left is dropped.
+function slide() {
+  if (!view.span) return;
+  const cutoff = Date.now() / 1000 - view.span;
+  const trim = (list, keep) => {
+    const first = list.findIndex(keep);
+    if (first > 0) list.splice(0, first);
+    else if (first < 0) list.length = 0;
+  };
+  if (view.mode === 'raw') trim(view.points, (p) => p[0] >= cutoff);
+  else if (view.mode === 'buckets') trim(view.points, (b) => b.t + view.step >= cutoff);
+  else for (const g of view.groups) trim(g.buckets, (b) => b.t + view.step >= cutoff);
+}
+
+// The statistics of a live range are asked for again at most every 2 s (they read the whole range); the
+// baseline, which reads two ranges and runs a test, with the slow refresh.
+async function refreshStats(gen, withBaseline = false) {
+  statsAt = Date.now();
+  try {
+    const stats = await api('/api/stats', selector());
+    if (gen !== generation) return;
+    current = stats;
+    if (withBaseline && baseline()) await loadBaseline(gen, stats);
+    else renderStats(stats, overlay ? undefined : null);
+  } catch (error) { /* the live tick reports problems */ }
+}
+
+function refreshSlow() {
+  if (askingForToken()) return; // nothing to show until a token is given; requests would only queue up
+  refreshFunctions();
+  refreshStatus();
+  if (state.key && isLive() && liveTimer) refreshStats(generation, true);
+}
+
+// ---- chart, statistics and status -------------------------------------------------------------------------
+
+function showChart(emptyMessage) {
+  const calls = !view ? 0 : view.mode === 'raw' ? view.points.length
+    : (view.mode === 'groups' ? view.groups.flatMap((g) => g.buckets) : view.points).reduce((n, b) => n + b.count, 0);
+  if (!view || calls === 0) {
+    chart.clear(emptyMessage ?? (state.key ? 'No calls in this range.' : 'Select a function on the left to see its execution times.'));
+    $('chart-mode').textContent = '';
+    if (view) $('chart').dataset.mode = view.mode;
+    return;
+  }
+  const now = Date.now();
+  chart.show(view, overlay, view.span && isLive() ? [now - view.span * 1000, now] : null);
+  $('chart-mode').textContent = chartWords();
+}
+
+function chartWords() {
+  const d = $('chart').dataset;
+  if (view.mode === 'raw') return `${fmt.integer(d.calls)} calls, each drawn`;
+  const buckets = `${fmt.integer(d.points)} buckets of ${fmt.duration(view.step)}`;
+  if (view.mode === 'groups') return `${fmt.integer(d.calls)} calls in ${buckets}: the mean of each value of ${view.groupBy}`;
+  return `${fmt.integer(d.calls)} calls in ${buckets}: min–max band and mean`;
+}
+
+// Figures whose change has no good or bad direction, and those where more is worse (everything else: times).
+const NEUTRAL = new Set(['count']);
+
+// before: the baseline's statistics; undefined keeps the ones shown, null removes them.
+let shownBaseline = null;
+function renderStats(stats, before) {
+  if (before !== undefined) shownBaseline = before;
+  for (const dd of $('stats').querySelectorAll('dd[data-stat]')) {
+    const name = dd.dataset.stat;
+    dd.textContent = statText(stats, name);
+    const was = $('stats').querySelector(`dd[data-base="${name}"]`);
+    renderWas(was, stats, shownBaseline, name);
+  }
+}
+
+function statText(stats, name) {
+  if (!stats) return '–';
+  if (name === 'count' || name === 'errors') return fmt.integer(stats[name]);
+  if (name === 'error_rate') return fmt.rate(stats.error_rate);
+  return stats.count ? fmt.ms(stats[name]) : '–';
+}
+
+function renderWas(was, stats, before, name) {
+  was.hidden = !(stats && before);
+  if (was.hidden) {
+    was.replaceChildren();
+    return;
+  }
+  const now = name === 'error_rate' ? stats.error_rate : stats.count || name === 'count' || name === 'errors' ? stats[name] : null;
+  const then = name === 'error_rate' ? before.error_rate : before.count || name === 'count' || name === 'errors' ? before[name] : null;
+  const change = document.createElement('span');
+  if (name === 'error_rate') {
+    // A rate changes by points: 2% -> 5% is "+3 pts", not "+150%".
+    const points = now === null || then === null ? null : (now - then) * 100;
+    const shown = points === null ? null : Math.abs(points).toFixed(1);
+    const zero = Number(shown) === 0;
+    change.textContent = shown === null ? '' : zero ? '±0 pts' : `${points > 0 ? '+' : '−'}${shown} pts`;
+    change.className = `change ${zero ? 'neutral' : points > 0 ? 'worse' : 'better'}`;
+  } else {
+    const pct = now === null || then === null || then === 0 ? null : (100 * (now - then)) / then;
+    change.textContent = pct === null ? '' : fmt.change(pct);
+    change.className = `change ${fmt.changeClass(pct, NEUTRAL.has(name) ? 'neutral' : 'lower-is-better')}`;
+  }
+  const label = statText(before, name);
+  was.replaceChildren(`was ${label}`, ...(change.textContent ? [' ', change] : []));
+  was.title = `${label} in ${AGAINST[baseline()] ?? "the baseline"}`;
+}
+
+async function refreshStatus() {
+  try {
+    const s = await api('/api/status');
+    if (!s.counters) {
+      // A token limited to some projects sees no collector-wide counters.
+      $('status').textContent = `tokens: ${s.scope.tokens.join(', ')} · v${s.version}`;
+      $('status').title = `This API token sees the data of: ${s.scope.tokens.join(', ')}\nUp ${Math.round(s.uptime_seconds)} s`;
+      return;
+    }
+    const c = s.counters;
+    const size = s.database.size_bytes >= 0 ? `${(s.database.size_bytes / 1048576).toFixed(1)} MiB` : '?';
+    const parts = [
+      `UDP ${s.udp.address}:${s.udp.port}`,
+      `${fmt.integer(c.datagrams_received)} received`,
+      `${fmt.integer(c.samples_stored)} stored`,
+      `${fmt.integer(c.rejected_total)} rejected`,
+      `db ${size}`,
+      `v${s.version}`,
+    ];
+    const status = $('status');
+    status.textContent = parts.join(' · ');
+    status.title = `Database: ${s.database.path}\nKernel drops: ${c.kernel_drops}\nUp ${Math.round(s.uptime_seconds)} s`;
+    if (c.store_error) {
+      const bad = document.createElement('span');
+      bad.className = 'bad';
+      bad.textContent = ` · storage failing: ${c.store_error}`;
+      status.append(bad);
+    }
+  } catch (error) {
+    $('status').textContent = 'Kodemon is not reachable';
+  }
+}
+
+function showError(message) {
+  $('error').textContent = message;
+  $('error').hidden = false;
+}
+
+function hideError() {
+  $('error').hidden = true;
+}
+
+// ---- start ---------------------------------------------------------------------------------------------
+
+async function changeToken() {
+  await askForToken({ rejected: false, optional: true });
+  refreshFunctions();
+  refreshStatus();
+  load();
+}
+
+function start() {
+  readHash();
+  $('keys').addEventListener('click', (event) => {
+    const li = event.target.closest('li');
+    if (li) selectKey(li.dataset.key, li.dataset.token);
+  });
+  $('keys-head').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-sort]');
+    if (button) sortBy(button.dataset.sort);
+  });
+  $('filter').addEventListener('input', renderFunctions);
+  $('presets').addEventListener('click', (event) => {
+    const button = event.target.closest('button');
+    if (button) setPreset(button.dataset.range);
+  });
+  $('custom').addEventListener('submit', applyCustom);
+  $('outcome').addEventListener('click', (event) => {
+    const button = event.target.closest('button[data-outcome]');
+    if (!button) return;
+    state.outcome = button.dataset.outcome;
+    changed();
+  });
+  $('group-by').addEventListener('change', (event) => {
+    state.groupBy = event.target.value || null;
+    changed({ list: false });
+  });
+  $('baseline').addEventListener('change', (event) => {
+    state.baseline = event.target.value || null;
+    changed();
+  });
+  $('csv').addEventListener('click', downloadCsv);
+  $('token-change').addEventListener('click', changeToken);
+  $('token-change').hidden = !storedToken();
+  window.addEventListener('hashchange', () => {
+    readHash();
+    renderControls();
+    refreshFunctions();
+    load();
+  });
+  let resizeTimer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(load, 300);
+  });
+  renderControls();
+  refreshFunctions();
+  refreshStatus();
+  load();
+  setInterval(refreshSlow, SLOW_MS);
+}
+
+start();

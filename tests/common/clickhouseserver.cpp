@@ -39,6 +39,7 @@ const char* const ConfigTemplate = R"(<?xml version="1.0"?>
     <default_database>default</default_database>
     <mlock_executable>false</mlock_executable>
     <remote_servers>%5</remote_servers>
+    %6
 </yandex>
 )";
 
@@ -107,7 +108,24 @@ QString ClickHouseServer::binary(QString* message)
 void ClickHouseServer::setCluster(const QString& name, const QList<quint16>& shardTcpPorts)
 {
     m_clusterName = name;
-    m_shardPorts = shardTcpPorts;
+    m_shards.clear();
+    for (const quint16 port : shardTcpPorts)
+        m_shards.append(QList<quint16> { port });
+}
+
+void ClickHouseServer::setReplicatedCluster(const QString& name, const QList<QList<quint16>>& shards,
+    quint16 zooKeeperPort, const QString& shard, const QString& replica)
+{
+    m_clusterName = name;
+    m_shards = shards;
+    m_replicated = true;
+    // A short session: a killed replica's ZooKeeper session (and its is_active node) is gone soon enough for it to
+    // start again within a test.
+    m_extraConfig = QStringLiteral("<zookeeper><node><host>127.0.0.1</host><port>%1</port></node>"
+                                   "<session_timeout_ms>4000</session_timeout_ms></zookeeper>"
+                                   "<macros><shard>%2</shard><replica>%3</replica></macros>")
+                        .arg(zooKeeperPort)
+                        .arg(shard, replica);
 }
 
 QString ClickHouseServer::url(const QString& database) const
@@ -129,8 +147,14 @@ ClickHouseConfig ClickHouseServer::config(const QString& database, const QString
 bool ClickHouseServer::writeConfiguration()
 {
     QString shards;
-    for (const quint16 port : std::as_const(m_shardPorts))
-        shards += QStringLiteral("<shard><replica><host>127.0.0.1</host><port>%1</port></replica></shard>").arg(port);
+    for (const auto& replicas : std::as_const(m_shards)) {
+        shards += QStringLiteral("<shard>");
+        if (m_replicated)
+            shards += QStringLiteral("<internal_replication>true</internal_replication>");
+        for (const quint16 port : replicas)
+            shards += QStringLiteral("<replica><host>127.0.0.1</host><port>%1</port></replica>").arg(port);
+        shards += QStringLiteral("</shard>");
+    }
     const QString remote
         = m_clusterName.isEmpty() ? QString() : QStringLiteral("<%1>%2</%1>").arg(m_clusterName, shards);
     const QString folder = m_folder.path();
@@ -139,7 +163,7 @@ bool ClickHouseServer::writeConfiguration()
                                .arg(m_httpPort)
                                .arg(m_tcpPort)
                                .arg(m_interserverPort)
-                               .arg(remote);
+                               .arg(remote, m_extraConfig);
     for (const char* sub : { "data", "tmp", "user_files", "format_schemas" })
         QDir(folder).mkpath(QLatin1String(sub));
     return writeFile(folder + QStringLiteral("/config.xml"), config.toUtf8())
@@ -180,6 +204,14 @@ bool ClickHouseServer::start(int timeoutMs)
                   .arg(QString::fromUtf8(m_process.readAll()), QString::fromUtf8(log.readAll().right(2000)));
     stop();
     return false;
+}
+
+void ClickHouseServer::kill()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.kill();
+    m_process.waitForFinished(10000);
 }
 
 void ClickHouseServer::stop()

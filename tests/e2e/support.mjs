@@ -15,9 +15,14 @@ export const CHROMIUM = process.env.KODEMON_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-// json.dumps of the decorator's dict: ", " and ": " separators, keys in this order.
-export function decoratorDatagram(key, executionTime, timestamp, token) {
-  return `{"key": ${JSON.stringify(key)}, "execution_time": ${executionTime}, "timestamp": ${timestamp}, "token": ${JSON.stringify(token)}}`;
+// A value as Python's json.dumps writes it: non-ASCII as \uXXXX (ensure_ascii), true/false as JSON.
+const pyJson = (value) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+// json.dumps of the decorator's dict: ", " and ": " separators, keys in this order; the decorator's keyword
+// arguments (`extra`: tags, "error" when the call raised) follow, as its dict merges them in.
+export function decoratorDatagram(key, executionTime, timestamp, token, extra = {}) {
+  const members = [['key', key], ['execution_time', executionTime], ['timestamp', timestamp], ['token', token], ...Object.entries(extra)];
+  return `{${members.map(([name, value]) => `${pyJson(name)}: ${typeof value === 'number' ? String(value) : pyJson(value)}`).join(', ')}}`;
 }
 
 export async function sendDatagrams(udpPort, datagrams) {

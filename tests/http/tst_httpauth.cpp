@@ -4,6 +4,7 @@
 // their keys and samples on every route (JSON, CSV, stats, series, paging), a key outside its scope answers
 // exactly like a key that never sent data, /api/status shows it no counters; no method but GET and HEAD runs.
 #include "http/httpserver.h"
+#include "metrics/callmetrics.h"
 #include "httpclient.h"
 #include "sqlite/sqlitestore.h"
 
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void outOfScopeIsExactlyUnknown();
     void pagingStaysInScope();
     void statusShowsAScopedTokenNoCounters();
+    void metricsAreScoped();
     void onlyGetAndHeadRun_data();
     void onlyGetAndHeadRun();
 
@@ -90,6 +92,8 @@ void tst_HttpAuth::initTestCase()
 
     HttpServer::Options options;
     options.port = 0;
+    options.metrics = std::make_shared<CallMetrics>();
+    options.metrics->record(batch);
     for (const QByteArray& spec :
         QList<QByteArray> { Admin, ShopOnly + ":shop", ShopAndBlog + ":shop,blog", Stranger + ":nobody" })
         QVERIFY(options.apiTokens.addSpec(QString::fromLatin1(spec), QStringLiteral("test")).ok());
@@ -114,7 +118,7 @@ void tst_HttpAuth::everyApiRouteNeedsAToken_data()
     QTest::addColumn<QByteArray>("target");
     for (const char* target : { "/api/keys", "/api/executions?key=%2Fsrv%2Fapp%2Fviews.py-list",
              "/api/executions?format=csv&key=%2Fsrv%2Fapp%2Fviews.py-list", "/api/stats?key=x", "/api/series?key=x",
-             "/api/status", "/api/openapi.json", "/api/nothing", "/api/keys?unknown=1", "/api" })
+             "/api/status", "/api/openapi.json", "/api/nothing", "/api/keys?unknown=1", "/api", "/metrics" })
         QTest::newRow(target) << QByteArray(target);
 }
 
@@ -327,6 +331,29 @@ void tst_HttpAuth::statusShowsAScopedTokenNoCounters()
     const QByteArray body = get(ShopAndBlog, "/api/status").body;
     QVERIFY(!body.contains(m_store->location().toUtf8()));
     QVERIFY(!body.contains("counters"));
+}
+
+// GET /metrics: an API token limited to some Kodemon tokens gets the histograms of its own tokens' functions and
+// none of the collector's counters, which are about every token.
+void tst_HttpAuth::metricsAreScoped()
+{
+    const auto full = get(Admin, "/metrics");
+    QCOMPARE(full.status, 200);
+    QVERIFY(full.header("Content-Type").startsWith("text/plain; version=0.0.4"));
+    for (const char* token : { "shop", "blog", "other" })
+        QVERIFY2(full.body.contains(QByteArray("token=\"" + QByteArray(token) + "\"}")), token);
+    QVERIFY(full.body.contains("kodemon_call_duration_seconds_count{key=\"/srv/app/odd.py-\\\"quoted\\\" key\",token=\"other\"} 1"));
+    QVERIFY(full.body.contains("kodemon_calls_stored_total"));
+    const auto scoped = get(ShopAndBlog, "/metrics");
+    QCOMPARE(scoped.status, 200);
+    QVERIFY(scoped.body.contains("kodemon_call_duration_seconds_count{key=\"/srv/app/views.py-list\",token=\"shop\"} 30"));
+    QVERIFY(scoped.body.contains("kodemon_call_duration_seconds_count{key=\"/srv/app/views.py-list\",token=\"blog\"} 30"));
+    QVERIFY(!scoped.body.contains("token=\"other\""));
+    QVERIFY(!scoped.body.contains("token=\"\""));
+    QVERIFY(!scoped.body.contains("kodemon_calls_stored_total"));
+    QVERIFY(!scoped.body.contains("kodemon_datagrams_received_total"));
+    QCOMPARE(get(Stranger, "/metrics").body.count("kodemon_call_duration_seconds_count"), 0);
+    QCOMPARE(get(Admin, "/metrics?x=1").status, 400);
 }
 
 void tst_HttpAuth::onlyGetAndHeadRun_data()

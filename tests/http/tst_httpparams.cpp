@@ -32,6 +32,7 @@ private Q_SLOTS:
     void tagFilters();
     void groupsAndTagLists();
     void functionsTable();
+    void alertsParams();
 };
 
 namespace {
@@ -486,6 +487,27 @@ void tst_HttpParams::routesWithoutParameters()
 {
     QVERIFY(!checkNoParams(queryOf(QString())));
     QVERIFY(checkNoParams(queryOf(QStringLiteral("a=1"))));
+}
+
+// GET /api/alerts: a state to filter by and how many transitions per rule; anything else is refused.
+void tst_HttpParams::alertsParams()
+{
+    const auto defaults = parseAlertsParams(queryOf(QString()));
+    QVERIFY(defaults.ok());
+    QVERIFY(!defaults.value->state);
+    QCOMPARE(defaults.value->history, 10);
+    const auto firing = parseAlertsParams(queryOf(QStringLiteral("state=firing&history=0")));
+    QVERIFY(firing.ok());
+    QCOMPARE(*firing.value->state, AlertState::Firing);
+    QCOMPARE(firing.value->history, 0);
+    QCOMPARE(*parseAlertsParams(queryOf(QStringLiteral("state=resolving"))).value->state, AlertState::Resolving);
+    for (const auto& [raw, parameter] : { std::pair { "state=burning", "state" }, std::pair { "history=51", "history" },
+             std::pair { "history=-1", "history" }, std::pair { "history=ten", "history" },
+             std::pair { "state=ok&state=firing", "state" }, std::pair { "key=x", "key" } }) {
+        const auto parsed = parseAlertsParams(queryOf(QString::fromLatin1(raw)));
+        QVERIFY2(!parsed.ok(), raw);
+        QCOMPARE(parsed.error.parameter, QString::fromLatin1(parameter));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_HttpParams)

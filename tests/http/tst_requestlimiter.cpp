@@ -20,6 +20,9 @@ private Q_SLOTS:
     void heads();
     void bodiesAreSkipped();
     void verdictSticks();
+    void chunkedBodies_data();
+    void chunkedBodies();
+    void chunkedBodiesAreSkipped();
 };
 
 namespace {
@@ -133,6 +136,53 @@ void tst_RequestLimiter::verdictSticks()
     QCOMPARE(limiter.feed(QByteArray(50, 'x')), Verdict::UriTooLong);
     QCOMPARE(limiter.feed("\r\n\r\nGET / HTTP/1.1\r\n\r\n"), Verdict::UriTooLong);
     QCOMPARE(limiter.verdict(), Verdict::UriTooLong);
+}
+
+// With allowChunked (the OTLP receiver), chunked bodies are followed chunk by chunk and held to maxBodyBytes.
+void tst_RequestLimiter::chunkedBodies_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<Verdict>("verdict");
+    const QByteArray head = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+    QTest::newRow("one chunk") << QByteArray(head + "5\r\nhello\r\n0\r\n\r\n") << Verdict::Continue;
+    QTest::newRow("chunks at the limit") << QByteArray(head + "5\r\nhello\r\n5;ext=1\r\nworld\r\n0\r\n\r\n")
+                                         << Verdict::Continue;
+    QTest::newRow("chunks one over") << QByteArray(head + "5\r\nhello\r\n6\r\nworlds\r\n0\r\n\r\n")
+                                     << Verdict::BodyTooLarge;
+    QTest::newRow("one huge chunk size") << QByteArray(head + "ffffffffff\r\n") << Verdict::BodyTooLarge;
+    QTest::newRow("hex upper case") << QByteArray(head + "A\r\n0123456789\r\n0\r\n\r\n") << Verdict::Continue;
+    QTest::newRow("trailers") << QByteArray(head + "1\r\nx\r\n0\r\nX-Check: 1\r\n\r\n") << Verdict::Continue;
+    QTest::newRow("bad chunk size") << QByteArray(head + "zz\r\n") << Verdict::BadRequest;
+    QTest::newRow("negative chunk size") << QByteArray(head + "-5\r\n") << Verdict::BadRequest;
+    QTest::newRow("chunk longer than said") << QByteArray(head + "1\r\nxy\r\n") << Verdict::BadRequest;
+    QTest::newRow("endless chunk size line") << QByteArray(head + QByteArray(2000, '0')) << Verdict::BadRequest;
+    QTest::newRow("then another request") << QByteArray(head + "2\r\nhi\r\n0\r\n\r\nGET /" + QByteArray(60, 'b')
+                                                  + " HTTP/1.1\r\n\r\n")
+                                          << Verdict::UriTooLong;
+}
+
+void tst_RequestLimiter::chunkedBodies()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(Verdict, verdict);
+    RequestLimits limits = smallLimits();
+    limits.allowChunked = true;
+    for (int step : { 1, 3, 7, int(bytes.size()) }) {
+        RequestLimiter limiter(limits);
+        QCOMPARE(feedInSteps(limiter, bytes, step), verdict);
+    }
+}
+
+void tst_RequestLimiter::chunkedBodiesAreSkipped()
+{
+    RequestLimits limits = smallLimits();
+    limits.allowChunked = true;
+    RequestLimiter limiter(limits);
+    QCOMPARE(feedInSteps(limiter, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n\n\n\n\n\r\n0\r\n\r\n", 2),
+        Verdict::Continue);
+    QCOMPARE(limiter.feed("GET / HTTP/1.0\r\n\r\n"), Verdict::Continue);
+    QCOMPARE(limiter.completedHeads(), 2);
+    QVERIFY(limiter.lastHead().http10);
 }
 
 QTEST_GUILESS_MAIN(tst_RequestLimiter)

@@ -4,6 +4,8 @@
 // live, exports what the server's own CSV holds, and says clearly when the server cannot be reached.
 #include "chartdata.h"
 #include "chartview.h"
+#include "displayformat.h"
+#include "filterbar.h"
 #include "functionspanel.h"
 #include "httpclient.h"
 #include "kodemonprocess.h"
@@ -16,9 +18,11 @@
 #include "statspanel.h"
 #include "statusbar.h"
 #include "store/query.h"
+#include "tagvaluesmodel.h"
 #include "testdata.h"
 #include "timerangecontroller.h"
 #include "viewerfixture.h"
+#include "viewoptions.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -41,6 +45,7 @@ const QString Fetch = QStringLiteral("/srv/app/views.py-fetch_latest");
 const QString Busy = QStringLiteral("/srv/app/api.py-busy");
 const QString Checkout = QStringLiteral("/srv/app/views.py-checkout");
 const QString Live = QStringLiteral("/srv/app/live.py-tick");
+const QString Charge = QStringLiteral("/srv/app/pay.py-charge");
 const QString Odd = QStringLiteral("/srv/my app/a+b=c&d%20#?-j\u00fcrgen \u65e5\u672c");
 const QString Shop = QStringLiteral("shop");
 
@@ -81,6 +86,17 @@ QByteArray withExtra(const QString& key, double ms, qint64 timestamp)
     QJsonObject object { { QStringLiteral("key"), key }, { QStringLiteral("execution_time"), ms },
         { QStringLiteral("timestamp"), timestamp }, { QStringLiteral("user"), QStringLiteral("x,\"y\"") },
         { QStringLiteral("attempt"), 2 }, { QStringLiteral("token"), Shop } };
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// A call of Charge as the Python client sends it: an endpoint, every eighth declined.
+QByteArray chargeDatagram(int i, qint64 timestamp)
+{
+    QJsonObject object { { QStringLiteral("key"), Charge }, { QStringLiteral("execution_time"), 20 + i % 13 },
+        { QStringLiteral("timestamp"), timestamp }, { QStringLiteral("token"), Shop },
+        { QStringLiteral("endpoint"), i % 2 == 0 ? QStringLiteral("/cart") : QStringLiteral("/a b&c") } };
+    if (i % 8 == 0)
+        object.insert(QStringLiteral("error"), QStringLiteral("CardDeclined"));
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
@@ -129,6 +145,7 @@ private Q_SLOTS:
     void statusBarShowsTheServer();
     void localOnlyActionsExplainThemselves();
     void unreachableServerThenRecovery();
+    void filtersGroupsAndBaselinesAgreeWithLocal();
 
 private:
     void selectKey(MainWindow& window, const QString& key);
@@ -157,6 +174,8 @@ void tst_RemoteWindow::initTestCase()
     datagrams.append(Test::decoratorDatagram(Live, 5, m_now - 100, Shop));
     for (int i = 0; i < 3; ++i)
         datagrams.append(Test::decoratorDatagram(Odd, 1 + i, m_now - 50 + i, Shop));
+    for (int i = 0; i < 40; ++i) // this hour and, 20 of them, the hour before
+        datagrams.append(chargeDatagram(i, i < 20 ? m_now - 2000 + i * 10 : m_now - 5000 + i * 10));
     Test::sendDatagrams(datagrams, m_server.udpPort());
     m_sent = datagrams.size();
     m_local = std::make_unique<Query>(std::make_unique<SqliteReader>(m_server.databasePath()));
@@ -235,8 +254,8 @@ void tst_RemoteWindow::chartAgreesWithLocal()
     QTRY_VERIFY_WITH_TIMEOUT(shows(window.chart(), key) && drawnCalls(window.chart()) > 0, 10000);
     // The same load on the server's file, with the same range and pixels, draws exactly the same.
     const ChartData& remote = window.chart()->data();
-    const ChartData local = loadChart(
-        *m_local, { KeyId { Shop, key } }, window.timeRange()->range(), remote.pixels, [] { return false; });
+    const ChartData local = loadChart(*m_local,
+        ChartRequest { { KeyId { Shop, key } }, window.timeRange()->range(), remote.pixels }, [] { return false; });
     QCOMPARE(remote.from, local.from);
     QCOMPARE(remote.to, local.to);
     QCOMPARE(remote.series.first().bucketed, bucketed);
@@ -411,6 +430,49 @@ void tst_RemoteWindow::unreachableServerThenRecovery()
     QTRY_COMPARE_WITH_TIMEOUT(drawnCalls(window.chart()), qint64(1), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(window.ingestStatus()->udpText().contains(QStringLiteral("listening")), 5000);
     QCOMPARE(window.ingestStatus()->currentMessage(), QString()); // the failure is no longer reported
+}
+
+void tst_RemoteWindow::filtersGroupsAndBaselinesAgreeWithLocal()
+{
+    RemoteViewer viewer(m_server.httpPort());
+    MainWindow& window = *viewer.window;
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.timeRange()->setPreset(Preset::LastHour);
+    selectKey(window, Charge);
+    QTRY_COMPARE(drawnCalls(window.chart()), qint64(20));
+    // The filters travel to the server as tag= and outcome= parameters: the answers are the server's own.
+    QVERIFY(window.filterBar()->addFilterText(QStringLiteral("endpoint:/a b&c")));
+    window.viewOptions()->setOutcome(CallOutcome::Succeeded);
+    const TimeRange range = window.timeRange()->range();
+    const SeriesSelector selector { Charge, Shop, range,
+        { TagFilter { TagFilter::Op::Equals, QStringLiteral("endpoint"), QStringLiteral("/a b&c") } }, CallOutcome::Succeeded };
+    const auto local = m_local->stats(selector);
+    QVERIFY(local);
+    QCOMPARE(local->count, 9); // odd i below 20, less i = 8 (declined): 1, 3, .., 19
+    QTRY_COMPARE(window.stats()->figureText(StatsPanel::Count), QString::number(local->count));
+    QCOMPARE(window.stats()->figureText(StatsPanel::Max), DisplayFormat::duration(local->max));
+    QTRY_COMPARE(drawnCalls(window.chart()), local->count);
+
+    // The failed calls, grouped by endpoint, against the previous hour.
+    window.viewOptions()->clearFilters();
+    QTRY_COMPARE(window.stats()->figureText(StatsPanel::Failed), QStringLiteral("3")); // i = 0, 8, 16
+    window.viewOptions()->setGroupBy(QStringLiteral("endpoint"));
+    QTRY_COMPARE(window.chart()->data().series.size(), 2);
+    const auto groups = m_local->groupedBuckets(SeriesSelector { Charge, Shop, range }, QStringLiteral("endpoint"), 10);
+    QVERIFY(groups);
+    QCOMPARE(groups->size(), 2);
+    for (const auto& series : window.chart()->data().series) {
+        const auto same = std::find_if(groups->begin(), groups->end(), [&](const GroupedSeries& g) { return g.group == *series.group; });
+        QVERIFY(same != groups->end());
+        QCOMPARE(series.groupCalls, same->count);
+    }
+    window.viewOptions()->setBaseline(BaselineChoice { BaselineChoice::Kind::Previous, {} });
+    QTRY_VERIFY(window.stats()->isComparing());
+    QTRY_COMPARE(window.stats()->baselineText(StatsPanel::Count), QStringLiteral("20"));
+    QTRY_COMPARE(window.chart()->data().baseline.size(), 2);
+    // The tag list is the server's too.
+    auto* tags = window.findChild<TagValuesModel*>();
+    QTRY_COMPARE(tags->tagNames(), (QStringList { QStringLiteral("endpoint"), QStringLiteral("error") }));
 }
 
 QTEST_MAIN(tst_RemoteWindow)

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void tagListsAgree();
     void errorCountsOfKeys();
     void badFiltersAreInvalid();
+    void comparisonsCountFailedCalls();
 
 private:
     void addFilterRows();
@@ -448,6 +449,25 @@ void tst_TagQuery::badFiltersAreInvalid()
     QCOMPARE(m_query->groupedBuckets({ TaggedCalls::Handler, std::nullopt, {} }, QString()).errorKind(),
         ErrorKind::Invalid);
     QCOMPARE(m_query->tags({ TaggedCalls::Handler, std::nullopt, {} }, 0).errorKind(), ErrorKind::Invalid);
+}
+
+// The comparison's statistics count failed calls as /api/stats does, with the filters applied (a bug found by the
+// web page: both ranges said 0).
+void tst_TagQuery::comparisonsCountFailedCalls()
+{
+    SeriesSelector selector { TaggedCalls::Handler, std::nullopt, { First, First + 5000 }, filters({ QStringLiteral("tier:gold") }) };
+    const TimeRange baseline { First + 5000.5, First + 10000 };
+    const auto comparison = m_query->compare(selector, baseline);
+    QVERIFY2(comparison.ok(), comparison.ok() ? "" : qPrintable(comparison.error()));
+    const auto now = TaggedCalls::select(m_calls, selector);
+    SeriesSelector before = selector;
+    before.range = baseline;
+    const auto then = TaggedCalls::select(m_calls, before);
+    QCOMPARE(comparison->currentStats.count, now.size());
+    QCOMPARE(comparison->currentStats.errors, failedOf(now));
+    QCOMPARE(comparison->baselineStats.count, then.size());
+    QCOMPARE(comparison->baselineStats.errors, failedOf(then));
+    QVERIFY(failedOf(now) > 0);
 }
 
 QTEST_GUILESS_MAIN(tst_TagQuery)

@@ -40,6 +40,47 @@ ChartData bucketedData()
     return ChartData { 1000, 1600, { series }, {} };
 }
 
+// Bucketed groups of Checkout's calls by endpoint: /cart (fast), /home (slow, one spike) and the calls without one.
+ChartData groupedData()
+{
+    ChartData data { 1000, 1600, {}, {} };
+    data.groupBy = QStringLiteral("endpoint");
+    const std::pair<TagGroup, double> groups[] = { { TagGroup { TagGroup::Kind::Value, QStringLiteral("/cart") }, 5 },
+        { TagGroup { TagGroup::Kind::Value, QStringLiteral("/home") }, 40 },
+        { TagGroup { TagGroup::Kind::Missing, {} }, 20 } };
+    for (const auto& [group, mean] : groups) {
+        ChartSeries series { Checkout, group, 100 * 10, true };
+        series.origin = 1000;
+        series.step = 6;
+        for (int i = 0; i < 100; ++i)
+            series.buckets.append(
+                SeriesBucket { 1000 + 6.0 * i, 10, 1, mean, i == 50 ? 900.0 : mean * 2, mean, i % 10 == 0 ? 1 : 0 });
+        data.series.append(series);
+    }
+    return data;
+}
+
+QStringList visibleLegend(ChartView* view)
+{
+    QTest::qWait(50); // the legend lays its markers out on the next paint
+    QStringList visible;
+    for (QLegendMarker* marker : view->chart()->legend()->markers()) {
+        if (marker->isVisible())
+            visible.append(marker->label());
+    }
+    return visible;
+}
+
+template<typename T> QList<T*> seriesOf(ChartView* view, const QString& name = {})
+{
+    QList<T*> found;
+    for (QAbstractSeries* series : view->chart()->series()) {
+        if (auto* typed = qobject_cast<T*>(series); typed && (name.isEmpty() || series->name() == name))
+            found.append(typed);
+    }
+    return found;
+}
+
 void sendMouse(
     QWidget* widget, QEvent::Type type, const QPointF& position, Qt::MouseButton button, Qt::MouseButtons buttons)
 {
@@ -64,6 +105,11 @@ private Q_SLOTS:
     void emptySelectionExplainsItself();
     void sameShapeReplacesPointsWithoutNewSeries();
     void logarithmicScaleKeepsFastAndSlowReadable();
+    void groupsAreALineEach();
+    void theBaselineIsDashedInItsSeriesColour();
+    void failedCallsAreCircled();
+    void theErrorRateIsAnAreaOnASecondAxis();
+    void severalFunctionsGetARateLineEach();
 
 private:
     QPoint pixelOf(double seconds, double milliseconds) const;
@@ -228,6 +274,124 @@ void tst_ChartView::logarithmicScaleKeepsFastAndSlowReadable()
     m_view->setLogarithmic(false);
     QVERIFY(qobject_cast<QValueAxis*>(m_view->chart()->axes(Qt::Vertical).value(0)));
     QCOMPARE(m_view->chart()->axes(Qt::Vertical).size(), 1);
+}
+
+void tst_ChartView::groupsAreALineEach()
+{
+    m_view->setData(groupedData());
+    const auto lines = seriesOf<QLineSeries>(m_view.get());
+    QCOMPARE(lines.size(), 3);
+    QVERIFY(seriesOf<QAreaSeries>(m_view.get()).isEmpty()); // lines, not eleven bands over each other
+    QCOMPARE(visibleLegend(m_view.get()),
+        (QStringList { QStringLiteral("/cart (1,000)").replace(u',', QLocale().groupSeparator()),
+            QStringLiteral("/home (1,000)").replace(u',', QLocale().groupSeparator()),
+            QStringLiteral("(no endpoint) (1,000)").replace(u',', QLocale().groupSeparator()) }));
+    QCOMPARE(lines[0]->pen().color(), ChartView::colorFor(0));
+    QCOMPARE(lines[1]->pen().color(), ChartView::colorFor(1));
+    QVERIFY(lines[2]->pen().color() != ChartView::colorFor(2)); // "without" is grey, not a value's colour
+    QCOMPARE(m_view->colorOf(2), lines[2]->pen().color());
+    // The axis fits the means drawn, not a spike no line shows.
+    QVERIFY(m_view->valueAxis()->max() >= 40 && m_view->valueAxis()->max() < 100);
+    QVERIFY(m_view->chart()->title().contains(QStringLiteral("a line per endpoint")));
+    QCOMPARE(lines[1]->count(), 100);
+    QCOMPARE(lines[1]->at(0).y(), 40.0);
+    // Hovering names the group.
+    sendMouse(m_view->viewport(), QEvent::MouseMove, pixelOf(1000 + 6 * 20 + 3, 40), Qt::NoButton, Qt::NoButton);
+    QVERIFY2(m_view->hoverText().startsWith(QStringLiteral("/home")), qPrintable(m_view->hoverText()));
+}
+
+void tst_ChartView::theBaselineIsDashedInItsSeriesColour()
+{
+    ChartData data = rawData();
+    ChartSeries baseline { Fetch, std::nullopt, 0, true };
+    baseline.origin = 1000;
+    baseline.step = 60;
+    for (int i = 0; i < 12; ++i) // the baseline read 120 s past the range, for live steps
+        baseline.buckets.append(SeriesBucket { 1000 + 60.0 * i, 6, 8, 20, 30, 25, 0 });
+    data.baseline = { baseline };
+    data.baselineLabel = QStringLiteral("previous period");
+    m_view->setData(data);
+    const auto dashed = seriesOf<QLineSeries>(m_view.get());
+    QCOMPARE(dashed.size(), 1);
+    QCOMPARE(dashed.first()->pen().style(), Qt::DashLine);
+    QCOMPARE(dashed.first()->pen().color(), ChartView::colorFor(0));
+    QCOMPARE(dashed.first()->count(), 10); // bucket centres inside 1000..1600 only
+    QCOMPARE(dashed.first()->at(0), QPointF(1030, 20));
+    QVERIFY(visibleLegend(m_view.get()).contains(QStringLiteral("views.py-fetch_latest · shop, previous period")));
+    QVERIFY(m_view->chart()->title().contains(QStringLiteral("dashed: previous period")));
+
+    data.baseline.clear();
+    data.baselineError = QStringLiteral("a baseline needs a range with a start and an end");
+    m_view->setData(data);
+    QVERIFY(seriesOf<QLineSeries>(m_view.get()).isEmpty());
+    QVERIFY(m_view->chart()->title().contains(QStringLiteral("no baseline: a baseline needs")));
+}
+
+void tst_ChartView::failedCallsAreCircled()
+{
+    ChartData data = rawData();
+    data.series.first().failed = { data.series.first().points[10], data.series.first().points[30] };
+    m_view->setData(data);
+    QVERIFY(seriesOf<QScatterSeries>(m_view.get(), QStringLiteral("failed calls")).isEmpty());
+    m_view->setShowFailures(true);
+    const auto rings = seriesOf<QScatterSeries>(m_view.get(), QStringLiteral("failed calls"));
+    QCOMPARE(rings.size(), 1);
+    QCOMPARE(rings.first()->count(), 2);
+    QCOMPARE(rings.first()->at(1), QPointF(1300, 95));
+    QCOMPARE(rings.first()->brush().style(), Qt::NoBrush);
+    QVERIFY(!m_view->chart()->axes(Qt::Vertical).contains(m_view->rateAxis())); // points need no rate
+    QVERIFY(visibleLegend(m_view.get()).contains(QStringLiteral("failed calls")));
+    sendMouse(m_view->viewport(), QEvent::MouseMove, pixelOf(1300, 95), Qt::NoButton, Qt::NoButton);
+    QVERIFY2(m_view->hoverText().contains(QStringLiteral("failed")), qPrintable(m_view->hoverText()));
+    m_view->setShowFailures(false);
+    QVERIFY(seriesOf<QScatterSeries>(m_view.get(), QStringLiteral("failed calls")).isEmpty());
+}
+
+void tst_ChartView::theErrorRateIsAnAreaOnASecondAxis()
+{
+    ChartData data = bucketedData();
+    for (int i = 0; i < data.series.first().buckets.size(); ++i)
+        data.series.first().buckets[i].errors = i < 50 ? 1 : 5; // 2% of 50 calls, then 10%
+    m_view->setData(data);
+    m_view->setShowFailures(true);
+    QVERIFY(m_view->chart()->axes(Qt::Vertical).contains(m_view->rateAxis()));
+    QCOMPARE(m_view->chart()->axes(Qt::Vertical, nullptr).size(), 2);
+    const auto areas = seriesOf<QAreaSeries>(m_view.get(), QStringLiteral("failed %"));
+    QCOMPARE(areas.size(), 1);
+    QVERIFY(areas.first()->attachedAxes().contains(m_view->rateAxis()));
+    double lowest = 100;
+    double highest = 0;
+    for (const QPointF& point : areas.first()->upperSeries()->points()) {
+        lowest = std::min(lowest, point.y());
+        highest = std::max(highest, point.y());
+    }
+    QCOMPARE(lowest, 2.0);
+    QCOMPARE(highest, 10.0);
+    // The rates keep to the lower part of the plot: the axis reaches well above the highest.
+    QVERIFY(m_view->rateAxis()->max() >= 25 && m_view->rateAxis()->max() <= 100);
+    m_view->setShowFailures(false);
+    QVERIFY(!m_view->chart()->axes(Qt::Vertical).contains(m_view->rateAxis()));
+    QVERIFY(seriesOf<QAreaSeries>(m_view.get(), QStringLiteral("failed %")).isEmpty());
+
+    // Split by a tag: one area for all groups together.
+    m_view->setShowFailures(true);
+    m_view->setData(groupedData());
+    QCOMPARE(seriesOf<QAreaSeries>(m_view.get(), QStringLiteral("failed %")).size(), 1);
+}
+
+void tst_ChartView::severalFunctionsGetARateLineEach()
+{
+    ChartData data = bucketedData();
+    ChartSeries second = data.series.first();
+    second.id = Fetch;
+    data.series.append(second);
+    m_view->setShowFailures(true);
+    m_view->setData(data);
+    const auto lines = seriesOf<QLineSeries>(m_view.get(), QStringLiteral("failed %"));
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines[0]->pen().style(), Qt::DotLine);
+    QCOMPARE(lines[1]->pen().color(), ChartView::colorFor(1));
+    QVERIFY(seriesOf<QAreaSeries>(m_view.get(), QStringLiteral("failed %")).isEmpty());
 }
 
 QTEST_MAIN(tst_ChartView)

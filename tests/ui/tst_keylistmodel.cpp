@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The functions table model: snapshots keep rows (and selections) of series that stay, under the model tester.
 #include "keylistmodel.h"
+#include "store/comparison.h"
 
 #include <QAbstractItemModelTester>
 #include <QDateTime>
@@ -35,6 +36,12 @@ private Q_SLOTS:
     void emptyRangeShowsDashes();
     void onlyTheNumbersOfChangedRowsChange();
     void lastCallShowsTheDateFromTheNextDay();
+    void errorsAreAShareOfTheCalls_data();
+    void errorsAreAShareOfTheCalls();
+    void splitRowsAreOnePerGroup();
+    void changesAgainstTheBaseline_data();
+    void changesAgainstTheBaseline();
+    void changesSortWithNewFirstAndNothingLast();
 };
 
 void tst_KeyListModel::showsRowsAsTheUserReadsThem()
@@ -54,7 +61,10 @@ void tst_KeyListModel::showsRowsAsTheUserReadsThem()
     QVERIFY(text(model, 0, KeyListModel::KeyColumn, Qt::ToolTipRole)
                 .contains(QStringLiteral("/srv/app/views.py-fetch_latest")));
     QCOMPARE(model.data(model.index(0, KeyListModel::CallsColumn), KeyListModel::SortRole).toLongLong(), 12345);
-    QCOMPARE(model.headerData(KeyListModel::P95Column, Qt::Horizontal).toString(), QStringLiteral("p95 (ms)"));
+    QCOMPARE(model.headerData(KeyListModel::P95Column, Qt::Horizontal).toString(), QStringLiteral("p95"));
+    QVERIFY(model.headerData(KeyListModel::P95Column, Qt::Horizontal, Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("milliseconds")));
 }
 
 void tst_KeyListModel::snapshotsUpdateInPlaceAppendAndRemove()
@@ -152,6 +162,153 @@ void tst_KeyListModel::lastCallShowsTheDateFromTheNextDay()
     QCOMPARE(changed.size(), 1);
     QCOMPARE(changed[0][0].value<QModelIndex>(), model.index(0, KeyListModel::LastSeenColumn));
     QCOMPARE(text(model, 0, KeyListModel::LastSeenColumn), seen.toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+}
+
+void tst_KeyListModel::errorsAreAShareOfTheCalls_data()
+{
+    QTest::addColumn<qint64>("calls");
+    QTest::addColumn<qint64>("errors");
+    QTest::addColumn<QString>("shown");
+    QTest::addColumn<double>("sorted");
+    QTest::newRow("7 of 100") << qint64(100) << qint64(7) << QLocale().toString(7.0, 'f', 1) + QStringLiteral(" %")
+                              << 7.0;
+    QTest::newRow("none failed") << qint64(100) << qint64(0) << QStringLiteral("0 %") << 0.0;
+    QTest::newRow("every call") << qint64(3) << qint64(3) << QStringLiteral("100 %") << 100.0;
+    QTest::newRow("1 of 40,000") << qint64(40000) << qint64(1)
+                                 << QStringLiteral("<%1 %").arg(QLocale().toString(0.01, 'f', 2)) << 0.0025;
+    QTest::newRow("no calls") << qint64(0) << qint64(0) << QStringLiteral("–") << -1.0;
+}
+
+void tst_KeyListModel::errorsAreAShareOfTheCalls()
+{
+    QFETCH(qint64, calls);
+    QFETCH(qint64, errors);
+    QFETCH(QString, shown);
+    QFETCH(double, sorted);
+    KeyListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    KeyRow failing = row(QStringLiteral("a"), {}, calls);
+    failing.errors = errors;
+    model.setRows({ failing });
+    QCOMPARE(text(model, 0, KeyListModel::ErrorsColumn), shown);
+    QCOMPARE(model.data(model.index(0, KeyListModel::ErrorsColumn), KeyListModel::SortRole).toDouble(), sorted);
+    if (errors > 0)
+        QVERIFY(text(model, 0, KeyListModel::KeyColumn, Qt::ToolTipRole).contains(QStringLiteral("failed")));
+    QCOMPARE(model.headerData(KeyListModel::ErrorsColumn, Qt::Horizontal).toString(), QStringLiteral("Errors"));
+}
+
+void tst_KeyListModel::splitRowsAreOnePerGroup()
+{
+    KeyListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setGroupName(QStringLiteral("endpoint"));
+    const auto grouped = [](qint64 calls, TagGroup::Kind kind, const QString& value) {
+        KeyRow r = row(QStringLiteral("/srv/a.py-f"), QStringLiteral("shop"), calls);
+        r.group = TagGroup { kind, value };
+        return r;
+    };
+    model.setRows({ grouped(5, TagGroup::Kind::Value, QStringLiteral("/cart")),
+        grouped(3, TagGroup::Kind::Value, QStringLiteral("/home")), grouped(2, TagGroup::Kind::Other, {}),
+        grouped(1, TagGroup::Kind::Missing, {}), row(QStringLiteral("/srv/b.py-g"), QStringLiteral("shop"), 0) });
+    QCOMPARE(model.rowCount(), 5);
+    QCOMPARE(model.headerData(KeyListModel::GroupColumn, Qt::Horizontal).toString(), QStringLiteral("endpoint"));
+    QCOMPARE(text(model, 0, KeyListModel::GroupColumn), QStringLiteral("/cart"));
+    QCOMPARE(text(model, 2, KeyListModel::GroupColumn), QStringLiteral("(other values)"));
+    QCOMPARE(text(model, 3, KeyListModel::GroupColumn), QStringLiteral("(no endpoint)"));
+    QCOMPARE(text(model, 4, KeyListModel::GroupColumn), QString());
+    // The function's first row stands for it (selecting, restoring a selection); each group is its own row.
+    const KeyId function { QStringLiteral("shop"), QStringLiteral("/srv/a.py-f") };
+    QCOMPARE(model.rowOf(function), 0);
+    QCOMPARE(model.rowOf(RowId { function, TagGroup { TagGroup::Kind::Missing, {} } }), 3);
+    QCOMPARE(model.data(model.index(1, 0), KeyListModel::KeyIdRole).value<KeyId>(), function);
+    QCOMPARE(model.data(model.index(1, 0), KeyListModel::GroupRole).value<TagGroup>().value, QStringLiteral("/home"));
+
+    // The next snapshot keeps the rows of groups that stay, updates their numbers, drops the rest.
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    model.setRows({ grouped(9, TagGroup::Kind::Value, QStringLiteral("/home")),
+        grouped(4, TagGroup::Kind::Value, QStringLiteral("/cart")) });
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(removed.size(), 3);
+    QCOMPARE(text(model, 0, KeyListModel::GroupColumn), QStringLiteral("/cart"));
+    QCOMPARE(text(model, 0, KeyListModel::CallsColumn), QStringLiteral("4"));
+    QCOMPARE(text(model, 1, KeyListModel::CallsColumn), QStringLiteral("9"));
+
+    QSignalSpy header(&model, &QAbstractItemModel::headerDataChanged);
+    model.setGroupName(QStringLiteral("tier"));
+    QCOMPARE(header.size(), 1);
+}
+
+void tst_KeyListModel::changesAgainstTheBaseline_data()
+{
+    QTest::addColumn<qint64>("calls");
+    QTest::addColumn<double>("p95");
+    QTest::addColumn<qint64>("baselineCalls");
+    QTest::addColumn<double>("baselineP95"); // < 0: the baseline had no calls
+    QTest::addColumn<QString>("p95Change");
+    QTest::addColumn<QString>("callsChange");
+    QTest::addColumn<int>("colour"); // 1 red, -1 green, 0 neither
+    const QString minus = QStringLiteral("\u2212");
+    QTest::newRow("slower") << qint64(200) << 150.0 << qint64(100) << 100.0 << QStringLiteral("+50 %")
+                            << QStringLiteral("+100 %") << 1;
+    QTest::newRow("faster") << qint64(100) << 19.0 << qint64(100) << 29.0 << minus + QStringLiteral("34 %")
+                            << QStringLiteral("±0.0 %") << -1;
+    QTest::newRow("small change") << qint64(100) << 10.3 << qint64(104) << 10.0
+                                  << QStringLiteral("+%1 %").arg(QLocale().toString(3.0, 'f', 1))
+                                  << minus + QStringLiteral("%1 %").arg(QLocale().toString(3.8, 'f', 1)) << 0;
+    QTest::newRow("new") << qint64(10) << 5.0 << qint64(0) << -1.0 << QStringLiteral("–") << QStringLiteral("new") << 0;
+}
+
+void tst_KeyListModel::changesAgainstTheBaseline()
+{
+    QFETCH(qint64, calls);
+    QFETCH(double, p95);
+    QFETCH(qint64, baselineCalls);
+    QFETCH(double, baselineP95);
+    QFETCH(QString, p95Change);
+    QFETCH(QString, callsChange);
+    QFETCH(int, colour);
+    KeyListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    KeyRow compared = row(QStringLiteral("a"), {}, calls, 1, p95);
+    RowChange change { baselineCalls };
+    if (baselineP95 >= 0) {
+        change.baselineP95 = baselineP95;
+        change.p95Pct = percentChange(p95, baselineP95);
+        change.callsPct = percentChange(double(calls), double(baselineCalls));
+    }
+    compared.change = change;
+    model.setRows({ compared });
+    QCOMPARE(text(model, 0, KeyListModel::P95ChangeColumn), p95Change);
+    QCOMPARE(text(model, 0, KeyListModel::CallsChangeColumn), callsChange);
+    const QVariant foreground = model.data(model.index(0, KeyListModel::P95ChangeColumn), Qt::ForegroundRole);
+    if (colour == 0) {
+        QVERIFY(!foreground.isValid());
+    } else {
+        const QColor shown = foreground.value<QColor>();
+        QVERIFY(colour > 0 ? shown.red() > shown.green() : shown.green() > shown.red());
+    }
+    QVERIFY(text(model, 0, KeyListModel::KeyColumn, Qt::ToolTipRole).contains(QStringLiteral("baseline")));
+}
+
+void tst_KeyListModel::changesSortWithNewFirstAndNothingLast()
+{
+    KeyListModel model;
+    const auto compared
+        = [](const char* key, qint64 calls, std::optional<double> p95Pct, std::optional<double> callsPct) {
+              KeyRow r = row(QString::fromLatin1(key), {}, calls);
+              r.change = RowChange { 1, 1.0, p95Pct, callsPct };
+              return r;
+          };
+    model.setRows({ compared("slower", 10, 40.0, 5.0), compared("faster", 10, -20.0, -5.0),
+        compared("new", 10, std::nullopt, std::nullopt), compared("idle", 0, std::nullopt, std::nullopt) });
+    const auto sortValue
+        = [&](int row, int column) { return model.data(model.index(row, column), KeyListModel::SortRole).toDouble(); };
+    // Descending, "what got slower" reads from the top; a function without calls on one side sorts last.
+    QVERIFY(sortValue(0, KeyListModel::P95ChangeColumn) > sortValue(1, KeyListModel::P95ChangeColumn));
+    QVERIFY(sortValue(1, KeyListModel::P95ChangeColumn) > sortValue(2, KeyListModel::P95ChangeColumn));
+    // More calls than ever: a function new since the baseline is the largest increase of calls.
+    QVERIFY(sortValue(2, KeyListModel::CallsChangeColumn) > sortValue(0, KeyListModel::CallsChangeColumn));
+    QVERIFY(sortValue(3, KeyListModel::CallsChangeColumn) < sortValue(1, KeyListModel::CallsChangeColumn));
 }
 
 QTEST_GUILESS_MAIN(tst_KeyListModel)

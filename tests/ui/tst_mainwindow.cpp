@@ -30,6 +30,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QtTest>
+#include <QUdpSocket>
 
 using namespace Kodemon;
 using Kodemon::Test::ViewerFixture;
@@ -96,6 +97,7 @@ private Q_SLOTS:
     void exportWritesTheSelectedRows();
     void stateSurvivesARestart();
     void statusBarShowsTheCollector();
+    void statusBarShowsTheStatsdListener();
     void aboutShowsVersionDatabaseAndAddresses();
 
 private:
@@ -461,6 +463,37 @@ void tst_MainWindow::statusBarShowsTheCollector()
         m_fixture->collector->udpPort());
     QTRY_VERIFY_WITH_TIMEOUT(window->ingestStatus()->storedText().contains(QStringLiteral("Stored 1")), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(window->ingestStatus()->rejectedToolTip().contains(QStringLiteral("not_json")), 5000);
+}
+
+// The StatsD listener is optional: on a free port the status bar names it, on a taken one it says so (hover: why)
+// and the decorator's port keeps working.
+void tst_MainWindow::statusBarShowsTheStatsdListener()
+{
+    QUdpSocket holder;
+    QVERIFY(holder.bind(QHostAddress::LocalHost, 0));
+    m_fixture->feed.reset();
+    m_fixture->status.reset();
+    m_fixture->collector->stop();
+    QVERIFY(m_fixture->startCollector(0, holder.localPort()));
+    auto window = openWindow();
+    QVERIFY(window);
+    const QString taken = QStringLiteral("127.0.0.1:%1").arg(holder.localPort());
+    QTRY_VERIFY(window->ingestStatus()->listenersText().contains(QStringLiteral("StatsD unavailable")));
+    QVERIFY2(window->ingestStatus()->listenersToolTip().contains(QStringLiteral("already in use")),
+        qPrintable(window->ingestStatus()->listenersToolTip()));
+    QVERIFY(window->ingestStatus()->udpText().contains(QStringLiteral("listening")));
+
+    QUdpSocket probe;
+    QVERIFY(probe.bind(QHostAddress::LocalHost, 0));
+    const quint16 free = probe.localPort();
+    probe.close();
+    window.reset();
+    m_fixture->feed.reset();
+    m_fixture->status.reset();
+    m_fixture->collector->stop();
+    QVERIFY(m_fixture->startCollector(0, free));
+    window = openWindow();
+    QTRY_VERIFY(window->ingestStatus()->listenersText().contains(QStringLiteral("StatsD 127.0.0.1:%1").arg(free)));
 }
 
 void tst_MainWindow::aboutShowsVersionDatabaseAndAddresses()

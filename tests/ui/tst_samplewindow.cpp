@@ -55,6 +55,7 @@ private Q_SLOTS:
     void addAndDropEqualAFreshWindow();
     void histogramCoversEveryCall();
     void emptyWindow();
+    void failedCallsAreCountedWhileLive();
 };
 
 void tst_SampleWindow::matchesTheQueryLayersStatistics_data()
@@ -110,6 +111,29 @@ void tst_SampleWindow::emptyWindow()
     const SampleWindow window;
     QCOMPARE(window.stats().count, 0);
     QVERIFY(window.histogram().counts.isEmpty());
+}
+
+void tst_SampleWindow::failedCallsAreCountedWhileLive()
+{
+    // Calls at t = 0..99; every tenth failed.
+    QList<TimedValue> values;
+    QList<double> failed;
+    for (int t = 0; t < 100; ++t) {
+        values.append(TimedValue { double(t), 1.0 + t });
+        if (t % 10 == 0)
+            failed.append(double(t));
+    }
+    SampleWindow window(values, failed);
+    QCOMPARE(window.stats().errors, 10);
+    // Live: new calls (two failed, out of order) arrive, the oldest leave the range.
+    window.add({ TimedValue { 101, 5 }, TimedValue { 100, 5 }, TimedValue { 102, 5 } }, { 102, 100 });
+    QCOMPARE(window.stats().errors, 12);
+    window.dropBefore(35); // 0, 10, 20 and 30 leave
+    QCOMPARE(window.stats().errors, 8);
+    QCOMPARE(window.stats().count, 100 - 35 + 3);
+    QCOMPARE(window.values().first().timestamp, 35.0);
+    window.dropBefore(1000);
+    QCOMPARE(window.stats().errors, 0);
 }
 
 QTEST_GUILESS_MAIN(tst_SampleWindow)

@@ -3,6 +3,7 @@
 // README shows. Time is fixed and the zone is UTC, so that the picture only changes when the window does.
 #include "chartview.h"
 #include "emptystate.h"
+#include "filterbar.h"
 #include "functionspanel.h"
 #include "ingest/ingestcounters.h"
 #include "mainwindow.h"
@@ -10,10 +11,17 @@
 #include "testdata.h"
 #include "timerangecontroller.h"
 #include "viewerfixture.h"
+#include "viewoptions.h"
 
 #include <cmath>
+#include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLineEdit>
 #include <QRandomGenerator>
+#include <QSplitter>
 #include <QTableView>
 #include <QtTest>
 
@@ -49,21 +57,70 @@ double logNormal(QRandomGenerator& random, double median, double sigma)
     return median * std::exp(sigma * std::sqrt(-2 * std::log(u)) * std::cos(2 * M_PI * random.generateDouble()));
 }
 
-// Two hours of calls; product pages get slower at 15:05 (a deploy) and everything sees rare slow outliers.
+QByteArray compact(const QJsonObject& object)
+{
+    return object.isEmpty() ? QByteArray() : QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// The decorator's keyword arguments of a product page: whether the cache had it, where the shopper is; 1.5% time
+// out. A cache miss renders from the database, four times slower, and slower still far from it.
+QJsonObject productTags(QRandomGenerator& random, double& ms)
+{
+    const bool hit = random.bounded(100) < 70;
+    const int region = random.bounded(100);
+    QJsonObject tags { { QStringLiteral("cache"), hit ? QStringLiteral("hit") : QStringLiteral("miss") },
+        { QStringLiteral("region"),
+            region < 55       ? QStringLiteral("eu")
+                : region < 85 ? QStringLiteral("us")
+                              : QStringLiteral("asia") } };
+    ms *= hit ? 0.6 : 2.4;
+    if (!hit) // a miss reads the database in Frankfurt: farther is slower
+        ms *= region < 55 ? 1.0 : region < 85 ? 1.5 : 2.2;
+    if (random.bounded(1000) < 15) {
+        tags.insert(QStringLiteral("error"), QStringLiteral("TimeoutError"));
+        ms *= 3;
+    }
+    return tags;
+}
+
+// A checkout says how it was paid; 3% of payments are declined.
+QJsonObject checkoutTags(QRandomGenerator& random)
+{
+    const int payment = random.bounded(100);
+    QJsonObject tags { { QStringLiteral("payment"),
+        payment < 60       ? QStringLiteral("card")
+            : payment < 90 ? QStringLiteral("paypal")
+                           : QStringLiteral("invoice") } };
+    if (random.bounded(100) < 3)
+        tags.insert(QStringLiteral("error"), QStringLiteral("PaymentDeclined"));
+    return tags;
+}
+
+// Two hours of calls; cache misses of product pages get slower at 15:05 (a deploy) and everything sees rare slow
+// outliers.
 QList<Sample> history()
 {
     QRandomGenerator random(42);
     QList<Sample> samples;
     for (const Function& function : Shop) {
         const double step = 1 / function.callsPerSecond;
+        const QByteArray key(function.key);
         for (double t = Now - 7200; t < Now - 60; t += step * (0.5 + random.generateDouble())) {
             double ms = logNormal(random, function.medianMs, function.sigma);
-            if (QByteArray(function.key).contains("product_detail") && t > Now - 1500)
-                ms *= 1.6;
+            QJsonObject tags;
+            if (key.contains("product_detail")) {
+                tags = productTags(random, ms);
+                if (t > Now - 1500 && tags.value(QStringLiteral("cache")).toString() == QLatin1String("miss"))
+                    ms *= 1.6;
+            } else if (key.contains("checkout")) {
+                tags = checkoutTags(random);
+            }
             if (random.bounded(1000) < 3)
                 ms *= 6 + random.bounded(10);
-            samples.append(ViewerFixture::sample(QString::fromLatin1(function.key), QString::fromLatin1(function.token),
-                std::floor(t), std::round(ms * 1000) / 1000));
+            Sample sample = ViewerFixture::sample(QString::fromLatin1(function.key),
+                QString::fromLatin1(function.token), std::floor(t), std::round(ms * 1000) / 1000);
+            sample.extra = compact(tags);
+            samples.append(sample);
         }
     }
     return samples;
@@ -84,6 +141,7 @@ class tst_Screenshot : public QObject
 private Q_SLOTS:
     void emptyState();
     void mainWindow();
+    void tagsAndBaseline();
 
 private:
     std::unique_ptr<MainWindow> openWindow(ViewerFixture& fixture);
@@ -171,6 +229,49 @@ void tst_Screenshot::mainWindow()
     const QImage image = window->grab().toImage();
     QCOMPARE(image.size(), QSize(1440, 900) * window->devicePixelRatio());
     QVERIFY(image.save(screenshotPath(QStringLiteral("main-window.png"))));
+}
+
+// The product pages that missed the cache, one line per region, against the hour before (dashed): they got slower
+// at 15:05, the statistics say by how much and how sure, the table which functions changed.
+void tst_Screenshot::tagsAndBaseline()
+{
+    ViewerFixture fixture;
+    QVERIFY(fixture.write(history()));
+    QVERIFY(fixture.startCollector(4000) || fixture.startCollector(0));
+    auto window = openWindow(fixture);
+    QVERIFY(window);
+    QTRY_COMPARE(window->functions()->table()->model()->rowCount(), int(std::size(Shop)));
+    const QString product = QString::fromLatin1(Shop[0].key);
+    selectKey(*window, product);
+    QTRY_COMPARE(window->functions()->currentKey()->key, product);
+
+    // As a user does it: a value typed in the filter bar, a tag to group by, a baseline, failures shown.
+    FilterBar* bar = window->filterBar();
+    QTest::keyClicks(bar->filterEdit(), QStringLiteral("cache:miss"));
+    QTest::keyClick(bar->filterEdit(), Qt::Key_Return);
+    QTRY_VERIFY(bar->groupByBox()->findData(QStringLiteral("region")) > 0);
+    bar->groupByBox()->setCurrentIndex(bar->groupByBox()->findData(QStringLiteral("region")));
+    Q_EMIT bar->groupByBox()->activated(bar->groupByBox()->currentIndex());
+    bar->splitBox()->setChecked(false); // the table stays one row per function, with the Δ columns
+    const int previous = bar->baselineBox()->findData(int(BaselineChoice::Kind::Previous));
+    bar->baselineBox()->setCurrentIndex(previous);
+    Q_EMIT bar->baselineBox()->activated(previous);
+    for (QAction* action : window->findChildren<QAction*>()) {
+        if (action->text().remove(u'&') == QLatin1String("Show Failures"))
+            action->setChecked(true);
+    }
+    QTRY_COMPARE(window->chart()->data().series.size(), 3); // eu, us, asia
+    QTRY_COMPARE(window->chart()->data().baseline.size(), 3);
+    QTRY_VERIFY(window->stats()->isComparing());
+    QTRY_VERIFY(!window->stats()->verdictText().isEmpty());
+    // The functions pane dragged wider, so that the Δ columns show beside the others.
+    auto* splitter = window->findChild<QSplitter*>(QStringLiteral("mainSplitter"));
+    splitter->setSizes({ 700, splitter->width() - 700 });
+    QTest::qWait(2500); // live steps and the table's refresh
+
+    const QImage image = window->grab().toImage();
+    QCOMPARE(image.size(), QSize(1440, 900) * window->devicePixelRatio());
+    QVERIFY(image.save(screenshotPath(QStringLiteral("tags-and-baseline.png"))));
 }
 
 int main(int argc, char** argv)

@@ -25,11 +25,15 @@ ViewerFixture::~ViewerFixture()
         collector->stop();
 }
 
-bool ViewerFixture::startCollector(quint16 port)
+bool ViewerFixture::startCollector(quint16 port, std::optional<quint16> statsdPort)
 {
     Collector::Options options;
     options.udp.port = port;
     options.udp.receiveBufferBytes = 1024 * 1024;
+    if (statsdPort) {
+        options.statsd = options.udp;
+        options.statsd->port = *statsdPort;
+    }
     collector = std::make_unique<Collector>(store, options);
     feed = std::make_unique<CollectorFeed>(collector.get());
     status = std::make_unique<LocalStatus>(collector.get(), store);

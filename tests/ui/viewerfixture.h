@@ -8,6 +8,7 @@
 #include "viewerservices.h"
 
 #include <memory>
+#include <optional>
 #include <QTemporaryDir>
 
 namespace Kodemon::Test {
@@ -23,7 +24,8 @@ public:
 
     bool isValid() const { return m_valid; }
     // A real collector on loopback; `port` 0 picks a free one.
-    bool startCollector(quint16 port = 0);
+    // With `statsdPort`, a StatsD listener there too (optional: a taken port leaves the collector running).
+    bool startCollector(quint16 port = 0, std::optional<quint16> statsdPort = std::nullopt);
     // Stores samples directly (not over UDP), for data in the past.
     bool write(const QList<Sample>& samples);
     ViewerServices services() const;

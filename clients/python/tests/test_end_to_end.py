@@ -36,16 +36,17 @@ def get_json(url):
 
 
 class KodemonServer:
-    """`kodemon --headless` on free ports with its database in a temporary folder."""
+    """`kodemon --headless` on free ports with its database in a temporary folder; `args` are added to its
+    command line (the StatsD and OTLP listeners are off unless they ask for them)."""
 
-    def __init__(self):
+    def __init__(self, args=("--statsd-port", "0", "--otlp-port", "0")):
         self.folder = tempfile.TemporaryDirectory(prefix="kodemon-e2e-")
         self.database = os.path.join(self.folder.name, "kodemon.sqlite")
         self.output = []
         self.started = threading.Event()
         self.udp_port = self.http_port = None
         self.process = subprocess.Popen(
-            [BINARY, "--headless", "--udp-port", "0", "--http-port", "0", "--db", self.database],
+            [BINARY, "--headless", "--udp-port", "0", "--http-port", "0", "--db", self.database, *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()

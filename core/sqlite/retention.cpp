@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: MIT
+#include "sqlite/retention.h"
+
+#include "base/logging.h"
+#include "sqlite/sqlitesummaries.h"
+#include "sqlite/tagdictionary.h"
+
+#include <algorithm>
+#include <QMap>
+#include <sqlite3.h>
+
+namespace Kodemon {
+
+namespace {
+
+// Chunks and rollup days looked at per query; a step runs several queries until its budget is spent.
+constexpr int ChunksPerQuery = 32;
+constexpr int DaysPerQuery = 128;
+
+qint64 pragma(sqlite3* db, const char* sql)
+{
+    sqlite3_stmt* statement = nullptr;
+    qint64 value = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
+        value = sqlite3_column_int64(statement, 0);
+    sqlite3_finalize(statement);
+    return value;
+}
+
+CallSummary summaryOfMinutes(const QList<MinuteSummary>& minutes)
+{
+    CallSummary day;
+    for (const auto& minute : minutes)
+        day.merge(minute.summary);
+    return day;
+}
+
+} // namespace
+
+Retention::Retention(sqlite3* db, RetentionPolicy policy)
+    : m_db(db)
+    , m_policy(policy)
+{ }
+
+Status Retention::prepare()
+{
+    if (m_prepared)
+        return Ok {};
+    auto chunks = ChunkTable::prepare(m_db);
+    if (!chunks)
+        return chunks.failure();
+    m_chunks = std::move(chunks).value();
+    struct Entry
+    {
+        SqliteStatement* statement;
+        const char* sql;
+    };
+    const Entry entries[] = {
+        { &m_oldChunks, "SELECT id, series_id FROM chunks WHERE min_arrival < ?1 ORDER BY min_arrival LIMIT ?2" },
+        { &m_oldRollups, "SELECT series_id, day, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch "
+                         "FROM rollups WHERE max_arrival < ?1 ORDER BY max_arrival LIMIT ?2" },
+        { &m_readRollup, "SELECT data, max_arrival FROM rollups WHERE series_id = ? AND day = ?" },
+        { &m_writeRollup, "INSERT OR REPLACE INTO rollups (series_id, day, min_ts, max_ts, max_arrival, sample_count, "
+                          "sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch, data) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" },
+        { &m_deleteRollup, "DELETE FROM rollups WHERE series_id = ? AND day = ?" },
+        { &m_loadSummary,
+            "SELECT count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM series_summary WHERE series_id = ?" },
+        { &m_saveSummary, "INSERT OR REPLACE INTO series_summary (series_id, count, sum_ms, sumsq_ms, min_ms, max_ms, "
+                          "errors, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)" },
+        { &m_takeFromSeries, "UPDATE series SET sample_count = max(sample_count - ?1, 0), total_ms = total_ms - ?2, "
+                             "error_count = max(error_count - ?3, 0) WHERE id = ?4" },
+        { &m_firstCall, "UPDATE series SET first_ts = (SELECT min(t) FROM (SELECT min(min_ts) AS t FROM chunks WHERE "
+                        "series_id = ?1 UNION ALL SELECT min(min_ts) FROM rollups WHERE series_id = ?1)) WHERE id = ?1" },
+    };
+    for (const auto& entry : entries) {
+        auto statement = SqliteStatement::prepare(m_db, entry.sql);
+        if (!statement)
+            return statement.failure();
+        *entry.statement = std::move(statement).value();
+    }
+    m_prepared = true;
+    return Ok {};
+}
+
+Result<bool> Retention::step(qint64 now, int budgetMs, TagDictionary& tags, QSet<qint64>& touched)
+{
+    if (m_policy.keepsEverything())
+        return false;
+    auto after = startsAt(m_db);
+    if (!after)
+        return after.failure();
+    if (now < *after)
+        return false;
+    if (auto status = prepare(); !status)
+        return status.failure();
+    m_clock.start();
+    m_budgetMs = budgetMs;
+    if (m_policy.raw > 0) {
+        auto more = expireCalls(now - m_policy.raw, tags, touched);
+        if (!more || *more)
+            return more;
+    }
+    if (m_policy.summaries > 0) {
+        auto more = expireSummaries(now - m_policy.summaries, touched);
+        if (!more || *more)
+            return more;
+    }
+    return m_policy.maxBytes > 0 ? shrink(tags, touched) : Result<bool>(false);
+}
+
+Result<bool> Retention::expireCalls(qint64 cutoff, TagDictionary& tags, QSet<qint64>& touched)
+{
+    QHash<qint64, QList<MinuteSummary>> minutes;
+    QHash<std::pair<qint64, qint64>, qint64> arrivals; // (series, day) -> the last arrival
+    bool more = true;
+    while (more && !overBudget()) {
+        QList<std::pair<qint64, qint64>> chunks; // (chunk, series)
+        m_oldChunks.reset();
+        m_oldChunks.bind(1, cutoff);
+        m_oldChunks.bind(2, qint64(ChunksPerQuery));
+        while (m_oldChunks.step())
+            chunks.append({ m_oldChunks.columnInt(0), m_oldChunks.columnInt(1) });
+        if (m_oldChunks.failed())
+            return m_oldChunks.failure(QStringLiteral("cannot find old calls"));
+        m_oldChunks.reset();
+        more = chunks.size() == ChunksPerQuery;
+        for (const auto& [chunk, series] : std::as_const(chunks)) {
+            QList<ChunkRow> rows;
+            auto taken = m_chunks->take(chunk, rows);
+            if (!taken)
+                return taken.failure();
+            if (!*taken)
+                continue; // damaged: left as it is (and found again: ordered by arrival, it waits at the front)
+            touched.insert(series);
+            QList<ChunkRow> kept;
+            QHash<qint64, CallSummary> byMinute;
+            for (const auto& row : std::as_const(rows)) {
+                if (arrivalOf(row) >= cutoff) {
+                    kept.append(row);
+                    continue;
+                }
+                const qint64 minute = Rollup::minuteOf(row.timestamp);
+                byMinute[minute].add(row.executionTime, row.failed);
+                // Per series and day: a day's summaries expire when the last of its calls arrived long enough ago.
+                const auto day = std::pair { series, Rollup::dayOf(minute) };
+                arrivals[day] = std::max(arrivals.value(day, arrivalOf(row)), arrivalOf(row));
+                if (auto status = tags.release(series, row.tagIds); !status)
+                    return status.failure();
+            }
+            for (auto it = byMinute.cbegin(); it != byMinute.cend(); ++it)
+                minutes[series].append({ it.key(), it.value() });
+            if (!kept.isEmpty()) {
+                if (auto id = m_chunks->insert(series, kept.constData(), kept.size()); !id)
+                    return id.failure();
+            }
+        }
+    }
+    if (auto status = addToRollups(minutes, arrivals); !status)
+        return status.failure();
+    return more;
+}
+
+Status Retention::addToRollups(const QHash<qint64, QList<MinuteSummary>>& minutes,
+    const QHash<std::pair<qint64, qint64>, qint64>& arrivals)
+{
+    for (auto series = minutes.cbegin(); series != minutes.cend(); ++series) {
+        QMap<qint64, QList<MinuteSummary>> byDay;
+        for (const auto& minute : series.value())
+            byDay[Rollup::dayOf(minute.minute)].append(minute);
+        for (auto day = byDay.begin(); day != byDay.end(); ++day) {
+            auto& added = day.value();
+            std::sort(added.begin(), added.end(),
+                [](const MinuteSummary& a, const MinuteSummary& b) { return a.minute < b.minute; });
+            // Several chunks may give the same minute: fold them before merging with what the day holds.
+            QList<MinuteSummary> folded;
+            for (auto& minute : added) {
+                if (!folded.isEmpty() && folded.last().minute == minute.minute)
+                    folded.last().summary.merge(minute.summary);
+                else
+                    folded.append(std::move(minute));
+            }
+            const qint64 arrival = arrivals.value({ series.key(), day.key() });
+            if (auto status = storeRollupDay(series.key(), day.key(), std::move(folded), arrival); !status)
+                return status;
+        }
+    }
+    return Ok {};
+}
+
+Status Retention::storeRollupDay(qint64 seriesId, qint64 day, QList<MinuteSummary> minutes, qint64 arrival)
+{
+    m_readRollup.reset();
+    m_readRollup.bind(1, seriesId);
+    m_readRollup.bind(2, day);
+    if (m_readRollup.step()) {
+        const auto stored = Rollup::decode(m_readRollup.columnBlob(0), day);
+        arrival = std::max(arrival, m_readRollup.columnInt(1));
+        if (!stored)
+            return Error { QStringLiteral("the summaries of series %1 on day %2 are damaged").arg(seriesId).arg(day) };
+        QList<MinuteSummary> merged = *stored;
+        Rollup::merge(merged, minutes);
+        minutes = std::move(merged);
+    } else if (m_readRollup.failed()) {
+        return m_readRollup.failure(QStringLiteral("cannot read summaries"));
+    }
+    m_readRollup.reset();
+    const CallSummary summary = summaryOfMinutes(minutes);
+    const QByteArray data = Rollup::encode(minutes);
+    const QByteArray sketch = summary.sketch.encode();
+    m_writeRollup.reset();
+    m_writeRollup.bind(1, seriesId);
+    m_writeRollup.bind(2, day);
+    m_writeRollup.bind(3, double(minutes.first().minute));
+    m_writeRollup.bind(4, double(minutes.last().minute));
+    m_writeRollup.bind(5, arrival);
+    m_writeRollup.bind(6, summary.count);
+    m_writeRollup.bind(7, summary.sum);
+    m_writeRollup.bind(8, summary.sumSquares);
+    m_writeRollup.bind(9, summary.min);
+    m_writeRollup.bind(10, summary.max);
+    m_writeRollup.bind(11, summary.errors);
+    m_writeRollup.bindBlob(12, sketch);
+    m_writeRollup.bindBlob(13, data);
+    m_writeRollup.step();
+    if (m_writeRollup.failed())
+        return m_writeRollup.failure(QStringLiteral("cannot store summaries"));
+    m_writeRollup.reset();
+    return Ok {};
+}
+
+Result<bool> Retention::expireSummaries(qint64 cutoff, QSet<qint64>& touched)
+{
+    bool more = true;
+    while (more && !overBudget()) {
+        struct Day
+        {
+            qint64 series;
+            qint64 day;
+            CallSummary summary;
+        };
+        QList<Day> days;
+        m_oldRollups.reset();
+        m_oldRollups.bind(1, cutoff);
+        m_oldRollups.bind(2, qint64(DaysPerQuery));
+        while (m_oldRollups.step())
+            days.append({ m_oldRollups.columnInt(0), m_oldRollups.columnInt(1),
+                SqliteSummaries::read(m_oldRollups, 2).value_or(CallSummary {}) });
+        if (m_oldRollups.failed())
+            return m_oldRollups.failure(QStringLiteral("cannot find old summaries"));
+        m_oldRollups.reset();
+        more = days.size() == DaysPerQuery;
+        for (const auto& day : std::as_const(days)) {
+            m_deleteRollup.reset();
+            m_deleteRollup.bind(1, day.series);
+            m_deleteRollup.bind(2, day.day);
+            m_deleteRollup.step();
+            if (m_deleteRollup.failed())
+                return m_deleteRollup.failure(QStringLiteral("cannot delete old summaries"));
+            if (auto status = forgetSeriesCalls(day.series, day.summary); !status)
+                return status.failure();
+            touched.insert(day.series);
+        }
+    }
+    return more;
+}
+
+Status Retention::forgetSeriesCalls(qint64 seriesId, const CallSummary& summary)
+{
+    auto total = SqliteSummaries::load(m_loadSummary, seriesId);
+    if (!total)
+        return total.failure();
+    total->subtract(summary);
+    if (auto status = SqliteSummaries::save(m_saveSummary, seriesId, *total); !status)
+        return status;
+    m_takeFromSeries.reset();
+    m_takeFromSeries.bind(1, summary.count);
+    m_takeFromSeries.bind(2, summary.sum);
+    m_takeFromSeries.bind(3, summary.errors);
+    m_takeFromSeries.bind(4, seriesId);
+    m_takeFromSeries.step();
+    m_firstCall.reset();
+    m_firstCall.bind(1, seriesId);
+    m_firstCall.step();
+    if (m_takeFromSeries.failed() || m_firstCall.failed())
+        return Error { QStringLiteral("cannot update a series' totals") };
+    return Ok {};
+}
+
+Result<bool> Retention::shrink(TagDictionary& tags, QSet<qint64>& touched)
+{
+    auto used = usedBytes(m_db);
+    if (!used)
+        return used.failure();
+    if (*used <= m_policy.maxBytes)
+        return false;
+    // Calls first: the oldest arrivals become summaries; once there are none, the oldest summaries go.
+    const qint64 oldestCall = pragma(m_db, "SELECT coalesce(min(min_arrival), -1) FROM chunks");
+    if (oldestCall >= 0) {
+        const auto more = expireCalls(oldestCall + 3600, tags, touched);
+        return more ? Result<bool>(true) : more;
+    }
+    const qint64 oldestSummary = pragma(m_db, "SELECT coalesce(min(max_arrival), -1) FROM rollups");
+    if (oldestSummary >= 0) {
+        const auto more = expireSummaries(oldestSummary + 86400, touched);
+        return more ? Result<bool>(true) : more;
+    }
+    return false; // only recent calls left: nothing this step can free
+}
+
+Result<qint64> Retention::usedBytes(sqlite3* db)
+{
+    const qint64 pages = pragma(db, "PRAGMA page_count");
+    const qint64 free = pragma(db, "PRAGMA freelist_count");
+    const qint64 size = pragma(db, "PRAGMA page_size");
+    if (pages < 0 || free < 0 || size <= 0)
+        return Error { QStringLiteral("cannot read the database's size") };
+    return (pages - free) * size;
+}
+
+Result<qint64> Retention::startsAt(sqlite3* db)
+{
+    return std::max<qint64>(pragma(db, "SELECT coalesce((SELECT value FROM meta WHERE name = 'retention_after'), 0)"), 0);
+}
+
+Status Retention::setStartsAt(sqlite3* db, qint64 when)
+{
+    auto statement = SqliteStatement::prepare(db, "INSERT OR REPLACE INTO meta (name, value) VALUES ('retention_after', ?)");
+    if (!statement)
+        return statement.failure();
+    statement->bind(1, when);
+    statement->step();
+    return statement->failed() ? Status(statement->failure(QStringLiteral("cannot store when retention starts")))
+                               : Status(Ok {});
+}
+
+} // namespace Kodemon

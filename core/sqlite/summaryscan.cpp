@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+#include "sqlite/summaryscan.h"
+
+#include "base/logging.h"
+#include "sqlite/chunkscan.h"
+#include "sqlite/chunkview.h"
+#include "sqlite/rollup.h"
+#include "sqlite/sqlitesummaries.h"
+
+#include <limits>
+#include <sqlite3.h>
+
+namespace Kodemon {
+
+namespace {
+
+double upper(const TimeRange& range)
+{
+    return range.to.value_or(std::numeric_limits<double>::max());
+}
+
+double lower(const TimeRange& range)
+{
+    return range.from.value_or(std::numeric_limits<double>::lowest());
+}
+
+} // namespace
+
+SummaryScan::SummaryScan(sqlite3* db, qint64 seriesId, const TimeRange& range)
+    : m_db(db)
+    , m_seriesId(seriesId)
+    , m_range(range)
+{ }
+
+Status SummaryScan::run(const TakesWhole& takesWhole, const Whole& whole, const Call& call, bool withRecent)
+{
+    // The index answers the WHERE clause; only summaries are read here, the blob of a chunk only when needed.
+    auto chunks = SqliteStatement::prepare(m_db,
+        "SELECT id, min_ts, max_ts, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM chunks "
+        "WHERE series_id = ?1 AND min_ts <= ?2 AND max_ts >= ?3");
+    if (!chunks)
+        return chunks.failure();
+    chunks->bind(1, m_seriesId);
+    chunks->bind(2, upper(m_range));
+    chunks->bind(3, lower(m_range));
+    QList<qint64> cut;
+    while (chunks->step()) {
+        const double first = chunks->columnDouble(1);
+        const double last = chunks->columnDouble(2);
+        const bool inside = m_range.contains(first) && m_range.contains(last);
+        const auto summary = inside && takesWhole(first, last) ? SqliteSummaries::read(*chunks, 3) : std::nullopt;
+        if (summary)
+            whole(first, last, *summary);
+        else
+            cut.append(chunks->columnInt(0));
+    }
+    if (chunks->failed())
+        return chunks->failure(QStringLiteral("database query failed"));
+    for (const qint64 id : std::as_const(cut)) {
+        if (auto status = readChunk(id, call); !status)
+            return status;
+    }
+    if (auto status = readRollups(takesWhole, whole); !status)
+        return status;
+    return withRecent ? recent(call) : Status(Ok {});
+}
+
+Status SummaryScan::readRollups(const TakesWhole& takesWhole, const Whole& whole)
+{
+    auto days = SqliteStatement::prepare(m_db,
+        "SELECT day, min_ts, max_ts, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch, data FROM rollups "
+        "WHERE series_id = ?1 AND min_ts <= ?2 AND max_ts >= ?3");
+    if (!days)
+        return days.failure();
+    days->bind(1, m_seriesId);
+    days->bind(2, upper(m_range));
+    days->bind(3, lower(m_range));
+    while (days->step()) {
+        const double first = days->columnDouble(1);
+        const double last = days->columnDouble(2);
+        if (m_range.contains(first) && m_range.contains(last) && takesWhole(first, last)) {
+            if (const auto summary = SqliteSummaries::read(*days, 3)) {
+                whole(first, last, *summary);
+                continue;
+            }
+        }
+        const auto minutes = Rollup::decode(days->columnBlob(10), days->columnInt(0));
+        if (!minutes) {
+            qCWarning(lcStorage) << "skipping the damaged summaries of series" << m_seriesId << "on day"
+                                 << days->columnInt(0);
+            continue;
+        }
+        for (const auto& minute : *minutes) {
+            if (m_range.contains(double(minute.minute)))
+                whole(double(minute.minute), double(minute.minute), minute.summary);
+        }
+    }
+    if (days->failed())
+        return days->failure(QStringLiteral("database query failed"));
+    return Ok {};
+}
+
+Result<bool> SummaryScan::summarizedIn(sqlite3* db, qint64 seriesId, const TimeRange& range)
+{
+    auto statement = SqliteStatement::prepare(
+        db, "SELECT count(*) FROM rollups WHERE series_id = ?1 AND min_ts <= ?2 AND max_ts >= ?3");
+    if (!statement)
+        return statement.failure();
+    statement->bind(1, seriesId);
+    statement->bind(2, upper(range));
+    statement->bind(3, lower(range));
+    if (!statement->step())
+        return statement->failure(QStringLiteral("database query failed"));
+    return statement->columnInt(0) > 0;
+}
+
+Status SummaryScan::readChunk(qint64 chunkId, const Call& call)
+{
+    auto statement = SqliteStatement::prepare(m_db, "SELECT data FROM chunks WHERE id = ?");
+    if (!statement)
+        return statement.failure();
+    statement->bind(1, chunkId);
+    if (!statement->step())
+        return statement->failed() ? statement->failure(QStringLiteral("database query failed")) : Status(Ok {});
+    auto view = ChunkView::parse(statement->columnBlob(0));
+    QList<ChunkRow> rows;
+    if (!view || !view->appendAllRows(rows)) {
+        qCWarning(lcStorage) << "skipping chunk" << chunkId << "whose rows are damaged";
+        return Ok {};
+    }
+    for (const auto& row : std::as_const(rows)) {
+        if (m_range.contains(row.timestamp))
+            call(row.timestamp, row.executionTime, row.failed);
+    }
+    return Ok {};
+}
+
+Status SummaryScan::recent(const Call& call)
+{
+    auto scan = ChunkScan::start(m_db, m_seriesId, m_range, ChunkScan::Sources::RecentOnly);
+    if (!scan)
+        return scan.failure();
+    QList<ChunkRow> rows;
+    while (scan->next()) {
+        rows.clear();
+        if (!scan->chunk().appendRows(m_seriesId, rows)) {
+            qCWarning(lcStorage) << "skipping a recent chunk whose rows are damaged";
+            continue;
+        }
+        for (const auto& row : std::as_const(rows)) {
+            if (m_range.contains(row.timestamp))
+                call(row.timestamp, row.executionTime, row.failed);
+        }
+    }
+    if (auto error = scan->error())
+        return Error { *error };
+    return Ok {};
+}
+
+Result<qint64> SummaryScan::estimate(sqlite3* db, qint64 seriesId, const TimeRange& range)
+{
+    qint64 calls = 0;
+    for (const char* sql : { "SELECT coalesce(sum(sample_count), 0) FROM chunks WHERE series_id = ?1 AND min_ts <= ?2 "
+                             "AND max_ts >= ?3",
+             "SELECT coalesce(sum(sample_count), 0) FROM recent WHERE ?1 = ?1 AND min_ts <= ?2 AND max_ts >= ?3" }) {
+        auto statement = SqliteStatement::prepare(db, sql);
+        if (!statement)
+            return statement.failure();
+        statement->bind(1, seriesId);
+        statement->bind(2, upper(range));
+        statement->bind(3, lower(range));
+        if (!statement->step())
+            return statement->failure(QStringLiteral("database query failed"));
+        calls += statement->columnInt(0);
+    }
+    return calls;
+}
+
+Result<CallSummary> SummaryScan::compacted(sqlite3* db, qint64 seriesId)
+{
+    auto statement = SqliteStatement::prepare(
+        db, "SELECT count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM series_summary WHERE series_id = ?");
+    if (!statement)
+        return statement.failure();
+    return SqliteSummaries::load(*statement, seriesId);
+}
+
+ReadSnapshot::ReadSnapshot(sqlite3* db)
+    : m_db(db)
+{
+    // Only outside a transaction (autocommit): a nested BEGIN would fail, and then the outer one holds already.
+    m_began = sqlite3_get_autocommit(db) && sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+ReadSnapshot::~ReadSnapshot()
+{
+    if (m_began)
+        sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+}
+
+} // namespace Kodemon

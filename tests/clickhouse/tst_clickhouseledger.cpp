@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+// The series ledger on a real server: every stored sample is counted once, whatever copies of a resent batch the
+// samples table holds, across retries and across runs that share a spool; failed calls are counted; samples an
+// older Kodemon stored are counted once when the ledger is made.
+#include "clickhouse/clickhouseclient.h"
+#include "clickhouse/clickhouseledger.h"
+#include "clickhouse/clickhousestore.h"
+#include "clickhouse/rowbinary.h"
+#include "clickhouseserver.h"
+#include "store/query.h"
+
+#include <QtTest>
+
+using namespace Kodemon;
+using Kodemon::Test::ClickHouseServer;
+
+class tst_ClickHouseLedger : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void callFailed_data();
+    void callFailed();
+    void countsEveryStoredSampleOnce();
+    void aLaterRunCountsOnlyWhatIsLeft();
+    void countsFailedCalls();
+    void samplesOfAnOlderKodemonAreCountedOnce();
+
+private:
+    std::shared_ptr<ClickHouseStore> openStore(const QString& database);
+    std::unique_ptr<ClickHouseServer> m_server;
+};
+
+namespace {
+
+Sample sample(const QString& key, double timestamp, double ms, const QByteArray& extra = {})
+{
+    return Sample { QStringLiteral("t"), key, timestamp, ms, 1795608120, extra };
+}
+
+QList<Sample> samples(int count, const QString& key = QStringLiteral("k"))
+{
+    QList<Sample> list;
+    for (int i = 0; i < count; ++i)
+        list.append(sample(key, 1795600000 + i / 10, 1.0 + i));
+    return list;
+}
+
+quint64 scalar(ClickHouseClient& client, const QByteArray& sql)
+{
+    auto answer = client.query(sql + " FORMAT RowBinary");
+    if (!answer) {
+        qWarning() << answer.error();
+        return quint64(-1);
+    }
+    RowBinaryReader reader(*answer);
+    return reader.readUInt64();
+}
+
+} // namespace
+
+void tst_ClickHouseLedger::initTestCase()
+{
+    m_server = std::make_unique<ClickHouseServer>();
+    QVERIFY2(m_server->start(), qPrintable(m_server->error()));
+}
+
+std::shared_ptr<ClickHouseStore> tst_ClickHouseLedger::openStore(const QString& database)
+{
+    auto store = std::make_shared<ClickHouseStore>(m_server->config(database));
+    const auto status = store->open();
+    if (!status)
+        qWarning() << status.error();
+    return status ? store : nullptr;
+}
+
+void tst_ClickHouseLedger::callFailed_data()
+{
+    QTest::addColumn<QByteArray>("extra");
+    QTest::addColumn<bool>("failed");
+    QTest::newRow("none") << QByteArray() << false;
+    QTest::newRow("class name") << QByteArray(R"({"error":"ValueError"})") << true;
+    QTest::newRow("true") << QByteArray(R"({"endpoint":"/cart","error":true})") << true;
+    QTest::newRow("a number") << QByteArray(R"({"error":500})") << true;
+    QTest::newRow("false") << QByteArray(R"({"error":false})") << false;
+    QTest::newRow("null") << QByteArray(R"({"error":null})") << false;
+    QTest::newRow("nested, not the call's") << QByteArray(R"({"response":{"error":"x"}})") << false;
+    QTest::newRow("a value, not a name") << QByteArray(R"({"message":"\"error\""})") << false;
+    QTest::newRow("malformed") << QByteArray(R"({"error":)") << false;
+}
+
+void tst_ClickHouseLedger::callFailed()
+{
+    QFETCH(QByteArray, extra);
+    QFETCH(bool, failed);
+    QCOMPARE(Kodemon::callFailed(extra), failed);
+}
+
+void tst_ClickHouseLedger::countsEveryStoredSampleOnce()
+{
+    auto store = openStore(QStringLiteral("once"));
+    QVERIFY(store);
+    const QList<Sample> all = samples(1000);
+    auto writer = store->createWriter();
+    // A first attempt that "failed" after the server stored it, its retry with more samples, and a resend of the
+    // second half: the table holds 2,100 rows, the ledger counts 1,000.
+    QVERIFY(writer->writeIdentified({ 77, 1, all.first(600) }).ok());
+    QVERIFY(writer->writeIdentified({ 77, 1, all }).ok());
+    QVERIFY(writer->writeIdentified({ 77, 501, all.mid(500) }).ok());
+    ClickHouseClient client(m_server->config(QStringLiteral("once")));
+    QCOMPARE(scalar(client, "SELECT toUInt64(count()) FROM once.samples"), 2100u);
+    Query query(store->createReader());
+    const auto keys = query.keys();
+    QVERIFY(keys.ok());
+    QCOMPARE(keys->size(), 1);
+    QCOMPARE(keys->first().count, 1000);
+    QCOMPARE(keys->first().first, all.first().timestamp);
+    QCOMPARE(keys->first().last, all.last().timestamp);
+    QCOMPARE(keys->first().totalExecutionTime, 1000.0 * 1001.0 / 2.0);
+    // How far origin 77 is counted, for a later run that sends what its spool still holds.
+    QCOMPARE(scalar(client, "SELECT max(version) FROM once.series WHERE kind = 1 AND ledger = 77"), 1000u);
+}
+
+void tst_ClickHouseLedger::aLaterRunCountsOnlyWhatIsLeft()
+{
+    auto store = openStore(QStringLiteral("laterrun"));
+    QVERIFY(store);
+    const QList<Sample> all = samples(800);
+    {
+        auto first = store->createWriter();
+        QVERIFY(first->writeIdentified({ 88, 1, all.first(500) }).ok());
+    }
+    // The next run finds the batch in the spool (it was stored, but the run stopped before it could drop it) and
+    // the rest of the origin's samples after it.
+    auto next = store->createWriter();
+    QVERIFY(next->writeIdentified({ 88, 1, all.first(500) }).ok());
+    QVERIFY(next->writeIdentified({ 88, 501, all.mid(500) }).ok());
+    Query query(store->createReader());
+    QCOMPARE(query.keys()->first().count, 800);
+    QCOMPARE(query.stats({ QStringLiteral("k"), std::nullopt, {} })->count, 800);
+    // The table holds the copies; every answer sees each sample once.
+    ClickHouseClient client(m_server->config(QStringLiteral("laterrun")));
+    QCOMPARE(scalar(client, "SELECT toUInt64(count()) FROM laterrun.samples"), 1300u);
+    QCOMPARE(query.executions({ QStringLiteral("k"), std::nullopt, {} }, {}, 10000)->samples.size(), 800);
+}
+
+void tst_ClickHouseLedger::countsFailedCalls()
+{
+    auto store = openStore(QStringLiteral("failed"));
+    QVERIFY(store);
+    auto writer = store->createWriter();
+    QVERIFY(writer
+                ->write({ sample(QStringLiteral("k"), 1, 1, R"({"error":"ValueError"})"),
+                    sample(QStringLiteral("k"), 2, 1, R"({"error":true,"user":"u1"})"),
+                    sample(QStringLiteral("k"), 3, 1, R"({"error":false})"),
+                    sample(QStringLiteral("k"), 4, 1, R"({"error":null})"), sample(QStringLiteral("k"), 5, 1),
+                    sample(QStringLiteral("other"), 5, 1) })
+                .ok());
+    ClickHouseClient client(m_server->config(QStringLiteral("failed")));
+    QCOMPARE(scalar(client, "SELECT sum(failed) FROM failed.series FINAL WHERE kind = 0 AND key = 'k'"), 2u);
+    QCOMPARE(scalar(client, "SELECT sum(failed) FROM failed.series FINAL WHERE kind = 0 AND key = 'other'"), 0u);
+}
+
+void tst_ClickHouseLedger::samplesOfAnOlderKodemonAreCountedOnce()
+{
+    // The table an older Kodemon made, with a resent sample stored twice, and no ledger.
+    ClickHouseClient client(m_server->config(QStringLiteral("default")));
+    QVERIFY(client.query("CREATE DATABASE older").ok());
+    QVERIFY(client
+                .query("CREATE TABLE older.samples (token String, key String, ts Float64, execution_time Float64, "
+                       "received_at Int64, extra String, origin UInt64, seq UInt64) ENGINE = ReplacingMergeTree() "
+                       "PARTITION BY toYYYYMM(toDateTime(toUInt32(least(greatest(ts, 0), 4294967295)))) "
+                       "ORDER BY (token, key, ts, origin, seq)")
+                .ok());
+    QVERIFY(client
+                .query("INSERT INTO older.samples VALUES ('t', 'k', 100, 1.5, 0, '', 5, 1), "
+                       "('t', 'k', 200, 2.5, 0, '', 5, 2), ('t', 'j', 300, 3.5, 0, '', 5, 3)")
+                .ok());
+    QVERIFY(client.query("INSERT INTO older.samples VALUES ('t', 'k', 200, 2.5, 0, '', 5, 2)").ok());
+
+    auto store = openStore(QStringLiteral("older"));
+    QVERIFY(store);
+    Query query(store->createReader());
+    auto keys = query.keys();
+    QVERIFY(keys.ok());
+    QCOMPARE(keys->size(), 2);
+    QCOMPARE(keys->at(1).id.key, QStringLiteral("k"));
+    QCOMPARE(keys->at(1).count, 2);
+    QCOMPARE(keys->at(1).totalExecutionTime, 4.0);
+    // The older samples may hold copies anywhere in their series' time: those reads merge them.
+    QCOMPARE(query.stats({ QStringLiteral("k"), std::nullopt, {} })->count, 2);
+    QCOMPARE(query.executions({ QStringLiteral("k"), std::nullopt, {} })->samples.size(), 2);
+    // New samples count on top; opening again counts nothing twice.
+    auto writer = store->createWriter();
+    QVERIFY(writer->write({ sample(QStringLiteral("k"), 400, 4) }).ok());
+    auto again = openStore(QStringLiteral("older"));
+    QVERIFY(again);
+    keys = Query(again->createReader()).keys();
+    QCOMPARE(keys->at(1).count, 3);
+    QCOMPARE(keys->at(1).last, 400.0);
+}
+
+QTEST_GUILESS_MAIN(tst_ClickHouseLedger)
+#include "tst_clickhouseledger.moc"
