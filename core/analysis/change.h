@@ -52,7 +52,6 @@ struct ChangeSide
 struct Change
 {
     KeyId id;
-    std::optional<TagGroup> group; // when changes were looked for per value of a tag
     double time = 0; // when it started: the first call after it (epoch seconds)
     double bucketSeconds = 0; // the resolution it was found at
     ChangeMetric metric = ChangeMetric::Median; // the confirmed metric with the largest relative change
@@ -74,7 +73,6 @@ struct Change
 struct ChangeReport
 {
     TimeRange range;
-    QString groupBy; // the tag whose values were analysed apart, if any
     ChangeOptions options;
     qint64 functions = 0; // functions (or function and tag value) analysed
     qint64 calls = 0; // calls read

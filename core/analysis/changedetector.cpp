@@ -155,7 +155,7 @@ private:
 
     double penalty() const { return m_options.penaltyFactor * std::log(double(std::max<qsizetype>(m_buckets.size(), 3))); }
 
-    std::function<double(int, int)> callsIn() const
+    auto callsIn() const
     {
         return [this](int begin, int end) { return double(m_buckets[end - 1].end - m_buckets[begin].first); };
     }

@@ -38,47 +38,6 @@ double robustNoise(const QList<double>& values, const QList<double>& weights)
 
 } // namespace
 
-QList<int> pelt(int count, const std::function<double(int, int)>& cost,
-    const std::function<double(int, int)>& segmentWeight, double penalty, double minWeight)
-{
-    constexpr double Infinity = std::numeric_limits<double>::infinity();
-    QList<double> best(count + 1, Infinity); // best[t]: the least penalised cost of points [0, t)
-    QList<int> last(count + 1, 0); // where the last segment of that best split starts
-    best[0] = -penalty;
-    QList<int> candidates; // splits that may still start the last segment
-    QList<int> waiting { 0 }; // splits too close to the end to be tried yet, in order
-    for (int end = 1; end <= count; ++end) {
-        while (!waiting.isEmpty() && segmentWeight(waiting.first(), end) >= minWeight) {
-            if (best[waiting.first()] < Infinity)
-                candidates.append(waiting.first());
-            waiting.removeFirst();
-        }
-        QList<double> totals(candidates.size());
-        for (qsizetype i = 0; i < candidates.size(); ++i) {
-            totals[i] = best[candidates[i]] + cost(candidates[i], end) + penalty;
-            if (totals[i] < best[end]) {
-                best[end] = totals[i];
-                last[end] = candidates[i];
-            }
-        }
-        // PELT's pruning: a split whose cost without the penalty already exceeds the best can never be the last
-        // change of a longer sequence either.
-        qsizetype kept = 0;
-        for (qsizetype i = 0; i < candidates.size(); ++i) {
-            if (totals[i] - penalty <= best[end])
-                candidates[kept++] = candidates[i];
-        }
-        candidates.resize(kept);
-        waiting.append(end);
-    }
-    QList<int> changes;
-    if (best[count] == Infinity)
-        return changes; // no segment holds enough
-    for (int end = count; last[end] > 0; end = last[end])
-        changes.prepend(last[end]);
-    return changes;
-}
-
 WeightedLevels::WeightedLevels(const QList<double>& values, const QList<double>& weights)
 {
     double totalWeight = 0;
