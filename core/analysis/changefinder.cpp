@@ -6,6 +6,8 @@
 #include "store/query.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace Kodemon {
 
@@ -34,19 +36,47 @@ Result<CallHistory> historyOf(Query& query, const SeriesSelector& selector, bool
     return history;
 }
 
+QList<QByteArray> extrasOf(Query& query, const SeriesSelector& series, const TimeRange& range)
+{
+    SeriesSelector selector = series;
+    selector.range = range;
+    const auto page = query.executions(selector, {}, ReleaseCalls);
+    QList<QByteArray> extras;
+    if (page) {
+        for (const auto& sample : page->samples)
+            extras.append(sample.extra);
+    }
+    return extras;
+}
+
+// The release the change came with: the first one seen after it that the calls of the two buckets before it did
+// not carry (a change is placed within a bucket of where it started, so the calls just after it may still be the
+// old release's), else the first one seen after it.
 void nameRelease(Query& query, const SeriesSelector& series, Change& change)
 {
-    SeriesSelector after = series;
-    after.range.from = change.time;
-    const auto page = query.executions(after, {}, ReleaseCalls);
-    if (!page)
+    const auto after = extrasOf(query, series, TimeRange { change.time, series.range.to });
+    if (after.isEmpty())
         return;
-    QList<QByteArray> extras;
-    for (const auto& sample : page->samples)
-        extras.append(sample.extra);
-    if (const auto release = firstRelease(extras)) {
-        change.releaseTag = release->first;
-        change.release = release->second;
+    const double earlier = std::nextafter(change.time, -std::numeric_limits<double>::infinity());
+    const auto before = extrasOf(query, series, TimeRange { change.time - 2 * change.bucketSeconds, earlier });
+    QStringList seen;
+    for (const auto& extra : before) {
+        if (const auto release = firstRelease({ extra }))
+            seen.append(release->second);
+    }
+    std::optional<std::pair<QString, QString>> found;
+    for (const auto& extra : after) {
+        const auto release = firstRelease({ extra });
+        if (release && !seen.contains(release->second)) {
+            found = release;
+            break;
+        }
+    }
+    if (!found)
+        found = firstRelease(after);
+    if (found) {
+        change.releaseTag = found->first;
+        change.release = found->second;
     }
 }
 

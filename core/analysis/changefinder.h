@@ -23,8 +23,9 @@ struct ChangeRequest
 };
 
 // The step changes of every selected function over the range (detectChanges on each one's calls, read through
-// `query`), ranked by impact, most first; each named with the first `release` or `version` tag value seen after
-// it and the marker just before it. Runs on the caller's thread: the HTTP thread or a query thread, never the
+// `query`), ranked by impact, most first; each named with the release it came with (the first `release` or
+// `version` tag value seen after it that the calls just before it did not carry, else the first seen after it) and
+// the marker just before it. Runs on the caller's thread: the HTTP thread or a query thread, never the
 // UI thread.
 Result<ChangeReport> findChanges(Query& query, const ChangeRequest& request);
 
