@@ -47,6 +47,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const auto compare = parseCompareParams(query, now);
     if (compare.ok() && (!compare.value->selector.range.from || !compare.value->selector.range.to))
         std::abort();
+    // GET /api/changes: always a closed range, not reversed, and settings within their bounds.
+    const auto changes = parseChangesParams(query, now);
+    if (changes.ok()) {
+        const auto& request = changes.value->request;
+        if (!request.range.from || !request.range.to || request.range.isReversed()
+            || request.options.minCallsPerSide < 1 || !(request.options.minEffect >= 0) || changes.value->limit < 1
+            || changes.value->limit > 1000)
+            std::abort();
+    }
     // Any UTF-8 key, form-encoded as URLSearchParams and urlencode write it (a space as '+'), reads back exactly.
     const QString key = QString::fromUtf8(queryText);
     if (!key.isEmpty() && key.toUtf8() == queryText) {

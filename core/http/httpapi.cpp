@@ -2,6 +2,7 @@
 #include "http/httpapi.h"
 
 #include "base/logging.h"
+#include "http/changesjson.h"
 #include "http/executionstream.h"
 #include "http/httpparams.h"
 #include "http/httpreply.h"
@@ -150,6 +151,11 @@ void HttpApi::registerRoutes(QHttpServer& server)
     //  {"functions":[{"key","token","group"?,"count","mean","p95","errors","error_rate",..,"baseline"?,"change"?}]}:
     //  the functions table, optionally split by a tag's values and compared with a baseline range
     add(server, QStringLiteral("/api/functions"), &HttpApi::functions);
+    // GET /api/changes[?from][&to][&key][&token][&tag..][&min_calls=30][&min_effect=10][&limit=100] -> {"from","to",
+    //  "functions","calls",..,"total","changes":[{"key","token","time","metric","change_pct","improvement","p_value",
+    //  "before":{..},"after":{..},"release","annotation"}]}: the step changes of every function over the range
+    //  (default the last 24 h), most impact first (core/analysis/changefinder.h); computed here, on this thread
+    add(server, QStringLiteral("/api/changes"), &HttpApi::changes);
     // GET /api/status -> {"version","started","uptime_seconds","udp":{"address","port"},"http":{..},
     //  "database":{"path","size_bytes"},"counters":{"datagrams_received","samples_stored","rejected":{..},..}}
     add(server, QStringLiteral("/api/status"), &HttpApi::status);
@@ -373,6 +379,18 @@ void HttpApi::functions(const Call& call)
         matchBaseline(table.rows, *baseline);
     }
     sendReply(call.socket, call.request, apiReply(Json::functions(table)));
+}
+
+// Reads every selected function's calls of the range: about 2 ms a function over 10,000 calls (make bench).
+void HttpApi::changes(const Call& call)
+{
+    const auto params = parseChangesParams(call.request.query(), now());
+    if (!params.ok())
+        return sendReply(call.socket, call.request, paramReply(params.error));
+    const int limit = params.value->limit;
+    sendReply(call.socket, call.request,
+        resultReply<ChangeReport>(findChanges(call.query, params.value->request),
+            [&](const auto& report) { return Json::changes(report, limit); }));
 }
 
 void HttpApi::compare(const Call& call)

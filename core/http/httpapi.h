@@ -92,6 +92,7 @@ private:
     void compare(const Call& call);
     void tags(const Call& call);
     void functions(const Call& call);
+    void changes(const Call& call);
     void status(const Call& call);
     void alerts(const Call& call);
     void openApi(const Call& call);
