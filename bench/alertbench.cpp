@@ -99,7 +99,7 @@ Options parse(const QCoreApplication& app)
     options.rate = parser.value(QStringLiteral("rate")).toDouble();
     options.window = parser.value(QStringLiteral("window"));
     options.evaluations = parser.value(QStringLiteral("evaluations")).toInt();
-    options.history = std::max(60.0, *parseDuration(options.window) + 30);
+    options.history = std::max(60.0, *parseRuleDuration(options.window) + 30);
     return options;
 }
 
@@ -206,7 +206,7 @@ int main(int argc, char** argv)
                 "\"evaluation_ms_max\":%.1f,\"core_percent\":%.2f,\"target_percent\":5,"
                 "\"alerts_pending_or_firing\":%d,\"verdict\":\"%s\"}\n",
         options.rules, options.functions, options.rate * options.functions, qPrintable(options.window),
-        options.rate * *parseDuration(options.window), options.interval, seconds, qint64(evaluations.size()),
+        options.rate * *parseRuleDuration(options.window), options.interval, seconds, qint64(evaluations.size()),
         perEvaluation, evaluations.isEmpty() ? 0.0 : evaluations[evaluations.size() / 2],
         evaluations.isEmpty() ? 0.0 : evaluations.last(), share, firing, share <= 5 ? "pass" : "FAIL");
     return 0;

@@ -189,7 +189,7 @@ bool compareAlertValue(AlertOperator op, double value, double threshold)
     return false;
 }
 
-std::optional<double> parseDuration(QStringView text)
+std::optional<double> parseRuleDuration(QStringView text)
 {
     const QStringView trimmed = text.trimmed();
     static const QRegularExpression form(QStringLiteral(R"(^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$)"));

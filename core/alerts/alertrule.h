@@ -103,7 +103,7 @@ bool compareAlertValue(AlertOperator op, double value, double threshold);
 
 // Durations as rules write them: "500ms", "30s", "5m", "1h", "1d", "1w" (also fractions, "1.5m"); a plain
 // number is seconds. formatDuration() writes the shortest exact form.
-std::optional<double> parseDuration(QStringView text);
+std::optional<double> parseRuleDuration(QStringView text);
 QString formatDuration(double seconds);
 
 } // namespace Kodemon

@@ -65,7 +65,7 @@ bool isWebUrl(const QString& text)
 
 Result<double> readDuration(const LineField& field, double minimum)
 {
-    const auto seconds = parseDuration(field.value);
+    const auto seconds = parseRuleDuration(field.value);
     if (!seconds)
         return mustBe(field, QStringLiteral("a duration like 30s, 5m or 1h"));
     if (*seconds < minimum)
@@ -81,7 +81,7 @@ Result<BaselineSpec> readBaseline(const LineField& field)
     QStringView text(field.value);
     if (text.startsWith(u'-'))
         text = text.mid(1);
-    const auto offset = parseDuration(text);
+    const auto offset = parseRuleDuration(text);
     if (!offset || *offset <= 0)
         return mustBe(field, QStringLiteral("previous (the window just before) or how far back, like -1d or -1w"));
     return BaselineSpec { BaselineSpec::Kind::Offset, *offset, {} };

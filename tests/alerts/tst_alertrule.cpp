@@ -47,7 +47,7 @@ void tst_AlertRule::durations()
 {
     QFETCH(QString, text);
     QFETCH(double, seconds);
-    const auto parsed = parseDuration(text);
+    const auto parsed = parseRuleDuration(text);
     if (seconds < 0) {
         QVERIFY(!parsed);
         return;
@@ -75,7 +75,7 @@ void tst_AlertRule::durationFormat()
     QFETCH(double, seconds);
     QFETCH(QString, text);
     QCOMPARE(formatDuration(seconds), text);
-    QCOMPARE(*parseDuration(text), seconds);
+    QCOMPARE(*parseRuleDuration(text), seconds);
 }
 
 void tst_AlertRule::patterns_data()
