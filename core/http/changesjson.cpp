@@ -66,6 +66,19 @@ QByteArray annotation(const Annotation& a)
         member("token", a.token.isEmpty() ? QByteArrayLiteral("null") : string(a.token)) });
 }
 
+QByteArray annotations(const TimeRange& range, const QList<Annotation>& list)
+{
+    QByteArray items = "[";
+    for (const auto& a : list) {
+        if (items.size() > 1)
+            items += ',';
+        items += annotation(a);
+    }
+    items += ']';
+    return object({ member("from", optionalNumber(range.from)), member("to", optionalNumber(range.to)),
+        member("annotations", items) });
+}
+
 QByteArray changes(const ChangeReport& report, int limit)
 {
     QByteArray list = "[";

@@ -14,5 +14,7 @@ namespace Kodemon::Json {
 QByteArray changes(const ChangeReport& report, int limit);
 // {"id","time","end","text","tags":[..],"token"} (end and token null when absent)
 QByteArray annotation(const Annotation& annotation);
+// {"from","to","annotations":[{annotation}]}
+QByteArray annotations(const TimeRange& range, const QList<Annotation>& list);
 
 } // namespace Kodemon::Json

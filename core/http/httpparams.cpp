@@ -468,6 +468,23 @@ Parsed<ChangesParams> parseChangesParams(const QUrlQuery& query, double now)
     return out;
 }
 
+Parsed<AnnotationsParams> parseAnnotationsParams(const QUrlQuery& query, double now)
+{
+    const Params params(query, { From, To, Limit });
+    if (params.error())
+        return *params.error();
+    AnnotationsParams out;
+    if (auto error = parseTime(params, From, now, out.range.from))
+        return *error;
+    if (auto error = parseTime(params, To, now, out.range.to))
+        return *error;
+    if (out.range.isReversed())
+        return ParamError { To, QStringLiteral("the range is reversed: from is after to") };
+    if (auto error = parseCount(params, Limit, Query::MaxAnnotations, out.limit))
+        return *error;
+    return out;
+}
+
 Parsed<DeleteParams> parseDeleteParams(const QUrlQuery& query, double now)
 {
     const Params params(query, { Key, Token, From, To });

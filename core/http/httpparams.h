@@ -89,6 +89,12 @@ struct ChangesParams
     int limit = 100; // changes listed, most impact first
 };
 
+struct AnnotationsParams
+{
+    TimeRange range; // open ends: every annotation
+    int limit = 1000;
+};
+
 struct DeleteParams
 {
     DeleteRequest request; // a key, a token, or both
@@ -122,6 +128,8 @@ Parsed<FunctionsParams> parseFunctionsParams(const QUrlQuery& query, double now)
 // GET /api/changes: from (default 24 h before to), to (default now), key, token, tag (repeatable), min_calls (calls
 // a side, default 30), min_effect (percent, default 10), limit (changes listed, 1 to 1000, default 100).
 Parsed<ChangesParams> parseChangesParams(const QUrlQuery& query, double now);
+// GET /api/annotations: from, to (both optional), limit (1 to 10000, default 1000).
+Parsed<AnnotationsParams> parseAnnotationsParams(const QUrlQuery& query, double now);
 // DELETE /api/series: key and/or token (one is required), from, to.
 Parsed<DeleteParams> parseDeleteParams(const QUrlQuery& query, double now);
 // GET /api/alerts: state (ok, pending, firing, resolving, resolved), history (transitions per rule, 0 to 50).

@@ -2,19 +2,23 @@
 """GET /api/changes end to end, against the real `kodemon --headless`: six hours of calls sent as the decorator
 sends them (UDP datagrams with a `release` keyword argument), one function 1.5 times slower from release 1.4.2 on,
 asked with Python's requests as scripts ask: the change is found within a bucket of its time, ranked, named with
-its release; filters (a key with spaces and a plus, form-encoded; tags; a scoped API token) and refusals.
+its release and the deploy marker posted before it; filters (a key with spaces and a plus, form-encoded; tags; a scoped API token) and refusals.
 KODEMON_BINARY (set by CTest) names the binary."""
 
 import json
 import os
 import random
 import socket
+import sys
 import time
 import unittest
 
 import requests
 
 from test_retention_delete import ADMIN, SHOP, Kodemon
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "clients", "python", "src"))
+import kodemon as kodemon_package  # noqa: E402
 
 BINARY = os.environ.get("KODEMON_BINARY", "")
 SLOWED = "/srv/my shop/cart.py-c++ checkout"
@@ -51,6 +55,10 @@ class Changes(unittest.TestCase):
                 if sent % 500 == 0:
                     time.sleep(0.02)  # the receive buffer, not the point here
         cls.sent = sent
+        # The deploy script's marker, two minutes before the step, with the Python client.
+        client = kodemon_package.Kodemon(environ={"KODEMON_URL": cls.server.url(""), "KODEMON_API_TOKEN": ADMIN})
+        cls.marker = client.annotate("deploy 1.4.2", time=cls.step - 120, token="shop")
+        assert cls.marker, client.stats()
         deadline = time.monotonic() + 30
         while cls.server.count(SLOWED) + cls.server.count(STEADY) < sent:
             if time.monotonic() > deadline:
@@ -83,7 +91,7 @@ class Changes(unittest.TestCase):
         self.assertFalse(change["improvement"])
         self.assertLess(change["p_value"], 1e-6)
         self.assertEqual(change["release"], {"tag": "release", "value": "1.4.2"})
-        self.assertIsNone(change["annotation"])
+        self.assertEqual(change["annotation"], self.marker)
         self.assertGreater(change["after"]["p50"], 1.3 * change["before"]["p50"])
         self.assertGreaterEqual(change["before"]["calls"], 200)
         print("\n/api/changes:", json.dumps(change))
