@@ -24,7 +24,8 @@ int main(int argc, char** argv)
     parser.addOptions(
         { { QStringLiteral("db"), QStringLiteral("The database from kodemon-gendb."), QStringLiteral("path") },
             { QStringLiteral("repeats"), QStringLiteral("Runs (default 3)."), QStringLiteral("n"),
-                QStringLiteral("3") } });
+                QStringLiteral("3") },
+            { QStringLiteral("print"), QStringLiteral("Also print every change found, one JSON line each.") } });
     parser.process(app);
     SqliteStore store(parser.value(QStringLiteral("db")));
     if (const auto opened = store.openShared(); !opened) {
@@ -94,5 +95,12 @@ int main(int argc, char** argv)
         1000 * median / double(std::max<qint64>(report.functions, 1)), readSeconds, failuresSeconds, detectSeconds,
         qint64(report.changes.size()), median <= 2 ? "pass" : "FAIL");
     Q_UNUSED(detected)
+    if (parser.isSet(QStringLiteral("print"))) {
+        for (const auto& change : std::as_const(report.changes))
+            std::printf("{\"change\": \"%s\", \"metric\": \"%s\", \"change_pct\": %.1f, \"p_value\": %.3g, "
+                        "\"before_calls\": %lld, \"after_calls\": %lld, \"day\": %.2f}\n",
+                qPrintable(change.id.key), qPrintable(metricName(change.metric)), 100 * change.relativeChange,
+                change.pValue, change.before.calls, change.after.calls, (change.time - first) / 86400);
+    }
     return 0;
 }
