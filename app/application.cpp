@@ -330,6 +330,13 @@ ViewerServices Application::viewerServices() const
         m_options.httpPort, m_options.databasePath };
     services.webUrl = webUrl();
     services.alerts = m_alerts.get();
+    if (!m_options.clickhouse)
+        services.retention = m_options.retention;
+    if (!m_options.clickhouse && m_collector) {
+        services.deleter = [collector = m_collector.get()](const DeleteRequest& request, auto done) {
+            collector->remove(request, std::move(done));
+        };
+    }
     return services;
 }
 

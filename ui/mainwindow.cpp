@@ -5,6 +5,7 @@
 #include "base/sentence.h"
 #include "chartupdater.h"
 #include "chartview.h"
+#include "deletionflow.h"
 #include "displayformat.h"
 #include "emptystate.h"
 #include "exportflow.h"
@@ -20,6 +21,8 @@
 #include "statspanel.h"
 #include "statsupdater.h"
 #include "statusbar.h"
+#include "storagesummary.h"
+#include "store/query.h"
 #include "store/store.h"
 #include "tagsupdater.h"
 #include "tagsview.h"
@@ -30,6 +33,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSplitter>
@@ -68,6 +72,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_statsUpdater(new StatsUpdater(m_stats, m_range, m_options, this))
     , m_tagsUpdater(new TagsUpdater(m_tagModel, m_range, m_options, this))
     , m_export(new ExportFlow(this, m_status))
+    , m_deletion(new DeletionFlow(this, m_status))
     , m_sender(new TestDataSender(this))
 {
     setWindowTitle(tr("Kodemon"));
@@ -129,6 +134,14 @@ void MainWindow::makeActions()
         m_export->ask(ExportFlow::Selection {
             m_functions->selectedKeys(), m_range->range(), m_options->tagFilters(), m_options->outcome() });
     });
+    m_deleteAction = new QAction(tr("&Delete Calls…"), this);
+    m_deleteAction->setToolTip(tr("Delete the current function's calls, in the shown range or all (asks first)"));
+    connect(m_deleteAction, &QAction::triggered, this,
+        [this] { m_deletion->ask(m_functions->currentKey(), m_range->range()); });
+    connect(m_deletion, &DeletionFlow::finished, this, [this](qint64, const QString& error) {
+        if (error.isEmpty())
+            m_reloadAction->trigger();
+    });
     m_sendTestDataAction = new QAction(tr("Send &Test Data"), this);
     m_sendTestDataAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
     m_sendTestDataAction->setToolTip(tr("Send a few hundred example calls to this Kodemon's UDP port"));
@@ -167,6 +180,7 @@ void MainWindow::makeActions()
 void MainWindow::makeMenus()
 {
     m_functions->addTableAction(m_exportAction);
+    m_functions->addTableAction(m_deleteAction);
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_exportAction);
     file->addAction(m_sendTestDataAction);
@@ -263,6 +277,8 @@ void MainWindow::attach(const ViewerServices& services)
     m_statsThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-stats"));
     m_keysThread = std::make_unique<QueryThread>(m_services.store, QStringLiteral("kodemon-keys"));
     m_export->setStore(m_services.store);
+    m_deletion->setServices(m_services.store, m_services.deleter);
+    m_deleteAction->setEnabled(m_deletion->isAvailable());
     if (SampleFeed* feed = m_services.feed) {
         m_serviceConnections << connect(feed, &SampleFeed::samplesArrived, this, &MainWindow::onSamplesArrived)
                              << connect(feed, &SampleFeed::seriesChanged, this, &MainWindow::onSeriesChanged);
@@ -274,6 +290,23 @@ void MainWindow::attach(const ViewerServices& services)
     m_statsUpdater->setQueryThread(m_statsThread.get());
     m_alerts->attach(m_services.alerts);
     m_tagsUpdater->setQueryThread(m_statsThread.get());
+    showUpgradeNotice();
+}
+
+// A file made before retention existed waits a day before anything is summarized or deleted (schema.cpp): the
+// window says so as well as the log, while the user can still choose to keep everything.
+void MainWindow::showUpgradeNotice()
+{
+    if (!m_services.retention || !m_services.store)
+        return;
+    Query query(m_services.store->createReader());
+    const auto storage = query.storageStatus();
+    if (!storage)
+        return;
+    m_upgradeNotice = StorageSummary::upgradeNotice(
+        *m_services.retention, *storage, double(QDateTime::currentSecsSinceEpoch()));
+    if (!m_upgradeNotice.isEmpty())
+        m_status->showMessage(m_upgradeNotice, 120000);
 }
 
 void MainWindow::showServices()
@@ -301,6 +334,7 @@ void MainWindow::detach()
     m_statsUpdater->setQueryThread(nullptr);
     m_tagsUpdater->setQueryThread(nullptr);
     m_export->setStore(nullptr);
+    m_deletion->setServices(nullptr, {});
     m_viewThread.reset();
     m_statsThread.reset();
     m_keysThread.reset();
@@ -426,6 +460,13 @@ void MainWindow::openSettings()
         return;
     }
     SettingsDialog dialog(m_services.settings, this);
+    if (m_services.retention && m_services.store) {
+        // A few aggregate reads of the chunk and rollup tables: milliseconds, on this thread like the dialog.
+        Query query(m_services.store->createReader());
+        const auto storage = query.storageStatus();
+        dialog.setStorage(storage ? StorageSummary::describe(*m_services.retention, *storage)
+                                  : tr("Cannot read what is stored: %1").arg(storage.error()));
+    }
     if (dialog.exec() != QDialog::Accepted)
         return;
     const ConnectionSettings chosen = dialog.settings();

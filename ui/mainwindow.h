@@ -17,6 +17,7 @@ class AlertsController;
 class ChartUpdater;
 class ChartView;
 class EmptyState;
+class DeletionFlow;
 class ExportFlow;
 class FilterBar;
 class FunctionsPanel;
@@ -56,6 +57,9 @@ public:
     FilterBar* filterBar() const { return m_filterBar; }
     TagsView* tags() const { return m_tagsView; }
     FunctionsPanel* functions() const { return m_functions; }
+    DeletionFlow* deletion() const { return m_deletion; }
+    // What the window said about an upgraded database's retention (empty when nothing).
+    QString upgradeNotice() const { return m_upgradeNotice; }
     ChartView* chart() const { return m_chart; }
     StatsPanel* stats() const { return m_stats; }
     RangePicker* rangePicker() const { return m_picker; }
@@ -93,6 +97,7 @@ private:
     void onSeriesChanged(bool newSeries);
     void onKeysFailed(const QString& message);
     void showServices();
+    void showUpgradeNotice();
     void onSelectionChanged();
     void onKeysLoaded();
     void onTagsLoaded(const QString& error);
@@ -127,6 +132,8 @@ private:
     StatsUpdater* m_statsUpdater;
     TagsUpdater* m_tagsUpdater;
     ExportFlow* m_export;
+    DeletionFlow* m_deletion;
+    QString m_upgradeNotice;
     TestDataSender* m_sender;
     AlertsController* m_alerts = nullptr; // the Alerts panel, the tray and the chart's alert markers
     std::unique_ptr<QueryThread> m_viewThread; // the chart
@@ -138,6 +145,7 @@ private:
     bool m_keysFailed = false; // the status bar says so until they load
     bool m_selectedOnce = false; // something was selected for the user after the first load
     QAction* m_exportAction = nullptr;
+    QAction* m_deleteAction = nullptr;
     QAction* m_sendTestDataAction = nullptr;
     QAction* m_settingsAction = nullptr;
     QAction* m_reloadAction = nullptr;

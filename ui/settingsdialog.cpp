@@ -21,6 +21,7 @@ SettingsDialog::SettingsDialog(const ConnectionSettings& current, QWidget* paren
     , m_httpPort(makePortBox(current.httpPort))
     , m_database(new QLineEdit(current.databasePath))
     , m_error(new QLabel)
+    , m_storage(new QLabel)
 {
     setWindowTitle(tr("Kodemon Settings"));
     m_error->setWordWrap(true);
@@ -36,6 +37,10 @@ SettingsDialog::SettingsDialog(const ConnectionSettings& current, QWidget* paren
                                "a free port. Applying restarts the collector; data already stored is kept."));
     note->setWordWrap(true);
     note->setStyleSheet(QStringLiteral("color: palette(dark);"));
+    m_storage->setObjectName(QStringLiteral("storage"));
+    m_storage->setWordWrap(true);
+    m_storage->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_storage->hide();
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("&Apply"));
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
@@ -43,12 +48,25 @@ SettingsDialog::SettingsDialog(const ConnectionSettings& current, QWidget* paren
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(note);
+    layout->addWidget(m_storage);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
     resize(520, sizeHint().height());
 }
 
 SettingsDialog::~SettingsDialog() = default;
+
+void SettingsDialog::setStorage(const QString& text)
+{
+    m_storage->setText(tr("<b>Storage</b>") + QStringLiteral("<br>") + text.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+    m_storage->setVisible(!text.isEmpty());
+    resize(width(), sizeHint().height());
+}
+
+QString SettingsDialog::storageText() const
+{
+    return m_storage->isHidden() ? QString() : m_storage->text();
+}
 
 QComboBox* SettingsDialog::makeAddressBox(const QHostAddress& address)
 {

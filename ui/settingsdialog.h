@@ -25,6 +25,9 @@ public:
     ConnectionSettings settings() const;
     // Shows why the last attempt failed, above the buttons.
     void setError(const QString& message);
+    // Shows how long data is kept and what is kept now (StorageSummary::describe); hidden until set.
+    void setStorage(const QString& text);
+    QString storageText() const;
 
     void accept() override;
 
@@ -41,6 +44,7 @@ private:
     QSpinBox* m_httpPort;
     QLineEdit* m_database;
     QLabel* m_error;
+    QLabel* m_storage;
 };
 
 } // namespace Kodemon

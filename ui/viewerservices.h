@@ -2,7 +2,9 @@
 #pragma once
 
 #include "connectionsettings.h"
+#include "store/store.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <QHostAddress>
@@ -35,6 +37,10 @@ struct ViewerServices
     StatusSource* status = nullptr; // for the status bar; null: nothing to show
     QUrl remoteUrl {}; // the other Kodemon this window views (`--remote`); empty for a local one
     AlertService* alerts = nullptr; // the local collector's alerts; null when remote
+    // Deletes calls on the collector's writer thread (SQLite only); empty when calls cannot be deleted here.
+    std::function<void(const DeleteRequest&, std::function<void(Result<qint64>)>)> deleter = {};
+    // How long the local SQLite store keeps calls and summaries; none for ClickHouse and remote windows.
+    std::optional<RetentionPolicy> retention = {};
 };
 
 } // namespace Kodemon

@@ -158,8 +158,9 @@ Result<bool> SqliteWriter::maintain(qint64 now, int budgetMs)
     if (auto status = execute("BEGIN"); !status)
         return status.failure();
     QSet<qint64> touched;
-    auto more = m_retention->step(now, budgetMs, m_tags, touched);
-    Status status = more ? m_tags.flush() : Status(more.failure());
+    Status status = compactIdle();
+    auto more = status ? m_retention->step(now, budgetMs, m_tags, touched) : Result<bool>(status.failure());
+    status = more ? m_tags.flush() : Status(more.failure());
     if (status)
         status = execute("COMMIT");
     if (!status) {
@@ -279,6 +280,22 @@ Result<QList<ChunkRow>> SqliteWriter::identify(const QList<Sample>& batch, QList
     if (auto status = m_tags.flush(); !status)
         return status.failure();
     return rows;
+}
+
+// An idle writer compacts its recent calls too once they are old enough: retention reads chunks only, and the last
+// calls of a service that stopped sending would otherwise stay raw forever.
+Status SqliteWriter::compactIdle()
+{
+    if (m_recentCalls < 0) {
+        auto calls = m_chunks.recentCalls();
+        if (!calls)
+            return calls.failure();
+        m_recentCalls = *calls;
+        m_recentAge.start();
+    }
+    if (m_recentCalls == 0 || m_recentAge.elapsed() < m_compaction.afterMs)
+        return Ok {};
+    return compact({});
 }
 
 bool SqliteWriter::dueForCompaction(qsizetype incoming) const

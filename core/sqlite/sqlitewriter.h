@@ -84,6 +84,7 @@ private:
         qsizetype count = 0;
     };
     Status compact(QList<ChunkRow>&& rows);
+    Status compactIdle();
     static QList<SeriesRun> groupBySeries(QList<ChunkRow>& rows);
     Status writeSeriesRows(SeriesState& series, ChunkRow* rows, qsizetype count, qsizetype& budget);
     Status storeRows(SeriesState& series, const ChunkRow* rows, qsizetype count);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SIGKILL in the middle of a fast ingest, then a restart on the same file: the database is intact, no sample is
 // stored twice, and what was lost is bounded by the last flush window (plus the kernel's socket buffer).
+// SIGKILL in the middle of retention and of a deletion: nothing outside what was being deleted is lost, and the
+// file is intact.
 #include "kodemonprocess.h"
+#include "storedcalls.h"
 #include "sqlite/sqlitestore.h"
 #include "store/query.h"
 #include "testdata.h"
@@ -12,7 +15,11 @@
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <QTcpSocket>
 #include <QThread>
+#include <QUrlQuery>
 #include <QtTest>
 #include <QUdpSocket>
 #include <thread>
@@ -24,6 +31,8 @@ class tst_CrashSafety : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void sigkillDuringIngest();
+    void sigkillDuringRetention();
+    void sigkillDuringDeletion();
 };
 
 namespace {
@@ -49,7 +58,103 @@ void sendNumbered(quint16 port, const std::atomic<bool>& stop, std::atomic<int>&
     }
 }
 
+// Writes one request and does not wait for the answer (the process is about to be killed).
+bool sendRequest(quint16 port, const QByteArray& method, const QString& pathAndQuery)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(5000))
+        return false;
+    socket.write(method + ' ' + pathAndQuery.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n");
+    return socket.waitForBytesWritten(5000);
+}
+
 } // namespace
+
+// A year of calls of two functions (1,000 a day each) and a 30-day raw retention: Kodemon turns 11 months of calls
+// into minute rollups in steps of 100 ms a second. Killed at random moments along the way, the file holds, for
+// every minute, exactly the calls that were sent (raw calls plus rollups), and is intact; once retention has
+// finished, the minutes older than 30 days are rollups only.
+void tst_CrashSafety::sigkillDuringRetention()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("retention.sqlite"));
+    const QStringList keys { QStringLiteral("/srv/app.py-a"), QStringLiteral("/srv/app.py-b") };
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QList<Sample> calls = Test::oldCalls(keys, 365, 1000, now, 7);
+    QVERIFY(Test::storeCalls(db, calls));
+    const Test::MinuteMap expected = Test::minuteTotals(calls);
+    const QStringList arguments { QStringLiteral("--db"), db, QStringLiteral("--retention-raw"), QStringLiteral("30d"),
+        QStringLiteral("--retention"), QStringLiteral("0") };
+
+    QRandomGenerator random(11);
+    for (int round = 0; round < 5; ++round) {
+        Test::KodemonProcess kodemon(arguments);
+        QVERIFY2(kodemon.start(), qPrintable(kodemon.output()));
+        // Retention steps start each second after the start and take up to 100 ms: aim into them.
+        const int delayMs = 1000 * (1 + round % 3) + int(random.bounded(150));
+        QThread::msleep(delayMs);
+        ::kill(pid_t(kodemon.pid()), SIGKILL);
+        QCOMPARE(kodemon.waitForExit(), -1);
+        QCOMPARE(Test::integrityCheck(db), QStringLiteral("ok"));
+        QString error;
+        const auto stored = Test::storedMinuteTotals(db, keys, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(stored.size(), expected.size());
+        QVERIFY(stored == expected);
+        qInfo("round %d: killed after %d ms; raw calls left: %lld of %lld", round, delayMs,
+            Test::rawCalls(db, keys[0]) + Test::rawCalls(db, keys[1]), qint64(calls.size()));
+    }
+
+    // The last run finishes the job: only the last 30 days are raw calls.
+    Test::KodemonProcess kodemon(arguments);
+    QVERIFY2(kodemon.start(), qPrintable(kodemon.output()));
+    const qint64 lastMonth = 2 * 29 * 1000; // each key's calls that arrived less than 30 days ago, at least
+    QTRY_VERIFY_WITH_TIMEOUT(Test::rawCalls(db, keys[0]) + Test::rawCalls(db, keys[1]) <= 2 * 30 * 1000 + 2, 120000);
+    QCOMPARE(kodemon.terminate(), 0);
+    QVERIFY(Test::rawCalls(db, keys[0]) + Test::rawCalls(db, keys[1]) >= lastMonth);
+    QCOMPARE(Test::integrityCheck(db), QStringLiteral("ok"));
+    QString error;
+    QVERIFY(Test::storedMinuteTotals(db, keys, &error) == expected);
+}
+
+// DELETE /api/series of one function, and a SIGKILL at a random moment after it: the function is either all
+// there or all gone (one transaction), the other function is untouched, the file is intact.
+void tst_CrashSafety::sigkillDuringDeletion()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("deletion.sqlite"));
+    const QStringList keys { QStringLiteral("/srv/app.py-deleted"), QStringLiteral("/srv/app.py-kept") };
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QList<Sample> calls = Test::oldCalls(keys, 100, 2000, now, 5);
+    QVERIFY(Test::storeCalls(db, calls));
+    const qint64 perKey = calls.size() / 2;
+    const QStringList arguments { QStringLiteral("--db"), db, QStringLiteral("--retention-raw"), QStringLiteral("0"),
+        QStringLiteral("--retention"), QStringLiteral("0") };
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("key"), keys[0]);
+    const QString request = QStringLiteral("/api/series?") + query.toString(QUrl::FullyEncoded);
+
+    int gone = 0;
+    for (const int delayMs : { 0, 5, 20, 60, 150, 400, 1000 }) {
+        Test::KodemonProcess kodemon(arguments);
+        QVERIFY2(kodemon.start(), qPrintable(kodemon.output()));
+        QVERIFY(sendRequest(kodemon.httpPort(), "DELETE", request));
+        QThread::msleep(delayMs);
+        ::kill(pid_t(kodemon.pid()), SIGKILL);
+        QCOMPARE(kodemon.waitForExit(), -1);
+        QCOMPARE(Test::integrityCheck(db), QStringLiteral("ok"));
+        const qint64 deleted = Test::rawCalls(db, keys[0]);
+        QVERIFY2(deleted == perKey || deleted == 0, qPrintable(QString::number(deleted)));
+        QCOMPARE(Test::rawCalls(db, keys[1]), perKey);
+        qInfo("killed %d ms after the request: the function %s", delayMs, deleted ? "is all there" : "is gone");
+        if (deleted == 0) {
+            ++gone;
+            break;
+        }
+    }
+    QVERIFY2(gone == 1, "the deletion never completed before a SIGKILL a second after it was asked");
+}
 
 void tst_CrashSafety::sigkillDuringIngest()
 {

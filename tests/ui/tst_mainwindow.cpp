@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The whole window over a real SQLite file and a real collector on loopback UDP, checked by what it shows.
 #include "chartview.h"
+#include "displayformat.h"
 #include "emptystate.h"
 #include "functionspanel.h"
 #include "histogramview.h"
@@ -11,12 +12,14 @@
 #include "statusbar.h"
 #include "testdata.h"
 #include "timerangecontroller.h"
+#include "sqlite/sqliteconnection.h"
 #include "viewerfixture.h"
 
 #include <QAction>
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDateTimeEdit>
 #include <QFile>
 #include <QLegendMarker>
@@ -27,6 +30,7 @@
 #include <QScatterSeries>
 #include <QSignalSpy>
 #include <QSplitter>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
 #include <QtTest>
@@ -83,6 +87,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void emptyDatabaseExplainsHowToSendData();
+    void anUpgradedDatabaseSaysWhenRetentionStarts();
     void sendTestDataFillsTheWindow();
     void selectingAKeyFillsTheChart();
     void presetsChangeChartAndStatistics_data();
@@ -175,6 +180,37 @@ QString tst_MainWindow::callsShown(MainWindow& window, const QString& key) const
             return model->index(row, KeyListModel::CallsColumn).data().toString().remove(QLocale().groupSeparator());
     }
     return {};
+}
+
+// A file made before retention existed waits a day (meta.retention_after): the window says when retention starts
+// and how to keep everything, in its status bar; a new file says nothing.
+void tst_MainWindow::anUpgradedDatabaseSaysWhenRetentionStarts()
+{
+    ViewerServices services = m_fixture->services();
+    services.retention = RetentionPolicy {};
+    {
+        auto window = std::make_unique<MainWindow>();
+        window->attach(services);
+        QCOMPARE(window->upgradeNotice(), QString());
+    }
+    const qint64 startsAt = QDateTime::currentSecsSinceEpoch() + 86400;
+    {
+        auto connection = SqliteConnection::open(m_fixture->store->location());
+        QVERIFY(connection.ok());
+        QVERIFY((*connection)
+                    ->execute(QStringLiteral("INSERT OR REPLACE INTO meta (name, value) VALUES ('retention_after', %1)")
+                            .arg(startsAt))
+                    .ok());
+    }
+    auto window = std::make_unique<MainWindow>();
+    window->attach(services);
+    const QString notice = window->upgradeNotice();
+    QVERIFY2(notice.contains(QStringLiteral("made by an older Kodemon")), qPrintable(notice));
+    QVERIFY(notice.contains(DisplayFormat::dateTime(double(startsAt))));
+    QCOMPARE(window->ingestStatus()->currentMessage(), notice);
+    services.retention = RetentionPolicy { 0, 0, 0 }; // started with --retention-raw 0 --retention 0
+    window->attach(services);
+    QCOMPARE(window->upgradeNotice(), QString());
 }
 
 void tst_MainWindow::emptyDatabaseExplainsHowToSendData()

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void showsAndReturnsTheSettings();
     void refusesWhatCannotWork_data();
     void refusesWhatCannotWork();
+    void showsTheStorageWhenGiven();
 };
 
 void tst_SettingsDialog::showsAndReturnsTheSettings()
@@ -73,6 +74,19 @@ void tst_SettingsDialog::refusesWhatCannotWork()
     for (const QLabel* label : dialog.findChildren<QLabel*>())
         errorShown = errorShown || (label->isVisible() && label->styleSheet().contains(QStringLiteral("#b00020")));
     QCOMPARE(errorShown, !accepted);
+}
+
+void tst_SettingsDialog::showsTheStorageWhenGiven()
+{
+    SettingsDialog dialog(current());
+    QCOMPARE(dialog.storageText(), QString()); // a remote or ClickHouse window has nothing to say
+    dialog.setStorage(QStringLiteral("Keeps every call for 30 days.\nOldest call kept: <now>."));
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    const QString shown = dialog.storageText();
+    QVERIFY2(shown.contains(QStringLiteral("Keeps every call for 30 days.<br>Oldest call kept: &lt;now&gt;.")),
+        qPrintable(shown));
+    QVERIFY(dialog.findChild<QLabel*>(QStringLiteral("storage"))->isVisible());
 }
 
 QTEST_MAIN(tst_SettingsDialog)

@@ -55,6 +55,11 @@ ViewerServices ViewerFixture::services() const
     services.status = status.get();
     services.settings.udpPort = collector ? collector->udpPort() : 0;
     services.settings.databasePath = store->location();
+    if (collector && collector->isRunning()) {
+        services.deleter = [collector = collector.get()](const DeleteRequest& request, auto done) {
+            collector->remove(request, std::move(done));
+        };
+    }
     return services;
 }
 
