@@ -411,8 +411,9 @@ private:
             const qsizetype end = i + 1 < list.size() ? list[i + 1].first.split : m_calls.size();
             return judge(first, list[i].first.split, end);
         };
-        for (const auto& [candidate, verdict] : alone) {
-            if (!verdict.confirmed)
+        for (const auto& entry : alone) {
+            const Candidate& candidate = entry.first; // not a structured binding: the lambda below captures it
+            if (!entry.second.confirmed)
                 continue; // shorter sides hold fewer calls: it cannot hold between kept ones either
             const auto at = std::find_if(kept.cbegin(), kept.cend(),
                 [&](const auto& k) { return k.first.split >= candidate.split; });

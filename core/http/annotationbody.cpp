@@ -58,7 +58,7 @@ Parsed<Annotation> parseAnnotationBody(QByteArrayView body, double now)
         QStringLiteral("tags"), QStringLiteral("token") };
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (!known.contains(it.key()))
-            return ParamError { it.key(),
+            return ParamError { it.key().isEmpty() ? QStringLiteral("body") : it.key(), // `{"": 5}`: found by fuzzing
                 QStringLiteral("unknown member \"%1\"; an annotation has: %2").arg(it.key(), known.join(u", ")) };
     }
     Annotation annotation;

@@ -483,7 +483,10 @@ void HttpApi::compare(const Call& call)
     const auto params = parseCompareParams(call.request.query(), now());
     if (!params.ok())
         return sendReply(call.socket, call.request, paramReply(params.error));
-    const auto& [selector, spec, options] = *params.value;
+    // Not a structured binding: clang 14 (the fuzz preset) refuses to capture one in the lambda below.
+    const auto& selector = params.value->selector;
+    const auto& spec = params.value->baseline;
+    const auto& options = params.value->options;
     const auto baseline = baselineRange(selector.range, spec);
     if (!baseline)
         return sendReply(call.socket, call.request, errorReply(400, baseline.error()));
