@@ -119,6 +119,25 @@ KeyStats SampleWindow::stats() const
     return stats;
 }
 
+namespace {
+
+// Log-spaced edges from below `low` to above `high`, on quarter decades, 4 to 120 bins.
+QList<double> logEdges(double low, double high, int binsPerDecade)
+{
+    double lo = std::pow(10.0, std::floor(std::log10(low) * 4) / 4);
+    double hi = std::pow(10.0, std::ceil(std::log10(std::max(high, low)) * 4) / 4);
+    if (hi <= lo * 1.0001)
+        hi = lo * std::pow(10.0, 0.5);
+    const int binCount = std::clamp(int(std::ceil(std::log10(hi / lo) * binsPerDecade)), 4, 120);
+    const double ratio = std::log10(hi / lo) / binCount;
+    QList<double> edges;
+    for (int i = 0; i <= binCount; ++i)
+        edges.append(lo * std::pow(10.0, ratio * i));
+    return edges;
+}
+
+} // namespace
+
 Histogram SampleWindow::histogram(int binsPerDecade) const
 {
     Histogram histogram;
@@ -127,21 +146,38 @@ Histogram SampleWindow::histogram(int binsPerDecade) const
     // A log axis needs a positive start: zero-length calls go into the first bin.
     const auto firstPositive = std::upper_bound(m_sorted.begin(), m_sorted.end(), 0.0);
     const double low = firstPositive == m_sorted.end() ? 0.001 : *firstPositive;
-    double lo = std::pow(10.0, std::floor(std::log10(low) * 4) / 4);
-    double hi = std::pow(10.0, std::ceil(std::log10(std::max(m_sorted.back(), low)) * 4) / 4);
-    if (hi <= lo * 1.0001)
-        hi = lo * std::pow(10.0, 0.5);
-    const int binCount = std::clamp(int(std::ceil(std::log10(hi / lo) * binsPerDecade)), 4, 120);
-    const double ratio = std::log10(hi / lo) / binCount;
-    for (int i = 0; i <= binCount; ++i)
-        histogram.edges.append(lo * std::pow(10.0, ratio * i));
+    histogram.edges = logEdges(low, m_sorted.back(), binsPerDecade);
+    const qsizetype binCount = histogram.edges.size() - 1;
     auto from = m_sorted.begin();
-    for (int i = 0; i < binCount; ++i) {
+    for (qsizetype i = 0; i < binCount; ++i) {
         const auto to
             = i + 1 == binCount ? m_sorted.end() : std::lower_bound(from, m_sorted.end(), histogram.edges[i + 1]);
         histogram.counts.append(qint64(to - from));
         from = to;
     }
+    return histogram;
+}
+
+Histogram histogramOf(const LatencySketch& sketch, double min, double max, int binsPerDecade)
+{
+    Histogram histogram;
+    if (binsPerDecade < 1 || max < 0)
+        return histogram;
+    // As for calls, the axis starts at the fastest positive time: here the first non-zero bucket's lower bound.
+    double low = min > 0 ? min : 0.0;
+    if (low <= 0) {
+        sketch.forEachBucket([&low](double lower, double, qint64) {
+            if (low <= 0 && lower > 0)
+                low = lower;
+        });
+    }
+    histogram.edges = logEdges(low > 0 ? low : 0.001, max, binsPerDecade);
+    histogram.counts.fill(0, histogram.edges.size() - 1);
+    sketch.forEachBucket([&](double lower, double upper, qint64 count) {
+        const double middle = lower > 0 ? std::sqrt(lower * upper) : 0.0;
+        const auto bin = std::upper_bound(histogram.edges.cbegin() + 1, histogram.edges.cend() - 1, middle);
+        histogram.counts[qsizetype(bin - histogram.edges.cbegin()) - 1] += count;
+    });
     return histogram;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "base/latencysketch.h"
 #include "base/stats.h"
 #include "base/types.h"
 
@@ -14,6 +15,10 @@ struct Histogram
     QList<double> edges; // milliseconds, ascending, counts.size() + 1 of them
     QList<qint64> counts;
 };
+
+// The histogram of calls known only by their summary, on the same log bins as SampleWindow::histogram(): each
+// sketch bucket (1% wide) counts in the bin that holds its middle.
+Histogram histogramOf(const LatencySketch& sketch, double min, double max, int binsPerDecade = 12);
 
 // The execution times of one key over the shown range, kept sorted so that statistics and the histogram are
 // exact and cheap to recompute when live mode adds new calls and drops those that left the range. The start times

@@ -202,6 +202,16 @@ void StatsPanel::setData(const KeyStats& stats, const Histogram& histogram)
     m_histogram->setData(histogram, stats);
 }
 
+void StatsPanel::setNote(const QString& note)
+{
+    m_note->setText(note);
+}
+
+QString StatsPanel::note() const
+{
+    return m_note->text();
+}
+
 void StatsPanel::clear(const QString& message)
 {
     for (QLabel* value : m_values)

@@ -32,6 +32,9 @@ public:
     void setFilterNote(const QString& note);
     QString filterNote() const;
     void setData(const KeyStats& stats, const Histogram& histogram);
+    // A line under the figures (how they were computed); cleared by the next setData().
+    void setNote(const QString& note);
+    QString note() const;
     // Empties the figures and shows `message` in their place.
     void clear(const QString& message);
     // The baseline's figures beside the current ones, and the verdict; `label` names the baseline ("1 week

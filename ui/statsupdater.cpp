@@ -73,9 +73,28 @@ Result<Comparison> compareWith(Query& query, const SeriesSelector& current, cons
     return comparison;
 }
 
+// The statistics and histogram of a range from its summary (percentiles within LatencySketch's 1%).
+StatsUpdater::Loaded summarizedWindow(const CallSummary& summary, const std::optional<TimeRange>& baseline)
+{
+    StatsUpdater::Loaded loaded { SampleWindow(), SampleFeed::clockMs() };
+    loaded.summarized = std::make_pair(summary.stats(), histogramOf(summary.sketch, summary.min, summary.max));
+    if (baseline)
+        loaded.comparison = Result<Comparison>(Error { QObject::tr(
+            "a comparison needs the calls, and this range is shown from summaries; choose a shorter range") });
+    return loaded;
+}
+
 StatsUpdater::Loaded loadWindow(Query& query, const SeriesSelector& selector, const std::optional<TimeRange>& baseline,
     const JobTracker::IsStale& stale)
 {
+    // Ranges of more calls than the exact limit, or holding calls kept only as minute summaries (retention), are
+    // shown from summaries: reading the calls would cost seconds, or miss the summarized ones.
+    if (const auto summarized = query.summarizes(selector); summarized && *summarized) {
+        auto summary = query.summary(selector);
+        if (!summary)
+            return { summary.failure(), SampleFeed::clockMs() };
+        return summarizedWindow(*summary, baseline);
+    }
     // One lean scan of (timestamp, time) pairs: paging through full samples took seconds for a million calls.
     auto values = readValues(query, selector);
     if (!values)
@@ -185,7 +204,15 @@ void StatsUpdater::apply(const Loaded& result)
         m_window = *result.window;
         m_readAtMs = result.readAtMs;
         m_loaded = true;
-        publish();
+        m_summarized = result.summarized.has_value();
+        if (m_summarized) {
+            m_summarizedAt.start();
+            m_panel->setData(result.summarized->first, result.summarized->second);
+            m_panel->setNote(tr("From per-minute summaries and chunk summaries: count, min, max and failed calls "
+                                "exact, percentiles within 1%."));
+        } else {
+            publish();
+        }
         if (result.comparison)
             applyComparison(*result.comparison);
     }
@@ -270,6 +297,12 @@ void StatsUpdater::advance(const TimeRange& range)
 {
     if (!m_loaded || m_jobs.isBusy())
         return;
+    if (m_summarized) {
+        // No calls to add one by one: the summaries are read again, every few seconds.
+        if (m_summarizedAt.elapsed() >= SummarizedRefreshMs)
+            reload();
+        return;
+    }
     const qsizetype before = m_window.size();
     m_window.add(m_pending, m_pendingFailed);
     const bool added = !m_pending.isEmpty();

@@ -7,6 +7,7 @@
 #include "store/comparison.h"
 
 #include <optional>
+#include <QElapsedTimer>
 #include <QObject>
 
 class QTimer;
@@ -31,6 +32,7 @@ public:
     Q_DISABLE_COPY_MOVE(StatsUpdater)
 
     static constexpr int ComparisonRefreshMs = 10000;
+    static constexpr int SummarizedRefreshMs = 5000; // live mode over a summarized range
 
     void setQueryThread(QueryThread* thread);
     void setKey(const std::optional<Kodemon::KeyId>& key);
@@ -46,7 +48,11 @@ public:
         Result<SampleWindow> window;
         qint64 readAtMs = 0;
         std::optional<Result<Comparison>> comparison = {}; // when a baseline was asked for
+        // Set when the range was read from summaries (more calls than the store's exact limit, or calls kept only
+        // as minute summaries after retention): statistics within 1%, no calls in `window`.
+        std::optional<std::pair<KeyStats, Histogram>> summarized = {};
     };
+    bool showsSummaries() const { return m_summarized; }
 
 Q_SIGNALS:
     // A load was shown (or its failure).
@@ -76,6 +82,8 @@ private:
     quint64 m_loads = 0; // counts reloads: a comparison refreshed for an earlier load is dropped
     bool m_loaded = false;
     bool m_failed = false;
+    bool m_summarized = false; // the shown statistics came from summaries (Loaded::summarized)
+    QElapsedTimer m_summarizedAt; // when, for live mode's reloads of them
 };
 
 } // namespace Kodemon

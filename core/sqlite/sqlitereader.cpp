@@ -364,6 +364,15 @@ Result<KeyStats> SqliteReader::stats(const SeriesSelector& selector)
     return stats;
 }
 
+Result<bool> SqliteReader::summarizes(const SeriesSelector& selector)
+{
+    auto series = resolve(selector);
+    if (!series)
+        return series.failure();
+    const ReadSnapshot snapshot(handle());
+    return usesSummaries(*series, selector);
+}
+
 Result<CallSummary> SqliteReader::summary(const SeriesSelector& selector)
 {
     auto series = resolve(selector);

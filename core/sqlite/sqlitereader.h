@@ -50,6 +50,7 @@ public:
     Result<QList<CallTimes>> callTimes(const QList<SeriesSelector>& selectors) override;
     Result<QList<Annotation>> annotations(const TimeRange& range, int limit) override;
     bool filtersCalls() const override { return true; }
+    Result<bool> summarizes(const SeriesSelector& selector) override;
     std::optional<qint64> dataVersion() override;
 
     struct SeriesRef

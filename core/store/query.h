@@ -42,6 +42,8 @@ public:
     // The selected calls as one summary: statistics (`stats()` of it) and a histogram (its sketch) that cost what
     // the stored summaries cost for large ranges (within 1%), or exact from the calls for small ones.
     Result<CallSummary> summary(const SeriesSelector& selector);
+    // Whether summary() answers from stored summaries (StoreReader::summarizes).
+    Result<bool> summarizes(const SeriesSelector& selector) { return m_reader->summarizes(selector); }
     // The functions table: calls, mean, p95 and failed calls of every series over `range`.
     Result<QList<SeriesSummary>> summaries(const TimeRange& range, const std::optional<QString>& token = std::nullopt);
     // The same with tag filters, an outcome, and rows split by a tag's values.

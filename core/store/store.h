@@ -133,6 +133,14 @@ public:
     // failed calls themselves. When they do not, the query layer asks them for every call and filters and
     // counts those itself (callscan.h): exact, and as slow as reading every call.
     virtual bool filtersCalls() const { return false; }
+    // Whether summary() answers `selector` from stored summaries (a range of more calls than the exact limit, or
+    // holding calls kept only as summaries): then reading the calls would cost more than the summaries, or miss
+    // some. False by default (stores without summaries).
+    virtual Result<bool> summarizes(const SeriesSelector& selector)
+    {
+        Q_UNUSED(selector);
+        return false;
+    }
     // A number that changes whenever another connection stored something since this reader last asked, or
     // nothing when the store cannot tell (then no answer is ever reused).
     virtual std::optional<qint64> dataVersion() { return std::nullopt; }

@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QTableWidget>
+#include <QDir>
 #include <QtTest>
 
 using namespace Kodemon;
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void theDialogRefusesWhatTheFileWouldRefuse();
     void historyOpensTheFunctionAtThatTime();
     void firingAndResolvingAreMarkedOnTheChart();
+    void screenshotOfAFiringAlert();
 
 private:
     bool openWindow(const QString& rules);
@@ -290,6 +292,27 @@ void tst_AlertsPanel::firingAndResolvingAreMarkedOnTheChart()
     m_window->chart()->setMarkers(markers);
     QTRY_COMPARE(m_window->chart()->visibleMarkers().size(), 1);
     QCOMPARE(m_window->chart()->visibleMarkers()[0].time, m_now - 5000);
+}
+
+// The README's picture of alerts (docs/screenshots/alerts.png): the panel with a firing rule and an ok one, the
+// firing marker on the function's chart.
+void tst_AlertsPanel::screenshotOfAFiringAlert()
+{
+    QVERIFY(openWindow(QStringLiteral("interval = 1h\n[checkout slow]\nfunction = %1\nwhen = p95 > 25 ms\nwindow = 1m\n"
+                                      "\n[search failing]\nfunction = %2\nwhen = error rate > 5%\nwindow = 5m\n")
+                           .arg(Checkout, Search)));
+    QTRY_COMPARE(cell(m_window->alerts()->panel()->model()->rowOf(QStringLiteral("checkout slow")),
+                     AlertRuleModel::StateColumn),
+        QStringLiteral("firing"));
+    m_window->alerts()->dock()->show();
+    m_window->timeRange()->setPreset(TimeRangeController::Preset::Last5Minutes);
+    m_window->functions()->selectKeys({ KeyId { QStringLiteral("shop"), Checkout } });
+    QTRY_COMPARE(m_window->chart()->visibleMarkers().size(), 1);
+    clickRow(QStringLiteral("checkout slow"));
+    QTest::qWait(300); // the chart's and the panel's last repaint
+    const QString folder = qEnvironmentVariable("KODEMON_SCREENSHOT_DIR", QStringLiteral(KODEMON_SCREENSHOT_DIR));
+    QDir().mkpath(folder);
+    QVERIFY(m_window->grab().toImage().save(QDir(folder).filePath(QStringLiteral("alerts.png"))));
 }
 
 QTEST_MAIN(tst_AlertsPanel)

@@ -13,6 +13,7 @@
 #include "testdata.h"
 #include "timerangecontroller.h"
 #include "sqlite/sqliteconnection.h"
+#include "sqlite/sqlitewriter.h"
 #include "viewerfixture.h"
 
 #include <QAction>
@@ -88,6 +89,7 @@ private Q_SLOTS:
     void cleanup();
     void emptyDatabaseExplainsHowToSendData();
     void anUpgradedDatabaseSaysWhenRetentionStarts();
+    void rangesKeptAsSummariesShowTheirStatistics();
     void sendTestDataFillsTheWindow();
     void selectingAKeyFillsTheChart();
     void presetsChangeChartAndStatistics_data();
@@ -211,6 +213,38 @@ void tst_MainWindow::anUpgradedDatabaseSaysWhenRetentionStarts()
     services.retention = RetentionPolicy { 0, 0, 0 }; // started with --retention-raw 0 --retention 0
     window->attach(services);
     QCOMPARE(window->upgradeNotice(), QString());
+}
+
+// Calls that a 1-day raw retention turned into minute summaries: the statistics panel still shows the range (count,
+// min, max and failed calls exact, percentiles within 1%) and says they come from summaries.
+void tst_MainWindow::rangesKeptAsSummariesShowTheirStatistics()
+{
+    const double now = ViewerFixture::now();
+    QList<Sample> samples;
+    for (int i = 0; i < 600; ++i) {
+        const double t = now - 2 * 86400 + i * 10;
+        samples.append(Sample { Shop, Fetch, t, 10.0 + i % 50, qint64(t), i % 20 == 0 ? QByteArray(R"({"error":"E"})") : QByteArray() });
+    }
+    {
+        SqliteWriter writer(m_fixture->store->location(), {}, ChunkPolicy::Compaction { 1, 0 },
+            RetentionPolicy { 86400, 0, 0 });
+        QVERIFY(writer.write(samples).ok());
+        for (int step = 0; step < 1000; ++step) {
+            const auto more = writer.maintain(qint64(now), 1000);
+            QVERIFY(more.ok());
+            if (!*more)
+                break;
+        }
+    }
+    auto window = openWindow();
+    QVERIFY(window);
+    window->timeRange()->setPreset(Preset::All);
+    selectKey(*window, Fetch);
+    QTRY_COMPARE(window->stats()->figureText(StatsPanel::Count), QStringLiteral("600"));
+    QCOMPARE(window->stats()->figureText(StatsPanel::Failed), QStringLiteral("30"));
+    QCOMPARE(window->stats()->figureText(StatsPanel::Min), DisplayFormat::duration(10.0));
+    QCOMPARE(window->stats()->figureText(StatsPanel::Max), DisplayFormat::duration(59.0));
+    QVERIFY2(window->stats()->note().contains(QStringLiteral("summaries")), qPrintable(window->stats()->note()));
 }
 
 void tst_MainWindow::emptyDatabaseExplainsHowToSendData()

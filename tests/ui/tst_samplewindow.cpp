@@ -2,6 +2,7 @@
 // The statistics window of live mode: exact figures after adds and drops, and a histogram that covers every call.
 #include "samplewindow.h"
 
+#include <cmath>
 #include <QRandomGenerator>
 #include <QtTest>
 
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void histogramCoversEveryCall();
     void emptyWindow();
     void failedCallsAreCountedWhileLive();
+    void histogramOfASketchKeepsEveryCall();
 };
 
 void tst_SampleWindow::matchesTheQueryLayersStatistics_data()
@@ -134,6 +136,36 @@ void tst_SampleWindow::failedCallsAreCountedWhileLive()
     QCOMPARE(window.values().first().timestamp, 35.0);
     window.dropBefore(1000);
     QCOMPARE(window.stats().errors, 0);
+}
+
+// The histogram drawn from a summary (calls kept only as minute summaries): every call counted once, in the bin
+// that holds it, up to the sketch's 1% (a value on a bin's edge may land in the next bin).
+void tst_SampleWindow::histogramOfASketchKeepsEveryCall()
+{
+    QRandomGenerator random(5);
+    QList<TimedValue> values;
+    LatencySketch sketch;
+    double min = 1e9;
+    double max = 0;
+    for (int i = 0; i < 20000; ++i) {
+        const double ms = i % 100 == 0 ? 0.0 : std::exp(random.generateDouble() * 8); // 1 ms .. 3 s, some zeros
+        values.append({ double(i), ms });
+        sketch.add(ms);
+        min = std::min(min, ms);
+        max = std::max(max, ms);
+    }
+    const Histogram exact = SampleWindow(values).histogram();
+    const Histogram drawn = histogramOf(sketch, min, max);
+    QCOMPARE(drawn.edges, exact.edges);
+    qint64 total = 0;
+    qint64 moved = 0;
+    for (qsizetype i = 0; i < drawn.counts.size(); ++i) {
+        total += drawn.counts[i];
+        moved += std::abs(drawn.counts[i] - exact.counts[i]);
+    }
+    QCOMPARE(total, qint64(values.size()));
+    QVERIFY2(moved <= values.size() / 20, qPrintable(QString::number(moved))); // a few near the edges
+    QVERIFY(histogramOf(LatencySketch {}, 0, 0).counts.size() >= 4); // nothing: empty bins, no crash
 }
 
 QTEST_GUILESS_MAIN(tst_SampleWindow)
