@@ -248,6 +248,9 @@ StartStatus Application::startHttp()
         http.deleter = [collector = m_collector.get()](const DeleteRequest& request, auto done) {
             collector->remove(request, std::move(done));
         };
+        http.annotator = [collector = m_collector.get()](const Annotation& annotation, auto done) {
+            collector->annotate(annotation, std::move(done));
+        };
     }
     http.alerts = [board = m_alerts->board()](const ReadScope& scope, const AlertsParams& params) {
         return AlertJson::alerts(board->snapshot(), { scope, params.state, params.history });

@@ -329,6 +329,8 @@ std::optional<QString> localOnlyOption(const QCommandLineParser& parser, const D
     return std::nullopt;
 }
 
+} // namespace
+
 std::optional<QUrl> parseRemoteUrl(const QString& text)
 {
     const QUrl url(text, QUrl::StrictMode);
@@ -338,6 +340,8 @@ std::optional<QUrl> parseRemoteUrl(const QString& text)
         return std::nullopt;
     return url;
 }
+
+namespace {
 
 // With --remote, --api-token (or KODEMON_API_TOKEN) is the secret to send; a scope after ':' is the server's
 // business and is not sent.

@@ -63,6 +63,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments);
 
 // The default database: kodemon.sqlite in the application data folder.
 QString defaultDatabasePath();
+// The URL of --remote (and `kodemon compare --remote`): http(s), a host, no user, query or fragment.
+std::optional<QUrl> parseRemoteUrl(const QString& text);
 
 // The default alert rules file: alerts.conf beside the SQLite database (the rules watch its data: another --db
 // has its own), or in the application data folder without one (--store).

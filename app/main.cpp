@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "application.h"
 #include "appoptions.h"
+#include "comparecommand.h"
 
 #include <cstdio>
 #include <cstring>
@@ -66,6 +67,15 @@ int main(int argc, char** argv)
     if (!qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
         qSetMessagePattern(QStringLiteral("%{time yyyy-MM-dd hh:mm:ss.zzz} %{category} %{if-warning}warning: "
                                           "%{endif}%{if-critical}error: %{endif}%{message}"));
+    // `kodemon compare ...`: the regression check for CI, without a display.
+    if (argc > 1 && std::strcmp(argv[1], "compare") == 0) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("kodemon"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(KODEMON_VERSION));
+        QStringList arguments = QCoreApplication::arguments();
+        arguments.removeAt(1);
+        return Kodemon::runCompareCommand(arguments);
+    }
     const bool window = needsWindow(argc, argv);
     if (window && !displayAvailable()) {
         std::fputs(remoteRequested(argc, argv)

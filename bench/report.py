@@ -157,12 +157,20 @@ def alerts(records):
     return text
 
 
+def changes(records):
+    rows = [[r["functions"], f"{r['calls']:,}", r["days"], r["seconds"], r["ms_per_function"], r["read_seconds"],
+             r["read_failed_seconds"], r["detect_seconds"], r["changes"], r["target_seconds"], r["verdict"]]
+            for r in of(records, "changes")]
+    return table(["functions", "calls", "days", "s (median)", "ms/function", "read s", "read failed s", "detect s",
+                  "changes", "target s", "verdict"], rows)
+
+
 def render(records):
     print(machine(records), end="\n\n")
     for title, part, kind in (("Ingest", ingest, "ingest"), ("Queries on 10M samples", queries, "query"),
                               ("ClickHouse against its targets", clickhouse, "query"),
                               ("Generating 10M samples", storage, "generate"), ("Desktop viewer (offscreen)", ui, "ui"),
-                              ("Alerts", alerts, "alerts")):
+                              ("Alerts", alerts, "alerts"), ("What changed", changes, "changes")):
         if not of(records, kind):
             continue  # a partial run (bench/run.py --only)
         print(f"#### {title}\n\n{part(records)}\n")

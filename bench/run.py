@@ -662,6 +662,9 @@ def main():
         for record in run_json([f"{args.build}/bench/kodemon-querybench", "--db", db, "--key", info["big_key"],
                                 "--repeats", str(repeats)]):
             emit("query", system="kodemon-core", **record)
+        # What changed (issue 16): change detection over every function and the whole 30 days, at most 2 s.
+        for record in run_json([f"{args.build}/bench/kodemon-changebench", "--db", db, "--repeats", "3"]):
+            emit("changes", system="kodemon-core", **record)
         http_queries(args.build, db, info, repeats)
         ui_bench(args.build, db, info)
         if not args.skip_influx:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// libFuzzer target: the HTTP API's query-string parsing (every route) and its Accept header, and the round trip of
-// any key and any tag value through form encoding.
+// libFuzzer target: the HTTP API's query-string parsing (every route) and its Accept header, the round trip of
+// any key and any tag value through form encoding, and the whole input as the JSON body of POST /api/annotations.
+#include "http/annotationbody.h"
 #include "http/httpparams.h"
 
 #include <cstdint>
@@ -47,6 +48,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const auto compare = parseCompareParams(query, now);
     if (compare.ok() && (!compare.value->selector.range.from || !compare.value->selector.range.to))
         std::abort();
+    // POST /api/annotations: any body gives an annotation with text, a period that does not end before it starts,
+    // and bounded tags, or a 400 that names what was wrong.
+    const auto annotation = parseAnnotationBody(raw, now);
+    if (annotation.ok()) {
+        const Annotation& a = *annotation.value;
+        if (a.text.trimmed().isEmpty() || a.text.size() > MaxAnnotationText || (a.end && *a.end < a.time)
+            || a.tags.size() > MaxAnnotationTags)
+            std::abort();
+    } else if (annotation.error.parameter.isEmpty() || annotation.error.detail.isEmpty()) {
+        std::abort();
+    }
+    const auto annotationsList = parseAnnotationsParams(query, now);
+    if (annotationsList.ok() && annotationsList.value->range.isReversed())
+        std::abort();
+    // GET /api/changes: always a closed range, not reversed, and settings within their bounds.
+    const auto changes = parseChangesParams(query, now);
+    if (changes.ok()) {
+        const auto& request = changes.value->request;
+        if (!request.range.from || !request.range.to || request.range.isReversed()
+            || request.options.minCallsPerSide < 1 || !(request.options.minEffect >= 0) || changes.value->limit < 1
+            || changes.value->limit > 1000)
+            std::abort();
+    }
     // Any UTF-8 key, form-encoded as URLSearchParams and urlencode write it (a space as '+'), reads back exactly.
     const QString key = QString::fromUtf8(queryText);
     if (!key.isEmpty() && key.toUtf8() == queryText) {

@@ -23,9 +23,13 @@ using HttpDeleter = std::function<void(const DeleteRequest& request, std::functi
 
 // What the routes that write may do: nothing without a deleter (a viewer, a store that cannot delete), and
 // nothing at all on an open server (no API token on a non-loopback address: --http-insecure).
+// Stores an annotation on the store's writer (another thread); `done` is called there with its id.
+using HttpAnnotator = std::function<void(const Annotation& annotation, std::function<void(Result<qint64>)> done)>;
+
 struct HttpWrites
 {
     HttpDeleter deleter;
+    HttpAnnotator annotator; // none: the store keeps no annotations (ClickHouse), both annotation routes answer 501
     bool openServer = false;
 };
 
@@ -80,6 +84,10 @@ private:
     // DELETE /api/series: the one route that writes (the rules in the class comment).
     void addDeletion(QHttpServer& server);
     void remove(const QHttpServerRequest& request, QTcpSocket* socket, const ReadScope& scope);
+    // POST /api/annotations: the second route that writes (the same rules).
+    void addAnnotationWrites(QHttpServer& server);
+    void annotate(const QHttpServerRequest& request, QTcpSocket* socket, const ReadScope& scope);
+    void annotations(const Call& call);
     void addAssets(QHttpServer& server);
     // The scope the request may read, or nothing when it was answered with 401.
     std::optional<ReadScope> authorize(const QHttpServerRequest& request, QTcpSocket* socket);
@@ -92,6 +100,7 @@ private:
     void compare(const Call& call);
     void tags(const Call& call);
     void functions(const Call& call);
+    void changes(const Call& call);
     void status(const Call& call);
     void alerts(const Call& call);
     void openApi(const Call& call);

@@ -111,6 +111,7 @@ const QString Groups = QStringLiteral("groups");
 const QString ValuesParam = QStringLiteral("values");
 
 const QString ExactParam = QStringLiteral("exact");
+const QString MinCalls = QStringLiteral("min_calls");
 
 std::optional<ParamError> parseExact(const Params& params, bool& out)
 {
@@ -426,6 +427,61 @@ Parsed<FunctionsParams> parseFunctionsParams(const QUrlQuery& query, double now)
             return baseline.error;
         out.baseline = *baseline.value;
     }
+    return out;
+}
+
+Parsed<ChangesParams> parseChangesParams(const QUrlQuery& query, double now)
+{
+    constexpr double Day = 86400;
+    constexpr int MaxChanges = 1000;
+    constexpr int MaxMinCalls = 1000000;
+    const Params params(query, { Key, Token, From, To, TagParam, MinCalls, MinEffect, Limit });
+    if (params.error())
+        return *params.error();
+    ChangesParams out;
+    ChangeRequest& request = out.request;
+    request.key = params.value(Key);
+    if (request.key && request.key->isEmpty())
+        return ParamError { Key, QStringLiteral("\"key\" is empty") };
+    request.token = params.value(Token);
+    if (auto error = parseTime(params, From, now, request.range.from))
+        return *error;
+    if (auto error = parseTime(params, To, now, request.range.to))
+        return *error;
+    if (!request.range.to)
+        request.range.to = std::max(now, request.range.from.value_or(now));
+    if (!request.range.from)
+        request.range.from = *request.range.to - Day;
+    if (request.range.isReversed())
+        return ParamError { To, QStringLiteral("the range is reversed: from is after to") };
+    CallOutcome outcome = CallOutcome::All;
+    if (auto error = parseCallFilters(params, request.tags, outcome))
+        return *error;
+    int minCalls = int(request.options.minCallsPerSide);
+    if (auto error = parseCount(params, MinCalls, MaxMinCalls, minCalls))
+        return *error;
+    request.options.minCallsPerSide = minCalls;
+    if (auto error = parseMinEffect(params, request.options.minEffect))
+        return *error;
+    if (auto error = parseCount(params, Limit, MaxChanges, out.limit))
+        return *error;
+    return out;
+}
+
+Parsed<AnnotationsParams> parseAnnotationsParams(const QUrlQuery& query, double now)
+{
+    const Params params(query, { From, To, Limit });
+    if (params.error())
+        return *params.error();
+    AnnotationsParams out;
+    if (auto error = parseTime(params, From, now, out.range.from))
+        return *error;
+    if (auto error = parseTime(params, To, now, out.range.to))
+        return *error;
+    if (out.range.isReversed())
+        return ParamError { To, QStringLiteral("the range is reversed: from is after to") };
+    if (auto error = parseCount(params, Limit, Query::MaxAnnotations, out.limit))
+        return *error;
     return out;
 }
 

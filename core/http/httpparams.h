@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "analysis/changefinder.h"
 #include "base/types.h"
 #include "store/alerthistory.h"
 #include "store/query.h"
@@ -82,6 +83,18 @@ struct FunctionsParams
     std::optional<BaselineSpec> baseline; // the same table over a baseline range, for the changes in %
 };
 
+struct ChangesParams
+{
+    ChangeRequest request; // range closed: from defaults to 24 hours before to, to to now
+    int limit = 100; // changes listed, most impact first
+};
+
+struct AnnotationsParams
+{
+    TimeRange range; // open ends: every annotation
+    int limit = 1000;
+};
+
 struct DeleteParams
 {
     DeleteRequest request; // a key, a token, or both
@@ -112,6 +125,11 @@ Parsed<CompareParams> parseCompareParams(const QUrlQuery& query, double now);
 Parsed<TagsParams> parseTagsParams(const QUrlQuery& query, double now);
 // GET /api/functions: token, from, to, tag, outcome, group_by, groups, and baseline or baseline_from/baseline_to.
 Parsed<FunctionsParams> parseFunctionsParams(const QUrlQuery& query, double now);
+// GET /api/changes: from (default 24 h before to), to (default now), key, token, tag (repeatable), min_calls (calls
+// a side, default 30), min_effect (percent, default 10), limit (changes listed, 1 to 1000, default 100).
+Parsed<ChangesParams> parseChangesParams(const QUrlQuery& query, double now);
+// GET /api/annotations: from, to (both optional), limit (1 to 10000, default 1000).
+Parsed<AnnotationsParams> parseAnnotationsParams(const QUrlQuery& query, double now);
 // DELETE /api/series: key and/or token (one is required), from, to.
 Parsed<DeleteParams> parseDeleteParams(const QUrlQuery& query, double now);
 // GET /api/alerts: state (ok, pending, firing, resolving, resolved), history (transitions per rule, 0 to 50).

@@ -14,10 +14,14 @@ QByteArray reasonPhrase(int status)
     switch (status) {
     case 200:
         return QByteArrayLiteral("OK");
+    case 201:
+        return QByteArrayLiteral("Created");
     case 400:
         return QByteArrayLiteral("Bad Request");
     case 401:
         return QByteArrayLiteral("Unauthorized");
+    case 403:
+        return QByteArrayLiteral("Forbidden");
     case 404:
         return QByteArrayLiteral("Not Found");
     case 405:
@@ -36,6 +40,8 @@ QByteArray reasonPhrase(int status)
         return QByteArrayLiteral("Request Header Fields Too Large");
     case 500:
         return QByteArrayLiteral("Internal Server Error");
+    case 501:
+        return QByteArrayLiteral("Not Implemented");
     case 503:
         return QByteArrayLiteral("Service Unavailable");
     case 507:

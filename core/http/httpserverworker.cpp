@@ -40,7 +40,7 @@ Status HttpServerWorker::start()
     m_query = std::make_unique<Query>(m_store->createReader());
     const bool openServer = m_options.apiTokens.isEmpty() && !m_options.address.isLoopback();
     m_api = std::make_unique<HttpApi>([this](const ReadScope& scope) { return queryFor(scope); },
-        [this] { return status(); }, m_options.apiTokens, HttpApi::Writes { m_options.deleter, openServer });
+        [this] { return status(); }, m_options.apiTokens, HttpApi::Writes { m_options.deleter, m_options.annotator, openServer });
     if (auto metrics = m_options.metrics) {
         m_api->setMetrics([metrics](const ReadScope& scope, const ServerStatus& status) {
             // A limited API token sees its own functions and none of the counters, which are about every token.

@@ -45,6 +45,8 @@ public:
         bool insecure = false;
         // DELETE /api/series (none: the route answers 501) and the retention reported by /api/status.
         HttpApi::Deleter deleter;
+        // POST and GET /api/annotations (none: both answer 501).
+        HttpAnnotator annotator;
         RetentionPolicy retention { 0, 0, 0 };
         // GET /api/alerts' body (core/alerts), called on the server's thread; unset: the route answers 404.
         std::function<QByteArray(const ReadScope&, const AlertsParams&)> alerts = {};

@@ -149,4 +149,15 @@ void Collector::remove(const DeleteRequest& request, std::function<void(Result<q
         Qt::QueuedConnection);
 }
 
+void Collector::annotate(const Annotation& annotation, std::function<void(Result<qint64>)> done)
+{
+    if (!m_writer) {
+        done(Error { QStringLiteral("the collector is not running") });
+        return;
+    }
+    QMetaObject::invokeMethod(
+        m_writer, [writer = m_writer, annotation, done = std::move(done)] { writer->annotate(annotation, done); },
+        Qt::QueuedConnection);
+}
+
 } // namespace Kodemon

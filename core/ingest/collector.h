@@ -52,6 +52,8 @@ public:
     // Deletes on the writer's thread once what arrived before is stored; `done` runs there (from any thread;
     // an error when the collector is not running).
     void remove(const DeleteRequest& request, std::function<void(Result<qint64>)> done);
+    // Stores an annotation on the writer's thread (the one connection that writes); `done` runs there.
+    void annotate(const Annotation& annotation, std::function<void(Result<qint64>)> done);
 
     std::shared_ptr<ListenerCounters> statsdCounters() const { return m_statsdCounters; }
     quint16 statsdPort() const { return m_statsdPort; } // 0 while the StatsD listener does not run

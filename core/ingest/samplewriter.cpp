@@ -74,6 +74,14 @@ void SampleWriter::remove(const DeleteRequest& request, const std::function<void
     done(m_writer->remove(request));
 }
 
+void SampleWriter::annotate(const Annotation& annotation, const std::function<void(Result<qint64>)>& done)
+{
+    if (!m_writer)
+        m_writer = m_store->createWriter();
+    done(m_writer ? m_writer->annotate(annotation)
+                  : Result<qint64>(Error { QStringLiteral("this store keeps no annotations") }));
+}
+
 void SampleWriter::deliver(const QList<Sample>& samples)
 {
     if (samples.isEmpty())

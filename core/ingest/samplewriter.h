@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "base/annotation.h"
 #include "base/result.h"
 #include "base/types.h"
 
@@ -60,6 +61,8 @@ public:
     // Deletes what the request names once everything received before it is stored; `done` gets the number of
     // calls deleted or the error, on the writer thread. Call through a queued invocation from other threads.
     void remove(const Kodemon::DeleteRequest& request, const std::function<void(Kodemon::Result<qint64>)>& done);
+    // Stores an annotation; `done` gets its id.
+    void annotate(const Kodemon::Annotation& annotation, const std::function<void(Kodemon::Result<qint64>)>& done);
 
 Q_SIGNALS:
     void stored(const QList<Kodemon::Sample>& samples);

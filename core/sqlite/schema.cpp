@@ -127,6 +127,20 @@ const char* const Version7[] = {
     "CREATE INDEX alert_transitions_by_time ON alert_transitions (time)",
 };
 
+// Version 8 (issue 16; renumber freely at a merge, it depends on no other step): annotations, the markers people and
+// deploy scripts put on the timeline (POST /api/annotations): a moment, or a period with an end; free text, labels
+// (a JSON array) and the project's token ('' for every project). Additive: nothing else changes.
+const char* const Version8[] = {
+    R"(CREATE TABLE annotations (
+                   id INTEGER PRIMARY KEY,
+                   time REAL NOT NULL,
+                   end_time REAL,
+                   text TEXT NOT NULL,
+                   tags TEXT NOT NULL DEFAULT '[]',
+                   token TEXT NOT NULL DEFAULT ''))",
+    "CREATE INDEX annotations_by_time ON annotations (time)",
+};
+
 // Rewrites the chunks of one table that hold extra fields: their rows get tag ids (and the series their failed
 // calls). The recent table's rows carry their series (`mixed`).
 Status tagChunks(sqlite3* db, TagDictionary& dictionary, const char* table, bool mixed, QHash<qint64, qint64>& failed)
@@ -367,6 +381,8 @@ QList<const char*> stepStatements(int version)
         return statements(Version6);
     case 7:
         return statements(Version7);
+    case 8:
+        return statements(Version8);
     default:
         return {};
     }

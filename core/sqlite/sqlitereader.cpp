@@ -12,7 +12,10 @@
 #include "store/taggrouping.h"
 
 #include <algorithm>
+#include <limits>
 #include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QScopeGuard>
 #include <sqlite3.h>
 
@@ -794,6 +797,39 @@ Result<SeriesSummary> SqliteReader::tableRowFromSummaries(
         summary.quantile(950), summary.errors };
     row.exact = false;
     return row;
+}
+
+Result<QList<Annotation>> SqliteReader::annotations(const TimeRange& range, int limit)
+{
+    if (auto status = openOnce(m_connection, m_path); !status)
+        return status.failure();
+    // A period overlaps the range when it starts before its end and ends after its start.
+    auto statement = SqliteStatement::prepare(handle(),
+        "SELECT id, time, end_time, text, tags, token FROM annotations "
+        "WHERE time <= ? AND coalesce(end_time, time) >= ? ORDER BY time, id");
+    if (!statement)
+        return statement.failure();
+    statement->bind(1, range.to.value_or(std::numeric_limits<double>::infinity()));
+    statement->bind(2, range.from.value_or(-std::numeric_limits<double>::infinity()));
+    QList<Annotation> found;
+    while (found.size() < limit && statement->step()) {
+        Annotation annotation;
+        annotation.token = QString::fromUtf8(statement->columnText(5));
+        // Every project's markers, and those of the tokens the scope allows.
+        if (!annotation.token.isEmpty() && m_scope.isRestricted() && !m_scope.allows(annotation.token))
+            continue;
+        annotation.id = statement->columnInt(0);
+        annotation.time = statement->columnDouble(1);
+        if (sqlite3_column_type(statement->raw(), 2) != SQLITE_NULL)
+            annotation.end = statement->columnDouble(2);
+        annotation.text = QString::fromUtf8(statement->columnText(3));
+        for (const auto& tag : QJsonDocument::fromJson(statement->columnText(4).toByteArray()).array())
+            annotation.tags.append(tag.toString());
+        found.append(annotation);
+    }
+    if (statement->failed())
+        return statement->failure(QStringLiteral("cannot read the annotations"));
+    return found;
 }
 
 Result<StorageStatus> SqliteReader::storageStatus()

@@ -48,6 +48,7 @@ public:
     Result<TagIndexStatus> tagIndexStatus() override;
     Result<StorageStatus> storageStatus() override;
     Result<QList<CallTimes>> callTimes(const QList<SeriesSelector>& selectors) override;
+    Result<QList<Annotation>> annotations(const TimeRange& range, int limit) override;
     bool filtersCalls() const override { return true; }
     Result<bool> summarizes(const SeriesSelector& selector) override;
     std::optional<qint64> dataVersion() override;

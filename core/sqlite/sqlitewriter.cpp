@@ -9,6 +9,8 @@
 #include "sqlite/sqlitesummaries.h"
 
 #include <algorithm>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
 #include <sqlite3.h>
 
@@ -196,6 +198,31 @@ Result<qint64> SqliteWriter::remove(const DeleteRequest& request)
                                 << (request.key ? QStringLiteral("key \"%1\"").arg(*request.key) : QStringLiteral("every key"))
                                 << (request.token ? QStringLiteral("token \"%1\"").arg(*request.token) : QStringLiteral("every token"));
     return deleted;
+}
+
+Result<qint64> SqliteWriter::annotate(const Annotation& annotation)
+{
+    if (auto status = openAndPrepare(); !status)
+        return status.failure();
+    auto insert = SqliteStatement::prepare(
+        m_handle, "INSERT INTO annotations (time, end_time, text, tags, token) VALUES (?, ?, ?, ?, ?)");
+    if (!insert)
+        return insert.failure();
+    const QByteArray text = annotation.text.toUtf8();
+    const QByteArray tags = QJsonDocument(QJsonArray::fromStringList(annotation.tags)).toJson(QJsonDocument::Compact);
+    const QByteArray token = annotation.token.toUtf8();
+    insert->bind(1, annotation.time);
+    if (annotation.end)
+        insert->bind(2, *annotation.end);
+    else
+        insert->bindNull(2);
+    insert->bindText(3, text);
+    insert->bindText(4, tags);
+    insert->bindText(5, token);
+    insert->step();
+    if (insert->failed())
+        return insert->failure(QStringLiteral("cannot store the annotation"));
+    return qint64(sqlite3_last_insert_rowid(m_handle));
 }
 
 void SqliteWriter::forgetState()

@@ -36,6 +36,8 @@ public:
     Result<bool> maintain(qint64 now, int budgetMs) override;
     // In one transaction (deletion.h).
     Result<qint64> remove(const DeleteRequest& request) override;
+    // One row of the annotations table (schema version 8).
+    Result<qint64> annotate(const Annotation& annotation) override;
 
     // What the last compaction did, for the log and the tests.
     struct Compacted

@@ -75,6 +75,15 @@ Result<SamplePage> Query::executions(const SeriesSelector& selector, const QStri
     return m_reader->samples(selector, cursor, limit);
 }
 
+Result<QList<Annotation>> Query::annotations(const TimeRange& range, int limit)
+{
+    if (range.isReversed())
+        return invalid(QStringLiteral("the range is reversed: from is after to"));
+    if (limit < 1 || limit > MaxAnnotations)
+        return invalid(QStringLiteral("the limit must be between 1 and %1, not %2").arg(MaxAnnotations).arg(limit));
+    return m_reader->annotations(range, limit);
+}
+
 Result<QList<CallTimes>> Query::callTimes(const QList<SeriesSelector>& selectors)
 {
     for (const auto& selector : selectors) {

@@ -65,6 +65,10 @@ public:
     // question, one selector per function and token, answered in one pass where the store can.
     Result<QList<CallTimes>> callTimes(const QList<SeriesSelector>& selectors);
 
+    // The annotations overlapping `range`, oldest first (at most MaxAnnotations).
+    static constexpr int MaxAnnotations = 10000;
+    Result<QList<Annotation>> annotations(const TimeRange& range, int limit = MaxAnnotations);
+
     // Which series' tags have more values than the store indexes.
     Result<TagIndexStatus> tagIndexStatus() { return m_reader->tagIndexStatus(); }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "base/annotation.h"
 #include "base/callsummary.h"
 #include "base/result.h"
 #include "base/types.h"
@@ -70,6 +71,12 @@ public:
         Q_UNUSED(request)
         return Error { QStringLiteral("this store cannot delete"), ErrorKind::Invalid };
     }
+    // Stores a marker on the timeline (a deploy); returns its id. Stores that keep none answer with an error.
+    virtual Result<qint64> annotate(const Annotation& annotation)
+    {
+        Q_UNUSED(annotation)
+        return Error { QStringLiteral("this store keeps no annotations"), ErrorKind::Invalid };
+    }
     // Stores the whole batch in one transaction, or nothing of it.
     virtual Status write(const QList<Sample>& batch) = 0;
     // The same with ids; a store whose failed writes store nothing (SQLite's transactions) ignores them.
@@ -113,6 +120,14 @@ public:
     // The default reads each selector's calls (callscan.h); stores override it to share work between them.
     virtual Result<QList<CallTimes>> callTimes(const QList<SeriesSelector>& selectors);
     // Which series' tags outgrew the store's index of tag values (for /api/status); none when it has no limit.
+    // The annotations that overlap `range` (a period: any part of it), oldest first, at most `limit`; those of
+    // every project and of the tokens the reader's scope allows. Stores that keep none answer with an error.
+    virtual Result<QList<Annotation>> annotations(const TimeRange& range, int limit)
+    {
+        Q_UNUSED(range)
+        Q_UNUSED(limit)
+        return Error { QStringLiteral("this store keeps no annotations"), ErrorKind::Invalid };
+    }
     virtual Result<TagIndexStatus> tagIndexStatus() { return TagIndexStatus {}; }
     // Whether stats(), buckets(), values() and samples() honour a selector's tag filters and outcome and count
     // failed calls themselves. When they do not, the query layer asks them for every call and filters and

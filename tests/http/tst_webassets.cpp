@@ -71,7 +71,8 @@ void tst_WebAssets::openApiDescribesEveryRoute()
     QCOMPARE(root.value(u"info").toObject().value(u"version").toString(), QStringLiteral(KODEMON_VERSION));
     const auto paths = root.value(u"paths").toObject();
     for (const auto* route :
-        { "/api/keys", "/api/executions", "/api/stats", "/api/series", "/api/status", "/api/alerts", "/api/openapi.json", "/metrics",
+        { "/api/keys", "/api/executions", "/api/stats", "/api/series", "/api/status", "/api/alerts", "/api/changes",
+            "/api/openapi.json", "/metrics",
             "/" }) {
         QVERIFY2(paths.contains(QLatin1String(route)), route);
         QVERIFY2(paths.value(QLatin1String(route)).toObject().contains(u"get"), route);

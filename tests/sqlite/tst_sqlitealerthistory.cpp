@@ -153,7 +153,7 @@ void tst_SqliteAlertHistory::upgradesAVersion6File()
     QCOMPARE(version(), 6);
     SqliteStore store(path);
     QVERIFY(store.open().ok());
-    QCOMPARE(version(), 7);
+    QCOMPARE(version(), Schema::CurrentVersion); // 7 and every later additive step
     QVERIFY(store.createAlertHistory()
                 ->append({ transition(7, QStringLiteral("slow"), QStringLiteral("/a.py-f"), AlertState::Ok,
                     AlertState::Firing) })

@@ -4,8 +4,11 @@ and counters on the same object."""
 
 import functools
 import inspect
+import json
 import os
 import time
+import urllib.error
+import urllib.request
 
 from . import _sender, _wire
 
@@ -47,6 +50,52 @@ class Kodemon:
     def flush(self):
         """Sends the samples waiting in the batch now."""
         self._sender.flush()
+
+    def annotate(self, text, time=None, end=None, tags=None, token=None, url=None, api_token=None, timeout=2.0):
+        """Puts a marker on Kodemon's timeline, e.g. ``kodemon.annotate("deploy 1.4.2")`` from a deploy
+        script: POST /api/annotations on ``url`` (default KODEMON_URL, else http://KODEMON_HOST:4000) with the
+        API token of KODEMON_API_TOKEN. ``time`` and ``end`` (a period) are epoch seconds (default now),
+        ``token`` the project (default KODEMON_TOKEN; none: every project). Returns the stored annotation (a
+        dict with its ``id``), or None when it could not be stored; never raises: the reason is in
+        ``stats()["last_error"]``."""
+        try:
+            body = {"text": text}
+            if time is not None:
+                body["time"] = time
+            if end is not None:
+                body["end"] = end
+            if tags:
+                body["tags"] = list(tags)
+            token = token if token is not None else self._environ.get("KODEMON_TOKEN")
+            if token:
+                body["token"] = token
+            base = url or self._environ.get("KODEMON_URL") or "http://%s:4000" % self._environ.get(
+                "KODEMON_HOST", _wire.DEFAULT_HOST)
+            request = urllib.request.Request(base.rstrip("/") + "/api/annotations", method="POST",
+                                             data=json.dumps(body).encode("utf-8"),
+                                             headers={"Content-Type": "application/json"})
+            secret = api_token if api_token is not None else self._environ.get("KODEMON_API_TOKEN", "")
+            secret = secret.split()[0].split(":")[0] if secret.strip() else ""
+            if secret:
+                request.add_header("Authorization", "Bearer " + secret)
+            opener = urllib.request.build_opener(urllib.request.ProxyHandler({}) if _is_loopback(base) else
+                                                 urllib.request.ProxyHandler())
+            with opener.open(request, timeout=timeout) as response:
+                return json.loads(response.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:
+            try:
+                detail = json.loads(error.read().decode("utf-8")).get("detail", "")
+            except Exception:  # noqa: BLE001 - never raise into the program
+                detail = ""
+            self._note("kodemon: annotation not stored: HTTP %d %s" % (error.code, detail))
+        except Exception as error:  # noqa: BLE001 - never raise into the program
+            self._note("kodemon: annotation not stored: %s" % (error,))
+        return None
+
+    def _note(self, message):
+        note = getattr(self._sender, "note_error", None)
+        if note is not None:
+            note(message)
 
     def stats(self):
         """This process's counters: ``sent``, ``datagrams``, ``dropped`` (kernel buffer full), ``errors``,
@@ -135,6 +184,11 @@ class Timer:
 
     async def __aexit__(self, exc_type, exc, traceback):
         return self.__exit__(exc_type, exc, traceback)
+
+
+def _is_loopback(url):
+    host = urllib.request.urlparse(url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _is_decoratable(obj):

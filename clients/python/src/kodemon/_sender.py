@@ -259,6 +259,14 @@ class Sender:
 
     # -- errors --------------------------------------------------------------------------------------------
 
+    def note_error(self, message):
+        """Records a failure that concerns no sample (an annotation that was not stored): stats()["last_error"]
+        says it and it is logged once; the sample counters stay as they are."""
+        with self._lock:
+            self._last_error = message
+            self._note_once_locked("annotate", message)
+        self._emit_logs()
+
     def _count_error(self, kind, message, samples):
         with self._lock:
             self._count_error_locked(kind, message, samples)

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+// findChanges over a real SQLite store: two functions of a day of synthetic traffic, one slowed by half at noon by
+// release 1.4.2 shortly after a deploy marker, one steady; the change is found, ranked, named with its release
+// and the marker; filters and refusals; the release and marker choices on their own.
+#include "analysis/changefinder.h"
+#include "sqlite/sqlitestore.h"
+#include "store/query.h"
+#include "syntheticcalls.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace Kodemon;
+
+namespace {
+
+const QString Slowed = QStringLiteral("/srv/shop/cart.py-checkout");
+const QString Steady = QStringLiteral("/srv/shop/cart.py-total");
+const QString Token = QStringLiteral("shop");
+constexpr double Hour = 3600;
+
+QList<Sample> samplesOf(const CallHistory& history, const QString& key, double releaseTime)
+{
+    QList<Sample> samples;
+    qsizetype failure = 0;
+    for (const auto& call : history.calls) {
+        QJsonObject extra { { QStringLiteral("release"), QLatin1String(call.timestamp >= releaseTime ? "1.4.2" : "1.4.1") } };
+        if (failure < history.failures.size() && history.failures[failure] == call.timestamp) {
+            extra.insert(QStringLiteral("error"), QStringLiteral("Timeout"));
+            ++failure;
+        }
+        samples.append(Sample { Token, key, call.timestamp, call.value, qint64(call.timestamp),
+            QJsonDocument(extra).toJson(QJsonDocument::Compact) });
+    }
+    return samples;
+}
+
+Annotation marker(double time, const char* text, const QString& token = {})
+{
+    Annotation annotation;
+    annotation.time = time;
+    annotation.text = QString::fromUtf8(text);
+    annotation.token = token;
+    return annotation;
+}
+
+} // namespace
+
+class tst_ChangeFinder : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void findsTheSlowedFunction();
+    void filtersByKey();
+    void refusesAnOpenRange();
+    void firstRelease_data();
+    void firstRelease();
+    void annotationFor_data();
+    void annotationFor();
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<SqliteStore> m_store;
+    SyntheticSeries m_series;
+    double m_step = 0;
+};
+
+void tst_ChangeFinder::initTestCase()
+{
+    m_store = std::make_unique<SqliteStore>(m_dir.filePath(QStringLiteral("changes.sqlite")));
+    QVERIFY(m_store->open().ok());
+    m_series.seed = 42;
+    m_step = m_series.from + 12 * Hour;
+    SyntheticSeries slowed = m_series;
+    slowed.steps = { SyntheticSeries::Step { m_step, 1.5 } };
+    SyntheticSeries steady = m_series;
+    steady.seed = 43;
+    auto writer = m_store->createWriter();
+    QVERIFY(writer->write(samplesOf(generateCalls(slowed), Slowed, m_step)).ok());
+    QVERIFY(writer->write(samplesOf(generateCalls(steady), Steady, m_step)).ok());
+}
+
+void tst_ChangeFinder::findsTheSlowedFunction()
+{
+    Query query(m_store->createReader());
+    ChangeRequest request;
+    request.range = TimeRange { m_series.from, m_series.from + m_series.seconds };
+    request.annotations = { marker(m_step - 5 * Hour, "deploy 1.4.0"), marker(m_step - 120, "deploy 1.4.2"),
+        marker(m_step - 60, "another project's deploy", QStringLiteral("billing")) };
+    const auto report = findChanges(query, request);
+    QVERIFY2(report.ok(), report.ok() ? "" : qPrintable(report.error()));
+    QCOMPARE(report->functions, 2);
+    QVERIFY(report->calls > 50000);
+    QCOMPARE(report->changes.size(), 1);
+    const Change& change = report->changes.first();
+    QCOMPARE(change.id.key, Slowed);
+    QCOMPARE(change.id.token, Token);
+    QVERIFY2(std::abs(change.time - m_step) <= change.bucketSeconds, qPrintable(QString::number(change.time - m_step)));
+    // Every call 1.5 times slower: the median and the p95 both moved (the larger of the two names the change).
+    QVERIFY(change.medianChanged);
+    QVERIFY(change.metric != ChangeMetric::ErrorRate);
+    QVERIFY2(change.relativeChange > 0.35 && change.relativeChange < 0.7,
+        qPrintable(QString::number(change.relativeChange)));
+    QVERIFY(!change.improvement);
+    QVERIFY(change.pValue < 1e-6);
+    QVERIFY(change.callsAffected > 10000);
+    QCOMPARE(change.impact, std::abs(change.relativeChange) * double(change.callsAffected));
+    QCOMPARE(change.releaseTag, QStringLiteral("release"));
+    QCOMPARE(change.release, QStringLiteral("1.4.2"));
+    QVERIFY(change.annotation);
+    QCOMPARE(change.annotation->text, QStringLiteral("deploy 1.4.2"));
+    QVERIFY(change.before.calls >= 200 && change.after.calls >= 200);
+    QVERIFY(change.after.p50 > change.before.p50 * 1.3);
+}
+
+void tst_ChangeFinder::filtersByKey()
+{
+    Query query(m_store->createReader());
+    ChangeRequest request;
+    request.range = TimeRange { m_series.from, m_series.from + m_series.seconds };
+    request.key = Steady;
+    const auto report = findChanges(query, request);
+    QVERIFY(report.ok());
+    QCOMPARE(report->functions, 1);
+    QVERIFY(report->changes.isEmpty());
+    request.key = std::nullopt;
+    request.token = QStringLiteral("billing");
+    const auto none = findChanges(query, request);
+    QVERIFY(none.ok());
+    QCOMPARE(none->functions, 0);
+    // Only the calls of release 1.4.2: the step is before them, so nothing changed among them.
+    request.token = std::nullopt;
+    request.tags = { parseTagFilter(QStringLiteral("release:1.4.2")).value() };
+    const auto after = findChanges(query, request);
+    QVERIFY(after.ok());
+    QCOMPARE(after->functions, 2);
+    QVERIFY(after->changes.isEmpty());
+}
+
+void tst_ChangeFinder::refusesAnOpenRange()
+{
+    Query query(m_store->createReader());
+    ChangeRequest request;
+    request.range = TimeRange { m_series.from, std::nullopt };
+    const auto report = findChanges(query, request);
+    QVERIFY(!report.ok());
+    QCOMPARE(report.errorKind(), ErrorKind::Invalid);
+    request.range = TimeRange { m_series.from + 10, m_series.from };
+    QCOMPARE(findChanges(query, request).errorKind(), ErrorKind::Invalid);
+}
+
+void tst_ChangeFinder::firstRelease_data()
+{
+    QTest::addColumn<QList<QByteArray>>("extras");
+    QTest::addColumn<QString>("tag");
+    QTest::addColumn<QString>("value");
+    QTest::newRow("none") << QList<QByteArray> {} << QString() << QString();
+    QTest::newRow("no tags") << QList<QByteArray> { {}, "{}" } << QString() << QString();
+    QTest::newRow("release") << QList<QByteArray> { "{\"release\":\"2.0\"}" } << "release" << "2.0";
+    QTest::newRow("the first call's") << QList<QByteArray> { "{\"release\":\"2.0\"}", "{\"release\":\"2.1\"}" }
+                                      << "release" << "2.0";
+    QTest::newRow("a later call's") << QList<QByteArray> { "{\"tier\":\"gold\"}", "{\"release\":\"2.1\"}" }
+                                    << "release" << "2.1";
+    QTest::newRow("version") << QList<QByteArray> { "{\"version\":3}" } << "version" << "3";
+    QTest::newRow("release before version") << QList<QByteArray> { "{\"version\":\"3\"}", "{\"release\":\"r7\"}" }
+                                            << "release" << "r7";
+    QTest::newRow("not a tag (an object)") << QList<QByteArray> { "{\"release\":{\"v\":1}}" } << QString() << QString();
+    QTest::newRow("malformed") << QList<QByteArray> { "{\"release\":" } << QString() << QString();
+}
+
+void tst_ChangeFinder::firstRelease()
+{
+    QFETCH(QList<QByteArray>, extras);
+    QFETCH(QString, tag);
+    QFETCH(QString, value);
+    const auto found = Kodemon::firstRelease(extras);
+    QCOMPARE(found.has_value(), !tag.isEmpty());
+    if (found) {
+        QCOMPARE(found->first, tag);
+        QCOMPARE(found->second, value);
+    }
+}
+
+void tst_ChangeFinder::annotationFor_data()
+{
+    QTest::addColumn<QList<Annotation>>("annotations");
+    QTest::addColumn<QString>("expected");
+    constexpr double T = 1800000000;
+    const auto period = [&](double from, double to, const char* text) {
+        Annotation a = marker(from, text);
+        a.end = to;
+        return a;
+    };
+    QTest::newRow("none") << QList<Annotation> {} << QString();
+    QTest::newRow("just before") << QList<Annotation> { marker(T - 120, "deploy") } << "deploy";
+    QTest::newRow("the latest before") << QList<Annotation> { marker(T - 600, "a"), marker(T - 60, "b") } << "b";
+    QTest::newRow("after it: not its cause") << QList<Annotation> { marker(T + 1, "late") } << QString();
+    QTest::newRow("more than an hour before") << QList<Annotation> { marker(T - 3601, "old") } << QString();
+    QTest::newRow("at the same second") << QList<Annotation> { marker(T, "same") } << "same";
+    QTest::newRow("a period still running") << QList<Annotation> { period(T - 5 * 3600, T + 60, "migration") }
+                                            << "migration";
+    QTest::newRow("a period over long ago") << QList<Annotation> { period(T - 5 * 3600, T - 4 * 3600, "m") }
+                                            << QString();
+    QTest::newRow("another project's") << QList<Annotation> { marker(T - 60, "x", QStringLiteral("billing")) }
+                                       << QString();
+    QTest::newRow("this project's") << QList<Annotation> { marker(T - 60, "x", QStringLiteral("shop")) } << "x";
+}
+
+void tst_ChangeFinder::annotationFor()
+{
+    QFETCH(QList<Annotation>, annotations);
+    QFETCH(QString, expected);
+    Change change;
+    change.id = KeyId { QStringLiteral("shop"), Slowed };
+    change.time = 1800000000;
+    const auto found = Kodemon::annotationFor(change, annotations);
+    QCOMPARE(found ? found->text : QString(), expected);
+}
+
+QTEST_GUILESS_MAIN(tst_ChangeFinder)
+#include "tst_changefinder.moc"
