@@ -83,3 +83,49 @@ export function launchBrowser(profileFolder) {
     acceptDownloads: true,
   });
 }
+
+// The page's API requests as they finish (status or failure, how long they took), the last 40 kept, and those
+// still waiting: what explain() prints when a wait runs out.
+export function traceApi(page) {
+  const started = new Map();
+  const finished = [];
+  const pathOf = (request) => request.url().replace(/^https?:\/\/[^/]+/, '');
+  const done = (request, outcome) => {
+    if (!started.has(request)) return;
+    finished.push(`${new Date().toISOString().slice(11, 23)} ${outcome} after ${Date.now() - started.get(request)} ms: ${pathOf(request)}`);
+    started.delete(request);
+    if (finished.length > 40) finished.shift();
+  };
+  page.on('request', (request) => {
+    if (request.url().includes('/api/')) started.set(request, Date.now());
+  });
+  page.on('requestfinished', async (request) => done(request, (await request.response())?.status() ?? 'no response'));
+  page.on('requestfailed', (request) => done(request, `failed (${request.failure()?.errorText})`));
+  return {
+    finished,
+    pending: () => [...started].map(([request, at]) => `waiting ${Date.now() - at} ms: ${pathOf(request)}`),
+  };
+}
+
+// page.waitForFunction, and when it runs out, what the page showed, its last API requests and what Kodemon
+// itself answers (`probe`): a wait that fails on a CI machine says why there, not only that it did.
+export async function until(page, predicate, arg, { timeout = 5000, trace = null, probe = null } = {}) {
+  try {
+    await page.waitForFunction(predicate, arg, { timeout });
+  } catch (error) {
+    const shown = await page.evaluate(() => {
+      const chart = document.querySelector('#chart');
+      return {
+        chart: { ...chart?.dataset, busy: chart?.getAttribute('aria-busy') },
+        live: !document.querySelector('#live')?.hidden,
+        error: document.querySelector('#error')?.hidden ? null : document.querySelector('#error')?.textContent,
+        url: location.href,
+      };
+    }).catch((e) => `(the page could not be read: ${e.message})`);
+    const lines = [error.message, `the page: ${JSON.stringify(shown)}`];
+    if (probe) lines.push(`Kodemon: ${await probe().catch((e) => `(probe failed: ${e.message})`)}`);
+    if (trace) lines.push('its last API requests:', ...trace.finished, ...trace.pending());
+    error.message = lines.join('\n');
+    throw error;
+  }
+}

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as support from './support.mjs';
-import { launchBrowser, stopKodemon, waitFor, CHROMIUM } from './support.mjs';
+import { launchBrowser, stopKodemon, waitFor, until, traceApi, CHROMIUM } from './support.mjs';
 
 const BINARY = process.argv[2] || process.env.KODEMON_BINARY;
 const OUTPUT = process.env.KODEMON_E2E_OUTPUT || path.join(os.tmpdir(), 'kodemon-e2e');
@@ -25,6 +25,7 @@ let udpPort;
 let base;
 let context;
 let page;
+let trace;
 const foreignRequests = [];
 const now = Math.floor(Date.now() / 1000);
 
@@ -44,6 +45,9 @@ async function startKodemon() {
   udpPort = started.udpPort;
   base = started.base;
 }
+
+// How many calls of `key` Kodemon holds, for a wait that ran out: was the call stored, or not drawn?
+const storedCalls = (key) => async () => JSON.stringify((await api(`/api/stats?${new URLSearchParams({ key, token: TOKEN })}`)).count);
 
 const chartState = () => page.$eval('#chart', (div) => ({ ...div.dataset }));
 const statValue = (name) => page.$eval(`dd[data-stat="${name}"]`, (dd) => dd.textContent);
@@ -72,6 +76,7 @@ before(async () => {
 
   context = await launchBrowser(path.join(folder, 'chromium-profile'));
   page = context.pages()[0] ?? (await context.newPage());
+  trace = traceApi(page);
   page.on('request', (request) => {
     if (!request.url().startsWith(base)) foreignRequests.push(request.url());
   });
@@ -132,11 +137,12 @@ test('a function with more calls than pixels is drawn as min/mean/max buckets', 
   assert.equal(await statValue('count'), '6,000');
   await page.screenshot({ path: path.join(OUTPUT, 'web-buckets.png') });
   // The whole history, live: a new call is added to its bucket once (the last stored call is not repeated).
+  // (Sent once the new view is in: the chart of the last hour was buckets too, and live.)
   await page.click('#presets button[data-range="all"]');
-  await page.waitForFunction(() => document.querySelector('#chart').dataset.mode === 'buckets'
-    && !document.querySelector('#live').hidden);
+  await page.waitForFunction(() => document.querySelector('#chart').getAttribute('aria-busy') === 'false'
+    && document.querySelector('#chart').dataset.mode === 'buckets' && !document.querySelector('#live').hidden);
   await send([decoratorDatagram(BUSY, 42, Math.floor(Date.now() / 1000))]);
-  await page.waitForFunction(() => document.querySelector('#chart').dataset.calls === '6001', null, { timeout: 3000 });
+  await until(page, () => document.querySelector('#chart').dataset.calls === '6001', null, { timeout: 10000, trace, probe: storedCalls(BUSY) });
   await new Promise((resolve) => setTimeout(resolve, 1500)); // two more live updates add nothing
   assert.equal((await chartState()).calls, '6001');
 });
@@ -165,12 +171,13 @@ test('a custom range narrows the data, and the range is in the URL', async () =>
 
 test('new calls appear in the live chart within 3 seconds', async () => {
   await page.click('#presets button[data-range="15m"]');
-  await page.waitForFunction(() => document.querySelector('#chart').dataset.points === '120');
+  await page.waitForFunction(() => document.querySelector('#chart').getAttribute('aria-busy') === 'false'
+    && document.querySelector('#chart').dataset.points === '120');
   assert.equal(await page.isVisible('#live'), true);
   const sentAt = Date.now();
   const t = Math.floor(sentAt / 1000);
   await send([decoratorDatagram(CHECKOUT, 77.7, t), decoratorDatagram(CHECKOUT, 88.8, t), decoratorDatagram(CHECKOUT, 99.9, t)]);
-  await page.waitForFunction(() => document.querySelector('#chart').dataset.points === '123', null, { timeout: 3000 });
+  await until(page, () => document.querySelector('#chart').dataset.points === '123', null, { timeout: 3000, trace, probe: storedCalls(CHECKOUT) });
   assert.ok(Date.now() - sentAt < 3000);
   assert.equal((await chartState()).last, String(t));
   // The statistics follow too (they are asked for again at most every 2 s).
@@ -186,7 +193,7 @@ test('a function asked for by URL before it sends appears once it does', async (
   await second.goto(`${base}/#key=${encodeURIComponent(fresh)}&from=now-5m&to=now`);
   await second.waitForFunction(() => document.querySelector('#chart-message').textContent.includes('No calls'));
   await send([decoratorDatagram(fresh, 12.5, Math.floor(Date.now() / 1000))]);
-  await second.waitForFunction(() => document.querySelector('#chart').dataset.points === '1', null, { timeout: 8000 });
+  await until(second, () => document.querySelector('#chart').dataset.points === '1', null, { timeout: 8000, probe: storedCalls(fresh) });
   await second.close();
 });
 
