@@ -33,6 +33,9 @@ let view = null; // what the chart holds: { mode, points | groups, step, base, l
 let overlay = null; // the baseline drawn over it: { label, shift, step, buckets | groups }
 let current = null; // the statistics of the range, as last read
 let generation = 0; // a newer load makes every older request's answer stale
+let focus = null; // the change picked in "What changed", shaded on its function's chart: { key, token, time, .. }
+let annotations = []; // the markers of the chart's range (/api/annotations)
+let changesScope = { from: state.from, to: state.to, at: 0 }; // the range "What changed" looked at, and when
 let liveTimer = null;
 let ticking = false;
 let statsAt = 0;
@@ -43,11 +46,12 @@ const chart = new ChartView({
   legend: $('legend'),
   key: $('chart-key'),
   message: $('chart-message'),
+  marks: $('chart-marks'),
   onZoom: (minX, maxX) => {
     // A drag-zoom becomes the range: precise data for it, and a URL that shows it.
     state.from = new Date(minX).toISOString();
     state.to = new Date(maxX).toISOString();
-    changed();
+    rangeChosen();
   },
   onPickGroup: (group) => {
     const name = state.groupBy;
@@ -261,6 +265,7 @@ async function downloadCsv(event) {
 function selectKey(key, token) {
   state.key = key;
   state.token = token;
+  focus = null;
   changed({ list: false });
 }
 
@@ -274,7 +279,7 @@ function setPreset(name) {
     state.from = `now-${name}`;
     state.to = 'now';
   }
-  changed();
+  rangeChosen();
 }
 
 function applyCustom(event) {
@@ -284,7 +289,15 @@ function applyCustom(event) {
   if (!from) return;
   state.from = new Date(from).toISOString();
   state.to = to ? new Date(to).toISOString() : null;
+  rangeChosen();
+}
+
+// A range the user chose (a preset, custom ends, a drag-zoom): the view and "What changed" follow it, and a
+// change's shading is dropped (the range around a change that a click on it shows is not chosen so).
+function rangeChosen() {
+  focus = null;
   changed();
+  refreshChanges(true);
 }
 
 function renderRange(resolvedFrom, resolvedTo) {
@@ -362,6 +375,7 @@ async function load() {
   $('title').title = state.key;
   $('subtitle').textContent = subtitle();
   loadTags(gen);
+  refreshAnnotations(gen);
   try {
     statsAt = Date.now();
     const stats = await api('/api/stats', selector());
@@ -662,7 +676,126 @@ function refreshSlow() {
   if (askingForToken()) return; // nothing to show until a token is given; requests would only queue up
   refreshFunctions();
   refreshStatus();
+  if (state.key) refreshAnnotations(generation);
+  refreshChanges(false);
   if (state.key && isLive() && liveTimer) refreshStats(generation, true);
+}
+
+// ---- what changed, and annotations ------------------------------------------------------------------------
+
+// /api/changes looks at every function's calls in the range (core/analysis), seconds on a large database and
+// on the HTTP thread: asked for when the range is chosen, then once a minute while the range is live.
+const CHANGES_MS = 60000;
+const CHANGES_SHOWN = 50;
+let shownChanges = [];
+let changesGen = 0;
+
+async function refreshChanges(chosen) {
+  if (chosen) changesScope = { from: state.from, to: state.to, at: 0 };
+  const live = !changesScope.to || changesScope.to === 'now';
+  if (!chosen && (!live || Date.now() - changesScope.at < CHANGES_MS)) return;
+  changesScope.at = Date.now();
+  const gen = ++changesGen;
+  $('changes').setAttribute('aria-busy', 'true');
+  try {
+    const answer = await api('/api/changes', { from: changesScope.from, to: changesScope.to, limit: CHANGES_SHOWN });
+    if (gen !== changesGen) return;
+    renderChanges(answer);
+  } catch (error) {
+    if (gen !== changesGen) return;
+    shownChanges = [];
+    $('changes').replaceChildren();
+    $('changes-scope').textContent = '';
+    $('changes-empty').textContent = `Cannot look for changes: ${error.message}`;
+  } finally {
+    if (gen === changesGen) $('changes').setAttribute('aria-busy', 'false');
+  }
+}
+
+function renderChanges(answer) {
+  shownChanges = answer.changes;
+  const range = changesScope.from ? fmt.span(answer.from, answer.to) : `the last 24 hours (${fmt.span(answer.from, answer.to)})`;
+  const more = answer.total > shownChanges.length ? ` · the ${shownChanges.length} with most impact of ${fmt.integer(answer.total)}` : '';
+  $('changes-scope').textContent = `${fmt.integer(answer.functions)} functions, ${fmt.integer(answer.calls)} calls in ${range}${more}`;
+  $('changes-scope').title = `A step counts when both sides hold at least ${answer.min_calls} calls, differ by at least `
+    + `${answer.min_effect_pct}% and the rank test (or the test of two proportions, for the error rate) gives p < ${answer.significance}.`;
+  $('changes-empty').textContent = shownChanges.length ? ''
+    : 'No step change in this range: every function kept its latency and its error rate.';
+  $('changes').replaceChildren(...shownChanges.map(changeItem));
+}
+
+const METRIC_WORDS = { p50: 'p50', p95: 'p95', error_rate: 'errors' };
+
+// One change: how big, which function, when, and the figures on both sides with what came with it.
+function changeItem(c, index) {
+  const li = document.createElement('li');
+  li.dataset.index = String(index);
+  li.dataset.key = c.key;
+  li.dataset.time = String(c.time);
+  li.dataset.metric = c.metric;
+  li.classList.toggle('selected', focus !== null && focus.key === c.key && focus.token === c.token && focus.time === c.time);
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.title = 'Show this function around the change, its two sides shaded';
+  const part = (className, text) => {
+    const span = document.createElement('span');
+    span.className = className;
+    span.textContent = text;
+    return span;
+  };
+  const size = part(`change-size ${c.improvement ? 'better' : 'worse'}`, `${METRIC_WORDS[c.metric] ?? c.metric} ${fmt.change(c.change_pct)}`);
+  size.title = c.improvement ? 'An improvement' : 'A regression';
+  const { fn, path } = fmt.splitKey(c.key);
+  const key = part('change-key', fn);
+  key.title = `${c.key}${c.token ? ` (token ${c.token})` : ''}`;
+  if (path) key.append(part('change-path', ` ${path}`));
+  const when = part('change-when', new Date(c.time * 1000).toLocaleString());
+  when.title = fmt.ago(c.time);
+  const detail = part('change-detail', '');
+  const figure = (value) => (c.metric === 'error_rate' ? fmt.rate(value) : fmt.ms(value));
+  const pick = (side) => (c.metric === 'error_rate' ? side.error_rate : c.metric === 'p95' ? side.p95 : side.p50);
+  const figures = document.createElement('b');
+  figures.textContent = `${figure(pick(c.before))} → ${figure(pick(c.after))}`;
+  const words = [` · ${fmt.integer(c.calls_affected)} calls after · p = ${fmt.pValue(c.p_value)}`];
+  if (c.release) words.push(` · first ${c.release.tag} after: ${c.release.value}`);
+  detail.append(figures, words.join(''));
+  if (c.annotation) {
+    const gap = c.time - c.annotation.time;
+    const deploy = part('deploy', ` · ${fmt.duration(Math.abs(gap))} ${gap >= 0 ? 'after' : 'before'} “${c.annotation.text}”`);
+    detail.append(deploy);
+  }
+  detail.title = detail.textContent;
+  button.append(size, key, when, detail);
+  li.append(button);
+  return li;
+}
+
+// The function of a change, from a little before its "before" side to a little after its "after" side.
+function showChange(c) {
+  if (!c) return;
+  const pad = Math.max(c.bucket_seconds, 0.05 * (c.after.to - c.before.from));
+  focus = { key: c.key, token: c.token, time: c.time, before: c.before, after: c.after, improvement: c.improvement };
+  state.key = c.key;
+  state.token = c.token;
+  state.from = new Date((c.before.from - pad) * 1000).toISOString();
+  state.to = new Date((c.after.to + pad) * 1000).toISOString();
+  for (const li of $('changes').children) li.classList.toggle('selected', shownChanges[Number(li.dataset.index)] === c);
+  changed({ list: false });
+}
+
+const focusFor = () => (focus && focus.key === state.key && focus.token === state.token ? focus : null);
+
+// The markers of the chart's range: every project's (no token) and the selected function's project's.
+async function refreshAnnotations(gen) {
+  try {
+    const answer = await api('/api/annotations', { from: state.from, to: state.to });
+    if (gen !== generation) return;
+    annotations = answer.annotations.filter((a) => !a.token || state.token === null || a.token === state.token);
+  } catch (error) {
+    if (gen !== generation) return;
+    annotations = []; // a Kodemon on ClickHouse keeps none (501): the chart simply has no markers
+  }
+  chart.setMarks(annotations, focusFor());
 }
 
 // ---- chart, statistics and status -------------------------------------------------------------------------
@@ -826,6 +959,11 @@ function start() {
     renderControls();
     refreshFunctions();
     load();
+    refreshChanges(true);
+  });
+  $('changes').addEventListener('click', (event) => {
+    const li = event.target.closest('li[data-index]');
+    if (li) showChange(shownChanges[Number(li.dataset.index)]);
   });
   let resizeTimer = null;
   window.addEventListener('resize', () => {
@@ -836,6 +974,7 @@ function start() {
   refreshFunctions();
   refreshStatus();
   load();
+  refreshChanges(true);
   setInterval(refreshSlow, SLOW_MS);
 }
 

@@ -5,6 +5,8 @@
 //   buckets  each bucket's min–max band and mean; the share of failed calls per bucket on a second axis (red)
 //   groups   one mean line per value of a tag (top values, "other", "without"); failed share as above
 // A baseline is the same figures of an earlier range, shifted onto this one: a dashed line in the same colour.
+// Marks are drawn under the lines: annotations (deploys) as amber vertical lines, or shaded spans for periods,
+// their text on hover; and a detected change's two sides shaded (before blue, after red or green).
 import { duration, integer, ms, rate } from './format.js';
 import { groupLabel } from './tagfilter.js';
 
@@ -13,6 +15,8 @@ const FAILED = '#f85149';
 // Tag values get these in order of calls; red is kept for failed calls.
 const PALETTE = ['#4ea1ff', '#f0883e', '#7ee787', '#d2a8ff', '#e3b341', '#56d4dd', '#ff9bce', '#a5d6ff', '#b4e06e', '#bc8cff'];
 const OTHER = '#8b96a5';
+const ANNOTATION = '#e3b341';
+const SIDES = { before: 'rgba(78, 161, 255, 0.10)', worse: 'rgba(248, 81, 73, 0.12)', better: 'rgba(126, 231, 135, 0.12)' };
 const MISSING = '#5c6672';
 
 export const groupId = (group) => `${group.kind}:${group.value ?? ''}`;
@@ -165,9 +169,11 @@ function failedShares(view, buckets) {
 
 export class ChartView {
   // onZoom(fromMs, toMs) when the user drags across the chart; onPickGroup(group) when a group's key is clicked.
-  constructor({ div, legend, key, message, onZoom, onPickGroup }) {
-    Object.assign(this, { div, legendDiv: legend, keyDiv: key, messageDiv: message, onZoom, onPickGroup });
+  constructor({ div, legend, key, message, marks, onZoom, onPickGroup }) {
+    Object.assign(this, { div, legendDiv: legend, keyDiv: key, messageDiv: message, marksDiv: marks, onZoom, onPickGroup });
     this.chart = null;
+    this.annotations = [];
+    this.focus = null;
     this.shape = '';
     this.meta = [];
     this.series = [];
@@ -181,7 +187,8 @@ export class ChartView {
     this.legendDiv.textContent = '';
     this.keyDiv.replaceChildren();
     this.messageDiv.textContent = message;
-    Object.assign(this.div.dataset, { mode: 'none', points: '0', calls: '0', last: '', failed: '0', baseline: '0', groups: '0', series: '' });
+    this.marksDiv.replaceChildren();
+    Object.assign(this.div.dataset, { mode: 'none', points: '0', calls: '0', last: '', failed: '0', baseline: '0', groups: '0', series: '', annotations: '0', focus: '' });
   }
 
   // view: what the page loaded (see the top of this file); baseline: { label, shift, step, buckets | groups } or null.
@@ -206,6 +213,66 @@ export class ChartView {
       this.shape = shape;
     }
     this.size = size;
+  }
+
+  // annotations: [{ id, time, end, text }] (epoch seconds); focus: a change, { time, before: {from, to}, after:
+  // {from, to}, improvement } or null. Kept for every later view, drawn now if a chart is shown.
+  setMarks(annotations, focus) {
+    this.annotations = annotations;
+    this.focus = focus;
+    if (this.chart) this.chart.updateOptions({}); // draws again: the underlay and the flags follow
+  }
+
+  // Under the lines, on dygraphs' canvas: the change's sides, then the annotations.
+  drawUnder(ctx, area, g) {
+    const x = (seconds) => g.toDomXCoord(seconds * 1000);
+    const span = (from, to, colour) => {
+      const left = Math.max(area.x, x(from));
+      const right = Math.min(area.x + area.w, x(to));
+      if (right <= left) return;
+      ctx.fillStyle = colour;
+      ctx.fillRect(left, area.y, right - left, area.h);
+    };
+    if (this.focus) {
+      span(this.focus.before.from, this.focus.before.to, SIDES.before);
+      span(this.focus.after.from, this.focus.after.to, this.focus.improvement ? SIDES.better : SIDES.worse);
+    }
+    for (const a of this.annotations) {
+      if (a.end !== null && a.end !== undefined && a.end > a.time) span(a.time, a.end, 'rgba(227, 179, 65, 0.12)');
+      const at = x(a.time);
+      if (at < area.x || at > area.x + area.w) continue;
+      ctx.strokeStyle = ANNOTATION;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      ctx.moveTo(Math.round(at) + 0.5, area.y);
+      ctx.lineTo(Math.round(at) + 0.5, area.y + area.h);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+  }
+
+  // A flag at the top of each annotation's line, its text on hover (title) and for screen readers and tests.
+  placeFlags(g) {
+    const area = g.getArea();
+    const [from, to] = g.xAxisRange();
+    const flags = this.annotations.filter((a) => a.time * 1000 >= from && a.time * 1000 <= to).map((a) => {
+      const flag = document.createElement('div');
+      flag.className = 'flag';
+      flag.dataset.time = String(a.time);
+      flag.style.left = `${g.toDomXCoord(a.time * 1000)}px`;
+      flag.style.top = `${area.y}px`;
+      const when = new Date(a.time * 1000).toLocaleString();
+      const until = a.end > a.time ? ` – ${new Date(a.end * 1000).toLocaleString()}` : '';
+      flag.title = `${a.text}\n${when}${until}`;
+      flag.setAttribute('role', 'img');
+      flag.setAttribute('aria-label', `Annotation: ${a.text}, ${when}${until}`);
+      flag.textContent = a.text;
+      return flag;
+    });
+    this.marksDiv.replaceChildren(...flags);
+    this.div.dataset.annotations = String(flags.length);
+    this.div.dataset.focus = this.focus ? String(this.focus.time) : '';
   }
 
   // What tests and screen readers can read without the canvas.
@@ -265,6 +332,8 @@ export class ChartView {
         },
         x: { axisLabelWidth: 70 },
       },
+      underlayCallback: (ctx, area, g) => this.drawUnder(ctx, area, g),
+      drawCallback: (g) => this.placeFlags(g),
       zoomCallback: (minX, maxX) => {
         if (this.chart && this.chart.isZoomed('x')) this.onZoom(minX, maxX);
       },
