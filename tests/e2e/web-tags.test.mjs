@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decoratorDatagram, launchBrowser, sendDatagrams, startKodemon, stopKodemon, waitFor, CHROMIUM } from './support.mjs';
+import { decoratorDatagram, launchBrowser, sendDatagrams, startKodemon, stopKodemon, waitFor, until, traceApi, CHROMIUM } from './support.mjs';
 
 const BINARY = process.argv[2] || process.env.KODEMON_BINARY;
 const OUTPUT = process.env.KODEMON_E2E_OUTPUT || path.join(os.tmpdir(), 'kodemon-e2e');
@@ -29,6 +29,7 @@ let kodemon;
 let folder;
 let context;
 let page;
+let trace;
 const problems = [];
 
 // checkout: 200 calls over the last 10 minutes with tags, 7% of them failed; the same a week earlier, 20% faster.
@@ -95,6 +96,7 @@ before(async () => {
   }, 10000);
   context = await launchBrowser(path.join(folder, 'chromium-profile'));
   page = context.pages()[0] ?? (await context.newPage());
+  trace = traceApi(page);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('request', (request) => {
     if (!request.url().startsWith(kodemon.base)) problems.push(`foreign request: ${request.url()}`);
@@ -285,19 +287,21 @@ test('grouping by a tag draws a line per value, and clicking a value filters by 
 
 test('new calls join their line live, failed ones counted, and a new value gets a line of its own', async () => {
   for (const filter of await chips()) await page.getByRole('button', { name: `Remove the filter ${filter}`, exact: true }).click();
-  await page.waitForFunction(() => document.querySelector('#chart').dataset.calls === '200'
+  await page.waitForFunction(() => document.querySelector('#chart').getAttribute('aria-busy') === 'false'
+    && document.querySelector('#chart').dataset.calls === '200'
     && document.querySelector('#chart').dataset.groups === '3' && !document.querySelector('#live').hidden);
   const t = Math.floor(Date.now() / 1000);
   await sendDatagrams(kodemon.udpPort, [
     decoratorDatagram(CHECKOUT, 41.5, t, TOKEN, { endpoint: ODD, error: 'TimeoutError' }),
     decoratorDatagram(CHECKOUT, 12.25, t, TOKEN, { endpoint: '/cart' }),
   ]);
-  await page.waitForFunction(() => document.querySelector('#chart').dataset.calls === '202', null, { timeout: 30000 });
+  const stored = async () => JSON.stringify(await (await fetch(`${kodemon.base}/api/executions?${new URLSearchParams({ key: CHECKOUT, from: String(t) })}`)).json());
+  await until(page, () => document.querySelector('#chart').dataset.calls === '202', null, { timeout: 30000, trace, probe: stored });
   assert.equal((await chart()).failed, '15');
   assert.equal((await chart()).groups, '3');
   // A value no line was drawn for: the page reads the groups again.
   await sendDatagrams(kodemon.udpPort, [decoratorDatagram(CHECKOUT, 5, Math.floor(Date.now() / 1000), TOKEN, { endpoint: '/new' })]);
-  await page.waitForFunction(() => document.querySelector('#chart').dataset.groups === '4', null, { timeout: 30000 });
+  await until(page, () => document.querySelector('#chart').dataset.groups === '4', null, { timeout: 30000, trace, probe: stored });
   assert.equal((await chart()).calls, '203');
   assert.match(await text('#chart-key'), /\/new1/);
 });
