@@ -67,6 +67,8 @@ struct Change
     QString releaseTag; // "release" or "version" when the calls after it carry one
     QString release; // the first value of that tag seen after the change
     std::optional<Annotation> annotation; // the marker just before it (or during it, for a period)
+    QString groupTag; // looked for per value of a tag (ChangeRequest::groupBy): the tag's name,
+    QString groupValue; // and the value whose calls changed; both empty for the function's calls as a whole
 };
 
 // The changes of many functions over one range, most impact first.

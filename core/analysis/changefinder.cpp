@@ -80,6 +80,49 @@ void nameRelease(Query& query, const SeriesSelector& series, Change& change)
     }
 }
 
+// The changes of the calls `selector` picks, named with their function, group, release and marker.
+Status analyse(Query& query, const ChangeRequest& request, const SeriesInfo& info, const SeriesSelector& selector,
+    const TagValueCount* group, ChangeReport& report)
+{
+    auto history = historyOf(query, selector, info.errors > 0);
+    if (!history)
+        return history.failure();
+    ++report.functions;
+    report.calls += history->calls.size();
+    for (auto& change : detectChanges(*history, request.range, request.options)) {
+        change.id = info.id;
+        if (group) {
+            change.groupTag = request.groupBy;
+            change.groupValue = group->value;
+        }
+        nameRelease(query, selector, change);
+        change.annotation = annotationFor(change, request.annotations);
+        report.changes.append(change);
+    }
+    return Ok {};
+}
+
+// Each of the function's most frequent values of the request's group-by tag on its own (its calls in the range
+// that pass the request's filters and carry that value).
+Status analyseGroups(Query& query, const ChangeRequest& request, const SeriesInfo& info, const SeriesSelector& selector,
+    ChangeReport& report)
+{
+    const auto tags = query.tags(selector, request.groups);
+    if (!tags)
+        return tags.failure();
+    for (const auto& tag : *tags) {
+        if (tag.name != request.groupBy)
+            continue;
+        for (const auto& value : tag.values.mid(0, request.groups)) {
+            SeriesSelector one = selector;
+            one.tags.append(TagFilter { TagFilter::Op::Equals, request.groupBy, value.value });
+            if (auto status = analyse(query, request, info, one, &value, report); !status)
+                return status;
+        }
+    }
+    return Ok {};
+}
+
 } // namespace
 
 std::optional<std::pair<QString, QString>> firstRelease(const QList<QByteArray>& extras)
@@ -128,17 +171,10 @@ Result<ChangeReport> findChanges(Query& query, const ChangeRequest& request)
         if (info.last < *request.range.from || info.first > *request.range.to)
             continue;
         const SeriesSelector selector(info.id.key, info.id.token, request.range, request.tags);
-        auto history = historyOf(query, selector, info.errors > 0);
-        if (!history)
-            return history.failure();
-        ++report.functions;
-        report.calls += history->calls.size();
-        for (auto& change : detectChanges(*history, request.range, request.options)) {
-            change.id = info.id;
-            nameRelease(query, selector, change);
-            change.annotation = annotationFor(change, request.annotations);
-            report.changes.append(change);
-        }
+        const Status status = request.groupBy.isEmpty() ? analyse(query, request, info, selector, nullptr, report)
+                                                        : analyseGroups(query, request, info, selector, report);
+        if (!status)
+            return status.failure();
     }
     std::stable_sort(report.changes.begin(), report.changes.end(),
         [](const Change& a, const Change& b) { return a.impact > b.impact; });

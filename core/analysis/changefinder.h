@@ -18,12 +18,14 @@ struct ChangeRequest
     std::optional<QString> token; // one project's functions only
     std::optional<QString> key; // one function only
     QList<TagFilter> tags; // only the calls that pass these
+    QString groupBy; // set: the calls of each of a function's most frequent values of this tag on their own
+    int groups = 10; // that many values per function (those with most calls in the range)
     ChangeOptions options;
     QList<Annotation> annotations; // markers to name beside the changes (the caller reads those it may show)
 };
 
-// The step changes of every selected function over the range (detectChanges on each one's calls, read through
-// `query`), ranked by impact, most first; each named with the release it came with (the first `release` or
+// The step changes of every selected function (or of each of its top values of a tag) over the range
+// (detectChanges on each one's calls, read through `query`), ranked by impact, most first; each named with the release it came with (the first `release` or
 // `version` tag value seen after it that the calls just before it did not carry, else the first seen after it) and
 // the marker just before it. Runs on the caller's thread: the HTTP thread or a query thread, never the
 // UI thread.

@@ -47,7 +47,10 @@ QByteArray change(const Change& c)
         member("p95_changed", boolean(c.p95Changed)), member("calls_affected", QByteArray::number(c.callsAffected)),
         member("impact", number(c.impact)), member("bucket_seconds", number(c.bucketSeconds)),
         member("before", side(c.before)), member("after", side(c.after)), member("release", release),
-        member("annotation", c.annotation ? annotation(*c.annotation) : QByteArrayLiteral("null")) });
+        member("annotation", c.annotation ? annotation(*c.annotation) : QByteArrayLiteral("null")),
+        member("group", c.groupTag.isEmpty()
+                ? QByteArrayLiteral("null")
+                : object({ member("tag", string(c.groupTag)), member("value", string(c.groupValue)) })) });
 }
 
 } // namespace

@@ -435,7 +435,7 @@ Parsed<ChangesParams> parseChangesParams(const QUrlQuery& query, double now)
     constexpr double Day = 86400;
     constexpr int MaxChanges = 1000;
     constexpr int MaxMinCalls = 1000000;
-    const Params params(query, { Key, Token, From, To, TagParam, MinCalls, MinEffect, Limit });
+    const Params params(query, { Key, Token, From, To, TagParam, MinCalls, MinEffect, Limit, GroupBy, Groups });
     if (params.error())
         return *params.error();
     ChangesParams out;
@@ -465,6 +465,12 @@ Parsed<ChangesParams> parseChangesParams(const QUrlQuery& query, double now)
         return *error;
     if (auto error = parseCount(params, Limit, MaxChanges, out.limit))
         return *error;
+    if (auto error = parseGroupBy(params, request.groupBy))
+        return *error;
+    if (auto error = parseCount(params, Groups, Query::MaxTopGroups, request.groups))
+        return *error;
+    if (params.value(Groups) && request.groupBy.isEmpty())
+        return ParamError { Groups, QStringLiteral("\"groups\" needs group_by") };
     return out;
 }
 

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void findsTheSlowedFunction();
     void filtersByKey();
     void refusesAnOpenRange();
+    void findsAChangeOfOneTagValue();
     void firstRelease_data();
     void firstRelease();
     void annotationFor_data();
@@ -150,6 +151,62 @@ void tst_ChangeFinder::refusesAnOpenRange()
     QCOMPARE(report.errorKind(), ErrorKind::Invalid);
     request.range = TimeRange { m_series.from + 10, m_series.from };
     QCOMPARE(findChanges(query, request).errorKind(), ErrorKind::Invalid);
+}
+
+// One function, two endpoints: only /cart's calls get 1.6 times slower at noon, and /cart has a fifth of the
+// calls. Per value of `endpoint`, the change is /cart's, and /list has none.
+void tst_ChangeFinder::findsAChangeOfOneTagValue()
+{
+    QTemporaryDir dir;
+    SqliteStore store(dir.filePath(QStringLiteral("groups.sqlite")));
+    QVERIFY(store.open().ok());
+    const QString key = QStringLiteral("/srv/shop/api.py-route");
+    const auto tagged = [&](SyntheticSeries series, const char* endpoint) {
+        QList<Sample> samples;
+        const QByteArray extra = QByteArray("{\"endpoint\":\"") + endpoint + "\"}";
+        for (const auto& call : generateCalls(series).calls)
+            samples.append(Sample { Token, key, call.timestamp, call.value, qint64(call.timestamp), extra });
+        return samples;
+    };
+    SyntheticSeries cart = m_series;
+    cart.seed = 44;
+    cart.callsPerMinute = 5;
+    cart.steps = { SyntheticSeries::Step { m_step, 1.6 } };
+    SyntheticSeries list = m_series;
+    list.seed = 45;
+    auto writer = store.createWriter();
+    QVERIFY(writer->write(tagged(cart, "/cart") + tagged(list, "/list")).ok());
+
+    Query query(store.createReader());
+    ChangeRequest request;
+    request.range = TimeRange { m_series.from, m_series.from + m_series.seconds };
+    request.groupBy = QStringLiteral("endpoint");
+    const auto report = findChanges(query, request);
+    QVERIFY2(report.ok(), report.ok() ? "" : qPrintable(report.error()));
+    QCOMPARE(report->functions, 2); // (function, value) pairs
+    QCOMPARE(report->changes.size(), 1);
+    const Change& change = report->changes.first();
+    QCOMPARE(change.id.key, key);
+    QCOMPARE(change.groupTag, QStringLiteral("endpoint"));
+    QCOMPARE(change.groupValue, QStringLiteral("/cart"));
+    QVERIFY2(std::abs(change.time - m_step) <= change.bucketSeconds, qPrintable(QString::number(change.time - m_step)));
+    QVERIFY2(change.relativeChange > 0.4, qPrintable(QString::number(change.relativeChange)));
+    // Its sides hold /cart's calls only: 5 a minute, not the function's 25.
+    QVERIFY(change.after.to - change.after.from > 0);
+    QVERIFY(double(change.after.calls) / ((change.after.to - change.after.from) / 60) < 8);
+    // One value asked for: the function's most frequent, /list, which did not change.
+    request.groups = 1;
+    const auto top = findChanges(query, request);
+    QVERIFY(top.ok());
+    QCOMPARE(top->functions, 1);
+    QVERIFY(top->changes.isEmpty());
+    // Without grouping the function is analysed once, as a whole.
+    request.groupBy.clear();
+    const auto whole = findChanges(query, request);
+    QVERIFY(whole.ok());
+    QCOMPARE(whole->functions, 1);
+    for (const auto& c : whole->changes)
+        QVERIFY(c.groupTag.isEmpty());
 }
 
 void tst_ChangeFinder::firstRelease_data()

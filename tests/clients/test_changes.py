@@ -113,6 +113,23 @@ class Changes(unittest.TestCase):
         self.assertEqual((default["functions"], len(default["changes"])), (2, 1))
         self.assertAlmostEqual(default["to"] - default["from"], 86400, delta=1)
 
+    def test_group_by(self):
+        # Each release's calls on their own: the step is between the two releases, so within each nothing changed.
+        grouped = self.changes(group_by="release", **{"from": "now-%dh" % HOURS}).json()
+        self.assertEqual((grouped["functions"], grouped["total"], grouped["calls"]), (4, 0, self.sent))
+        top = self.changes(group_by="release", groups="1", **{"from": "now-%dh" % HOURS}).json()
+        self.assertEqual(top["functions"], 2)
+        # A tag no call carries: no value, nothing analysed.
+        none = self.changes(group_by="tier", **{"from": "now-%dh" % HOURS}).json()
+        self.assertEqual((none["functions"], none["total"]), (0, 0))
+        ungrouped = self.changes(**{"from": "now-%dh" % HOURS}).json()
+        self.assertIsNone(ungrouped["changes"][0]["group"])
+        for params, parameter in (({"group_by": ""}, "group_by"), ({"groups": "3"}, "groups"),
+                                  ({"group_by": "release", "groups": "0"}, "groups")):
+            response = self.changes(**params)
+            self.assertEqual(response.status_code, 400, (params, response.text))
+            self.assertEqual(response.json()["parameter"], parameter, response.text)
+
     def test_a_scoped_token_sees_its_own_functions(self):
         shop = self.changes(SHOP, **{"from": "now-%dh" % HOURS}).json()
         self.assertEqual((shop["functions"], shop["total"]), (1, 1))
