@@ -103,22 +103,22 @@ Status analyse(Query& query, const ChangeRequest& request, const SeriesInfo& inf
 }
 
 // Each of the function's most frequent values of the request's group-by tag on its own (its calls in the range
-// that pass the request's filters and carry that value).
+// that pass the request's filters and carry that value); a function none of whose calls carry the tag, as a
+// whole (grouping the list by `endpoint` must not hide the functions that have no endpoint).
 Status analyseGroups(Query& query, const ChangeRequest& request, const SeriesInfo& info, const SeriesSelector& selector,
     ChangeReport& report)
 {
     const auto tags = query.tags(selector, request.groups);
     if (!tags)
         return tags.failure();
-    for (const auto& tag : *tags) {
-        if (tag.name != request.groupBy)
-            continue;
-        for (const auto& value : tag.values.mid(0, request.groups)) {
-            SeriesSelector one = selector;
-            one.tags.append(TagFilter { TagFilter::Op::Equals, request.groupBy, value.value });
-            if (auto status = analyse(query, request, info, one, &value, report); !status)
-                return status;
-        }
+    const auto tag = std::find_if(tags->cbegin(), tags->cend(), [&](const TagSummary& t) { return t.name == request.groupBy; });
+    if (tag == tags->cend() || tag->values.isEmpty())
+        return analyse(query, request, info, selector, nullptr, report);
+    for (const auto& value : tag->values.mid(0, request.groups)) {
+        SeriesSelector one = selector;
+        one.tags.append(TagFilter { TagFilter::Op::Equals, request.groupBy, value.value });
+        if (auto status = analyse(query, request, info, one, &value, report); !status)
+            return status;
     }
     return Ok {};
 }

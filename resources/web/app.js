@@ -691,14 +691,15 @@ let shownChanges = [];
 let changesGen = 0;
 
 async function refreshChanges(chosen) {
-  if (chosen) changesScope = { from: state.from, to: state.to, at: 0 };
+  if (chosen) changesScope = { from: state.from, to: state.to, groupBy: state.groupBy, at: 0 };
   const live = !changesScope.to || changesScope.to === 'now';
   if (!chosen && (!live || Date.now() - changesScope.at < CHANGES_MS)) return;
   changesScope.at = Date.now();
   const gen = ++changesGen;
   $('changes').setAttribute('aria-busy', 'true');
   try {
-    const answer = await api('/api/changes', { from: changesScope.from, to: changesScope.to, limit: CHANGES_SHOWN });
+    // Grouped by a tag, the changes of each of its values too (a step only the /cart calls had).
+    const answer = await api('/api/changes', { from: changesScope.from, to: changesScope.to, limit: CHANGES_SHOWN, group_by: changesScope.groupBy });
     if (gen !== changesGen) return;
     renderChanges(answer);
   } catch (error) {
@@ -716,7 +717,8 @@ function renderChanges(answer) {
   shownChanges = answer.changes;
   const range = changesScope.from ? fmt.span(answer.from, answer.to) : `the last 24 hours (${fmt.span(answer.from, answer.to)})`;
   const more = answer.total > shownChanges.length ? ` · the ${shownChanges.length} with most impact of ${fmt.integer(answer.total)}` : '';
-  $('changes-scope').textContent = `${fmt.integer(answer.functions)} functions, ${fmt.integer(answer.calls)} calls in ${range}${more}`;
+  const looked = changesScope.groupBy ? `functions or values of ${changesScope.groupBy}` : 'functions';
+  $('changes-scope').textContent = `${fmt.integer(answer.functions)} ${looked}, ${fmt.integer(answer.calls)} calls in ${range}${more}`;
   $('changes-scope').title = `A step counts when both sides hold at least ${answer.min_calls} calls, differ by at least `
     + `${answer.min_effect_pct}% and the rank test (or the test of two proportions, for the error rate) gives p < ${answer.significance}.`;
   $('changes-empty').textContent = shownChanges.length ? ''
@@ -748,6 +750,7 @@ function changeItem(c, index) {
   const { fn, path } = fmt.splitKey(c.key);
   const key = part('change-key', fn);
   key.title = `${c.key}${c.token ? ` (token ${c.token})` : ''}`;
+  if (c.group) key.append(part('change-group', ` ${c.group.tag}:${c.group.value}`));
   if (path) key.append(part('change-path', ` ${path}`));
   const when = part('change-when', new Date(c.time * 1000).toLocaleString());
   when.title = fmt.ago(c.time);
@@ -946,6 +949,7 @@ function start() {
   $('group-by').addEventListener('change', (event) => {
     state.groupBy = event.target.value || null;
     changed({ list: false });
+    refreshChanges(true);
   });
   $('baseline').addEventListener('change', (event) => {
     state.baseline = event.target.value || null;

@@ -119,9 +119,10 @@ class Changes(unittest.TestCase):
         self.assertEqual((grouped["functions"], grouped["total"], grouped["calls"]), (4, 0, self.sent))
         top = self.changes(group_by="release", groups="1", **{"from": "now-%dh" % HOURS}).json()
         self.assertEqual(top["functions"], 2)
-        # A tag no call carries: no value, nothing analysed.
-        none = self.changes(group_by="tier", **{"from": "now-%dh" % HOURS}).json()
-        self.assertEqual((none["functions"], none["total"]), (0, 0))
+        # A tag no call carries: each function is looked at as a whole, as without group_by.
+        whole = self.changes(group_by="tier", **{"from": "now-%dh" % HOURS}).json()
+        self.assertEqual((whole["functions"], whole["total"]), (2, 1))
+        self.assertIsNone(whole["changes"][0]["group"])
         ungrouped = self.changes(**{"from": "now-%dh" % HOURS}).json()
         self.assertIsNone(ungrouped["changes"][0]["group"])
         for params, parameter in (({"group_by": ""}, "group_by"), ({"groups": "3"}, "groups"),

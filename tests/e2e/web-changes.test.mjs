@@ -18,6 +18,7 @@ const TOKEN = 'e2e';
 const SLOWER = '/srv/shop/views.py-checkout'; // +50% from STEP on, with release 1.4.2
 const FASTER = '/srv/shop/api.py-search'; // -40% from STEP on
 const STEADY = '/srv/shop/jobs.py-send_mail';
+const ROUTE = '/srv/shop/api.py-route'; // its /cart calls +60% from STEP on, its /list calls steady
 const now = Math.floor(Date.now() / 1000);
 const STEP = now - 1800;
 const DEPLOY = STEP - 120; // the marker two minutes before the step
@@ -42,6 +43,8 @@ function workload() {
     calls.push({ key: SLOWER, ms: Number((20 * (after ? 1.5 : 1) * noise()).toFixed(3)), ts, extra: { release: after ? '1.4.2' : '1.4.1' } });
     calls.push({ key: FASTER, ms: Number((50 * (after ? 0.6 : 1) * noise()).toFixed(3)), ts, extra: {} });
     calls.push({ key: STEADY, ms: Number((200 * noise()).toFixed(3)), ts, extra: {} });
+    calls.push({ key: ROUTE, ms: Number((30 * (after ? 1.6 : 1) * noise()).toFixed(3)), ts, extra: { endpoint: '/cart' } });
+    calls.push({ key: ROUTE, ms: Number((30 * noise()).toFixed(3)), ts: ts + 3, extra: { endpoint: '/list' } });
   }
 }
 
@@ -113,7 +116,7 @@ test('"What changed" lists the regression first, the improvement marked, and not
   assert.match(slower.text, /2 min before “deploy 1\.4\.2”|2 min after “deploy 1\.4\.2”/);
   // Every call of the range was looked at ("now-1h" moves: those of the range as the API resolved it).
   assert.equal(api.calls, calls.filter((c) => c.ts >= api.from && c.ts <= api.to).length);
-  assert.match(await page.textContent('#changes-scope'), /^3 functions, 1,[78]\d\d calls in /);
+  assert.match(await page.textContent('#changes-scope'), /^4 functions, (2,9\d\d|3,000) calls in /);
 });
 
 test('a change opens its function around the step, both sides shaded, with the deploy marker', async () => {
@@ -134,6 +137,22 @@ test('a change opens its function around the step, both sides shaded, with the d
   await page.click(`#keys li[data-key="${STEADY}"]`);
   await page.waitForFunction(() => document.querySelector('#chart').getAttribute('aria-busy') === 'false'
     && document.querySelector('#chart').dataset.focus === '');
+});
+
+test('grouped by a tag, What changed finds the step only one value had', async () => {
+  await page.click(`#keys li[data-key="${ROUTE}"]`);
+  await page.waitForFunction(() => [...document.querySelectorAll('#group-by option')].some((o) => o.value === 'endpoint'));
+  await page.selectOption('#group-by', 'endpoint');
+  await until(page, (key) => [...document.querySelectorAll('#changes li')].some((li) => li.dataset.key === key
+    && li.textContent.includes('endpoint:/cart')) && document.querySelector('#changes').getAttribute('aria-busy') === 'false', ROUTE, { timeout: 15000, trace });
+  const route = (await changes()).filter((c) => c.key === ROUTE);
+  assert.equal(route.length, 1, JSON.stringify(route));
+  assert.match(route[0].text, /^p(50|95) \+\d+%route endpoint:\/cart/);
+  assert.match(await page.textContent('#changes-scope'), /^5 functions or values of endpoint, /);
+  // The functions without the tag are still there, as a whole.
+  assert.ok((await changes()).some((c) => c.key === SLOWER));
+  await page.screenshot({ path: path.join(OUTPUT, 'web-changes-grouped.png'), fullPage: true });
+  await page.selectOption('#group-by', '');
 });
 
 test('a marker posted while the page is open appears on the live chart', async () => {
