@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "alertscontroller.h"
+#include "annotationsupdater.h"
 #include "base/sentence.h"
 #include "chartupdater.h"
 #include "chartview.h"
@@ -71,6 +72,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_chartUpdater(new ChartUpdater(m_chart, m_range, m_options, this))
     , m_statsUpdater(new StatsUpdater(m_stats, m_range, m_options, this))
     , m_tagsUpdater(new TagsUpdater(m_tagModel, m_range, m_options, this))
+    , m_annotations(new AnnotationsUpdater(m_chart, m_range, this))
     , m_export(new ExportFlow(this, m_status))
     , m_deletion(new DeletionFlow(this, m_status))
     , m_sender(new TestDataSender(this))
@@ -163,6 +165,7 @@ void MainWindow::makeActions()
         m_chartUpdater->reload();
         m_statsUpdater->reload();
         m_tagsUpdater->reload();
+        m_annotations->reload();
     });
     m_logScaleAction = new QAction(tr("&Logarithmic Scale"), this);
     m_logScaleAction->setCheckable(true);
@@ -296,6 +299,7 @@ void MainWindow::attach(const ViewerServices& services)
     m_statsUpdater->setQueryThread(m_statsThread.get());
     m_alerts->attach(m_services.alerts);
     m_tagsUpdater->setQueryThread(m_statsThread.get());
+    m_annotations->setQueryThread(m_statsThread.get());
     showUpgradeNotice();
 }
 
@@ -339,6 +343,7 @@ void MainWindow::detach()
     m_chartUpdater->setQueryThread(nullptr);
     m_statsUpdater->setQueryThread(nullptr);
     m_tagsUpdater->setQueryThread(nullptr);
+    m_annotations->setQueryThread(nullptr);
     m_export->setStore(nullptr);
     m_deletion->setServices(nullptr, {});
     m_viewThread.reset();

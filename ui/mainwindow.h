@@ -14,6 +14,7 @@ class QStackedWidget;
 namespace Kodemon {
 
 class AlertsController;
+class AnnotationsUpdater;
 class ChartUpdater;
 class ChartView;
 class EmptyState;
@@ -66,6 +67,7 @@ public:
     EmptyState* emptyState() const { return m_emptyState; }
     StatusBar* ingestStatus() const { return m_status; }
     AlertsController* alerts() const { return m_alerts; }
+    AnnotationsUpdater* annotations() const { return m_annotations; }
     bool isShowingEmptyState() const;
 
     // Exports the selected keys over the shown range to `path` (the Export action asks for it first).
@@ -131,6 +133,7 @@ private:
     ChartUpdater* m_chartUpdater;
     StatsUpdater* m_statsUpdater;
     TagsUpdater* m_tagsUpdater;
+    AnnotationsUpdater* m_annotations; // the deploy markers on the chart
     ExportFlow* m_export;
     DeletionFlow* m_deletion;
     QString m_upgradeNotice;
