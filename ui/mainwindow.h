@@ -15,6 +15,7 @@ namespace Kodemon {
 
 class AlertsController;
 class AnnotationsUpdater;
+class ChangesController;
 class ChartUpdater;
 class ChartView;
 class EmptyState;
@@ -68,6 +69,7 @@ public:
     StatusBar* ingestStatus() const { return m_status; }
     AlertsController* alerts() const { return m_alerts; }
     AnnotationsUpdater* annotations() const { return m_annotations; }
+    ChangesController* changes() const { return m_changes; }
     bool isShowingEmptyState() const;
 
     // Exports the selected keys over the shown range to `path` (the Export action asks for it first).
@@ -139,9 +141,11 @@ private:
     QString m_upgradeNotice;
     TestDataSender* m_sender;
     AlertsController* m_alerts = nullptr; // the Alerts panel, the tray and the chart's alert markers
+    ChangesController* m_changes = nullptr; // the What Changed panel
     std::unique_ptr<QueryThread> m_viewThread; // the chart
     std::unique_ptr<QueryThread> m_statsThread; // statistics and tags, at the same time as the chart on another core
     std::unique_ptr<QueryThread> m_keysThread; // the functions table, which may take longer
+    std::unique_ptr<QueryThread> m_changesThread; // What Changed: every function's calls, seconds on a large file
     QList<QMetaObject::Connection> m_serviceConnections; // to the feed, undone by detach()
     QList<KeyId> m_restoredSelection; // selected at the last close, chosen again once the keys are loaded
     bool m_keysLoadedOnce = false;
