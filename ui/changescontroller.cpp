@@ -53,16 +53,14 @@ ChangesController::ChangesController(Parts parts, QObject* parent)
     m_parts.window->addDockWidget(Qt::BottomDockWidgetArea, m_dock);
     // Shown until the user closes it; the choice is kept.
     m_dock->setVisible(appSettings().value(DockShownKey, true).toBool());
-    connect(toggleAction(), &QAction::triggered, this, [](bool shown) {
-        appSettings().setValue(DockShownKey, shown);
-    });
+    connect(toggleAction(), &QAction::triggered, this, [](bool shown) { appSettings().setValue(DockShownKey, shown); });
     toggleAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     toggleAction()->setToolTip(tr("Step changes in every function's latency and error rate (Ctrl+Shift+C)"));
     connect(m_panel, &ChangesPanel::openRequested, this, &ChangesController::open);
     m_timer->setInterval(RefreshMs);
     connect(m_timer, &QTimer::timeout, this, [this] {
         if (m_parts.range->isLive() && !m_jobs.isBusy())
-            reload();
+            refresh();
     });
     connect(m_parts.range, &TimeRangeController::rangeChanged, this, [this] {
         if (!m_opening)
@@ -105,6 +103,14 @@ TimeRange ChangesController::scopeOf(const TimeRange& shown) const
 
 void ChangesController::reload()
 {
+    if (m_thread && !m_dock->isHidden())
+        m_panel->setNote(tr("Looking for changes…"));
+    refresh();
+}
+
+// Quietly: a live refresh keeps the list and its note until the new report replaces them.
+void ChangesController::refresh()
+{
     if (!m_thread) {
         m_jobs.cancel();
         m_model->setChanges({}, m_parts.range->now());
@@ -115,7 +121,6 @@ void ChangesController::reload()
         return;
     ChangeRequest request;
     request.range = scopeOf(m_parts.range->range());
-    m_panel->setNote(tr("Looking for changes…"));
     m_jobs.start(
         *m_thread, [request](Query& query, const JobTracker::IsStale&) { return findAll(query, request); },
         [this](const Result<ChangeReport>& report) { apply(report); });
@@ -138,8 +143,8 @@ void ChangesController::apply(const Result<ChangeReport>& report)
 
 void ChangesController::describe(const ChangeReport& report)
 {
-    const QString span = QStringLiteral("%1 – %2").arg(DisplayFormat::dateTime(report.range.from.value_or(0)),
-        DisplayFormat::dateTime(report.range.to.value_or(0)));
+    const QString span = QStringLiteral("%1 – %2").arg(
+        DisplayFormat::dateTime(report.range.from.value_or(0)), DisplayFormat::dateTime(report.range.to.value_or(0)));
     const bool defaulted = !m_parts.range->range().from;
     QString text = tr("%1 functions, %2 calls in %3")
                        .arg(DisplayFormat::count(report.functions), DisplayFormat::count(report.calls),
@@ -182,7 +187,8 @@ QList<ChartMarker> ChangesController::sidesOf(const Change& change)
     after.end = change.after.to;
     after.color = change.improvement ? ChangesModel::improvementColor() : ChangesModel::regressionColor();
     after.label = ChangesModel::sizeText(change);
-    after.toolTip = tr("After the change: %1 (%2)").arg(ChangesModel::sizeText(change), ChangesModel::figuresText(change));
+    after.toolTip
+        = tr("After the change: %1 (%2)").arg(ChangesModel::sizeText(change), ChangesModel::figuresText(change));
     return { before, after };
 }
 

@@ -63,6 +63,7 @@ Q_SIGNALS:
     void loaded(const QString& error);
 
 private:
+    void refresh();
     TimeRange scopeOf(const TimeRange& shown) const;
     void apply(const Result<ChangeReport>& report);
     void describe(const ChangeReport& report);

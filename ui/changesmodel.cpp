@@ -173,8 +173,8 @@ QString ChangesModel::sizeText(const Change& change)
 
 QString ChangesModel::figuresText(const Change& change)
 {
-    return QStringLiteral("%1 → %2")
-        .arg(figureText(change, figureOf(change, change.before)), figureText(change, figureOf(change, change.after)));
+    return QStringLiteral("%1 → %2").arg(
+        figureText(change, figureOf(change, change.before)), figureText(change, figureOf(change, change.after)));
 }
 
 QString ChangesModel::deployText(const Change& change)

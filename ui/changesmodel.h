@@ -14,8 +14,16 @@ class ChangesModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { ChangeColumn, FunctionColumn, WhenColumn, FiguresColumn, PValueColumn, ReleaseColumn, DeployColumn,
-        ColumnCount };
+    enum Column {
+        ChangeColumn,
+        FunctionColumn,
+        WhenColumn,
+        FiguresColumn,
+        PValueColumn,
+        ReleaseColumn,
+        DeployColumn,
+        ColumnCount
+    };
     explicit ChangesModel(QObject* parent = nullptr);
     ~ChangesModel() override;
     Q_DISABLE_COPY_MOVE(ChangesModel)

@@ -32,8 +32,8 @@ struct ChartMarker
 
     friend bool operator==(const ChartMarker& a, const ChartMarker& b)
     {
-        return a.series == b.series && a.time == b.time && a.end == b.end && a.color == b.color
-            && a.label == b.label && a.toolTip == b.toolTip;
+        return a.series == b.series && a.time == b.time && a.end == b.end && a.color == b.color && a.label == b.label
+            && a.toolTip == b.toolTip;
     }
 };
 

@@ -183,8 +183,8 @@ void tst_AnnotationsUpdater::aMarkerPostedWithCurlAppearsOnTheChart()
     QVERIFY2(QJsonDocument::fromJson(answer).object().contains(QStringLiteral("id")), answer.constData());
 
     // The window was open all along: the live refresh finds it.
-    QTRY_COMPARE_WITH_TIMEOUT(labelsOf(window->chart()->visibleMarkers()), QStringList { QStringLiteral("deploy 1.4.2") },
-        RefreshWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        labelsOf(window->chart()->visibleMarkers()), QStringList { QStringLiteral("deploy 1.4.2") }, RefreshWaitMs);
     const ChartMarker marker = window->chart()->visibleMarkers().constFirst();
     QVERIFY(std::abs(marker.time - (m_now - 600)) < 1);
     QCOMPARE(marker.color, QColor(QStringLiteral("#e3b341")));
@@ -202,8 +202,8 @@ void tst_AnnotationsUpdater::aProjectsMarkerShowsOnlyOnItsFunctions()
     auto window = openWindow();
     QVERIFY(window);
     selectKey(*window, Fetch);
-    QVERIFY(!post({ { QStringLiteral("text"), QStringLiteral("shop release 7") }, { QStringLiteral("time"), m_now - 900 },
-                      { QStringLiteral("token"), Shop } })
+    QVERIFY(!post({ { QStringLiteral("text"), QStringLiteral("shop release 7") },
+                      { QStringLiteral("time"), m_now - 900 }, { QStringLiteral("token"), Shop } })
                  .isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(
         labelsOf(window->chart()->visibleMarkers()), QStringList { QStringLiteral("shop release 7") }, RefreshWaitMs);
@@ -225,14 +225,18 @@ void tst_AnnotationsUpdater::aPeriodIsShadedFromItsStartToItsEnd()
     QVERIFY(marker.end && std::abs(*marker.end - (m_now - 1200)) < 1);
     // The span is drawn over the plot between the two moments.
     const PlotMapping mapping = window->chart()->mapping();
-    const auto xOf = [&](double t) { return mapping.plot.left() + (t - mapping.from) / (mapping.to - mapping.from) * mapping.plot.width(); };
+    const auto xOf = [&](double t) {
+        return mapping.plot.left() + (t - mapping.from) / (mapping.to - mapping.from) * mapping.plot.width();
+    };
     QGraphicsRectItem* span = nullptr;
     for (QGraphicsItem* item : window->chart()->scene()->items()) {
-        if (auto* rect = qgraphicsitem_cast<QGraphicsRectItem*>(item); rect && rect->isVisible() && rect->toolTip().contains(QStringLiteral("load test")))
+        if (auto* rect = qgraphicsitem_cast<QGraphicsRectItem*>(item);
+            rect && rect->isVisible() && rect->toolTip().contains(QStringLiteral("load test")))
             span = rect;
     }
     QVERIFY(span);
-    QVERIFY2(std::abs(span->rect().left() - xOf(marker.time)) < 2 && std::abs(span->rect().right() - xOf(*marker.end)) < 2,
+    QVERIFY2(
+        std::abs(span->rect().left() - xOf(marker.time)) < 2 && std::abs(span->rect().right() - xOf(*marker.end)) < 2,
         qPrintable(QStringLiteral("span %1..%2").arg(span->rect().left()).arg(span->rect().right())));
 }
 

@@ -108,7 +108,8 @@ void tst_ChangesController::theStepIsListedBesideItsDeploy()
     QVERIFY2(std::abs(change.time - m_step) <= change.bucketSeconds, qPrintable(QString::number(change.time - m_step)));
     QVERIFY(!change.improvement);
     const auto text = [&](int column) { return changes->model()->index(0, column).data().toString(); };
-    QVERIFY2(text(ChangesModel::ChangeColumn).contains(QStringLiteral("+")), qPrintable(text(ChangesModel::ChangeColumn)));
+    QVERIFY2(
+        text(ChangesModel::ChangeColumn).contains(QStringLiteral("+")), qPrintable(text(ChangesModel::ChangeColumn)));
     QCOMPARE(text(ChangesModel::FunctionColumn), QStringLiteral("views.py-checkout"));
     QVERIFY2(text(ChangesModel::DeployColumn).endsWith(QStringLiteral("after “deploy 1.4.2”")),
         qPrintable(text(ChangesModel::DeployColumn)));
@@ -136,7 +137,7 @@ void tst_ChangesController::openingAChangeShowsItsFunctionAroundIt()
     QTRY_COMPARE(window->functions()->selectedKeys(), QList<KeyId> { change.id });
     const TimeRange range = window->timeRange()->range();
     QVERIFY(range.from && range.to);
-    QVERIFY2(*range.from < change.before.from && *range.to > change.after.to,
+    QVERIFY2(*range.from<change.before.from&& * range.to> change.after.to,
         qPrintable(QStringLiteral("%1..%2").arg(*range.from - change.before.from).arg(*range.to - change.after.to)));
     QVERIFY(*range.from > change.before.from - Hour); // around the change, not the whole day
     QVERIFY(!window->timeRange()->isLive());

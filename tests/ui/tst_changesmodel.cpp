@@ -85,8 +85,12 @@ void tst_ChangesModel::aRegressionSaysHowMuchWorseInRed()
     QVERIFY(!text(ChangesModel::WhenColumn).isEmpty());
     QCOMPARE(model.index(0, ChangesModel::ChangeColumn).data(Qt::ForegroundRole).value<QColor>(),
         ChangesModel::regressionColor());
-    QVERIFY(model.index(0, ChangesModel::FunctionColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("/srv/app/views.py-checkout")));
-    QCOMPARE(model.headerData(ChangesModel::FiguresColumn, Qt::Horizontal).toString(), QStringLiteral("Before → after"));
+    QVERIFY(model.index(0, ChangesModel::FunctionColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("/srv/app/views.py-checkout")));
+    QCOMPARE(
+        model.headerData(ChangesModel::FiguresColumn, Qt::Horizontal).toString(), QStringLiteral("Before → after"));
 }
 
 void tst_ChangesModel::anImprovementIsGreen()
