@@ -139,9 +139,13 @@ void ChartView::setData(const ChartData& data)
     placeMarkers();
 }
 
-void ChartView::setMarkers(const QList<ChartMarker>& markers)
+void ChartView::setMarkers(const QList<ChartMarker>& markers, MarkerLayer layer)
 {
-    m_markers->setMarkers(markers);
+    m_markerLayers[layer] = markers;
+    QList<ChartMarker> all;
+    for (const auto& shown : std::as_const(m_markerLayers))
+        all += shown;
+    m_markers->setMarkers(all);
     placeMarkers();
 }
 

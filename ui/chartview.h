@@ -7,6 +7,7 @@
 #include "chartmarkers.h"
 
 #include <memory>
+#include <QMap>
 #include <QChartView>
 
 class QAreaSeries;
@@ -58,8 +59,9 @@ public:
     // The right-hand axis of error rates (%); in the chart only while an error rate is drawn.
     QValueAxis* rateAxis() const { return m_rateAxis; }
 
-    // Moments to mark with a vertical line (alerts firing and resolving); each shows while its function does.
-    void setMarkers(const QList<ChartMarker>& markers);
+    // Moments to mark with a vertical line (alerts firing and resolving, deploys), periods shaded; each shows while
+    // its function does. Each layer is replaced on its own: the alerts do not wipe out the deploys.
+    void setMarkers(const QList<ChartMarker>& markers, MarkerLayer layer = MarkerLayer::Alerts);
     QList<ChartMarker> visibleMarkers() const;
 
     static QColor colorFor(int index);
@@ -131,6 +133,7 @@ private:
     QRubberBand* m_rubberBand = nullptr;
     std::optional<double> m_dragStart; // x pixel where a left drag began
     std::unique_ptr<ChartMarkers> m_markers;
+    QMap<MarkerLayer, QList<ChartMarker>> m_markerLayers;
     void placeMarkers();
 };
 

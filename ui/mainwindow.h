@@ -14,6 +14,8 @@ class QStackedWidget;
 namespace Kodemon {
 
 class AlertsController;
+class AnnotationsUpdater;
+class ChangesController;
 class ChartUpdater;
 class ChartView;
 class EmptyState;
@@ -66,6 +68,8 @@ public:
     EmptyState* emptyState() const { return m_emptyState; }
     StatusBar* ingestStatus() const { return m_status; }
     AlertsController* alerts() const { return m_alerts; }
+    AnnotationsUpdater* annotations() const { return m_annotations; }
+    ChangesController* changes() const { return m_changes; }
     bool isShowingEmptyState() const;
 
     // Exports the selected keys over the shown range to `path` (the Export action asks for it first).
@@ -131,14 +135,17 @@ private:
     ChartUpdater* m_chartUpdater;
     StatsUpdater* m_statsUpdater;
     TagsUpdater* m_tagsUpdater;
+    AnnotationsUpdater* m_annotations; // the deploy markers on the chart
     ExportFlow* m_export;
     DeletionFlow* m_deletion;
     QString m_upgradeNotice;
     TestDataSender* m_sender;
     AlertsController* m_alerts = nullptr; // the Alerts panel, the tray and the chart's alert markers
+    ChangesController* m_changes = nullptr; // the What Changed panel
     std::unique_ptr<QueryThread> m_viewThread; // the chart
     std::unique_ptr<QueryThread> m_statsThread; // statistics and tags, at the same time as the chart on another core
     std::unique_ptr<QueryThread> m_keysThread; // the functions table, which may take longer
+    std::unique_ptr<QueryThread> m_changesThread; // What Changed: every function's calls, seconds on a large file
     QList<QMetaObject::Connection> m_serviceConnections; // to the feed, undone by detach()
     QList<KeyId> m_restoredSelection; // selected at the last close, chosen again once the keys are loaded
     bool m_keysLoadedOnce = false;

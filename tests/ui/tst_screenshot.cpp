@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Renders the window with a realistic hour of a web shop (offscreen) and saves it to docs/screenshots/, which the
 // README shows. Time is fixed and the zone is UTC, so that the picture only changes when the window does.
+#include "changescontroller.h"
+#include "changesmodel.h"
+#include "changespanel.h"
 #include "chartview.h"
 #include "emptystate.h"
 #include "filterbar.h"
@@ -17,6 +20,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLineEdit>
@@ -142,6 +146,7 @@ private Q_SLOTS:
     void emptyState();
     void mainWindow();
     void tagsAndBaseline();
+    void whatChanged();
 
 private:
     std::unique_ptr<MainWindow> openWindow(ViewerFixture& fixture);
@@ -158,6 +163,8 @@ std::unique_ptr<MainWindow> tst_Screenshot::openWindow(ViewerFixture& fixture)
     services.webUrl = QUrl(QStringLiteral("http://127.0.0.1:4000/"));
     window->attach(services);
     window->resize(1440, 900);
+    // The pictures before What Changed keep their layout; whatChanged() shows it.
+    window->changes()->dock()->hide();
     window->show();
     if (!QTest::qWaitForWindowExposed(window.get()))
         return nullptr;
@@ -272,6 +279,44 @@ void tst_Screenshot::tagsAndBaseline()
     const QImage image = window->grab().toImage();
     QCOMPARE(image.size(), QSize(1440, 900) * window->devicePixelRatio());
     QVERIFY(image.save(screenshotPath(QStringLiteral("tags-and-baseline.png"))));
+}
+
+// What changed over the last hour: the product pages that miss the cache got slower at 15:05, two minutes after
+// a deploy marker; the change opened, its function's chart shows both sides shaded and the deploy.
+void tst_Screenshot::whatChanged()
+{
+    ViewerFixture fixture;
+    QVERIFY(fixture.write(history()));
+    Annotation deploy;
+    deploy.time = Now - 1500 - 120;
+    deploy.text = QStringLiteral("deploy 1.4.2");
+    deploy.tags = QStringList { QStringLiteral("deploy") };
+    QVERIFY(fixture.store->createWriter()->annotate(deploy).ok());
+    QVERIFY(fixture.startCollector(4000) || fixture.startCollector(0));
+    auto window = openWindow(fixture);
+    QVERIFY(window);
+    ChangesController* changes = window->changes();
+    changes->dock()->show();
+    window->resizeDocks({ changes->dock() }, { 190 }, Qt::Vertical);
+    QTRY_COMPARE(window->functions()->table()->model()->rowCount(), int(std::size(Shop)));
+    QTRY_VERIFY_WITH_TIMEOUT(changes->model()->rowCount() > 0, 20000);
+    const QString product = QString::fromLatin1(Shop[0].key);
+    QCOMPARE(changes->model()->change(0).id.key, product);
+    QVERIFY(changes->model()->change(0).annotation);
+
+    QTableView* table = changes->panel()->table();
+    const QRect cell = table->visualRect(changes->model()->index(0, ChangesModel::FunctionColumn));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QTRY_COMPARE(window->functions()->currentKey()->key, product);
+    QTRY_VERIFY(!window->chart()->data().series.isEmpty() && window->chart()->data().series[0].id.key == product);
+    QTRY_COMPARE(window->chart()->visibleMarkers().size(), 3); // the deploy and both sides
+    QTest::qWait(1000); // the statistics and the table's refresh
+    table->clearSelection(); // a selected row would hide the red of the regression
+
+    const QImage image = window->grab().toImage();
+    QCOMPARE(image.size(), QSize(1440, 900) * window->devicePixelRatio());
+    QVERIFY(image.save(screenshotPath(QStringLiteral("what-changed.png"))));
 }
 
 int main(int argc, char** argv)
