@@ -54,7 +54,10 @@ const statValue = (name) => page.$eval(`dd[data-stat="${name}"]`, (dd) => dd.tex
 const localInput = (seconds) => {
   const d = new Date(seconds * 1000);
   const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  // Chromium writes a datetime-local's value without ":00" seconds, and Playwright's fill() refuses a value that
+  // does not read back as written ("Malformed value", once in 60 runs: when `to` fell on a whole minute).
+  const secs = d.getSeconds() ? `:${pad(d.getSeconds())}` : '';
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}${secs}`;
 };
 
 before(async () => {
