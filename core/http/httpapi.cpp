@@ -162,7 +162,8 @@ void HttpApi::registerRoutes(QHttpServer& server)
     //  [&group_by=T[&groups=10]] -> {"from","to","functions","calls",..,"withheld","total","changes":[{"key","token","time","metric",
     //  "change_pct","improvement","p_value","before":{..},"after":{..},"release","annotation","group"}]}: the step
     //  changes of every function (with group_by, of each of its top values of tag T on its own) over the range
-    //  (default the last 24 h), most impact first (core/analysis/changefinder.h); computed here, on this thread
+    //  (default the last 24 h), most impact first (core/analysis/changefinder.h); computed on the ChangesWorker's
+    //  thread (503 with Retry-After while it holds 4 requests)
     add(server, QStringLiteral("/api/changes"), &HttpApi::changes);
     // GET /api/status -> {"version","started","uptime_seconds","udp":{"address","port"},"http":{..},
     //  "database":{"path","size_bytes"},"counters":{"datagrams_received","samples_stored","rejected":{..},..}}
@@ -460,7 +461,9 @@ void HttpApi::functions(const Call& call)
     sendReply(call.socket, call.request, apiReply(Json::functions(table)));
 }
 
-// Reads every selected function's calls of the range: about 2 ms a function over 10,000 calls (make bench).
+// Reads every selected function's calls of the range: about 2 ms a function over 10,000 calls (make bench), on
+// the ChangesWorker's thread when there is one, answered on the socket's thread when it is done (if the client is
+// still there: the same guard as deletion's).
 void HttpApi::changes(const Call& call)
 {
     const auto params = parseChangesParams(call.request.query(), now());
@@ -474,9 +477,23 @@ void HttpApi::changes(const Call& call)
         if (auto found = call.query.annotations(around))
             request.annotations = std::move(*found);
     }
-    sendReply(call.socket, call.request,
-        resultReply<ChangeReport>(findChanges(call.query, request),
-            [&](const auto& report) { return Json::changes(report, limit); }));
+    const auto format = [limit](const ChangeReport& report) { return Json::changes(report, limit); };
+    if (!m_changesRunner)
+        return sendReply(call.socket, call.request, resultReply<ChangeReport>(findChanges(call.query, request), format));
+    const bool headOnly = call.request.method() == Method::Head;
+    const bool close = closeRequested(call.socket, call.request);
+    QPointer<QTcpSocket> guard(call.socket);
+    const bool taken = m_changesRunner(call.scope, std::move(request), [guard, format, headOnly, close](Result<ChangeReport> report) {
+        QMetaObject::invokeMethod(guard.data(), [guard, format, report = std::move(report), headOnly, close] {
+            sendReply(guard.data(), resultReply<ChangeReport>(report, format), headOnly, close);
+        }, Qt::QueuedConnection);
+    });
+    if (!taken) {
+        Reply busy = errorReply(503, QStringLiteral("changes are being looked for already for other requests: try again in a "
+                                                    "few seconds"));
+        busy.headers.emplaceBack("Retry-After", "5");
+        sendReply(call.socket, call.request, busy);
+    }
 }
 
 void HttpApi::compare(const Call& call)

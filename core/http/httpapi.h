@@ -57,6 +57,11 @@ public:
     // GET /api/alerts' body for a scope (core/alerts writes it); unset: this Kodemon evaluates no alerts (404).
     using AlertsProvider = std::function<QByteArray(const ReadScope&, const AlertsParams&)>;
 
+    // Runs findChanges for GET /api/changes elsewhere (ChangesWorker) and calls back on any thread; false when it
+    // is too busy to take the request (503). Unset: the route computes on the HTTP thread.
+    using ChangesRunner
+        = std::function<bool(const ReadScope&, ChangeRequest, std::function<void(Result<ChangeReport>)>)>;
+
     // The Prometheus text of GET /metrics for a scope, given the current status (for Kodemon's own counters).
     using MetricsProvider = std::function<QByteArray(const ReadScope&, const ServerStatus&)>;
 
@@ -68,6 +73,7 @@ public:
     // Serves GET /metrics from `metrics` (call before registerRoutes; without it /metrics is 404).
     void setMetrics(MetricsProvider metrics) { m_metrics = std::move(metrics); }
     void setAlerts(AlertsProvider alerts) { m_alerts = std::move(alerts); }
+    void setChangesRunner(ChangesRunner runner) { m_changesRunner = std::move(runner); }
 
 private:
     // One authorized request.
@@ -119,6 +125,7 @@ private:
     StatusProvider m_status;
     MetricsProvider m_metrics;
     AlertsProvider m_alerts;
+    ChangesRunner m_changesRunner;
     ApiTokens m_tokens;
     Writes m_writes;
     QElapsedTimer m_lastRefusalReport;

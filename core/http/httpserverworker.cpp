@@ -2,6 +2,7 @@
 #include "http/httpserverworker.h"
 
 #include "base/logging.h"
+#include "http/changesworker.h"
 #include "http/httpapi.h"
 #include "ingest/ingestcounters.h"
 #include "metrics/callmetrics.h"
@@ -50,6 +51,10 @@ Status HttpServerWorker::start()
         });
     }
     m_api->setAlerts(m_options.alerts);
+    m_changes = std::make_unique<ChangesWorker>(m_store, m_options.changesWaiting);
+    m_api->setChangesRunner([changes = m_changes.get()](const ReadScope& scope, ChangeRequest request, auto done) {
+        return changes->submit(scope, std::move(request), std::move(done));
+    });
     m_server = std::make_unique<QHttpServer>();
     m_api->registerRoutes(*m_server);
     m_listener = listener.release();

@@ -18,6 +18,7 @@ class QHttpServer;
 namespace Kodemon {
 
 class CallMetrics;
+class ChangesWorker;
 class HttpApi;
 class IngestCounters;
 class Query;
@@ -48,6 +49,8 @@ public:
         // POST and GET /api/annotations (none: both answer 501).
         HttpAnnotator annotator;
         RetentionPolicy retention { 0, 0, 0 };
+        // GET /api/changes requests queued or running at once on their own thread (ChangesWorker); more get 503.
+        int changesWaiting = 4;
         // GET /api/alerts' body (core/alerts), called on the server's thread; unset: the route answers 404.
         std::function<QByteArray(const ReadScope&, const AlertsParams&)> alerts = {};
     };
@@ -78,6 +81,7 @@ private:
     std::unique_ptr<HttpApi> m_api;
     std::unique_ptr<QHttpServer> m_server;
     HttpListener* m_listener = nullptr; // owned by m_server
+    std::unique_ptr<ChangesWorker> m_changes; // goes first: it finishes the request it is answering
 };
 
 } // namespace Kodemon
