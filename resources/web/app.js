@@ -683,17 +683,19 @@ function refreshSlow() {
 
 // ---- what changed, and annotations ------------------------------------------------------------------------
 
-// /api/changes looks at every function's calls in the range (core/analysis), seconds on a large database and
-// on the HTTP thread: asked for when the range is chosen, then once a minute while the range is live.
+// /api/changes looks at every function's calls in the range (core/analysis), seconds on a large database (on a
+// thread of the server's own): asked for when the range is chosen, then once a minute while the range is live.
+// With four such requests at work already the server answers 503: the list shown stays and it is asked again.
 const CHANGES_MS = 60000;
+const CHANGES_BUSY_MS = 5000; // the server's Retry-After
 const CHANGES_SHOWN = 50;
 let shownChanges = [];
 let changesGen = 0;
 
-async function refreshChanges(chosen) {
+async function refreshChanges(chosen, again = false) {
   if (chosen) changesScope = { from: state.from, to: state.to, groupBy: state.groupBy, at: 0 };
   const live = !changesScope.to || changesScope.to === 'now';
-  if (!chosen && (!live || Date.now() - changesScope.at < CHANGES_MS)) return;
+  if (!chosen && !again && (!live || Date.now() - changesScope.at < CHANGES_MS)) return;
   changesScope.at = Date.now();
   const gen = ++changesGen;
   $('changes').setAttribute('aria-busy', 'true');
@@ -704,6 +706,11 @@ async function refreshChanges(chosen) {
     renderChanges(answer);
   } catch (error) {
     if (gen !== changesGen) return;
+    if (error.status === 503) {
+      if (!shownChanges.length) $('changes-empty').textContent = 'Looking for changes: the server is busy with other requests for them, asking again in a few seconds…';
+      setTimeout(() => { if (gen === changesGen) refreshChanges(false, true); }, CHANGES_BUSY_MS);
+      return;
+    }
     shownChanges = [];
     $('changes').replaceChildren();
     $('changes-scope').textContent = '';

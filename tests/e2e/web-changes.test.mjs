@@ -167,6 +167,28 @@ test('a marker posted while the page is open appears on the live chart', async (
   assert.ok(marks.some((m) => m.text === 'feature flag: new cart'), JSON.stringify(marks));
 });
 
+test('a server busy with other searches (503) is asked again, and the list comes', async () => {
+  // The first answer is the server's busy one, as ChangesWorker gives it beyond four requests at once.
+  let refused = 0;
+  await page.route('**/api/changes?*', async (route) => {
+    if (refused++ === 0) {
+      await route.fulfill({ status: 503, headers: { 'Retry-After': '5', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ error: 'Service Unavailable', detail: 'changes are being looked for already for other requests: try again in a few seconds' }) });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.goto('about:blank'); // the same address with a hash would not load the page again
+  await page.goto(`${kodemon.base}/#from=now-1h&to=now`);
+  await until(page, () => /server is busy/.test(document.querySelector('#changes-empty').textContent), null,
+    { timeout: 15000, trace, probe: async () => JSON.stringify({ refused, empty: await page.textContent('#changes-empty') }) });
+  await until(page, () => document.querySelectorAll('#changes li').length > 0
+    && document.querySelector('#changes').getAttribute('aria-busy') === 'false', null, { timeout: 20000, trace });
+  assert.ok(refused >= 2, `${refused} requests`);
+  assert.equal(await page.textContent('#changes-empty'), '');
+  await page.unroute('**/api/changes?*');
+});
+
 test('the page loads nothing from anywhere else and raises no script error', () => {
   assert.deepEqual(problems, []);
 });
