@@ -727,7 +727,9 @@ function renderChanges(answer) {
   const looked = changesScope.groupBy ? `functions or values of ${changesScope.groupBy}` : 'functions';
   $('changes-scope').textContent = `${fmt.integer(answer.functions)} ${looked}, ${fmt.integer(answer.calls)} calls in ${range}${more}`;
   $('changes-scope').title = `A step counts when both sides hold at least ${answer.min_calls} calls, differ by at least `
-    + `${answer.min_effect_pct}% and the rank test (or the test of two proportions, for the error rate) gives p < ${answer.significance}.`;
+    + `${answer.min_effect_pct}% and the rank test (or the test of two proportions, for the error rate) gives p < ${answer.significance}.`
+    + (answer.withheld > 0 ? ` ${fmt.integer(answer.withheld)} more passed that alone but are not listed: over ${fmt.integer(answer.functions)} `
+      + `functions chance gives some, and the list is held to a false discovery rate of ${answer.false_discovery_rate * 100}%.` : '');
   $('changes-empty').textContent = shownChanges.length ? ''
     : 'No step change in this range: every function kept its latency and its error rate.';
   $('changes').replaceChildren(...shownChanges.map(changeItem));

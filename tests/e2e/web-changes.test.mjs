@@ -189,6 +189,19 @@ test('a server busy with other searches (503) is asked again, and the list comes
   await page.unroute('**/api/changes?*');
 });
 
+test('changes withheld by the false discovery rate are said in the scope\'s tooltip', async () => {
+  // An answer as gendb's 1,000 step-free functions give it (bench/changebench): 7 significant alone, none listed.
+  await page.route('**/api/changes?*', (route) => route.fulfill({ status: 200, contentType: 'application/json',
+    body: JSON.stringify({ from: 1796500000, to: 1796503600, functions: 1000, calls: 10000000, min_calls: 30, min_effect_pct: 10,
+      significance: 0.001, false_discovery_rate: 0.05, withheld: 7, total: 0, changes: [] }) }));
+  await page.goto('about:blank');
+  await page.goto(`${kodemon.base}/#from=now-1h&to=now`);
+  await until(page, () => /1,000 functions/.test(document.querySelector('#changes-scope').textContent), null, { timeout: 15000, trace });
+  assert.match(await page.getAttribute('#changes-scope', 'title'), /7 more passed that alone but are not listed: over 1,000 functions .* false discovery rate of 5%/);
+  assert.match(await page.textContent('#changes-empty'), /No step change/);
+  await page.unroute('**/api/changes?*');
+});
+
 test('the page loads nothing from anywhere else and raises no script error', () => {
   assert.deepEqual(problems, []);
 });
