@@ -18,6 +18,7 @@ import json
 import math
 import os
 import random
+import shlex
 import sqlite3
 import statistics
 import subprocess
@@ -127,13 +128,14 @@ def sample(kodemon, db, started, last_cpu):
         summarized=kept["summarized_calls"],
         cpu_percent=round(100 * (cpu - last_cpu[1]) / max(now - last_cpu[0], 1e-3)), load1=load_average())
     record["db_wal_mb"] = round(record["db_mb"] + record["wal_mb"], 1)
+    record["raw_kept"] = record["stored"] - record["summarized"]  # calls kept whole
     last_cpu[:] = [now, cpu]
     return record
 
 
 COLUMNS = [("t", "s"), ("rss_mb", "RSS MB"), ("hwm_mb", "HWM MB"), ("db_mb", "file MB"), ("wal_mb", "WAL MB"),
            ("free_mb", "free MB"), ("call_mb", "calls MB"), ("summary_mb", "summ. MB"), ("stored", "stored"),
-           ("summarized", "summarized"), ("pending", "pending"), ("kernel_drops", "drops"),
+           ("summarized", "summarized"), ("raw_kept", "kept raw"), ("pending", "pending"), ("kernel_drops", "drops"),
            ("oldest_call_age", "oldest s"), ("cpu_percent", "CPU %"), ("load1", "load")]
 
 
@@ -168,6 +170,13 @@ def main():
                         help="seconds (default: 300, or 60 for runs under 15 minutes)")
     parser.add_argument("--rate", type=int, default=50000, help="calls per second")
     parser.add_argument("--functions", type=int, default=500, help="distinct keys the load generator sends")
+    parser.add_argument("--spread", default="0",
+                        help="calls' timestamps drawn from this many seconds before now, or `day`: since midnight UTC "
+                             "(each function's per-minute summaries of the day then hold as many minutes as a "
+                             "collector running since midnight has; by default they hold the minutes of the run)")
+    parser.add_argument("--spread-for", type=int, default=None,
+                        help="seconds at the start of the run whose calls are spread (default: the whole run); "
+                             "the rest carry the time they are sent")
     parser.add_argument("--sample-seconds", type=float, default=None, help="default: 20 (10 under 15 minutes)")
     parser.add_argument("--query-interval", type=float, default=1.0)
     parser.add_argument("--flat-percent", type=float, default=10.0,
@@ -184,20 +193,26 @@ def main():
     if reference_time >= seconds:
         sys.exit(f"a {args.minutes}-minute run is too short for a {raw}-s retention: it must last past {reference_time} s")
 
+    spread = int(time.time()) % 86400 if args.spread == "day" else int(args.spread)
     workdir = tempfile.mkdtemp(prefix="kodemon-soak-")
     db = os.path.join(workdir, "soak.sqlite")
     begun = datetime.datetime.now(datetime.timezone.utc)
     print(f"soak: {args.minutes:g} min at {args.rate:,} calls/s over {args.functions} functions, --retention-raw "
-          f"{raw}s, API queried every {args.query_interval:g} s, a sample every {sample_seconds:g} s; {db}", flush=True)
+          f"{raw}s, timestamps spread over {spread} s{f' for the first {args.spread_for} s' if spread and args.spread_for else ''}, API queried every {args.query_interval:g} s, a sample every {sample_seconds:g} s; {db}", flush=True)
     kodemon = Kodemon(args.build, db, extra=["--retention-raw", f"{raw}s"])
     queries = Queries(kodemon, args.query_interval)
     samples = []
     try:
         started = time.time()
         last_cpu = [started, proc_cpu_seconds(kodemon.process.pid)]
-        load = subprocess.Popen([f"{args.build}/bench/kodemon-loadgen", "--port", str(kodemon.udp_port), "--rate",
-                                 str(args.rate), "--duration", str(seconds), "--series", str(args.functions)],
-                                stdout=subprocess.PIPE, text=True)
+        sender = [f"{args.build}/bench/kodemon-loadgen", "--port", str(kodemon.udp_port), "--rate", str(args.rate),
+                  "--series", str(args.functions)]
+        spread_for = seconds if args.spread_for is None else min(args.spread_for, seconds)
+        phases = [(spread_for, spread), (seconds - spread_for, 0)] if spread else [(seconds, 0)]
+        load = subprocess.Popen(" && ".join(" ".join(shlex.quote(a) for a in sender + ["--duration", str(length),
+                                                                                         "--spread", str(over)])
+                                            for length, over in phases if length > 0),
+                                shell=True, stdout=subprocess.PIPE, text=True)
         queries.started = started
         queries.start()
         next_sample = started + sample_seconds
@@ -207,7 +222,9 @@ def main():
                 samples.append(sample(kodemon, db, started, last_cpu))
                 print(json.dumps(samples[-1]), flush=True)
                 next_sample += sample_seconds
-        sent = json.loads(load.stdout.read().strip().splitlines()[-1])
+        phases_sent = [json.loads(line) for line in load.stdout.read().splitlines() if line.startswith("{")]
+        sent = dict(sent=sum(p["sent"] for p in phases_sent), seconds=sum(p["seconds"] for p in phases_sent))
+        sent["rate"] = sent["sent"] / sent["seconds"]
         queries.stopping.set()
         queries.join()
         wait_until_stable(lambda: kodemon.status()["counters"]["samples_stored"])
@@ -235,11 +252,16 @@ def main():
           sent=sent["sent"], achieved_rate=round(sent["rate"]), received=counters["datagrams_received"],
           stored=counters["samples_stored"], kernel_drops=counters.get("kernel_drops", 0),
           rejected=counters["rejected_total"], raw_in_file=in_file["raw"], summarized_in_file=in_file["summarized"])
-    # Retention keeps up: the oldest raw call is never much older than the retention once it applies.
+    # Retention keeps up: once it applies, the calls kept whole are never many more than the retention's worth, and
+    # (when timestamps are the arrival's) the oldest raw call is never much older than the retention.
     slack = max(60, raw // 5)
-    ages = [s["oldest_call_age"] for s in samples if s["t"] > raw + slack and s["oldest_call_age"] is not None]
-    check("retention keeps up", bool(ages) and max(ages) <= raw + slack and in_file["summarized"] > 0,
-          retention_raw_s=raw, max_oldest_call_age_s=max(ages) if ages else None, bound_s=raw + slack)
+    steady = [s for s in samples if s["t"] > raw + slack]
+    kept = max((s["raw_kept"] for s in steady), default=None)
+    ages = [s["oldest_call_age"] for s in steady if s["oldest_call_age"] is not None]
+    check("retention keeps up", bool(steady) and kept <= args.rate * (raw + slack) and in_file["summarized"] > 0
+          and (spread > 0 or max(ages, default=raw + slack + 1) <= raw + slack),
+          retention_raw_s=raw, max_raw_kept=kept, raw_kept_bound=args.rate * (raw + slack),
+          max_oldest_call_age_s=max(ages, default=None), age_bound_s=None if spread else raw + slack)
     for field in ("rss_mb", "db_wal_mb"):
         flat = flatness(samples, field, reference_time, 60, args.flat_percent)
         checks.append(dict(check=f"{field} flat after {reference_time} s", **flat))
@@ -267,7 +289,7 @@ def main():
     path = f"bench/results/soak-{begun.strftime('%Y-%m-%dT%H%M%SZ')}.json"
     with open(path, "w") as f:
         json.dump(dict(started=begun.isoformat(), minutes=args.minutes, rate=args.rate, functions=args.functions,
-                       retention_raw_s=raw, query_interval_s=args.query_interval, flat_percent=args.flat_percent,
+                       retention_raw_s=raw, spread_s=spread, spread_for_s=args.spread_for, query_interval_s=args.query_interval, flat_percent=args.flat_percent,
                        loadgen=sent, samples=samples, latencies=latencies, checks=checks,
                        log_tail=kodemon.log[-50:]), f, indent=1)
     print(f"results written to {path}")
