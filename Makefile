@@ -20,7 +20,7 @@ E2E_DIR := tests/e2e
 # npm projects of the tests: the browser-test driver, and the Node.js clients (OpenTelemetry SDK, hot-shots).
 NPM_DIRS := $(E2E_DIR) tests/clients/node
 
-.PHONY: all install-missing deps deps-run deps-bench deps-fuzz build run test bench soak fuzz clean distclean format tidy help
+.PHONY: all install-missing deps deps-run deps-bench deps-soak deps-fuzz build run test bench soak fuzz clean distclean format tidy help
 
 # The peer and the load tools of `make bench`; installed through the same `deps` mechanism, only for benchmarks.
 BENCH_PACKAGES := influxdb wrk linux-perf libsimdjson-dev
@@ -91,9 +91,13 @@ bench: deps-bench
 # The soak (bench/soak.py): SOAK_MINUTES at 50,000 calls/s with --retention-raw 5m while the HTTP API is queried;
 # RSS and the database must stay flat once retention runs. Runs under 15 minutes use a 1-minute retention, to
 # check the script. SOAK_PRESET=ci soaks the ci build instead of building the release preset.
+# It needs only what building needs and python3 (not the peers of `make bench`).
 SOAK_MINUTES ?= 30
 SOAK_PRESET ?= release
-soak: deps-bench
+deps-soak:
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES) python3"
+
+soak: deps-soak
 	cmake --preset $(SOAK_PRESET)
 	cmake --build --preset $(SOAK_PRESET) --target kodemon kodemon-loadgen
 	python3 bench/soak.py --build build/$(SOAK_PRESET) --minutes $(SOAK_MINUTES)
