@@ -19,8 +19,9 @@ import math
 import os
 import random
 import shlex
+import shutil
+import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -191,17 +192,25 @@ def main():
     seconds = int(args.minutes * 60)
     reference_time = 2 * raw  # the first retention cycle ends at `raw`; a second one later the tiers are steady
     if reference_time >= seconds:
-        sys.exit(f"a {args.minutes}-minute run is too short for a {raw}-s retention: it must last past {reference_time} s")
+        sys.exit(f"a {args.minutes:g}-minute run is too short for a {raw}-s retention: it must last past "
+                 f"{reference_time} s")
 
+    # SIGTERM ends the soak as Ctrl+C does: the sender and Kodemon are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     spread = int(time.time()) % 86400 if args.spread == "day" else int(args.spread)
     workdir = tempfile.mkdtemp(prefix="kodemon-soak-")
     db = os.path.join(workdir, "soak.sqlite")
     begun = datetime.datetime.now(datetime.timezone.utc)
+    spreading = f", timestamps spread over {spread} s" if spread else ""
+    if spread and args.spread_for is not None:
+        spreading += f" for the first {args.spread_for} s"
     print(f"soak: {args.minutes:g} min at {args.rate:,} calls/s over {args.functions} functions, --retention-raw "
-          f"{raw}s, timestamps spread over {spread} s{f' for the first {args.spread_for} s' if spread and args.spread_for else ''}, API queried every {args.query_interval:g} s, a sample every {sample_seconds:g} s; {db}", flush=True)
+          f"{raw}s{spreading}, API queried every {args.query_interval:g} s, a sample every {sample_seconds:g} s; {db}",
+          flush=True)
     kodemon = Kodemon(args.build, db, extra=["--retention-raw", f"{raw}s"])
     queries = Queries(kodemon, args.query_interval)
     samples = []
+    load = None
     try:
         started = time.time()
         last_cpu = [started, proc_cpu_seconds(kodemon.process.pid)]
@@ -209,10 +218,11 @@ def main():
                   "--series", str(args.functions)]
         spread_for = seconds if args.spread_for is None else min(args.spread_for, seconds)
         phases = [(spread_for, spread), (seconds - spread_for, 0)] if spread else [(seconds, 0)]
-        load = subprocess.Popen(" && ".join(" ".join(shlex.quote(a) for a in sender + ["--duration", str(length),
-                                                                                         "--spread", str(over)])
-                                            for length, over in phases if length > 0),
-                                shell=True, stdout=subprocess.PIPE, text=True)
+        commands = [" ".join(shlex.quote(a) for a in sender + ["--duration", str(length), "--spread", str(over)])
+                    for length, over in phases if length > 0]
+        # Its own process group, so that an interrupted soak stops every phase's sender.
+        load = subprocess.Popen(" && ".join(commands), shell=True, stdout=subprocess.PIPE, text=True,
+                                start_new_session=True)
         queries.started = started
         queries.start()
         next_sample = started + sample_seconds
@@ -230,8 +240,14 @@ def main():
         wait_until_stable(lambda: kodemon.status()["counters"]["samples_stored"])
         samples.append(sample(kodemon, db, started, last_cpu))
         final = kodemon.status()
+    except BaseException:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+        raise
     finally:
         queries.stopping.set()
+        if load is not None and load.poll() is None:
+            os.killpg(load.pid, signal.SIGTERM)
         kodemon.stop()
     with sqlite3.connect(db) as connection:
         in_file = dict(zip(("raw", "summarized"), connection.execute(
@@ -289,16 +305,15 @@ def main():
     path = f"bench/results/soak-{begun.strftime('%Y-%m-%dT%H%M%SZ')}.json"
     with open(path, "w") as f:
         json.dump(dict(started=begun.isoformat(), minutes=args.minutes, rate=args.rate, functions=args.functions,
-                       retention_raw_s=raw, spread_s=spread, spread_for_s=args.spread_for, query_interval_s=args.query_interval, flat_percent=args.flat_percent,
+                       retention_raw_s=raw, spread_s=spread, spread_for_s=args.spread_for,
+                       query_interval_s=args.query_interval, flat_percent=args.flat_percent,
                        loadgen=sent, samples=samples, latencies=latencies, checks=checks,
                        log_tail=kodemon.log[-50:]), f, indent=1)
     print(f"results written to {path}")
     if args.keep:
         print(f"database kept in {workdir}")
     else:
-        for name in os.listdir(workdir):
-            os.remove(os.path.join(workdir, name))
-        os.rmdir(workdir)
+        shutil.rmtree(workdir)
     return 1 if failed else 0
 
 
