@@ -20,7 +20,7 @@ E2E_DIR := tests/e2e
 # npm projects of the tests: the browser-test driver, and the Node.js clients (OpenTelemetry SDK, hot-shots).
 NPM_DIRS := $(E2E_DIR) tests/clients/node
 
-.PHONY: all install-missing deps deps-run deps-bench deps-fuzz build run test bench fuzz clean distclean format tidy help
+.PHONY: all install-missing deps deps-run deps-bench deps-soak deps-fuzz build run test bench soak fuzz clean distclean format tidy help
 
 # The peer and the load tools of `make bench`; installed through the same `deps` mechanism, only for benchmarks.
 BENCH_PACKAGES := influxdb wrk linux-perf libsimdjson-dev
@@ -31,6 +31,7 @@ help:
 	@echo "make run     install what is missing, build, start Kodemon (window if a display exists, else headless)"
 	@echo "make test    install what is missing, build, run every test"
 	@echo "make bench   build in release mode and run the benchmarks"
+	@echo "make soak    build in release mode and run the 30-minute soak (SOAK_MINUTES=3 for a quick check)"
 	@echo "make package build in release mode and make the Debian package build/release/kodemon_<version>_<arch>.deb"
 	@echo "make deps    only install the missing Debian and npm packages (deps-run: only what make run needs)"
 	@echo "make format  clang-format every C++ file; make tidy: clang-tidy the sources"
@@ -86,6 +87,20 @@ bench: deps-bench
 	cmake --preset release
 	cmake --build --preset release --target $(BENCH_TARGETS)
 	python3 bench/run.py --build build/release
+
+# The soak (bench/soak.py): SOAK_MINUTES at 50,000 calls/s with --retention-raw 5m while the HTTP API is queried;
+# RSS and the database must stay flat once retention runs. Runs under 15 minutes use a 1-minute retention, to
+# check the script. SOAK_PRESET=ci soaks the ci build instead of building the release preset.
+# It needs only what building needs and python3 (not the peers of `make bench`).
+SOAK_MINUTES ?= 30
+SOAK_PRESET ?= release
+deps-soak:
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES) python3"
+
+soak: deps-soak
+	cmake --preset $(SOAK_PRESET)
+	cmake --build --preset $(SOAK_PRESET) --target kodemon kodemon-loadgen
+	python3 bench/soak.py --build build/$(SOAK_PRESET) --minutes $(SOAK_MINUTES)
 
 # libFuzzer under clang with ASan + UBSan; new inputs join fuzz/corpus, crashes land in fuzz/crashes (commit both:
 # `make test` replays them). FUZZ_SECONDS per target.

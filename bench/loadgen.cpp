@@ -29,13 +29,17 @@ struct Options
     std::string token = "bench";
     std::string format = "kodemon"; // or "influx" (line protocol, for the InfluxDB peer), or "statsd" (one timer)
     unsigned seed = 1;
+    long long spread = 0; // timestamps up to this many seconds before now (0: now)
 };
 
 void usage()
 {
     std::fputs("usage: kodemon-loadgen [--host H] [--port P] [--rate N|0] [--count N | --duration S] [--series N]\n"
                "                       [--extra F] [--token T] [--format kodemon|influx|statsd] [--seed S]\n"
-               "Sends decorator datagrams (keys with '/', lognormal ms, integer timestamps) and prints a summary.\n",
+               "                       [--spread SECONDS]\n"
+               "Sends decorator datagrams (keys with '/', lognormal ms, integer timestamps) and prints a summary.\n"
+               "--spread: each call's timestamp is drawn from the SECONDS before now (calls that fill every minute\n"
+               "of a day, as a collector running since midnight has seen).\n",
         stderr);
 }
 
@@ -71,6 +75,8 @@ Options parse(int argc, char** argv)
             o.format = next();
         else if (arg == "--seed")
             o.seed = unsigned(std::stoul(next()));
+        else if (arg == "--spread")
+            o.spread = std::stoll(next());
         else {
             usage();
             std::exit(arg == "--help" ? 0 : 64);
@@ -149,6 +155,7 @@ int main(int argc, char** argv)
     std::mt19937_64 random(o.seed);
     std::lognormal_distribution<double> milliseconds(2.0, 1.0); // median ~7 ms, long tail
     std::uniform_real_distribution<double> unit(0, 1);
+    std::uniform_int_distribution<long long> before(0, o.spread);
     const long long total = o.count > 0 ? o.count : (o.rate > 0 ? (long long)(o.rate * o.duration) : -1);
 
     constexpr int Batch = 64;
@@ -167,9 +174,10 @@ int main(int argc, char** argv)
         for (int i = 0; i < n; ++i) {
             const auto& key = keys[size_t((sent + i) % keys.size())];
             const double ms = milliseconds(random);
-            payloads[i] = o.format == "influx" ? influxLine(key, ms, now, sent + i, o.token)
+            const long long timestamp = o.spread > 0 ? now - before(random) : now;
+            payloads[i] = o.format == "influx" ? influxLine(key, ms, timestamp, sent + i, o.token)
                 : o.format == "statsd"         ? statsdTimer(key, ms)
-                                               : kodemonDatagram(key, ms, now, o.token, unit(random) < o.extraFraction);
+                                       : kodemonDatagram(key, ms, timestamp, o.token, unit(random) < o.extraFraction);
             vectors[i] = { payloads[i].data(), payloads[i].size() };
             messages[i] = {};
             messages[i].msg_hdr.msg_name = &target;

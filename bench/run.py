@@ -49,12 +49,17 @@ def proc_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
 
 
-def proc_peak_rss_mb(pid):
+def proc_status_mb(pid, field):
+    """A memory line of /proc/<pid>/status in MB: VmHWM (peak resident set), VmRSS (resident now)."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0
+
+
+def proc_peak_rss_mb(pid):
+    return proc_status_mb(pid, "VmHWM")
 
 
 def run_json(command, timeout=None):
