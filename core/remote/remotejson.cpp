@@ -4,6 +4,7 @@
 #include "base/jsonscanner.h"
 #include "base/rejectreason.h"
 
+#include <algorithm>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -120,6 +121,62 @@ QString endpointOf(const QJsonObject& udp)
     const qint64 port = udp.value(QStringLiteral("port")).toInteger();
     return address.contains(u':') ? QStringLiteral("[%1]:%2").arg(address).arg(port)
                                   : QStringLiteral("%1:%2").arg(address).arg(port);
+}
+
+std::optional<ListenerStatus::State> listenerState(const QJsonValue& value)
+{
+    for (const auto state : { ListenerStatus::State::Off, ListenerStatus::State::Listening,
+             ListenerStatus::State::Unavailable }) {
+        if (value.toString() == listenerStateName(state))
+            return state;
+    }
+    return std::nullopt;
+}
+
+// {"state","address","problem","<unit>_received","calls_accepted"[,"kernel_drops"],"<group>":{name: count}..}.
+// Nothing when it has no known state: a newer server's state is not guessed.
+std::optional<ListenerStatus> listenerOf(const QString& protocol, const QJsonObject& json)
+{
+    const auto state = listenerState(json.value(QStringLiteral("state")));
+    if (!state)
+        return std::nullopt;
+    ListenerStatus l;
+    l.protocol = protocol;
+    l.state = *state;
+    l.endpoint = json.value(QStringLiteral("address")).toString();
+    l.problem = json.value(QStringLiteral("problem")).toString();
+    l.calls = json.value(QStringLiteral("calls_accepted")).toInteger();
+    l.kernelDrops = json.value(QStringLiteral("kernel_drops")).toInteger(-1);
+    const QLatin1String received("_received");
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (it.key().endsWith(received) && it.value().isDouble()) {
+            l.unit = it.key().chopped(received.size());
+            l.received = it.value().toInteger();
+        } else if (it.value().isObject()) {
+            CountGroup group { it.key(), {} };
+            const QJsonObject counts = it.value().toObject();
+            for (auto count = counts.begin(); count != counts.end(); ++count)
+                group.counts.append({ count.key(), count.value().toInteger() });
+            l.groups.append(std::move(group));
+        }
+    }
+    return l;
+}
+
+// In the order a local Kodemon lists them (StatsD, then OTLP), whatever order the JSON object keeps; listeners a
+// newer server adds come after, by name.
+QList<ListenerStatus> listenersOf(const QJsonObject& json)
+{
+    QStringList protocols = json.keys();
+    const auto rank = [](const QString& p) { return p == u"statsd" ? 0 : p == u"otlp" ? 1 : 2; };
+    std::stable_sort(protocols.begin(), protocols.end(),
+        [&](const QString& a, const QString& b) { return rank(a) < rank(b); });
+    QList<ListenerStatus> listeners;
+    for (const auto& protocol : std::as_const(protocols)) {
+        if (auto listener = listenerOf(protocol, json.value(protocol).toObject()))
+            listeners.append(std::move(*listener));
+    }
+    return listeners;
 }
 
 } // namespace
@@ -322,6 +379,7 @@ std::optional<CollectorStatus> status(const QJsonObject& answer)
     }
     status.udpEndpoint = endpointOf(udp.toObject());
     status.counters = countersOf(counters.toObject());
+    status.counters.listeners = listenersOf(answer.value(QStringLiteral("listeners")).toObject());
     const QJsonObject database = answer.value(QStringLiteral("database")).toObject();
     status.databaseLocation = database.value(QStringLiteral("path")).toString();
     status.databaseBytes = database.value(QStringLiteral("size_bytes")).toInteger(-1);

@@ -26,8 +26,9 @@ std::optional<QList<GroupedSeries>> groupedSeries(const QJsonObject& answer); //
 std::optional<QList<TagSummary>> tags(const QJsonObject& answer); // GET /api/tags
 // GET /api/functions. The API gives no all-time totals but the count, first and last: the rest stays 0.
 std::optional<QList<SeriesSummary>> functions(const QJsonObject& answer);
-// GET /api/status: the collector's address, counters and database. An API token limited to some Kodemon
-// tokens gets no collector details: the state is then Restricted.
+// GET /api/status: the collector's address, counters, optional listeners (StatsD, OTLP; those in an unknown state
+// are left out) and database. An API token limited to some Kodemon tokens gets no collector details: the state is
+// then Restricted.
 std::optional<CollectorStatus> status(const QJsonObject& answer);
 
 // The text of member `member` of every object in the top-level member array `array`, in order, exactly as it

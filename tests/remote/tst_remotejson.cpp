@@ -28,6 +28,7 @@ private Q_SLOTS:
     void stats();
     void series();
     void status();
+    void statusListeners();
     void restrictedStatus();
     void malformed_data();
     void malformed();
@@ -156,6 +157,45 @@ void tst_RemoteJson::status()
     QCOMPARE(status->counters.kernelDrops, 3);
     QCOMPARE(status->counters.rejectedTotal(), 1);
     QCOMPARE(status->counters.rejected[size_t(RejectReason::NotJson)], 1);
+}
+
+// As /api/status writes them (core/http/listenerjson.cpp): StatsD first whatever the object's order, a taken port
+// with its reason, the per-kind counts, and a listener in a state this viewer does not know left out.
+void tst_RemoteJson::statusListeners()
+{
+    const auto status = RemoteJson::status(
+        json(R"({"version":"0.1.0","udp":{"address":"127.0.0.1","port":4000},"counters":{},)"
+             R"("listeners":{"otlp":{"state":"unavailable","address":"127.0.0.1:4318",)"
+             R"("problem":"The address is already in use","requests_received":0,"calls_accepted":0,)"
+             R"("refused":{"bad_request":0},"rejected":{}},)"
+             R"("statsd":{"state":"listening","address":"127.0.0.1:8125","problem":null,"datagrams_received":7,)"
+             R"("calls_accepted":5,"kernel_drops":1,"lines":{"timer":5,"counter":2},"rejected":{"bad_value":1}},)"
+             R"("zipkin":{"state":"paused","address":null}}})"));
+    QVERIFY(status);
+    const QList<ListenerStatus>& listeners = status->counters.listeners;
+    QCOMPARE(listeners.size(), 2);
+    const ListenerStatus& statsd = listeners[0];
+    QCOMPARE(statsd.protocol, QStringLiteral("statsd"));
+    QCOMPARE(statsd.state, ListenerStatus::State::Listening);
+    QCOMPARE(statsd.endpoint, QStringLiteral("127.0.0.1:8125"));
+    QVERIFY(statsd.problem.isEmpty());
+    QCOMPARE(statsd.unit, QStringLiteral("datagrams"));
+    QCOMPARE(statsd.received, 7);
+    QCOMPARE(statsd.calls, 5);
+    QCOMPARE(statsd.kernelDrops, 1);
+    QCOMPARE(statsd.total(QStringLiteral("lines")), 7);
+    QCOMPARE(statsd.total(QStringLiteral("rejected")), 1);
+    const ListenerStatus& otlp = listeners[1];
+    QCOMPARE(otlp.protocol, QStringLiteral("otlp"));
+    QCOMPARE(otlp.state, ListenerStatus::State::Unavailable);
+    QCOMPARE(otlp.endpoint, QStringLiteral("127.0.0.1:4318"));
+    QCOMPARE(otlp.problem, QStringLiteral("The address is already in use"));
+    QCOMPARE(otlp.unit, QStringLiteral("requests"));
+    QCOMPARE(otlp.kernelDrops, -1);
+    // A server from before the listeners: none.
+    const auto older = RemoteJson::status(json(R"({"version":"0.1.0","udp":{},"counters":{}})"));
+    QVERIFY(older);
+    QVERIFY(older->counters.listeners.isEmpty());
 }
 
 void tst_RemoteJson::restrictedStatus()

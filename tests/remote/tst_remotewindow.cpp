@@ -33,6 +33,7 @@
 #include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QUdpSocket>
 #include <QtTest>
 
 using namespace Kodemon;
@@ -143,6 +144,7 @@ private Q_SLOTS:
     void liveModeFollowsTheServer();
     void exportWritesWhatTheServerWrites();
     void statusBarShowsTheServer();
+    void statusBarShowsTheServersListeners();
     void localOnlyActionsExplainThemselves();
     void unreachableServerThenRecovery();
     void filtersGroupsAndBaselinesAgreeWithLocal();
@@ -379,6 +381,33 @@ void tst_RemoteWindow::statusBarShowsTheServer()
     QTRY_VERIFY(status->storedText().startsWith(QStringLiteral("Stored ")));
     QVERIFY(!status->storedText().contains(u'–'));
     QVERIFY(status->databaseText() != QStringLiteral("DB –"));
+}
+
+// The server's optional listeners, as its own window would show them: its StatsD port is taken (a real StatsD
+// server runs there), so it runs without it and the status bar says so with the reason; its OTLP receiver listens.
+void tst_RemoteWindow::statusBarShowsTheServersListeners()
+{
+    QUdpSocket statsd;
+    QVERIFY(statsd.bind(QHostAddress::LocalHost, 0));
+    const quint16 otlpPort = freePort();
+    KodemonProcess server({ QStringLiteral("--statsd-port"), QString::number(statsd.localPort()),
+        QStringLiteral("--otlp-port"), QString::number(otlpPort) });
+    QVERIFY2(server.start(), qPrintable(server.output()));
+    RemoteViewer viewer(server.httpPort());
+    StatusBar* status = viewer.window->ingestStatus();
+    QTRY_VERIFY_WITH_TIMEOUT(!status->listenersText().isEmpty(), 10000);
+    const QString text = status->listenersText();
+    QVERIFY2(text.contains(QStringLiteral("StatsD unavailable")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("OTLP 127.0.0.1:%1").arg(otlpPort)), qPrintable(text));
+    QVERIFY2(text.indexOf(QStringLiteral("StatsD")) < text.indexOf(QStringLiteral("OTLP")), qPrintable(text));
+    const QString tip = status->listenersToolTip();
+    QVERIFY2(tip.contains(QStringLiteral("StatsD: not listening")), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("127.0.0.1:%1").arg(statsd.localPort())), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("already in use")), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("OTLP: listening on 127.0.0.1:%1").arg(otlpPort)), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("remote Kodemon")), qPrintable(tip));
+    // The decorator's port works all the same, and the window follows the server's counters.
+    QVERIFY(status->udpText().contains(QStringLiteral("listening")));
 }
 
 void tst_RemoteWindow::localOnlyActionsExplainThemselves()
