@@ -122,7 +122,10 @@ void ChangesController::refresh()
     ChangeRequest request;
     request.range = scopeOf(m_parts.range->range());
     m_jobs.start(
-        *m_thread, [request](Query& query, const JobTracker::IsStale&) { return findAll(query, request); },
+        *m_thread,
+        [request, finder = m_finder](Query& query, const JobTracker::IsStale&) {
+            return finder ? finder(query, request) : findAll(query, request);
+        },
         [this](const Result<ChangeReport>& report) { apply(report); });
 }
 

@@ -4,6 +4,7 @@
 #include "analysis/change.h"
 #include "base/result.h"
 #include "jobtracker.h"
+#include "viewerservices.h"
 
 #include <QObject>
 
@@ -44,6 +45,9 @@ public:
     Q_DISABLE_COPY_MOVE(ChangesController)
 
     void setQueryThread(QueryThread* thread);
+    // Who finds the changes on that thread; empty: findChanges over the store's calls. Takes effect on the next
+    // refresh.
+    void setFinder(ChangeFinder finder) { m_finder = std::move(finder); }
     void reload();
 
     ChangesModel* model() const { return m_model; }
@@ -74,6 +78,7 @@ private:
     QDockWidget* m_dock;
     QTimer* m_timer;
     QueryThread* m_thread = nullptr;
+    ChangeFinder m_finder;
     JobTracker m_jobs;
     TimeRange m_scope;
     bool m_opening = false; // the range changes because a change was opened: the list keeps its scope

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "analysis/change.h"
 #include "base/collectorstatus.h"
 #include "base/types.h"
 
@@ -30,6 +31,9 @@ std::optional<QList<SeriesSummary>> functions(const QJsonObject& answer);
 // are left out) and database. An API token limited to some Kodemon tokens gets no collector details: the state is
 // then Restricted.
 std::optional<CollectorStatus> status(const QJsonObject& answer);
+// GET /api/changes: the report and the changes it lists (at most its `limit`), each with its release, marker and
+// tag value when the server named them.
+std::optional<ChangeReport> changes(const QJsonObject& answer);
 
 // The text of member `member` of every object in the top-level member array `array`, in order, exactly as it
 // appears in `json`; nothing when `json` is not an object holding such an array.

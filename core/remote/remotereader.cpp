@@ -191,4 +191,34 @@ Result<QList<TagSummary>> RemoteReader::tags(const SeriesSelector& selector, int
     return tags ? Result<QList<TagSummary>>(std::move(*tags)) : malformed(path);
 }
 
+QueryParameters RemoteReader::changesParameters(const ChangeRequest& request)
+{
+    QueryParameters parameters;
+    if (request.key)
+        parameters.append({ QStringLiteral("key"), *request.key });
+    if (request.token)
+        parameters.append({ QStringLiteral("token"), *request.token });
+    appendRange(parameters, request.range);
+    appendFilters(parameters, request.tags, CallOutcome::All);
+    if (!request.groupBy.isEmpty()) {
+        parameters.append({ QStringLiteral("group_by"), request.groupBy });
+        parameters.append({ QStringLiteral("groups"), QString::number(request.groups) });
+    }
+    parameters.append({ QStringLiteral("min_calls"), QString::number(request.options.minCallsPerSide) });
+    parameters.append(
+        { QStringLiteral("min_effect"), QString::number(request.options.minEffect * 100, 'f', QLocale::FloatingPointShortest) });
+    parameters.append({ QStringLiteral("limit"), QString::number(MaxChanges) });
+    return parameters;
+}
+
+Result<ChangeReport> RemoteReader::changes(const ChangeRequest& request)
+{
+    const QString path = QStringLiteral("/api/changes");
+    const auto answer = fetch(path, changesParameters(request));
+    if (!answer)
+        return answer.failure();
+    auto report = RemoteJson::changes(answer->json);
+    return report ? Result<ChangeReport>(std::move(*report)) : malformed(path);
+}
+
 } // namespace Kodemon

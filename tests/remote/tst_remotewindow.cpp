@@ -2,6 +2,9 @@
 // The desktop viewer on another Kodemon (`kodemon --remote`), driven offscreen against the real
 // `kodemon --headless` on loopback: it shows what a local window on the same data shows, follows new calls
 // live, exports what the server's own CSV holds, and says clearly when the server cannot be reached.
+#include "changescontroller.h"
+#include "changesmodel.h"
+#include "changespanel.h"
 #include "chartdata.h"
 #include "chartview.h"
 #include "displayformat.h"
@@ -13,6 +16,7 @@
 #include "live/remotestatus.h"
 #include "mainwindow.h"
 #include "rangepicker.h"
+#include "requestlogproxy.h"
 #include "remote/remotestore.h"
 #include "sqlite/sqlitereader.h"
 #include "statspanel.h"
@@ -25,6 +29,8 @@
 #include "viewoptions.h"
 
 #include <QAction>
+#include <QDockWidget>
+#include <QRandomGenerator>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -101,6 +107,22 @@ QByteArray chargeDatagram(int i, qint64 timestamp)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
+// Lognormal calls of `key` (median 20 ms, sigma 0.25) every 15 s from `from` to `to`, the median times `factor` from
+// `step` on, as the decorator sends them: 480 calls a side of a step 2 hours into 4.
+QList<QByteArray> stepCalls(const QString& key, qint64 from, qint64 to, qint64 step, double factor, quint32 seed)
+{
+    QRandomGenerator random(seed);
+    QList<QByteArray> datagrams;
+    for (qint64 t = from; t < to; t += 15) {
+        const double u1 = 1 - random.generateDouble();
+        const double u2 = random.generateDouble();
+        const double normal = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
+        const double median = t >= step ? 20 * factor : 20;
+        datagrams.append(Test::decoratorDatagram(key, median * std::exp(0.25 * normal), t, Shop));
+    }
+    return datagrams;
+}
+
 // A window on the Kodemon at `port`, wired as `kodemon --remote` wires it.
 struct RemoteViewer
 {
@@ -116,6 +138,9 @@ struct RemoteViewer
         services.feed = feed.get();
         services.status = status.get();
         services.remoteUrl = url;
+        services.changes = [store = store](Query& query, const ChangeRequest& request) {
+            return store->findChanges(query, request);
+        };
         window->timeRange()->setLive(false);
         window->attach(services);
         window->show();
@@ -148,6 +173,7 @@ private Q_SLOTS:
     void localOnlyActionsExplainThemselves();
     void unreachableServerThenRecovery();
     void filtersGroupsAndBaselinesAgreeWithLocal();
+    void whatChangedAsksTheServerOnce();
 
 private:
     void selectKey(MainWindow& window, const QString& key);
@@ -502,6 +528,71 @@ void tst_RemoteWindow::filtersGroupsAndBaselinesAgreeWithLocal()
     // The tag list is the server's too.
     auto* tags = window.findChild<TagValuesModel*>();
     QTRY_COMPARE(tags->tagNames(), (QStringList { QStringLiteral("endpoint"), QStringLiteral("error") }));
+}
+
+// "What changed" on a remote window asks the server's /api/changes once (the proxy counts the requests on the
+// wire) instead of reading every function's calls over HTTP, and lists what the server found: a known +50% step
+// within a bucket of its time, beside the deploy marker posted to the server just before it.
+void tst_RemoteWindow::whatChangedAsksTheServerOnce()
+{
+    KodemonProcess server;
+    QVERIFY2(server.start(), qPrintable(server.output()));
+    const QString slowed = QStringLiteral("/srv/shop/views.py-checkout");
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 step = now - 2 * 3600;
+    QList<QByteArray> datagrams = stepCalls(slowed, now - 4 * 3600, now, step, 1.5, 7);
+    const QString steady = QStringLiteral("/srv/shop/cart.py-total");
+    datagrams += stepCalls(steady, now - 4 * 3600, now, step, 1.0, 8);
+    Test::sendDatagrams(datagrams, server.udpPort());
+    Test::HttpClient http(server.httpPort());
+    const QByteArray marker = QJsonDocument(QJsonObject { { QStringLiteral("time"), double(step - 120) },
+                                                { QStringLiteral("text"), QStringLiteral("deploy 1.4.2") } })
+                                  .toJson(QJsonDocument::Compact);
+    QVERIFY(http.connectToServer());
+    QVERIFY(http.send("POST /api/annotations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                      "Content-Length: "
+        + QByteArray::number(marker.size()) + "\r\n\r\n" + marker));
+    QCOMPARE(http.read().status, 201);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        http.get("/api/status").json().object().value(QStringLiteral("counters")).toObject().value(
+            QStringLiteral("samples_stored")).toInteger()
+            == datagrams.size(),
+        15000);
+
+    Test::RequestLogProxy proxy(server.httpPort());
+    RemoteViewer viewer(proxy.port());
+    viewer.window->timeRange()->setPreset(Preset::Last6Hours);
+    ChangesController* changes = viewer.window->changes();
+    QSignalSpy loaded(changes, &ChangesController::loaded);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() > 0, 30000);
+    QVERIFY2(loaded.last().first().toString().isEmpty(), qPrintable(loaded.last().first().toString()));
+    // Asked again from a quiet start: one report, one request, no function's calls read.
+    proxy.clear();
+    loaded.clear();
+    changes->reload();
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() == 1, 30000);
+    QTest::qWait(500); // a second request would be on its way by now
+    QCOMPARE(proxy.targets(QStringLiteral("/api/changes")).size(), 1);
+    // The window reads the shown function's calls for its chart and statistics; nothing reads the other one's.
+    QCOMPARE(viewer.window->functions()->currentKey()->key, steady);
+    for (const QString& target : proxy.targets())
+        QVERIFY2(!target.contains(QStringLiteral("views.py-checkout")), qPrintable(target));
+    const QString asked = proxy.targets(QStringLiteral("/api/changes")).first();
+    QVERIFY2(asked.contains(QStringLiteral("min_calls=30")), qPrintable(asked));
+    QVERIFY2(asked.contains(QStringLiteral("from=")) && asked.contains(QStringLiteral("&to=")), qPrintable(asked));
+
+    QCOMPARE(changes->model()->rowCount(), 1);
+    const Change& change = changes->model()->change(0);
+    QCOMPARE(change.id, (KeyId { Shop, slowed }));
+    QVERIFY2(std::abs(change.time - double(step)) <= change.bucketSeconds,
+        qPrintable(QString::number(change.time - double(step))));
+    QVERIFY(!change.improvement);
+    QVERIFY2(change.relativeChange > 0.3 && change.relativeChange < 0.7, qPrintable(QString::number(change.relativeChange)));
+    const auto text = [&](int column) { return changes->model()->index(0, column).data().toString(); };
+    QCOMPARE(text(ChangesModel::FunctionColumn), QStringLiteral("views.py-checkout"));
+    QVERIFY2(text(ChangesModel::DeployColumn).endsWith(QStringLiteral("after “deploy 1.4.2”")),
+        qPrintable(text(ChangesModel::DeployColumn)));
+    QVERIFY2(changes->panel()->note().startsWith(QStringLiteral("2 functions,")), qPrintable(changes->panel()->note()));
 }
 
 QTEST_MAIN(tst_RemoteWindow)
