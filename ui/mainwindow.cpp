@@ -85,7 +85,7 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(makeCentralWidget());
     setStatusBar(m_status);
     m_alerts = new AlertsController({ this, m_chart, m_functions, m_range }, this);
-    m_changes = new ChangesController({ this, m_chart, m_functions, m_range }, this);
+    m_changes = new ChangesController({ this, m_chart, m_functions, m_range, m_options }, this);
     tabifyDockWidget(m_changes->dock(), m_alerts->dock());
     m_changes->dock()->raise();
     makeActions();

@@ -29,6 +29,7 @@
 #include "viewoptions.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QRandomGenerator>
 #include <QDateTime>
@@ -593,6 +594,16 @@ void tst_RemoteWindow::whatChangedAsksTheServerOnce()
     QVERIFY2(text(ChangesModel::DeployColumn).endsWith(QStringLiteral("after “deploy 1.4.2”")),
         qPrintable(text(ChangesModel::DeployColumn)));
     QVERIFY2(changes->panel()->note().startsWith(QStringLiteral("2 functions,")), qPrintable(changes->panel()->note()));
+
+    // The table's token and tag filters go along as parameters (the server's calls carry no tags: none passes).
+    proxy.clear();
+    QComboBox* tokens = viewer.window->functions()->tokenBox();
+    tokens->setCurrentIndex(tokens->findData(Shop));
+    QVERIFY(viewer.window->filterBar()->addFilterText(QStringLiteral("endpoint:/cart")));
+    QTRY_COMPARE_WITH_TIMEOUT(changes->model()->rowCount(), 0, 20000);
+    const QString filtered = proxy.targets(QStringLiteral("/api/changes")).last();
+    QVERIFY2(filtered.contains(QStringLiteral("token=shop")), qPrintable(filtered));
+    QVERIFY2(filtered.contains(QStringLiteral("tag=endpoint%3A%2Fcart")), qPrintable(filtered));
 }
 
 QTEST_MAIN(tst_RemoteWindow)
