@@ -49,6 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     (void)RemoteJson::groupedSeries(*answer);
     (void)RemoteJson::tags(*answer);
     (void)RemoteJson::functions(*answer);
+    (void)RemoteJson::annotations(*answer);
     if (const auto status = RemoteJson::status(*answer)) {
         for (const auto& listener : status->counters.listeners)
             check(!listener.protocol.isEmpty());

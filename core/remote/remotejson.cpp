@@ -508,6 +508,21 @@ std::optional<ChangeReport> changes(const QJsonObject& answer)
     return report;
 }
 
+std::optional<QList<Annotation>> annotations(const QJsonObject& answer)
+{
+    const auto list = arrayOf(answer, "annotations");
+    if (!list)
+        return std::nullopt;
+    QList<Annotation> annotations;
+    for (const QJsonValue& value : *list) {
+        auto annotation = annotationOf(value.toObject());
+        if (!annotation)
+            return std::nullopt;
+        annotations.append(std::move(*annotation));
+    }
+    return annotations;
+}
+
 std::optional<QList<QByteArray>> rawMembers(const QByteArray& json, const QByteArray& array, const QByteArray& member)
 {
     JsonScanner scanner(json);

@@ -34,6 +34,8 @@ std::optional<CollectorStatus> status(const QJsonObject& answer);
 // GET /api/changes: the report and the changes it lists (at most its `limit`), each with its release, marker and
 // tag value when the server named them.
 std::optional<ChangeReport> changes(const QJsonObject& answer);
+// GET /api/annotations: the deploy markers, oldest first.
+std::optional<QList<Annotation>> annotations(const QJsonObject& answer);
 
 // The text of member `member` of every object in the top-level member array `array`, in order, exactly as it
 // appears in `json`; nothing when `json` is not an object holding such an array.

@@ -191,6 +191,19 @@ Result<QList<TagSummary>> RemoteReader::tags(const SeriesSelector& selector, int
     return tags ? Result<QList<TagSummary>>(std::move(*tags)) : malformed(path);
 }
 
+Result<QList<Annotation>> RemoteReader::annotations(const TimeRange& range, int limit)
+{
+    QueryParameters parameters;
+    appendRange(parameters, range);
+    parameters.append({ QStringLiteral("limit"), QString::number(limit) });
+    const QString path = QStringLiteral("/api/annotations");
+    const auto answer = fetch(path, parameters);
+    if (!answer)
+        return answer.failure();
+    auto list = RemoteJson::annotations(answer->json);
+    return list ? Result<QList<Annotation>>(std::move(*list)) : malformed(path);
+}
+
 QueryParameters RemoteReader::changesParameters(const ChangeRequest& request)
 {
     QueryParameters parameters;

@@ -32,6 +32,7 @@ private Q_SLOTS:
     void statusListeners();
     void restrictedStatus();
     void changesReadWhatTheServerWrites();
+    void annotationsReadWhatTheServerWrites();
     void changesMalformed_data();
     void changesMalformed();
     void malformed_data();
@@ -317,6 +318,27 @@ void tst_RemoteJson::changesReadWhatTheServerWrites()
     QCOMPARE(first->changes.size(), 1);
 }
 
+void tst_RemoteJson::annotationsReadWhatTheServerWrites()
+{
+    const Annotation period = *sampleChange().annotation;
+    Annotation moment;
+    moment.id = 8;
+    moment.time = 1765000100.5;
+    moment.text = QStringLiteral("rollback");
+    const auto read = RemoteJson::annotations(json(Json::annotations({ 1, 2 }, { period, moment })));
+    QVERIFY(read);
+    QCOMPARE(read->size(), 2);
+    QCOMPARE(read->at(0).id, 7);
+    QCOMPARE(read->at(0).end, period.end);
+    QCOMPARE(read->at(0).tags, period.tags);
+    QCOMPARE(read->at(0).token, QStringLiteral("shop"));
+    QCOMPARE(read->at(1).time, 1765000100.5);
+    QVERIFY(!read->at(1).end);
+    QCOMPARE(read->at(1).text, QStringLiteral("rollback"));
+    QVERIFY(read->at(1).token.isEmpty());
+    QVERIFY(!RemoteJson::annotations(json(R"({"annotations":[{"id":1,"time":"soon","text":"x"}]})")));
+}
+
 void tst_RemoteJson::changesMalformed_data()
 {
     QTest::addColumn<QByteArray>("from");
@@ -366,6 +388,7 @@ void tst_RemoteJson::malformed()
     QVERIFY(!RemoteJson::series(json(body)));
     QVERIFY(!RemoteJson::status(json(body)));
     QVERIFY(!RemoteJson::changes(json(body)));
+    QVERIFY(!RemoteJson::annotations(json(body)));
     QVERIFY(!RemoteJson::object("not json"));
     QVERIFY(!RemoteJson::object("[1]"));
 }

@@ -594,6 +594,9 @@ void tst_RemoteWindow::whatChangedAsksTheServerOnce()
     QVERIFY2(text(ChangesModel::DeployColumn).endsWith(QStringLiteral("after “deploy 1.4.2”")),
         qPrintable(text(ChangesModel::DeployColumn)));
     QVERIFY2(changes->panel()->note().startsWith(QStringLiteral("2 functions,")), qPrintable(changes->panel()->note()));
+    // The deploy is on the chart too, read from the server's /api/annotations.
+    QTRY_VERIFY(!viewer.window->chart()->data().series.isEmpty());
+    QTRY_COMPARE(viewer.window->chart()->visibleMarkers().size(), 1);
 
     // The table's token and tag filters go along as parameters (the server's calls carry no tags: none passes).
     proxy.clear();
