@@ -128,9 +128,8 @@ void ChangesController::refresh()
         return;
     m_jobs.start(
         *m_thread,
-        [job = request(), finder = m_finder](Query& query, const JobTracker::IsStale&) {
-            return finder ? finder(query, job) : findAll(query, job);
-        },
+        [job = request(), finder = m_finder](
+            Query& query, const JobTracker::IsStale&) { return finder ? finder(query, job) : findAll(query, job); },
         [this](const Result<ChangeReport>& report) { apply(report); });
 }
 
@@ -186,10 +185,11 @@ void ChangesController::describe(const ChangeReport& report, qsizetype shown)
     if (report.changes.isEmpty())
         text += u'\n' + tr("No step change in this range: every function kept its latency and its error rate.");
     else if (shown < report.changes.size())
-        text += u'\n' + tr("%1 of %2 changes: those of functions whose name contains “%3”")
-                             .arg(shown)
-                             .arg(report.changes.size())
-                             .arg(m_parts.functions->filterEdit()->text());
+        text += u'\n'
+            + tr("%1 of %2 changes: those of functions whose name contains “%3”")
+                  .arg(shown)
+                  .arg(report.changes.size())
+                  .arg(m_parts.functions->filterEdit()->text());
     const QString how = tr("A step counts when both sides hold at least %1 calls, differ by at least %2 % and the "
                            "rank test (or the test of two proportions, for the error rate) gives p < %3.")
                             .arg(report.options.minCallsPerSide)

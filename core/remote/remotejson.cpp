@@ -146,8 +146,8 @@ QString endpointOf(const QJsonObject& udp)
 
 std::optional<ListenerStatus::State> listenerState(const QJsonValue& value)
 {
-    for (const auto state : { ListenerStatus::State::Off, ListenerStatus::State::Listening,
-             ListenerStatus::State::Unavailable }) {
+    for (const auto state :
+        { ListenerStatus::State::Off, ListenerStatus::State::Listening, ListenerStatus::State::Unavailable }) {
         if (value.toString() == listenerStateName(state))
             return state;
     }
@@ -190,8 +190,8 @@ QList<ListenerStatus> listenersOf(const QJsonObject& json)
 {
     QStringList protocols = json.keys();
     const auto rank = [](const QString& p) { return p == u"statsd" ? 0 : p == u"otlp" ? 1 : 2; };
-    std::stable_sort(protocols.begin(), protocols.end(),
-        [&](const QString& a, const QString& b) { return rank(a) < rank(b); });
+    std::stable_sort(
+        protocols.begin(), protocols.end(), [&](const QString& a, const QString& b) { return rank(a) < rank(b); });
     QList<ListenerStatus> listeners;
     for (const auto& protocol : std::as_const(protocols)) {
         if (auto listener = listenerOf(protocol, json.value(protocol).toObject()))

@@ -218,8 +218,8 @@ QueryParameters RemoteReader::changesParameters(const ChangeRequest& request)
         parameters.append({ QStringLiteral("groups"), QString::number(request.groups) });
     }
     parameters.append({ QStringLiteral("min_calls"), QString::number(request.options.minCallsPerSide) });
-    parameters.append(
-        { QStringLiteral("min_effect"), QString::number(request.options.minEffect * 100, 'f', QLocale::FloatingPointShortest) });
+    parameters.append({ QStringLiteral("min_effect"),
+        QString::number(request.options.minEffect * 100, 'f', QLocale::FloatingPointShortest) });
     parameters.append({ QStringLiteral("limit"), QString::number(MaxChanges) });
     return parameters;
 }

@@ -350,8 +350,8 @@ void tst_RemoteJson::changesMalformed_data()
     QTest::newRow("side without calls") << QByteArray(R"("calls":480)") << QByteArray(R"("calls":"480")");
     QTest::newRow("release without value") << QByteArray(R"("value":"1.4.2")") << QByteArray(R"("v":"1.4.2")");
     QTest::newRow("marker without text") << QByteArray(R"("text":)") << QByteArray(R"("txt":)");
-    QTest::newRow("improvement not a boolean") << QByteArray(R"("improvement":false)")
-                                               << QByteArray(R"("improvement":0)");
+    QTest::newRow("improvement not a boolean")
+        << QByteArray(R"("improvement":false)") << QByteArray(R"("improvement":0)");
     QTest::newRow("functions missing") << QByteArray(R"("functions":)") << QByteArray(R"("funcs":)");
 }
 

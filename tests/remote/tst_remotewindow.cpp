@@ -16,8 +16,8 @@
 #include "live/remotestatus.h"
 #include "mainwindow.h"
 #include "rangepicker.h"
-#include "requestlogproxy.h"
 #include "remote/remotestore.h"
+#include "requestlogproxy.h"
 #include "sqlite/sqlitereader.h"
 #include "statspanel.h"
 #include "statusbar.h"
@@ -30,18 +30,18 @@
 
 #include <QAction>
 #include <QComboBox>
-#include <QDockWidget>
-#include <QRandomGenerator>
 #include <QDateTime>
+#include <QDockWidget>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageBox>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
-#include <QUdpSocket>
 #include <QtTest>
+#include <QUdpSocket>
 
 using namespace Kodemon;
 using Kodemon::Test::KodemonProcess;
@@ -554,11 +554,12 @@ void tst_RemoteWindow::whatChangedAsksTheServerOnce()
                       "Content-Length: "
         + QByteArray::number(marker.size()) + "\r\n\r\n" + marker));
     QCOMPARE(http.read().status, 201);
-    QTRY_VERIFY_WITH_TIMEOUT(
-        http.get("/api/status").json().object().value(QStringLiteral("counters")).toObject().value(
-            QStringLiteral("samples_stored")).toInteger()
-            == datagrams.size(),
-        15000);
+    const auto stored = [&] {
+        const QJsonObject counters
+            = http.get("/api/status").json().object().value(QStringLiteral("counters")).toObject();
+        return counters.value(QStringLiteral("samples_stored")).toInteger();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(stored(), qint64(datagrams.size()), 15000);
 
     Test::RequestLogProxy proxy(server.httpPort());
     RemoteViewer viewer(proxy.port());
@@ -588,7 +589,8 @@ void tst_RemoteWindow::whatChangedAsksTheServerOnce()
     QVERIFY2(std::abs(change.time - double(step)) <= change.bucketSeconds,
         qPrintable(QString::number(change.time - double(step))));
     QVERIFY(!change.improvement);
-    QVERIFY2(change.relativeChange > 0.3 && change.relativeChange < 0.7, qPrintable(QString::number(change.relativeChange)));
+    QVERIFY2(
+        change.relativeChange > 0.3 && change.relativeChange < 0.7, qPrintable(QString::number(change.relativeChange)));
     const auto text = [&](int column) { return changes->model()->index(0, column).data().toString(); };
     QCOMPARE(text(ChangesModel::FunctionColumn), QStringLiteral("views.py-checkout"));
     QVERIFY2(text(ChangesModel::DeployColumn).endsWith(QStringLiteral("after “deploy 1.4.2”")),

@@ -6,9 +6,9 @@
 #include "changespanel.h"
 #include "chartmarkers.h"
 #include "chartview.h"
+#include "filterbar.h"
 #include "functionspanel.h"
 #include "mainwindow.h"
-#include "filterbar.h"
 #include "timerangecontroller.h"
 #include "viewerfixture.h"
 
