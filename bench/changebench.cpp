@@ -90,10 +90,10 @@ int main(int argc, char** argv)
     std::printf("{\"query\": \"changes of every function\", \"functions\": %lld, \"calls\": %lld, \"days\": %.1f, "
                 "\"seconds\": %.3f, \"min_seconds\": %.3f, \"ms_per_function\": %.3f, \"read_seconds\": %.3f, "
                 "\"read_failed_seconds\": %.3f, \"detect_seconds\": %.3f, "
-                "\"changes\": %lld, \"target_seconds\": 2, \"verdict\": \"%s\"}\n",
+                "\"changes\": %lld, \"withheld\": %lld, \"target_seconds\": 2, \"verdict\": \"%s\"}\n",
         report.functions, report.calls, (last - first) / 86400, median, seconds.first(),
         1000 * median / double(std::max<qint64>(report.functions, 1)), readSeconds, failuresSeconds, detectSeconds,
-        qint64(report.changes.size()), median <= 2 ? "pass" : "FAIL");
+        qint64(report.changes.size()), report.withheld, median <= 2 ? "pass" : "FAIL");
     Q_UNUSED(detected)
     if (parser.isSet(QStringLiteral("print"))) {
         for (const auto& change : std::as_const(report.changes))

@@ -190,11 +190,16 @@ void ChangesController::describe(const ChangeReport& report, qsizetype shown)
                   .arg(shown)
                   .arg(report.changes.size())
                   .arg(m_parts.functions->filterEdit()->text());
-    const QString how = tr("A step counts when both sides hold at least %1 calls, differ by at least %2 % and the "
-                           "rank test (or the test of two proportions, for the error rate) gives p < %3.")
-                            .arg(report.options.minCallsPerSide)
-                            .arg(report.options.minEffect * 100)
-                            .arg(report.options.significance);
+    QString how = tr("A step counts when both sides hold at least %1 calls, differ by at least %2 % and the "
+                     "rank test (or the test of two proportions, for the error rate) gives p < %3.")
+                      .arg(report.options.minCallsPerSide)
+                      .arg(report.options.minEffect * 100)
+                      .arg(report.options.significance);
+    if (report.withheld > 0)
+        how += u' ' + tr("%n step(s) passing that alone not listed: over %1 functions, chance gives some, and the list is "
+                         "held to a false discovery rate of %2 %.", nullptr, int(report.withheld))
+                          .arg(DisplayFormat::count(report.functions))
+                          .arg(report.options.falseDiscoveryRate * 100);
     m_panel->setNote(text, how);
 }
 

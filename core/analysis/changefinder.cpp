@@ -141,6 +141,28 @@ std::optional<std::pair<QString, QString>> firstRelease(const QList<QByteArray>&
     return version;
 }
 
+void controlFalseDiscoveries(ChangeReport& report)
+{
+    const double rate = report.options.falseDiscoveryRate;
+    if (rate <= 0 || report.changes.isEmpty())
+        return;
+    QList<double> pValues;
+    for (const auto& change : std::as_const(report.changes))
+        pValues.append(change.pValue);
+    std::sort(pValues.begin(), pValues.end());
+    const double tested = double(std::max<qint64>(report.functions, pValues.size()));
+    double cutoff = -1;
+    for (qsizetype i = pValues.size() - 1; i >= 0; --i) {
+        if (pValues[i] <= rate * double(i + 1) / tested) {
+            cutoff = pValues[i];
+            break;
+        }
+    }
+    const auto before = report.changes.size();
+    report.changes.removeIf([&](const Change& change) { return change.pValue > cutoff; });
+    report.withheld += before - report.changes.size();
+}
+
 std::optional<Annotation> annotationFor(const Change& change, const QList<Annotation>& annotations, double before)
 {
     std::optional<Annotation> found;
@@ -176,6 +198,7 @@ Result<ChangeReport> findChanges(Query& query, const ChangeRequest& request)
         if (!status)
             return status.failure();
     }
+    controlFalseDiscoveries(report);
     std::stable_sort(report.changes.begin(), report.changes.end(),
         [](const Change& a, const Change& b) { return a.impact > b.impact; });
     return report;

@@ -25,11 +25,19 @@ struct ChangeRequest
 };
 
 // The step changes of every selected function (or of each of its top values of a tag) over the range
-// (detectChanges on each one's calls, read through `query`), ranked by impact, most first; each named with the release it came with (the first `release` or
-// `version` tag value seen after it that the calls just before it did not carry, else the first seen after it) and
-// the marker just before it. Runs on the caller's thread: the HTTP thread or a query thread, never the
-// UI thread.
+// (detectChanges on each one's calls, read through `query`), those that pass the false discovery rate over all of
+// them (ChangeOptions::falseDiscoveryRate), ranked by impact, most first; each named with the release it came with
+// (the first `release` or `version` tag value seen after it that the calls just before it did not carry, else the
+// first seen after it) and the marker just before it. Runs on the caller's thread: the HTTP thread or a query
+// thread, never the UI thread.
 Result<ChangeReport> findChanges(Query& query, const ChangeRequest& request);
+
+// Drops the report's changes that the false discovery rate (report.options.falseDiscoveryRate) does not let
+// through and counts them in `withheld`: Benjamini-Hochberg's step-up, with the p-values sorted,
+// p(1) <= ... <= p(k), keeps the changes up to the largest i with p(i) <= rate * i / m, m being the hypotheses
+// tested (report.functions, or the changes found if more). A handful of functions keep every change (each
+// passed significance = 0.001 alone, below 0.05 / m up to m = 50).
+void controlFalseDiscoveries(ChangeReport& report);
 
 // The marker a change is listed beside: the latest one that started at most `before` seconds ahead of the
 // change (a period: that is still running when it starts), for the change's project.

@@ -97,6 +97,8 @@ QByteArray changes(const ChangeReport& report, int limit)
         member("min_calls", QByteArray::number(report.options.minCallsPerSide)),
         member("min_effect_pct", number(report.options.minEffect * 100)),
         member("significance", number(report.options.significance)),
+        member("false_discovery_rate", number(report.options.falseDiscoveryRate)),
+        member("withheld", QByteArray::number(report.withheld)),
         member("total", QByteArray::number(report.changes.size())), member("changes", list) });
 }
 

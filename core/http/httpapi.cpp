@@ -158,8 +158,8 @@ void HttpApi::registerRoutes(QHttpServer& server)
     // GET /api/annotations[?from][&to][&limit=1000] -> {"from","to","annotations":[{"id","time","end","text","tags",
     //  "token"}]}: those overlapping the range, oldest first; a restricted token sees every project's and its own
     add(server, QStringLiteral("/api/annotations"), &HttpApi::annotations);
-    // GET /api/changes[?from][&to][&key][&token][&tag..][&min_calls=30][&min_effect=10][&limit=100][&group_by=T
-    //  [&groups=10]] -> {"from","to","functions","calls",..,"total","changes":[{"key","token","time","metric",
+    // GET /api/changes[?from][&to][&key][&token][&tag..][&min_calls=30][&min_effect=10][&fdr=5][&limit=100]
+    //  [&group_by=T[&groups=10]] -> {"from","to","functions","calls",..,"withheld","total","changes":[{"key","token","time","metric",
     //  "change_pct","improvement","p_value","before":{..},"after":{..},"release","annotation","group"}]}: the step
     //  changes of every function (with group_by, of each of its top values of tag T on its own) over the range
     //  (default the last 24 h), most impact first (core/analysis/changefinder.h); computed here, on this thread

@@ -112,6 +112,21 @@ const QString ValuesParam = QStringLiteral("values");
 
 const QString ExactParam = QStringLiteral("exact");
 const QString MinCalls = QStringLiteral("min_calls");
+const QString Fdr = QStringLiteral("fdr");
+
+// fdr: the false discovery rate over the functions analysed, in % (0 to 50; 0 lists every change significant alone).
+std::optional<ParamError> parseFdr(const Params& params, double& out)
+{
+    const auto text = params.value(Fdr);
+    if (!text)
+        return std::nullopt;
+    bool ok = false;
+    const double percent = text->toDouble(&ok);
+    if (!ok || !(percent >= 0 && percent <= 50))
+        return ParamError { Fdr, QStringLiteral("\"fdr\" must be a percentage from 0 to 50, not \"%1\"").arg(*text) };
+    out = percent / 100;
+    return std::nullopt;
+}
 
 std::optional<ParamError> parseExact(const Params& params, bool& out)
 {
@@ -435,7 +450,7 @@ Parsed<ChangesParams> parseChangesParams(const QUrlQuery& query, double now)
     constexpr double Day = 86400;
     constexpr int MaxChanges = 1000;
     constexpr int MaxMinCalls = 1000000;
-    const Params params(query, { Key, Token, From, To, TagParam, MinCalls, MinEffect, Limit, GroupBy, Groups });
+    const Params params(query, { Key, Token, From, To, TagParam, MinCalls, MinEffect, Fdr, Limit, GroupBy, Groups });
     if (params.error())
         return *params.error();
     ChangesParams out;
@@ -462,6 +477,8 @@ Parsed<ChangesParams> parseChangesParams(const QUrlQuery& query, double now)
         return *error;
     request.options.minCallsPerSide = minCalls;
     if (auto error = parseMinEffect(params, request.options.minEffect))
+        return *error;
+    if (auto error = parseFdr(params, request.options.falseDiscoveryRate))
         return *error;
     if (auto error = parseCount(params, Limit, MaxChanges, out.limit))
         return *error;

@@ -497,6 +497,9 @@ std::optional<ChangeReport> changes(const QJsonObject& answer)
     report.options.minCallsPerSide = fields.integer("min_calls");
     report.options.minEffect = fields.number("min_effect_pct") / 100;
     report.options.significance = fields.number("significance");
+    // A server from before the false discovery rate listed every change significant alone.
+    report.options.falseDiscoveryRate = answer.value(QStringLiteral("false_discovery_rate")).toDouble(0);
+    report.withheld = fields.optionalInteger("withheld");
     if (!list || !fields.ok())
         return std::nullopt;
     for (const QJsonValue& value : *list) {

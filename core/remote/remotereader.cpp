@@ -220,6 +220,11 @@ QueryParameters RemoteReader::changesParameters(const ChangeRequest& request)
     parameters.append({ QStringLiteral("min_calls"), QString::number(request.options.minCallsPerSide) });
     parameters.append({ QStringLiteral("min_effect"),
         QString::number(request.options.minEffect * 100, 'f', QLocale::FloatingPointShortest) });
+    // Only when asked for: a server from before `fdr` refuses parameters it does not know.
+    if (request.options.falseDiscoveryRate != ChangeOptions {}.falseDiscoveryRate) {
+        parameters.append({ QStringLiteral("fdr"),
+            QString::number(request.options.falseDiscoveryRate * 100, 'f', QLocale::FloatingPointShortest) });
+    }
     parameters.append({ QStringLiteral("limit"), QString::number(MaxChanges) });
     return parameters;
 }

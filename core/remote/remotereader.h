@@ -34,7 +34,7 @@ public:
     // than the route (404) answers with an error, as a store without annotations does.
     Result<QList<Annotation>> annotations(const TimeRange& range, int limit) override;
     // The server's own findChanges: GET /api/changes with the request's range, key, token, tag filters, group_by,
-    // groups, min_calls and min_effect; one request, where findChanges through this reader would read every
+    // groups, min_calls, min_effect and (when not the default) fdr; one request, where findChanges through this reader would read every
     // function's calls over HTTP. The server names the markers itself (`request.annotations` is not sent) and lists
     // at most MaxChanges, most impact first.
     static constexpr int MaxChanges = 1000;

@@ -61,6 +61,8 @@ private Q_SLOTS:
     void firstRelease();
     void annotationFor_data();
     void annotationFor();
+    void controlFalseDiscoveries_data();
+    void controlFalseDiscoveries();
 
 private:
     QTemporaryDir m_dir;
@@ -275,6 +277,53 @@ void tst_ChangeFinder::annotationFor()
     change.time = 1800000000;
     const auto found = Kodemon::annotationFor(change, annotations);
     QCOMPARE(found ? found->text : QString(), expected);
+}
+
+void tst_ChangeFinder::controlFalseDiscoveries_data()
+{
+    QTest::addColumn<qint64>("functions");
+    QTest::addColumn<double>("rate");
+    QTest::addColumn<QList<double>>("pValues");
+    QTest::addColumn<QList<double>>("kept");
+    // What gendb's 1,000 step-free functions gave at p < 0.001 alone (bench/changebench --print): all withheld.
+    const QList<double> chance { 8.61e-4, 2.92e-4, 9.26e-4, 4.93e-4, 5.18e-4, 5.23e-4, 6.21e-4 };
+    QTest::newRow("1,000 step-free functions") << qint64(1000) << 0.05 << chance << QList<double> {};
+    QTest::newRow("the same beside one real step") << qint64(1000) << 0.05 << chance + QList<double> { 1e-9 }
+                                                   << QList<double> { 1e-9 };
+    // A release slowed 40 of 1,000: the bar rises with the rank, 0.05 * 47 / 1000 = 2.35e-3 lets every one through.
+    QList<double> release(40, 1e-8);
+    QTest::newRow("a release that slowed 40 functions") << qint64(1000) << 0.05 << chance + release << chance + release;
+    QTest::newRow("a handful of functions") << qint64(3) << 0.05 << QList<double> { 9e-4, 2e-4 }
+                                            << QList<double> { 9e-4, 2e-4 };
+    QTest::newRow("off") << qint64(1000) << 0.0 << chance << chance;
+    // Step-up: sorted 6e-5, 8e-5, 3e-4; p(1) = 6e-5 > 0.05 * 1 / 1000, but p(2) = 8e-5 <= 0.05 * 2 / 1000 keeps both.
+    QTest::newRow("step-up keeps the ranks below the last passing one") << qint64(1000) << 0.05
+                                                                        << QList<double> { 8e-5, 6e-5, 3e-4 }
+                                                                        << QList<double> { 8e-5, 6e-5 };
+    QTest::newRow("more changes than functions") << qint64(1) << 0.05 << QList<double>(60, 9e-4)
+                                                 << QList<double>(60, 9e-4);
+}
+
+void tst_ChangeFinder::controlFalseDiscoveries()
+{
+    QFETCH(qint64, functions);
+    QFETCH(double, rate);
+    QFETCH(QList<double>, pValues);
+    QFETCH(QList<double>, kept);
+    ChangeReport report;
+    report.functions = functions;
+    report.options.falseDiscoveryRate = rate;
+    for (const double p : pValues) {
+        Change change;
+        change.pValue = p;
+        report.changes.append(change);
+    }
+    Kodemon::controlFalseDiscoveries(report);
+    QList<double> left;
+    for (const auto& change : std::as_const(report.changes))
+        left.append(change.pValue);
+    QCOMPARE(left, kept); // in the order they came
+    QCOMPARE(report.withheld, pValues.size() - kept.size());
 }
 
 QTEST_GUILESS_MAIN(tst_ChangeFinder)

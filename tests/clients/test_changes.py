@@ -85,6 +85,7 @@ class Changes(unittest.TestCase):
         self.assertEqual(report["functions"], 2)
         self.assertEqual(report["calls"], self.sent)
         self.assertEqual((report["min_calls"], report["min_effect_pct"]), (30, 10))
+        self.assertEqual((report["false_discovery_rate"], report["withheld"]), (0.05, 0))
         self.assertEqual(report["total"], 1, json.dumps(report, indent=1))
         change = report["changes"][0]
         self.assertEqual((change["key"], change["token"]), (SLOWED, "shop"))
@@ -113,6 +114,9 @@ class Changes(unittest.TestCase):
         # A smaller effect than asked for is not reported.
         strict = self.changes(min_effect="80", **self.hours()).json()
         self.assertEqual(strict["total"], 0)
+        # Two functions: the false discovery rate lets a p of 1e-90 through; off, the same.
+        unheld = self.changes(fdr="0", **self.hours()).json()
+        self.assertEqual((unheld["false_discovery_rate"], unheld["total"], unheld["withheld"]), (0, 1, 0))
         # The default range is the last 24 hours; limit=1 still counts every change.
         default = self.changes(limit="1").json()
         self.assertEqual((default["functions"], len(default["changes"])), (2, 1))
@@ -147,6 +151,7 @@ class Changes(unittest.TestCase):
         self.assertEqual(self.changes("not-the-secret-000000").status_code, 401)
         for params, parameter in (({"min_effect": "lots"}, "min_effect"), ({"limit": "0"}, "limit"),
                                   ({"min_calls": "-3"}, "min_calls"), ({"from": "now", "to": "now-1h"}, "to"),
+                                  ({"fdr": "60"}, "fdr"), ({"fdr": "five"}, "fdr"),
                                   ({"outcome": "failed"}, "outcome"), ({"tag": ""}, "tag"), ({"key": ""}, "key")):
             response = self.changes(**params)
             self.assertEqual(response.status_code, 400, (params, response.text))

@@ -263,6 +263,8 @@ void tst_RemoteJson::changesReadWhatTheServerWrites()
     report.range = { 1764980000, 1765010000.5 };
     report.options.minCallsPerSide = 50;
     report.options.minEffect = 0.2;
+    report.options.falseDiscoveryRate = 0.1;
+    report.withheld = 3;
     report.functions = 12;
     report.calls = 34567;
     const Change full = sampleChange();
@@ -282,6 +284,8 @@ void tst_RemoteJson::changesReadWhatTheServerWrites()
     QCOMPARE(read->options.minCallsPerSide, 50);
     QCOMPARE(read->options.minEffect, 0.2);
     QCOMPARE(read->options.significance, report.options.significance);
+    QCOMPARE(read->options.falseDiscoveryRate, 0.1);
+    QCOMPARE(read->withheld, 3);
     QCOMPARE(read->changes.size(), 2);
     const Change& c = read->changes[0];
     QCOMPARE(c.id, full.id);
