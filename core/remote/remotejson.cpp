@@ -4,7 +4,6 @@
 #include "base/jsonscanner.h"
 #include "base/rejectreason.h"
 
-#include <algorithm>
 #include <limits>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -184,17 +183,15 @@ std::optional<ListenerStatus> listenerOf(const QString& protocol, const QJsonObj
     return l;
 }
 
-// In the order a local Kodemon lists them (StatsD, then OTLP), whatever order the JSON object keeps; listeners a
-// newer server adds come after, by name.
+// The listeners this viewer can name, in the order a local Kodemon lists them (StatsD, then OTLP), whatever order
+// the JSON object keeps. One a newer server adds is left out rather than shown under another's name (fuzz_remotejson
+// found a listener named "" that the status bar called "OTLP").
 QList<ListenerStatus> listenersOf(const QJsonObject& json)
 {
-    QStringList protocols = json.keys();
-    const auto rank = [](const QString& p) { return p == u"statsd" ? 0 : p == u"otlp" ? 1 : 2; };
-    std::stable_sort(
-        protocols.begin(), protocols.end(), [&](const QString& a, const QString& b) { return rank(a) < rank(b); });
     QList<ListenerStatus> listeners;
-    for (const auto& protocol : std::as_const(protocols)) {
-        if (auto listener = listenerOf(protocol, json.value(protocol).toObject()))
+    for (const QString& protocol : { QStringLiteral("statsd"), QStringLiteral("otlp") }) {
+        const QJsonValue value = json.value(protocol);
+        if (auto listener = value.isObject() ? listenerOf(protocol, value.toObject()) : std::nullopt)
             listeners.append(std::move(*listener));
     }
     return listeners;
