@@ -105,7 +105,8 @@ soak: deps-soak
 # libFuzzer under clang with ASan + UBSan; new inputs join fuzz/corpus, crashes land in fuzz/crashes (commit both:
 # `make test` replays them). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := datagram timeexpr httpparams requestlimiter calltags chunkview statsd otlpprotobuf otlpjson rulesfile
+FUZZ_TARGETS := datagram timeexpr httpparams requestlimiter calltags chunkview statsd otlpprotobuf otlpjson rulesfile \
+	remotejson
 deps-fuzz:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES) clang libclang-rt-14-dev"
 

@@ -322,6 +322,8 @@ ViewerServices Application::viewerServices() const
     services.status = m_status.get();
     if (m_options.remote) {
         services.remoteUrl = m_options.remote->baseUrl;
+        services.changes = [store = std::dynamic_pointer_cast<RemoteStore>(m_store)](Query& query,
+                               const ChangeRequest& request) { return store->findChanges(query, request); };
         return services;
     }
     if (m_collector && m_collector->isRunning())

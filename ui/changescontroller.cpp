@@ -13,9 +13,11 @@
 #include "functionspanel.h"
 #include "store/query.h"
 #include "timerangecontroller.h"
+#include "viewoptions.h"
 
 #include <QAction>
 #include <QDockWidget>
+#include <QLineEdit>
 #include <QMainWindow>
 #include <QSettings>
 #include <QTimer>
@@ -72,6 +74,11 @@ ChangesController::ChangesController(Parts parts, QObject* parent)
         else
             m_timer->stop();
     });
+    // The functions the table shows: its token and tag filters are asked for, its filter text picks from the answer.
+    connect(m_parts.functions, &FunctionsPanel::tokenChanged, this, &ChangesController::reload);
+    if (m_parts.options)
+        connect(m_parts.options, &ViewOptions::filterChanged, this, &ChangesController::reload);
+    connect(m_parts.functions->filterEdit(), &QLineEdit::textChanged, this, &ChangesController::show);
     // Hidden, it reads nothing; shown again, it catches up.
     connect(m_dock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible)
@@ -119,29 +126,55 @@ void ChangesController::refresh()
     }
     if (m_dock->isHidden())
         return;
+    m_jobs.start(
+        *m_thread,
+        [job = request(), finder = m_finder](
+            Query& query, const JobTracker::IsStale&) { return finder ? finder(query, job) : findAll(query, job); },
+        [this](const Result<ChangeReport>& report) { apply(report); });
+}
+
+ChangeRequest ChangesController::request() const
+{
     ChangeRequest request;
     request.range = scopeOf(m_parts.range->range());
-    m_jobs.start(
-        *m_thread, [request](Query& query, const JobTracker::IsStale&) { return findAll(query, request); },
-        [this](const Result<ChangeReport>& report) { apply(report); });
+    request.token = m_parts.functions->token();
+    if (m_parts.options)
+        request.tags = m_parts.options->tagFilters();
+    return request;
 }
 
 void ChangesController::apply(const Result<ChangeReport>& report)
 {
     qCDebug(lcUi) << "changes found in" << m_jobs.elapsedMs() << "ms";
     if (!report) {
+        m_report.reset();
         m_model->setChanges({}, m_parts.range->now());
         m_panel->setNote(tr("Cannot look for changes: %1").arg(sentence(report.error())));
         Q_EMIT loaded(report.error());
         return;
     }
     m_scope = report->range;
-    m_model->setChanges(report->changes, m_parts.range->now());
-    describe(*report);
+    m_report = *report;
+    show();
     Q_EMIT loaded({});
 }
 
-void ChangesController::describe(const ChangeReport& report)
+// The changes of the functions whose key holds the table's filter text (as KeyFilterProxy matches them).
+void ChangesController::show()
+{
+    if (!m_report)
+        return;
+    const QString text = m_parts.functions->filterEdit()->text();
+    QList<Change> shown;
+    for (const Change& change : std::as_const(m_report->changes)) {
+        if (change.id.key.contains(text, Qt::CaseInsensitive))
+            shown.append(change);
+    }
+    m_model->setChanges(shown, m_parts.range->now());
+    describe(*m_report, shown.size());
+}
+
+void ChangesController::describe(const ChangeReport& report, qsizetype shown)
 {
     const QString span = QStringLiteral("%1 – %2").arg(
         DisplayFormat::dateTime(report.range.from.value_or(0)), DisplayFormat::dateTime(report.range.to.value_or(0)));
@@ -151,6 +184,12 @@ void ChangesController::describe(const ChangeReport& report)
                            defaulted ? tr("the last 24 hours (%1)").arg(span) : span);
     if (report.changes.isEmpty())
         text += u'\n' + tr("No step change in this range: every function kept its latency and its error rate.");
+    else if (shown < report.changes.size())
+        text += u'\n'
+            + tr("%1 of %2 changes: those of functions whose name contains “%3”")
+                  .arg(shown)
+                  .arg(report.changes.size())
+                  .arg(m_parts.functions->filterEdit()->text());
     QString how = tr("A step counts when both sides hold at least %1 calls, differ by at least %2 % and the "
                      "rank test (or the test of two proportions, for the error rate) gives p < %3.")
                       .arg(report.options.minCallsPerSide)

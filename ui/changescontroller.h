@@ -4,6 +4,7 @@
 #include "analysis/change.h"
 #include "base/result.h"
 #include "jobtracker.h"
+#include "viewerservices.h"
 
 #include <QObject>
 
@@ -20,10 +21,12 @@ class ChartView;
 class FunctionsPanel;
 class QueryThread;
 class TimeRangeController;
+class ViewOptions;
 
 // The window's "What changed": looks for step changes in every function over the shown range (the last 24 hours
 // when it has no ends) with findChanges on a query thread, when the range changes and every RefreshMs while
-// live, and lists them in a dock. Opening one shows its function around the change with both sides shaded.
+// live, and lists them in a dock: those of the functions the functions table shows (its token, its tag filters,
+// its filter text). Opening one shows its function around the change with both sides shaded.
 class ChangesController final : public QObject
 {
     Q_OBJECT
@@ -34,6 +37,7 @@ public:
         ChartView* chart = nullptr;
         FunctionsPanel* functions = nullptr;
         TimeRangeController* range = nullptr;
+        ViewOptions* options = nullptr; // the window's tag filters; none: every call
     };
 
     static constexpr int RefreshMs = 60000; // a scan of every call in the range: seconds on a large database
@@ -44,6 +48,9 @@ public:
     Q_DISABLE_COPY_MOVE(ChangesController)
 
     void setQueryThread(QueryThread* thread);
+    // Who finds the changes on that thread; empty: findChanges over the store's calls. Takes effect on the next
+    // refresh.
+    void setFinder(ChangeFinder finder) { m_finder = std::move(finder); }
     void reload();
 
     ChangesModel* model() const { return m_model; }
@@ -65,8 +72,10 @@ Q_SIGNALS:
 private:
     void refresh();
     TimeRange scopeOf(const TimeRange& shown) const;
+    ChangeRequest request() const;
     void apply(const Result<ChangeReport>& report);
-    void describe(const ChangeReport& report);
+    void show();
+    void describe(const ChangeReport& report, qsizetype shown);
 
     Parts m_parts;
     ChangesModel* m_model;
@@ -74,8 +83,10 @@ private:
     QDockWidget* m_dock;
     QTimer* m_timer;
     QueryThread* m_thread = nullptr;
+    ChangeFinder m_finder;
     JobTracker m_jobs;
     TimeRange m_scope;
+    std::optional<ChangeReport> m_report; // the last one, shown through the functions table's filter text
     bool m_opening = false; // the range changes because a change was opened: the list keeps its scope
 };
 

@@ -160,8 +160,13 @@ void FunctionsPanel::updateTokens()
 
 void FunctionsPanel::applyToken()
 {
-    m_proxy->setToken(
-        m_tokens->currentIndex() > 0 ? std::optional<QString>(m_tokens->currentData().toString()) : std::nullopt);
+    const auto token
+        = m_tokens->currentIndex() > 0 ? std::optional<QString>(m_tokens->currentData().toString()) : std::nullopt;
+    m_proxy->setToken(token);
+    if (token == m_token)
+        return; // the table grew: the same choice
+    m_token = token;
+    Q_EMIT tokenChanged();
 }
 
 void FunctionsPanel::applyColumnModes()

@@ -34,6 +34,8 @@ public:
     QTableView* table() const { return m_table; }
     QLineEdit* filterEdit() const { return m_filter; }
     QComboBox* tokenBox() const { return m_tokens; }
+    // The token chosen in the token box; nothing for "All tokens".
+    std::optional<QString> token() const { return m_token; }
     // Adds an entry to the table's context menu (after "Copy Function Name").
     void addTableAction(QAction* action);
     // Puts the selected keys on the clipboard, one a line.
@@ -45,6 +47,7 @@ public:
 
 Q_SIGNALS:
     void selectionChanged();
+    void tokenChanged();
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -61,6 +64,7 @@ private:
     QLineEdit* m_filter;
     QComboBox* m_tokens;
     QTableView* m_table;
+    std::optional<QString> m_token;
     bool m_split = false;
     bool m_comparing = false;
 };

@@ -85,7 +85,7 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(makeCentralWidget());
     setStatusBar(m_status);
     m_alerts = new AlertsController({ this, m_chart, m_functions, m_range }, this);
-    m_changes = new ChangesController({ this, m_chart, m_functions, m_range }, this);
+    m_changes = new ChangesController({ this, m_chart, m_functions, m_range, m_options }, this);
     tabifyDockWidget(m_changes->dock(), m_alerts->dock());
     m_changes->dock()->raise();
     makeActions();
@@ -312,6 +312,7 @@ void MainWindow::attach(const ViewerServices& services)
     m_alerts->attach(m_services.alerts);
     m_tagsUpdater->setQueryThread(m_statsThread.get());
     m_annotations->setQueryThread(m_statsThread.get());
+    m_changes->setFinder(m_services.changes);
     m_changes->setQueryThread(m_changesThread.get());
     showUpgradeNotice();
 }
@@ -358,6 +359,7 @@ void MainWindow::detach()
     m_tagsUpdater->setQueryThread(nullptr);
     m_annotations->setQueryThread(nullptr);
     m_changes->setQueryThread(nullptr);
+    m_changes->setFinder({});
     m_export->setStore(nullptr);
     m_deletion->setServices(nullptr, {});
     m_viewThread.reset();

@@ -116,11 +116,15 @@ void StatusBar::showState(const CollectorStatus& status)
     m_udp->setToolTip(status.problem.isEmpty() ? tip : status.problem);
 }
 
-// "StatsD 127.0.0.1:8125 · OTLP 127.0.0.1:4318", a listener whose port was taken in orange; hover for why.
+// "StatsD 127.0.0.1:8125 · OTLP 127.0.0.1:4318", a listener whose port was taken in orange; hover for why. A remote
+// window shows the server's (from its /api/status).
 void StatusBar::showListeners(const CollectorStatus& status)
 {
     QStringList shown;
     QStringList tips;
+    const QString who = m_remote ? tr("the remote Kodemon") : tr("Kodemon");
+    if (m_remote && !status.counters.listeners.isEmpty())
+        tips.append(tr("The remote Kodemon's optional listeners:"));
     for (const auto& listener : status.counters.listeners) {
         const QString name = listener.protocol == u"statsd" ? tr("StatsD") : tr("OTLP");
         switch (listener.state) {
@@ -135,7 +139,8 @@ void StatusBar::showListeners(const CollectorStatus& status)
             break;
         case ListenerStatus::State::Unavailable:
             shown.append(coloured(tr("%1 unavailable").arg(name), "#b35c00"));
-            tips.append(tr("%1: not listening, Kodemon runs without it: %2").arg(name, listener.problem));
+            tips.append(tr("%1: not listening on %2, %3 runs without it: %4")
+                            .arg(name, listener.endpoint, who, listener.problem));
             break;
         }
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "analysis/changefinder.h"
 #include "connectionsettings.h"
 #include "store/store.h"
 
@@ -16,6 +17,9 @@ class AlertService;
 class SampleFeed;
 class StatusSource;
 class Store;
+
+// How "What changed" finds changes, on its query thread (ChangesController).
+using ChangeFinder = std::function<Result<ChangeReport>(Query&, const ChangeRequest&)>;
 
 // Where the local collector receives datagrams: the address and the port it is bound to.
 struct UdpEndpoint
@@ -41,6 +45,9 @@ struct ViewerServices
     std::function<void(const DeleteRequest&, std::function<void(Result<qint64>)>)> deleter = {};
     // How long the local SQLite store keeps calls and summaries; none for ClickHouse and remote windows.
     std::optional<RetentionPolicy> retention = {};
+    // Finds changes in place of findChanges over the store's calls: a remote window asks the server's /api/changes
+    // (RemoteStore::findChanges). Empty: findChanges.
+    ChangeFinder changes = {};
 };
 
 } // namespace Kodemon

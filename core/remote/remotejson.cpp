@@ -4,6 +4,7 @@
 #include "base/jsonscanner.h"
 #include "base/rejectreason.h"
 
+#include <limits>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -44,6 +45,26 @@ public:
         const QJsonValue value = m_object.value(QLatin1String(name));
         m_ok = m_ok && value.isString();
         return value.toString();
+    }
+    // A number the server writes as null when it is not finite (core/http/httpjson.cpp number()): NaN then.
+    double nullableNumber(const char* name)
+    {
+        const QJsonValue value = m_object.value(QLatin1String(name));
+        m_ok = m_ok && (value.isDouble() || value.isNull());
+        return value.isNull() ? std::numeric_limits<double>::quiet_NaN() : value.toDouble();
+    }
+    bool boolean(const char* name)
+    {
+        const QJsonValue value = m_object.value(QLatin1String(name));
+        m_ok = m_ok && value.isBool();
+        return value.toBool();
+    }
+    // An object member, or null: nothing then.
+    std::optional<QJsonObject> optionalObject(const char* name)
+    {
+        const QJsonValue value = m_object.value(QLatin1String(name));
+        m_ok = m_ok && (value.isObject() || value.isNull());
+        return value.isObject() ? std::optional(value.toObject()) : std::nullopt;
     }
     bool ok() const { return m_ok; }
 
@@ -120,6 +141,137 @@ QString endpointOf(const QJsonObject& udp)
     const qint64 port = udp.value(QStringLiteral("port")).toInteger();
     return address.contains(u':') ? QStringLiteral("[%1]:%2").arg(address).arg(port)
                                   : QStringLiteral("%1:%2").arg(address).arg(port);
+}
+
+std::optional<ListenerStatus::State> listenerState(const QJsonValue& value)
+{
+    for (const auto state :
+        { ListenerStatus::State::Off, ListenerStatus::State::Listening, ListenerStatus::State::Unavailable }) {
+        if (value.toString() == listenerStateName(state))
+            return state;
+    }
+    return std::nullopt;
+}
+
+// {"state","address","problem","<unit>_received","calls_accepted"[,"kernel_drops"],"<group>":{name: count}..}.
+// Nothing when it has no known state: a newer server's state is not guessed.
+std::optional<ListenerStatus> listenerOf(const QString& protocol, const QJsonObject& json)
+{
+    const auto state = listenerState(json.value(QStringLiteral("state")));
+    if (!state)
+        return std::nullopt;
+    ListenerStatus l;
+    l.protocol = protocol;
+    l.state = *state;
+    l.endpoint = json.value(QStringLiteral("address")).toString();
+    l.problem = json.value(QStringLiteral("problem")).toString();
+    l.calls = json.value(QStringLiteral("calls_accepted")).toInteger();
+    l.kernelDrops = json.value(QStringLiteral("kernel_drops")).toInteger(-1);
+    const QLatin1String received("_received");
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (it.key().endsWith(received) && it.value().isDouble()) {
+            l.unit = it.key().chopped(received.size());
+            l.received = it.value().toInteger();
+        } else if (it.value().isObject()) {
+            CountGroup group { it.key(), {} };
+            const QJsonObject counts = it.value().toObject();
+            for (auto count = counts.begin(); count != counts.end(); ++count)
+                group.counts.append({ count.key(), count.value().toInteger() });
+            l.groups.append(std::move(group));
+        }
+    }
+    return l;
+}
+
+// The listeners this viewer can name, in the order a local Kodemon lists them (StatsD, then OTLP), whatever order
+// the JSON object keeps. One a newer server adds is left out rather than shown under another's name (fuzz_remotejson
+// found a listener named "" that the status bar called "OTLP").
+QList<ListenerStatus> listenersOf(const QJsonObject& json)
+{
+    QList<ListenerStatus> listeners;
+    for (const QString& protocol : { QStringLiteral("statsd"), QStringLiteral("otlp") }) {
+        const QJsonValue value = json.value(protocol);
+        if (auto listener = value.isObject() ? listenerOf(protocol, value.toObject()) : std::nullopt)
+            listeners.append(std::move(*listener));
+    }
+    return listeners;
+}
+
+// {"from","to","calls","errors","error_rate","p50","p95"}
+std::optional<ChangeSide> sideOf(const QJsonValue& value)
+{
+    Fields fields(value.toObject());
+    ChangeSide side { fields.number("from"), fields.number("to"), fields.integer("calls"), fields.integer("errors"),
+        fields.number("p50"), fields.number("p95") };
+    return value.isObject() && fields.ok() ? std::optional(side) : std::nullopt;
+}
+
+std::optional<ChangeMetric> metricOf(const QString& name)
+{
+    for (const auto metric : { ChangeMetric::Median, ChangeMetric::P95, ChangeMetric::ErrorRate }) {
+        if (name == metricName(metric))
+            return metric;
+    }
+    return std::nullopt;
+}
+
+// {"id","time","end","text","tags":[..],"token"}, as GET /api/annotations lists them.
+std::optional<Annotation> annotationOf(const QJsonObject& json)
+{
+    Fields fields(json);
+    Annotation a;
+    a.id = fields.integer("id");
+    a.time = fields.number("time");
+    const QJsonValue end = json.value(QStringLiteral("end"));
+    if (end.isDouble())
+        a.end = end.toDouble();
+    a.text = fields.string("text");
+    a.token = json.value(QStringLiteral("token")).toString();
+    for (const QJsonValue& tag : json.value(QStringLiteral("tags")).toArray())
+        a.tags.append(tag.toString());
+    return fields.ok() && (end.isDouble() || end.isNull()) ? std::optional(a) : std::nullopt;
+}
+
+// A {"tag","value"} member (release, group), or null.
+bool tagValueOf(Fields& fields, const char* name, QString& tag, QString& value)
+{
+    const auto object = fields.optionalObject(name);
+    if (!object)
+        return true;
+    Fields pair(*object);
+    tag = pair.string("tag");
+    value = pair.string("value");
+    return pair.ok();
+}
+
+std::optional<Change> changeOf(const QJsonObject& json)
+{
+    Fields fields(json);
+    Change c;
+    c.id = KeyId { fields.string("token"), fields.string("key") };
+    c.time = fields.number("time");
+    const auto metric = metricOf(fields.string("metric"));
+    c.relativeChange = fields.nullableNumber("change_pct") / 100;
+    c.improvement = fields.boolean("improvement");
+    c.pValue = fields.nullableNumber("p_value");
+    c.medianChanged = fields.boolean("median_changed");
+    c.p95Changed = fields.boolean("p95_changed");
+    c.callsAffected = fields.integer("calls_affected");
+    c.impact = fields.nullableNumber("impact");
+    c.bucketSeconds = fields.number("bucket_seconds");
+    const auto before = sideOf(json.value(QStringLiteral("before")));
+    const auto after = sideOf(json.value(QStringLiteral("after")));
+    const bool pairs = tagValueOf(fields, "release", c.releaseTag, c.release)
+        && tagValueOf(fields, "group", c.groupTag, c.groupValue);
+    const auto marker = fields.optionalObject("annotation");
+    if (marker)
+        c.annotation = annotationOf(*marker);
+    if (!fields.ok() || !metric || !before || !after || !pairs || (marker && !c.annotation))
+        return std::nullopt;
+    c.metric = *metric;
+    c.before = *before;
+    c.after = *after;
+    return c;
 }
 
 } // namespace
@@ -322,12 +474,53 @@ std::optional<CollectorStatus> status(const QJsonObject& answer)
     }
     status.udpEndpoint = endpointOf(udp.toObject());
     status.counters = countersOf(counters.toObject());
+    status.counters.listeners = listenersOf(answer.value(QStringLiteral("listeners")).toObject());
     const QJsonObject database = answer.value(QStringLiteral("database")).toObject();
     status.databaseLocation = database.value(QStringLiteral("path")).toString();
     status.databaseBytes = database.value(QStringLiteral("size_bytes")).toInteger(-1);
     status.problem = status.counters.storeError;
     status.state = status.problem.isEmpty() ? CollectorStatus::State::Listening : CollectorStatus::State::StoreFailing;
     return status;
+}
+
+std::optional<ChangeReport> changes(const QJsonObject& answer)
+{
+    const auto list = arrayOf(answer, "changes");
+    Fields fields(answer);
+    ChangeReport report;
+    report.range = { fields.number("from"), fields.number("to") };
+    report.functions = fields.integer("functions");
+    report.calls = fields.integer("calls");
+    report.options.minCallsPerSide = fields.integer("min_calls");
+    report.options.minEffect = fields.number("min_effect_pct") / 100;
+    report.options.significance = fields.number("significance");
+    // A server from before the false discovery rate listed every change significant alone.
+    report.options.falseDiscoveryRate = answer.value(QStringLiteral("false_discovery_rate")).toDouble(0);
+    report.withheld = fields.optionalInteger("withheld");
+    if (!list || !fields.ok())
+        return std::nullopt;
+    for (const QJsonValue& value : *list) {
+        auto change = changeOf(value.toObject());
+        if (!change)
+            return std::nullopt;
+        report.changes.append(std::move(*change));
+    }
+    return report;
+}
+
+std::optional<QList<Annotation>> annotations(const QJsonObject& answer)
+{
+    const auto list = arrayOf(answer, "annotations");
+    if (!list)
+        return std::nullopt;
+    QList<Annotation> annotations;
+    for (const QJsonValue& value : *list) {
+        auto annotation = annotationOf(value.toObject());
+        if (!annotation)
+            return std::nullopt;
+        annotations.append(std::move(*annotation));
+    }
+    return annotations;
 }
 
 std::optional<QList<QByteArray>> rawMembers(const QByteArray& json, const QByteArray& array, const QByteArray& member)

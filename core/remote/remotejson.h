@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "analysis/change.h"
 #include "base/collectorstatus.h"
 #include "base/types.h"
 
@@ -26,9 +27,15 @@ std::optional<QList<GroupedSeries>> groupedSeries(const QJsonObject& answer); //
 std::optional<QList<TagSummary>> tags(const QJsonObject& answer); // GET /api/tags
 // GET /api/functions. The API gives no all-time totals but the count, first and last: the rest stays 0.
 std::optional<QList<SeriesSummary>> functions(const QJsonObject& answer);
-// GET /api/status: the collector's address, counters and database. An API token limited to some Kodemon
-// tokens gets no collector details: the state is then Restricted.
+// GET /api/status: the collector's address, counters, optional listeners (StatsD and OTLP; other names and unknown
+// states are left out) and database. An API token limited to some Kodemon tokens gets no collector details: the state
+// is then Restricted.
 std::optional<CollectorStatus> status(const QJsonObject& answer);
+// GET /api/changes: the report and the changes it lists (at most its `limit`), each with its release, marker and
+// tag value when the server named them.
+std::optional<ChangeReport> changes(const QJsonObject& answer);
+// GET /api/annotations: the deploy markers, oldest first.
+std::optional<QList<Annotation>> annotations(const QJsonObject& answer);
 
 // The text of member `member` of every object in the top-level member array `array`, in order, exactly as it
 // appears in `json`; nothing when `json` is not an object holding such an array.

@@ -191,4 +191,52 @@ Result<QList<TagSummary>> RemoteReader::tags(const SeriesSelector& selector, int
     return tags ? Result<QList<TagSummary>>(std::move(*tags)) : malformed(path);
 }
 
+Result<QList<Annotation>> RemoteReader::annotations(const TimeRange& range, int limit)
+{
+    QueryParameters parameters;
+    appendRange(parameters, range);
+    parameters.append({ QStringLiteral("limit"), QString::number(limit) });
+    const QString path = QStringLiteral("/api/annotations");
+    const auto answer = fetch(path, parameters);
+    if (!answer)
+        return answer.failure();
+    auto list = RemoteJson::annotations(answer->json);
+    return list ? Result<QList<Annotation>>(std::move(*list)) : malformed(path);
+}
+
+QueryParameters RemoteReader::changesParameters(const ChangeRequest& request)
+{
+    QueryParameters parameters;
+    if (request.key)
+        parameters.append({ QStringLiteral("key"), *request.key });
+    if (request.token)
+        parameters.append({ QStringLiteral("token"), *request.token });
+    appendRange(parameters, request.range);
+    appendFilters(parameters, request.tags, CallOutcome::All);
+    if (!request.groupBy.isEmpty()) {
+        parameters.append({ QStringLiteral("group_by"), request.groupBy });
+        parameters.append({ QStringLiteral("groups"), QString::number(request.groups) });
+    }
+    parameters.append({ QStringLiteral("min_calls"), QString::number(request.options.minCallsPerSide) });
+    parameters.append({ QStringLiteral("min_effect"),
+        QString::number(request.options.minEffect * 100, 'f', QLocale::FloatingPointShortest) });
+    // Only when asked for: a server from before `fdr` refuses parameters it does not know.
+    if (request.options.falseDiscoveryRate != ChangeOptions {}.falseDiscoveryRate) {
+        parameters.append({ QStringLiteral("fdr"),
+            QString::number(request.options.falseDiscoveryRate * 100, 'f', QLocale::FloatingPointShortest) });
+    }
+    parameters.append({ QStringLiteral("limit"), QString::number(MaxChanges) });
+    return parameters;
+}
+
+Result<ChangeReport> RemoteReader::changes(const ChangeRequest& request)
+{
+    const QString path = QStringLiteral("/api/changes");
+    const auto answer = fetch(path, changesParameters(request));
+    if (!answer)
+        return answer.failure();
+    auto report = RemoteJson::changes(answer->json);
+    return report ? Result<ChangeReport>(std::move(*report)) : malformed(path);
+}
+
 } // namespace Kodemon

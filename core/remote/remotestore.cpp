@@ -26,6 +26,14 @@ std::unique_ptr<StoreReader> RemoteStore::createReader()
     return std::make_unique<RemoteReader>(m_api);
 }
 
+Result<ChangeReport> RemoteStore::findChanges(Query& query, const ChangeRequest& request) const
+{
+    auto report = RemoteReader(m_api).changes(request);
+    if (!report && report.errorKind() == ErrorKind::NotFound)
+        return Kodemon::findChanges(query, request);
+    return report;
+}
+
 QString RemoteStore::location() const
 {
     return m_api->endpoint().server();

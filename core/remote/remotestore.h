@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "analysis/changefinder.h"
 #include "remote/remoteapi.h"
 #include "store/store.h"
 
@@ -29,6 +30,10 @@ public:
     qint64 sizeOnDisk() const override; // -1: GET /api/status tells (see RemoteStatus)
 
     std::shared_ptr<RemoteApi> api() const { return m_api; }
+
+    // What findChanges answers, asked of the server (GET /api/changes, RemoteReader::changes): one request instead
+    // of every function's calls over HTTP. A server older than /api/changes gets findChanges over `query`.
+    Result<ChangeReport> findChanges(Query& query, const ChangeRequest& request) const;
 
 private:
     std::shared_ptr<RemoteApi> m_api;

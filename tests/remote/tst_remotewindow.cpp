@@ -2,6 +2,9 @@
 // The desktop viewer on another Kodemon (`kodemon --remote`), driven offscreen against the real
 // `kodemon --headless` on loopback: it shows what a local window on the same data shows, follows new calls
 // live, exports what the server's own CSV holds, and says clearly when the server cannot be reached.
+#include "changescontroller.h"
+#include "changesmodel.h"
+#include "changespanel.h"
 #include "chartdata.h"
 #include "chartview.h"
 #include "displayformat.h"
@@ -14,6 +17,7 @@
 #include "mainwindow.h"
 #include "rangepicker.h"
 #include "remote/remotestore.h"
+#include "requestlogproxy.h"
 #include "sqlite/sqlitereader.h"
 #include "statspanel.h"
 #include "statusbar.h"
@@ -25,15 +29,19 @@
 #include "viewoptions.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QDateTime>
+#include <QDockWidget>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageBox>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <QUdpSocket>
 
 using namespace Kodemon;
 using Kodemon::Test::KodemonProcess;
@@ -100,6 +108,22 @@ QByteArray chargeDatagram(int i, qint64 timestamp)
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
+// Lognormal calls of `key` (median 20 ms, sigma 0.25) every 15 s from `from` to `to`, the median times `factor` from
+// `step` on, as the decorator sends them: 480 calls a side of a step 2 hours into 4.
+QList<QByteArray> stepCalls(const QString& key, qint64 from, qint64 to, qint64 step, double factor, quint32 seed)
+{
+    QRandomGenerator random(seed);
+    QList<QByteArray> datagrams;
+    for (qint64 t = from; t < to; t += 15) {
+        const double u1 = 1 - random.generateDouble();
+        const double u2 = random.generateDouble();
+        const double normal = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
+        const double median = t >= step ? 20 * factor : 20;
+        datagrams.append(Test::decoratorDatagram(key, median * std::exp(0.25 * normal), t, Shop));
+    }
+    return datagrams;
+}
+
 // A window on the Kodemon at `port`, wired as `kodemon --remote` wires it.
 struct RemoteViewer
 {
@@ -115,6 +139,9 @@ struct RemoteViewer
         services.feed = feed.get();
         services.status = status.get();
         services.remoteUrl = url;
+        services.changes = [store = store](Query& query, const ChangeRequest& request) {
+            return store->findChanges(query, request);
+        };
         window->timeRange()->setLive(false);
         window->attach(services);
         window->show();
@@ -143,9 +170,11 @@ private Q_SLOTS:
     void liveModeFollowsTheServer();
     void exportWritesWhatTheServerWrites();
     void statusBarShowsTheServer();
+    void statusBarShowsTheServersListeners();
     void localOnlyActionsExplainThemselves();
     void unreachableServerThenRecovery();
     void filtersGroupsAndBaselinesAgreeWithLocal();
+    void whatChangedAsksTheServerOnce();
 
 private:
     void selectKey(MainWindow& window, const QString& key);
@@ -381,6 +410,33 @@ void tst_RemoteWindow::statusBarShowsTheServer()
     QVERIFY(status->databaseText() != QStringLiteral("DB –"));
 }
 
+// The server's optional listeners, as its own window would show them: its StatsD port is taken (a real StatsD
+// server runs there), so it runs without it and the status bar says so with the reason; its OTLP receiver listens.
+void tst_RemoteWindow::statusBarShowsTheServersListeners()
+{
+    QUdpSocket statsd;
+    QVERIFY(statsd.bind(QHostAddress::LocalHost, 0));
+    const quint16 otlpPort = freePort();
+    KodemonProcess server({ QStringLiteral("--statsd-port"), QString::number(statsd.localPort()),
+        QStringLiteral("--otlp-port"), QString::number(otlpPort) });
+    QVERIFY2(server.start(), qPrintable(server.output()));
+    RemoteViewer viewer(server.httpPort());
+    StatusBar* status = viewer.window->ingestStatus();
+    QTRY_VERIFY_WITH_TIMEOUT(!status->listenersText().isEmpty(), 10000);
+    const QString text = status->listenersText();
+    QVERIFY2(text.contains(QStringLiteral("StatsD unavailable")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("OTLP 127.0.0.1:%1").arg(otlpPort)), qPrintable(text));
+    QVERIFY2(text.indexOf(QStringLiteral("StatsD")) < text.indexOf(QStringLiteral("OTLP")), qPrintable(text));
+    const QString tip = status->listenersToolTip();
+    QVERIFY2(tip.contains(QStringLiteral("StatsD: not listening")), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("127.0.0.1:%1").arg(statsd.localPort())), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("already in use")), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("OTLP: listening on 127.0.0.1:%1").arg(otlpPort)), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("remote Kodemon")), qPrintable(tip));
+    // The decorator's port works all the same, and the window follows the server's counters.
+    QVERIFY(status->udpText().contains(QStringLiteral("listening")));
+}
+
 void tst_RemoteWindow::localOnlyActionsExplainThemselves()
 {
     RemoteViewer viewer(m_server.httpPort());
@@ -473,6 +529,86 @@ void tst_RemoteWindow::filtersGroupsAndBaselinesAgreeWithLocal()
     // The tag list is the server's too.
     auto* tags = window.findChild<TagValuesModel*>();
     QTRY_COMPARE(tags->tagNames(), (QStringList { QStringLiteral("endpoint"), QStringLiteral("error") }));
+}
+
+// "What changed" on a remote window asks the server's /api/changes once (the proxy counts the requests on the
+// wire) instead of reading every function's calls over HTTP, and lists what the server found: a known +50% step
+// within a bucket of its time, beside the deploy marker posted to the server just before it.
+void tst_RemoteWindow::whatChangedAsksTheServerOnce()
+{
+    KodemonProcess server;
+    QVERIFY2(server.start(), qPrintable(server.output()));
+    const QString slowed = QStringLiteral("/srv/shop/views.py-checkout");
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 step = now - 2 * 3600;
+    QList<QByteArray> datagrams = stepCalls(slowed, now - 4 * 3600, now, step, 1.5, 7);
+    const QString steady = QStringLiteral("/srv/shop/cart.py-total");
+    datagrams += stepCalls(steady, now - 4 * 3600, now, step, 1.0, 8);
+    Test::sendDatagrams(datagrams, server.udpPort());
+    Test::HttpClient http(server.httpPort());
+    const QByteArray marker = QJsonDocument(QJsonObject { { QStringLiteral("time"), double(step - 120) },
+                                                { QStringLiteral("text"), QStringLiteral("deploy 1.4.2") } })
+                                  .toJson(QJsonDocument::Compact);
+    QVERIFY(http.connectToServer());
+    QVERIFY(http.send("POST /api/annotations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                      "Content-Length: "
+        + QByteArray::number(marker.size()) + "\r\n\r\n" + marker));
+    QCOMPARE(http.read().status, 201);
+    const auto stored = [&] {
+        const QJsonObject counters
+            = http.get("/api/status").json().object().value(QStringLiteral("counters")).toObject();
+        return counters.value(QStringLiteral("samples_stored")).toInteger();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(stored(), qint64(datagrams.size()), 15000);
+
+    Test::RequestLogProxy proxy(server.httpPort());
+    RemoteViewer viewer(proxy.port());
+    viewer.window->timeRange()->setPreset(Preset::Last6Hours);
+    ChangesController* changes = viewer.window->changes();
+    QSignalSpy loaded(changes, &ChangesController::loaded);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() > 0, 30000);
+    QVERIFY2(loaded.last().first().toString().isEmpty(), qPrintable(loaded.last().first().toString()));
+    // Asked again from a quiet start: one report, one request, no function's calls read.
+    proxy.clear();
+    loaded.clear();
+    changes->reload();
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() == 1, 30000);
+    QTest::qWait(500); // a second request would be on its way by now
+    QCOMPARE(proxy.targets(QStringLiteral("/api/changes")).size(), 1);
+    // The window reads the shown function's calls for its chart and statistics; nothing reads the other one's.
+    QCOMPARE(viewer.window->functions()->currentKey()->key, steady);
+    for (const QString& target : proxy.targets())
+        QVERIFY2(!target.contains(QStringLiteral("views.py-checkout")), qPrintable(target));
+    const QString asked = proxy.targets(QStringLiteral("/api/changes")).first();
+    QVERIFY2(asked.contains(QStringLiteral("min_calls=30")), qPrintable(asked));
+    QVERIFY2(asked.contains(QStringLiteral("from=")) && asked.contains(QStringLiteral("&to=")), qPrintable(asked));
+
+    QCOMPARE(changes->model()->rowCount(), 1);
+    const Change& change = changes->model()->change(0);
+    QCOMPARE(change.id, (KeyId { Shop, slowed }));
+    QVERIFY2(std::abs(change.time - double(step)) <= change.bucketSeconds,
+        qPrintable(QString::number(change.time - double(step))));
+    QVERIFY(!change.improvement);
+    QVERIFY2(
+        change.relativeChange > 0.3 && change.relativeChange < 0.7, qPrintable(QString::number(change.relativeChange)));
+    const auto text = [&](int column) { return changes->model()->index(0, column).data().toString(); };
+    QCOMPARE(text(ChangesModel::FunctionColumn), QStringLiteral("views.py-checkout"));
+    QVERIFY2(text(ChangesModel::DeployColumn).endsWith(QStringLiteral("after “deploy 1.4.2”")),
+        qPrintable(text(ChangesModel::DeployColumn)));
+    QVERIFY2(changes->panel()->note().startsWith(QStringLiteral("2 functions,")), qPrintable(changes->panel()->note()));
+    // The deploy is on the chart too, read from the server's /api/annotations.
+    QTRY_VERIFY(!viewer.window->chart()->data().series.isEmpty());
+    QTRY_COMPARE(viewer.window->chart()->visibleMarkers().size(), 1);
+
+    // The table's token and tag filters go along as parameters (the server's calls carry no tags: none passes).
+    proxy.clear();
+    QComboBox* tokens = viewer.window->functions()->tokenBox();
+    tokens->setCurrentIndex(tokens->findData(Shop));
+    QVERIFY(viewer.window->filterBar()->addFilterText(QStringLiteral("endpoint:/cart")));
+    QTRY_COMPARE_WITH_TIMEOUT(changes->model()->rowCount(), 0, 20000);
+    const QString filtered = proxy.targets(QStringLiteral("/api/changes")).last();
+    QVERIFY2(filtered.contains(QStringLiteral("token=shop")), qPrintable(filtered));
+    QVERIFY2(filtered.contains(QStringLiteral("tag=endpoint%3A%2Fcart")), qPrintable(filtered));
 }
 
 QTEST_MAIN(tst_RemoteWindow)

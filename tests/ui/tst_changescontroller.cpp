@@ -6,12 +6,15 @@
 #include "changespanel.h"
 #include "chartmarkers.h"
 #include "chartview.h"
+#include "filterbar.h"
 #include "functionspanel.h"
 #include "mainwindow.h"
 #include "timerangecontroller.h"
 #include "viewerfixture.h"
 
+#include <QComboBox>
 #include <QDockWidget>
+#include <QLineEdit>
 #include <QRandomGenerator>
 #include <QTableView>
 #include <QtTest>
@@ -54,6 +57,7 @@ private Q_SLOTS:
     void theStepIsListedBesideItsDeploy();
     void openingAChangeShowsItsFunctionAroundIt();
     void aRangeWithoutChangesSaysSo();
+    void theListFollowsTheFunctionsTable();
 
 private:
     std::unique_ptr<MainWindow> openWindow();
@@ -169,6 +173,43 @@ void tst_ChangesController::aRangeWithoutChangesSaysSo()
     QTRY_VERIFY_WITH_TIMEOUT(changes->panel()->note().contains(QStringLiteral("No step change in this range")), 20000);
     QCOMPARE(changes->model()->rowCount(), 0);
     QCOMPARE(*changes->scope().from, m_now - Hour);
+}
+
+// The dock lists the changes of the functions the table shows: of the token chosen in the token box, of the calls
+// the tag filters let through (both asked for), of the keys holding the filter text (picked from the answer).
+void tst_ChangesController::theListFollowsTheFunctionsTable()
+{
+    const QString blog = QStringLiteral("blog");
+    const QString render = QStringLiteral("/srv/blog/feed.py-render");
+    QList<Sample> blogCalls = calls(render, m_now - 4 * Hour, m_now, m_step, 2.0, 9);
+    for (Sample& sample : blogCalls)
+        sample.token = blog;
+    QVERIFY(m_fixture->write(blogCalls));
+    auto window = openWindow();
+    QVERIFY(window);
+    ChangesController* changes = window->changes();
+    QTRY_COMPARE_WITH_TIMEOUT(changes->model()->rowCount(), 2, 20000);
+
+    QComboBox* tokens = window->functions()->tokenBox();
+    QTRY_VERIFY(tokens->isVisible());
+    tokens->setCurrentIndex(tokens->findData(blog));
+    QTRY_COMPARE_WITH_TIMEOUT(changes->model()->rowCount(), 1, 20000);
+    QCOMPARE(changes->model()->change(0).id, (KeyId { blog, render }));
+    QVERIFY2(changes->panel()->note().startsWith(QStringLiteral("1 functions,")), qPrintable(changes->panel()->note()));
+    tokens->setCurrentIndex(0);
+    QTRY_COMPARE_WITH_TIMEOUT(changes->model()->rowCount(), 2, 20000);
+
+    window->functions()->filterEdit()->setText(QStringLiteral("VIEWS.py"));
+    QCOMPARE(changes->model()->rowCount(), 1);
+    QCOMPARE(changes->model()->change(0).id, (KeyId { Shop, Slowed }));
+    QVERIFY2(changes->panel()->note().contains(QStringLiteral("1 of 2 changes")), qPrintable(changes->panel()->note()));
+    window->functions()->filterEdit()->clear();
+    QCOMPARE(changes->model()->rowCount(), 2);
+
+    // These calls carry no tags: none passes, so nothing changed.
+    QVERIFY(window->filterBar()->addFilterText(QStringLiteral("endpoint:/cart")));
+    QTRY_COMPARE_WITH_TIMEOUT(changes->model()->rowCount(), 0, 20000);
+    QTRY_VERIFY(changes->panel()->note().contains(QStringLiteral("No step change")));
 }
 
 QTEST_MAIN(tst_ChangesController)
