@@ -179,8 +179,9 @@ void ChangesController::describe(const ChangeReport& report, qsizetype shown)
     const QString span = QStringLiteral("%1 – %2").arg(
         DisplayFormat::dateTime(report.range.from.value_or(0)), DisplayFormat::dateTime(report.range.to.value_or(0)));
     const bool defaulted = !m_parts.range->range().from;
-    QString text = tr("%1 functions, %2 calls in %3")
-                       .arg(DisplayFormat::count(report.functions), DisplayFormat::count(report.calls),
+    const QString functions = report.functions == 1 ? tr("1 function") : tr("%1 functions").arg(DisplayFormat::count(report.functions));
+    QString text = tr("%1, %2 calls in %3")
+                       .arg(functions, DisplayFormat::count(report.calls),
                            defaulted ? tr("the last 24 hours (%1)").arg(span) : span);
     if (report.changes.isEmpty())
         text += u'\n' + tr("No step change in this range: every function kept its latency and its error rate.");
