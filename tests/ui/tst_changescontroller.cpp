@@ -195,7 +195,7 @@ void tst_ChangesController::theListFollowsTheFunctionsTable()
     tokens->setCurrentIndex(tokens->findData(blog));
     QTRY_COMPARE_WITH_TIMEOUT(changes->model()->rowCount(), 1, 20000);
     QCOMPARE(changes->model()->change(0).id, (KeyId { blog, render }));
-    QVERIFY2(changes->panel()->note().startsWith(QStringLiteral("1 functions,")), qPrintable(changes->panel()->note()));
+    QVERIFY2(changes->panel()->note().startsWith(QStringLiteral("1 function,")), qPrintable(changes->panel()->note()));
     tokens->setCurrentIndex(0);
     QTRY_COMPARE_WITH_TIMEOUT(changes->model()->rowCount(), 2, 20000);
 
