@@ -3,6 +3,7 @@
 
 #include "base/callsummary.h"
 #include "base/types.h"
+#include "sqlite/chunkview.h"
 #include "sqlite/sqlitestatement.h"
 
 #include <functional>
@@ -45,6 +46,10 @@ private:
     sqlite3* m_db;
     qint64 m_seriesId;
     TimeRange m_range;
+    // readChunk's columns, kept between chunks
+    QList<double> m_timestamps;
+    QList<double> m_times;
+    TagColumn m_tags;
 };
 
 // A read transaction over several statements, so that a question answered from the chunks table, its summaries
