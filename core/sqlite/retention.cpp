@@ -16,6 +16,12 @@ namespace {
 // Chunks and rollup rows looked at per query; a step runs several queries until its budget is spent.
 constexpr int ChunksPerQuery = 32;
 constexpr int RowsPerQuery = 128;
+// Minute summaries a step holds before it stores them: a minute of a few calls spread over the latency range keeps a
+// dense sketch of a few KB (latencysketch.h), and calls with timestamps all over the day give a summary per
+// function and minute. Holding all of a step's took the soak with `--spread day` to 200 MB of RSS (kept by the
+// allocator after the spread calls were summarized); storing every 4,096 minutes, to 150 MB at its peak and 131-134
+// MB after (docs/BENCHMARKS.md).
+constexpr qsizetype MinutesPerStore = 4096;
 
 qint64 pragma(sqlite3* db, const char* sql)
 {
@@ -106,6 +112,7 @@ Result<bool> Retention::expireCalls(qint64 cutoff, TagDictionary& tags, QSet<qin
 {
     QHash<qint64, QList<MinuteSummary>> minutes;
     QHash<std::pair<qint64, qint64>, qint64> arrivals; // (series, hour) -> the last arrival
+    qsizetype held = 0;
     bool more = true;
     while (more && !overBudget()) {
         QList<std::pair<qint64, qint64>> chunks; // (chunk, series)
@@ -143,9 +150,17 @@ Result<bool> Retention::expireCalls(qint64 cutoff, TagDictionary& tags, QSet<qin
             }
             for (auto it = byMinute.cbegin(); it != byMinute.cend(); ++it)
                 minutes[series].append({ it.key(), it.value() });
+            held += byMinute.size();
             if (!kept.isEmpty()) {
                 if (auto id = m_chunks->insert(series, kept.constData(), kept.size()); !id)
                     return id.failure();
+            }
+            if (held >= MinutesPerStore) {
+                if (auto status = addToRollups(minutes, arrivals); !status)
+                    return status.failure();
+                minutes.clear();
+                arrivals.clear();
+                held = 0;
             }
         }
     }
