@@ -67,27 +67,27 @@ Status SummaryScan::run(const TakesWhole& takesWhole, const Whole& whole, const 
 
 Status SummaryScan::readRollups(const TakesWhole& takesWhole, const Whole& whole)
 {
-    auto days = SqliteStatement::prepare(m_db,
-        "SELECT day, min_ts, max_ts, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch, data FROM rollups "
+    auto rows = SqliteStatement::prepare(m_db,
+        "SELECT hour, min_ts, max_ts, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch, data FROM rollups "
         "WHERE series_id = ?1 AND min_ts <= ?2 AND max_ts >= ?3");
-    if (!days)
-        return days.failure();
-    days->bind(1, m_seriesId);
-    days->bind(2, upper(m_range));
-    days->bind(3, lower(m_range));
-    while (days->step()) {
-        const double first = days->columnDouble(1);
-        const double last = days->columnDouble(2);
+    if (!rows)
+        return rows.failure();
+    rows->bind(1, m_seriesId);
+    rows->bind(2, upper(m_range));
+    rows->bind(3, lower(m_range));
+    while (rows->step()) {
+        const double first = rows->columnDouble(1);
+        const double last = rows->columnDouble(2);
         if (m_range.contains(first) && m_range.contains(last) && takesWhole(first, last)) {
-            if (const auto summary = SqliteSummaries::read(*days, 3)) {
+            if (const auto summary = SqliteSummaries::read(*rows, 3)) {
                 whole(first, last, *summary);
                 continue;
             }
         }
-        const auto minutes = Rollup::decode(days->columnBlob(10), days->columnInt(0));
+        const auto minutes = Rollup::decode(rows->columnBlob(10), rows->columnInt(0));
         if (!minutes) {
-            qCWarning(lcStorage) << "skipping the damaged summaries of series" << m_seriesId << "on day"
-                                 << days->columnInt(0);
+            qCWarning(lcStorage) << "skipping the damaged summaries of series" << m_seriesId << "in hour"
+                                 << rows->columnInt(0);
             continue;
         }
         for (const auto& minute : *minutes) {
@@ -95,8 +95,8 @@ Status SummaryScan::readRollups(const TakesWhole& takesWhole, const Whole& whole
                 whole(double(minute.minute), double(minute.minute), minute.summary);
         }
     }
-    if (days->failed())
-        return days->failure(QStringLiteral("database query failed"));
+    if (rows->failed())
+        return rows->failure(QStringLiteral("database query failed"));
     return Ok {};
 }
 

@@ -39,7 +39,7 @@ public:
 
 private:
     Status readChunk(qint64 chunkId, const Call& call);
-    // The series' per-minute summaries in range: whole days where the caller takes them, else minute by minute
+    // The series' per-minute summaries in range: whole hours where the caller takes them, else minute by minute
     // (a minute is in the range when its start is).
     Status readRollups(const TakesWhole& takesWhole, const Whole& whole);
 
