@@ -178,12 +178,15 @@ int main(int argc, char** argv)
         // What the statistics panel's "exact" choice costs over the same 10M calls: no target in the issue.
         SeriesSelector exactly = whole;
         exactly.exact = true;
+        bool exact = true;
         const auto timing = measure(std::min(repeats, 3), [&] {
             auto stats = query.stats(exactly);
             rows = stats ? stats->count : 0;
+            exact = stats && stats->exact;
             return stats.ok();
         });
-        report("exact stats " + over + " (exact=true)", timing, -1, rows, true);
+        // Not exact once retention has summarized calls: those exist only as summaries.
+        report("exact stats " + over + " (exact=true)", timing, -1, rows, exact);
     }
     // Issue 15: a tag filter costs at most twice the unfiltered answer (10% of the calls carry tags).
     for (const auto& [name, filter, outcome] :
