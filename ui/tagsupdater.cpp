@@ -20,12 +20,11 @@ TagsUpdater::Loaded loadTags(Query& query, const SeriesSelector& selector, const
         return { QList<TagSummary>(), 0 };
     if (!tags || stale())
         return { tags, 0 };
-    // The share of a value is taken of every selected call, tagged or not: one bucket counts them.
-    const auto total = query.buckets(selector, 1);
-    qint64 calls = 0;
-    for (const auto& bucket : total ? total->buckets : QList<SeriesBucket>())
-        calls += bucket.count;
-    return { tags, calls };
+    // The share of a value is taken of every selected call, tagged or not: the statistics count them, from the
+    // series' totals over a whole summarized year (one chart bucket, as before, read every hour of summaries:
+    // 16% of the CPU of selecting a 10M-call function, kodemon-uibench --history).
+    const auto total = query.stats(selector);
+    return { tags, total ? total->count : 0 };
 }
 
 } // namespace
