@@ -136,7 +136,8 @@ def storage(records):
 
 
 def ui(records):
-    rows = [[r["ui"], r["ms"], r["target_ms"], r["verdict"], r.get("note", "")] for r in of(records, "ui")]
+    rows = [[r["ui"], r["ms"], r["target_ms"], r["verdict"], r.get("note", "")] for r in of(records, "ui")
+            if r.get("database") != "history"]
     return table(["figure", "ms", "target ms", "verdict", "note"], rows)
 
 
@@ -165,12 +166,34 @@ def changes(records):
                   "changes", "target s", "verdict"], rows)
 
 
+def history(records):
+    """Issue 18: the year of 100M calls, as generated and once retention summarized it, and the window on it."""
+    rows = []
+    for raw in of(records, "query", system="kodemon-core-history-raw"):
+        found = of(records, "query", system="kodemon-core-history", query=raw["query"])
+        done = found[0] if found else {}
+        target = raw["target_ms"] if raw["target_ms"] >= 0 else None
+        rows.append([raw["query"], target, f'{raw["median_ms"]} ({raw.get("cpu_ms")} CPU)',
+                     f'{done.get("median_ms")} ({done.get("cpu_ms")} CPU)' if done else None,
+                     done.get("exact"), done.get("verdict")])
+    text = table(["question (ms)", "target ms", "as generated", "after retention", "exact", "verdict"], rows)
+    for r in of(records, "retention"):
+        text += (f"\n\nRetention over {r['samples']:,} calls: {r['summarized_calls']:,} summarized in {r['seconds']} s "
+                 f"({r['call_mb']} MB of calls and {r['summary_mb']} MB of summaries left; peak RSS {r['peak_rss_mb']} MB).")
+    windows = [[r["ui"], r["ms"], r["target_ms"], r["verdict"], r.get("note", "")]
+               for r in of(records, "ui", database="history")]
+    if windows:
+        text += "\n\n" + table(["window on the summarized year", "ms", "target ms", "verdict", "note"], windows)
+    return text
+
+
 def render(records):
     print(machine(records), end="\n\n")
     for title, part, kind in (("Ingest", ingest, "ingest"), ("Queries on 10M samples", queries, "query"),
                               ("ClickHouse against its targets", clickhouse, "query"),
                               ("Generating 10M samples", storage, "generate"), ("Desktop viewer (offscreen)", ui, "ui"),
-                              ("Alerts", alerts, "alerts"), ("What changed", changes, "changes")):
+                              ("Alerts", alerts, "alerts"), ("What changed", changes, "changes"),
+                              ("A year of 100M calls", history, "retention")):
         if not of(records, kind):
             continue  # a partial run (bench/run.py --only)
         print(f"#### {title}\n\n{part(records)}\n")
