@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // What the chart is given: raw calls when they fit the pixels, buckets (with spikes) otherwise; live additions.
 #include "chartdata.h"
+#include "sqlite/retention.h"
+#include "sqlite/sqlitereader.h"
+#include "sqlite/sqlitewriter.h"
 #include "store/query.h"
 #include "viewerfixture.h"
 
@@ -32,6 +35,7 @@ private Q_SLOTS:
     void failedCallsAreKnownInRawMode();
     void groupsAreLinesOfTheFirstKey();
     void theBaselineIsMovedOntoTheRange();
+    void aSummarizedRangeIsDrawnInBuckets();
     void errorRatesAreBinned();
 
 private:
@@ -242,6 +246,45 @@ void tst_ChartData::errorRatesAreBinned()
     group.buckets = { SeriesBucket { 0, 60, 1, 1, 1, 1, 0 } };
     QCOMPARE(errorRateSteps({ series, group }, 30, 0, 60).first(), QPointF(0, 4.0));
     QVERIFY(errorRateSteps({}, 30, 0, 60).isEmpty());
+}
+
+// A quiet function's year under the default retention: 20 calls kept of its last 30 days (fewer than the pixels)
+// and 345 in minute summaries. The chart drew the 20 alone; it draws every call in buckets.
+void tst_ChartData::aSummarizedRangeIsDrawnInBuckets()
+{
+    constexpr qint64 Day = 86400;
+    constexpr qint64 Now = 1796600000;
+    const QString path = m_fixture.filePath(QStringLiteral("year.sqlite"));
+    SqliteStore store(path);
+    QVERIFY(store.open().ok());
+    RetentionPolicy policy;
+    policy.raw = 30 * Day;
+    policy.summaries = 0;
+    SqliteWriter writer(path, {}, ChunkPolicy::Compaction { 100, 0 }, policy);
+    QList<Sample> year;
+    for (qint64 t = Now - 365 * Day + 17; t < Now; t += Day * 3 / 2) // a call every 36 hours, inside its minute
+        year.append({ QStringLiteral("shop"), Key, double(t), 5.0 + double(t % 7), t, {} });
+    QVERIFY(writer.write(year).ok());
+    for (int step = 0; step < 1000; ++step) {
+        const auto more = writer.maintain(Now, 50);
+        QVERIFY(more.ok());
+        if (!*more)
+            break;
+    }
+    Query query(std::make_unique<SqliteReader>(path));
+    const auto keys = query.keys();
+    QVERIFY(keys.ok() && keys->size() == 1);
+    const SeriesInfo info = keys->first();
+    QCOMPARE(info.count, year.size());
+    // As the window's "All" asks: from the first call to now.
+    const KeyId id { QStringLiteral("shop"), Key };
+    const auto data = loadChart(query, ChartRequest { { id }, TimeRange { info.first, double(Now) }, 800 }, Fresh);
+    QCOMPARE(data.series.size(), 1);
+    QVERIFY(data.series[0].bucketed);
+    qint64 drawn = 0;
+    for (const auto& bucket : data.series[0].buckets)
+        drawn += bucket.count;
+    QCOMPARE(drawn, info.count);
 }
 
 QTEST_GUILESS_MAIN(tst_ChartData)
