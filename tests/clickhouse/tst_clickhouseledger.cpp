@@ -174,7 +174,8 @@ void tst_ClickHouseLedger::samplesOfAnOlderKodemonAreCountedOnce()
                 .ok());
     QVERIFY(client
                 .query(R"(INSERT INTO older.samples VALUES ('t', 'k', 100, 1.5, 0, '', 5, 1), )"
-                       R"(('t', 'k', 200, 2.5, 0, '{"error":"E"}', 5, 2), ('t', 'j', 300, 3.5, 0, '{"r":{"error":1}}', 5, 3))")
+                       R"(('t', 'k', 200, 2.5, 0, '{"error":"E"}', 5, 2), )"
+                       R"(('t', 'j', 300, 3.5, 0, '{"r":{"error":1}}', 5, 3))")
                 .ok());
     QVERIFY(client.query(R"(INSERT INTO older.samples VALUES ('t', 'k', 200, 2.5, 0, '{"error":"E"}', 5, 2))").ok());
 
