@@ -577,6 +577,47 @@ def ui_bench(build, db, info):
                                       f'{statistics.median(r["ms"] for r in stalls):.1f}); {worst.get("note", "")}'})
 
 
+def history_bench(build, workdir, repeats, quick):
+    """Issue 18: a year of 100M calls (one function with 10M), asked as the calls were generated and again once the
+    default retention policy (raw calls 30 days, then per-minute summaries) has run over them, as a collector that
+    has been running for a year holds them."""
+    db = os.path.join(workdir, "history.sqlite")
+    samples = 10000000 if quick else 100000000
+    start = time.perf_counter()
+    info = run_json([f"{build}/bench/kodemon-gendb", "--db", db, "--samples", str(samples), "--days", "365"])[0]
+    emit("generate", store="sqlite, 365 days", samples=info["samples"], seconds=round(time.perf_counter() - start, 1),
+         bytes_per_sample=round(info["bytes"] / info["samples"], 1), target_bytes_per_sample=round(13.5 * 1.1, 1))
+    query = [f"{build}/bench/kodemon-querybench", "--db", db, "--key", info["big_key"], "--repeats", str(repeats),
+             "--history"]
+    for record in run_json(query):
+        emit("query", system="kodemon-core-history-raw", **record)
+    # The default policy, applied by Kodemon itself: every call older than 30 days becomes a minute summary.
+    kodemon = Kodemon(build, db)
+    start = time.perf_counter()
+    horizon = time.time() - 30 * 86400
+    while True:
+        retention = kodemon.status()["retention"]
+        if retention["oldest_call"] is None or retention["oldest_call"] >= horizon - 60:
+            break
+        if time.perf_counter() - start > 1800:
+            raise RuntimeError(f"retention did not finish in 30 minutes: {retention}")
+        time.sleep(2)
+    seconds = time.perf_counter() - start
+    emit("retention", samples=info["samples"], seconds=round(seconds, 1),
+         summarized_calls=retention["summarized_calls"], call_mb=round(retention["call_bytes"] / 1e6, 1),
+         summary_mb=round(retention["summary_bytes"] / 1e6, 1), peak_rss_mb=round(proc_peak_rss_mb(kodemon.process.pid), 1))
+    kodemon.stop()
+    for record in run_json(query):
+        emit("query", system="kodemon-core-history", **record)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([f"{build}/bench/kodemon-uibench", "--db", db, "--key", info["big_key"], "--history"],
+                         capture_output=True, text=True, env=env, timeout=900).stdout
+    for line in out.splitlines():
+        if line.startswith("{"):
+            emit("ui", database="history", **json.loads(line))
+    os.remove(db)
+
+
 def influx_queries(workdir, lines, info, repeats):
     os.makedirs(workdir, exist_ok=True)
     influx = Influx(workdir)
@@ -615,7 +656,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="short holds and a 1M database, for trying the script")
     parser.add_argument("--skip-influx", action="store_true")
     parser.add_argument("--skip-clickhouse", action="store_true")
-    parser.add_argument("--only", choices=["alerts"], help="run one part alone (and write its results file)")
+    parser.add_argument("--skip-history", action="store_true", help="leave out the 100M-call year (issue 18)")
+    parser.add_argument("--only", choices=["alerts", "history"], help="run one part alone (and write its results file)")
     args = parser.parse_args()
     quick = args.quick
     hold = 5 if quick else 30
@@ -628,6 +670,11 @@ def main():
 
     if args.only == "alerts":
         alert_bench(args.build)
+        finish(started)
+        return
+    if args.only == "history":
+        with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(args.build))) as workdir:
+            history_bench(args.build, workdir, repeats, quick)
         finish(started)
         return
     ceiling_rate = ceiling(args.build, 5 if quick else 10, 3)
@@ -680,6 +727,9 @@ def main():
             influx_queries(os.path.join(workdir, "influx"), lines, info, repeats)
         if not args.skip_clickhouse:
             clickhouse_bench(args.build, workdir, samples, repeats, info)
+    if not args.skip_history:
+        with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(args.build))) as workdir:
+            history_bench(args.build, workdir, repeats, quick)
 
     finish(started)
 

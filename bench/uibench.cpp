@@ -169,15 +169,28 @@ double clickAndWait(MainWindow& window, const QString& key, qint64 expectedCalls
         return -1;
     const QString expected = QString::number(expectedCalls);
     QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(table->model()->index(row, 0)).center());
-    return waitFor(
+    const double ms = waitFor(
         [&] {
             return drawnCalls(window.chart()) == expectedCalls
                 && digits(window.stats()->figureText(StatsPanel::Count)) == expected;
         },
         60000);
+    if (ms < 0)
+        std::fprintf(stderr, "%s: the chart drew %lld calls and the statistics say %s, not %lld\n", qPrintable(key),
+            drawnCalls(window.chart()), qPrintable(window.stats()->figureText(StatsPanel::Count)), expectedCalls);
+    return ms;
 }
 
-void selectKey(MainWindow& window, const QString& key, const QHash<QString, qint64>& counts)
+// Issue 5's targets on the 10M database; issue 18's on the 100M-call year (--history): the functions table over
+// "All" within 100 ms and selecting the 10M-call function within 150 ms, answered from summaries.
+struct UiTargets
+{
+    double allKeys = 5000; // no target on the 10M database: reported for context
+    double select = 300;
+};
+constexpr UiTargets HistoryTargets { 100, 150 };
+
+void selectKey(MainWindow& window, const QString& key, const QHash<QString, qint64>& counts, const UiTargets& targets)
 {
     QTableView* table = window.functions()->table();
     waitFor([&] { return rowOf(table, key) >= 0; }, 60000);
@@ -189,11 +202,13 @@ void selectKey(MainWindow& window, const QString& key, const QHash<QString, qint
             other = candidate;
     }
     if (other.isEmpty() || clickAndWait(window, other, counts.value(other)) < 0) {
-        report("select key to chart and statistics", -1, 300, QStringLiteral("could not select another key first"));
+        report("select key to chart and statistics", -1, targets.select,
+            QStringLiteral("could not select another key first"));
         return;
     }
     const double ms = clickAndWait(window, key, counts.value(key));
-    report("select key to chart and statistics", ms, 300, QStringLiteral("%1 calls, range All").arg(counts.value(key)));
+    report("select key to chart and statistics", ms, targets.select,
+        QStringLiteral("%1 calls, range All").arg(counts.value(key)));
 }
 
 // What the composition root hands the window for a local collector (as the UI tests' fixture does).
@@ -208,7 +223,7 @@ ViewerServices servicesFor(
     return services;
 }
 
-void startupAndSelect(const QString& db, const QString& key)
+void startupAndSelect(const QString& db, const QString& key, const UiTargets& targets)
 {
     auto store = std::make_shared<SqliteStore>(db);
     if (auto status = store->open(); !status) {
@@ -240,15 +255,17 @@ void startupAndSelect(const QString& db, const QString& key)
     window.timeRange()->setLive(false);
     window.timeRange()->setPreset(TimeRangeController::Preset::All);
     const double allKeys = waitFor([&] { return keysLoaded; }, 120000);
-    report("functions table over range All", allKeys, 5000,
-        QStringLiteral("mean and p95 of every key over all 10M calls; no target in the issue, for context"));
+    report("functions table over range All", allKeys, targets.allKeys,
+        targets.allKeys < 5000 ? QStringLiteral("mean and p95 of every key over the whole year")
+                               : QStringLiteral("mean and p95 of every key over all 10M calls; no target in the issue, "
+                                                "for context"));
     auto query = store->createReader();
     QHash<QString, qint64> counts; // of every key, all tokens together, as the chart and statistics show them
     if (auto series = query->listSeries(std::nullopt)) {
         for (const auto& info : *series)
             counts[info.id.key] += info.count;
     }
-    selectKey(window, key, counts);
+    selectKey(window, key, counts, targets);
     collector.stop();
 }
 
@@ -331,11 +348,13 @@ int main(int argc, char** argv)
             QStringLiteral("20") },
         { QStringLiteral("trace-stalls"),
             QStringLiteral("Print every event handled for over 20 ms with what it painted, and paint times while live "
-                           "(stderr).") } });
+                           "(stderr).") },
+        { QStringLiteral("history"), QStringLiteral("The database is the 100M-call year: judge by its targets.") } });
     parser.process(app);
     app.tracing = parser.isSet(QStringLiteral("trace-stalls"));
     if (parser.isSet(QStringLiteral("db")))
-        startupAndSelect(parser.value(QStringLiteral("db")), parser.value(QStringLiteral("key")));
+        startupAndSelect(parser.value(QStringLiteral("db")), parser.value(QStringLiteral("key")),
+            parser.isSet(QStringLiteral("history")) ? HistoryTargets : UiTargets {});
     if (parser.isSet(QStringLiteral("loadgen")))
         liveStall(parser.value(QStringLiteral("loadgen")), parser.value(QStringLiteral("rate")).toInt(),
             parser.value(QStringLiteral("seconds")).toInt());

@@ -460,6 +460,12 @@ bool ChunkView::readTimestampColumn(QList<double>& out) const
     return readTimestamps(out.data());
 }
 
+void ChunkView::readExecutionTimeColumn(QList<double>& out) const
+{
+    out.resize(m_count);
+    readExecutionTimes(out.data());
+}
+
 bool ChunkView::readTagColumn(TagColumn& out) const
 {
     out.entries.clear();

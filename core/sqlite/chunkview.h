@@ -100,6 +100,8 @@ public:
     void appendExecutionTimes(const QList<bool>& selected, QList<double>& out) const;
     bool appendTimedValues(const QList<bool>& selected, QList<TimedValue>& out) const;
     bool readTimestampColumn(QList<double>& out) const;
+    // Every row's execution time, in row order (a copy of the column: it cannot be damaged once parsed).
+    void readExecutionTimeColumn(QList<double>& out) const;
     // The execution times of the series' rows, in row order. On a damaged column `out` is left as it was.
     bool appendExecutionTimes(qint64 series, QList<double>& out) const;
     // (timestamp, execution time) of the series' rows, in row order. On a damaged column `out` is left as it was.

@@ -136,27 +136,28 @@ Status Deletion::fromChunks(qint64 series, const TimeRange& range, Removed& remo
 Status Deletion::fromRollups(qint64 series, const TimeRange& range, Removed& removed)
 {
     auto select = SqliteStatement::prepare(m_db,
-        "SELECT day, data, max_arrival FROM rollups WHERE series_id = ?1 AND min_ts <= ?2 AND max_ts >= ?3");
+        "SELECT hour, data, max_arrival FROM rollups WHERE series_id = ?1 AND min_ts <= ?2 AND max_ts >= ?3");
     auto write = SqliteStatement::prepare(m_db,
         "UPDATE rollups SET min_ts = ?, max_ts = ?, sample_count = ?, sum_ms = ?, sumsq_ms = ?, min_ms = ?, "
-        "max_ms = ?, errors = ?, sketch = ?, data = ? WHERE series_id = ? AND day = ?");
-    auto drop = SqliteStatement::prepare(m_db, "DELETE FROM rollups WHERE series_id = ? AND day = ?");
+        "max_ms = ?, errors = ?, sketch = ?, data = ? WHERE series_id = ? AND hour = ?");
+    auto drop = SqliteStatement::prepare(m_db, "DELETE FROM rollups WHERE series_id = ? AND hour = ?");
     if (!select || !write || !drop)
         return !select ? select.failure() : !write ? write.failure() : drop.failure();
     select->bind(1, series);
     select->bind(2, upper(range));
     select->bind(3, lower(range));
-    QList<std::pair<qint64, QList<MinuteSummary>>> days;
+    // Rows of an hour (rollup.h): a range cuts at most the two rows at its ends, the others go whole.
+    QList<std::pair<qint64, QList<MinuteSummary>>> hours;
     while (select->step()) {
-        const qint64 day = select->columnInt(0);
-        auto minutes = Rollup::decode(select->columnBlob(1), day);
+        const qint64 hour = select->columnInt(0);
+        auto minutes = Rollup::decode(select->columnBlob(1), hour);
         if (!minutes)
-            return Error { QStringLiteral("the summaries of day %1 are damaged: nothing was deleted").arg(day) };
-        days.append({ day, std::move(*minutes) });
+            return Error { QStringLiteral("the summaries of hour %1 are damaged: nothing was deleted").arg(hour) };
+        hours.append({ hour, std::move(*minutes) });
     }
     if (select->failed())
         return failed(*select, "cannot find the summaries to delete");
-    for (auto& [day, minutes] : days) {
+    for (auto& [hour, minutes] : hours) {
         QList<MinuteSummary> kept;
         for (auto& minute : minutes) {
             if (range.contains(double(minute.minute))) {
@@ -169,15 +170,13 @@ Status Deletion::fromRollups(qint64 series, const TimeRange& range, Removed& rem
         if (kept.isEmpty()) {
             drop->reset();
             drop->bind(1, series);
-            drop->bind(2, day);
+            drop->bind(2, hour);
             drop->step();
             if (drop->failed())
                 return failed(*drop, "cannot delete summaries");
             continue;
         }
-        CallSummary total;
-        for (const auto& minute : std::as_const(kept))
-            total.merge(minute.summary);
+        const CallSummary total = Rollup::total(kept);
         const QByteArray sketch = total.sketch.encode();
         const QByteArray data = Rollup::encode(kept);
         write->reset();
@@ -192,7 +191,7 @@ Status Deletion::fromRollups(qint64 series, const TimeRange& range, Removed& rem
         write->bindBlob(9, sketch);
         write->bindBlob(10, data);
         write->bind(11, series);
-        write->bind(12, day);
+        write->bind(12, hour);
         write->step();
         if (write->failed())
             return failed(*write, "cannot rewrite summaries");

@@ -13,9 +13,15 @@ namespace Kodemon {
 
 namespace {
 
-// Chunks and rollup days looked at per query; a step runs several queries until its budget is spent.
+// Chunks and rollup rows looked at per query; a step runs several queries until its budget is spent.
 constexpr int ChunksPerQuery = 32;
-constexpr int DaysPerQuery = 128;
+constexpr int RowsPerQuery = 128;
+// Minute summaries a step holds before it stores them: a minute of a few calls spread over the latency range keeps a
+// dense sketch of a few KB (latencysketch.h), and calls with timestamps all over the day give a summary per
+// function and minute. Holding all of a step's took the soak with `--spread day` to 200 MB of RSS (kept by the
+// allocator after the spread calls were summarized); storing every 4,096 minutes, to 150 MB at its peak and 131-134
+// MB after (docs/BENCHMARKS.md).
+constexpr qsizetype MinutesPerStore = 4096;
 
 qint64 pragma(sqlite3* db, const char* sql)
 {
@@ -25,14 +31,6 @@ qint64 pragma(sqlite3* db, const char* sql)
         value = sqlite3_column_int64(statement, 0);
     sqlite3_finalize(statement);
     return value;
-}
-
-CallSummary summaryOfMinutes(const QList<MinuteSummary>& minutes)
-{
-    CallSummary day;
-    for (const auto& minute : minutes)
-        day.merge(minute.summary);
-    return day;
 }
 
 } // namespace
@@ -57,13 +55,14 @@ Status Retention::prepare()
     };
     const Entry entries[] = {
         { &m_oldChunks, "SELECT id, series_id FROM chunks WHERE min_arrival < ?1 ORDER BY min_arrival LIMIT ?2" },
-        { &m_oldRollups, "SELECT series_id, day, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch "
+        { &m_oldRollups, "SELECT series_id, hour, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch "
                          "FROM rollups WHERE max_arrival < ?1 ORDER BY max_arrival LIMIT ?2" },
-        { &m_readRollup, "SELECT data, max_arrival FROM rollups WHERE series_id = ? AND day = ?" },
-        { &m_writeRollup, "INSERT OR REPLACE INTO rollups (series_id, day, min_ts, max_ts, max_arrival, sample_count, "
+        { &m_readRollup, "SELECT data, max_arrival, min_ts, max_ts, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, "
+                         "sketch FROM rollups WHERE series_id = ? AND hour = ?" },
+        { &m_writeRollup, "INSERT OR REPLACE INTO rollups (series_id, hour, min_ts, max_ts, max_arrival, sample_count, "
                           "sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch, data) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" },
-        { &m_deleteRollup, "DELETE FROM rollups WHERE series_id = ? AND day = ?" },
+        { &m_deleteRollup, "DELETE FROM rollups WHERE series_id = ? AND hour = ?" },
         { &m_loadSummary,
             "SELECT count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM series_summary WHERE series_id = ?" },
         { &m_saveSummary, "INSERT OR REPLACE INTO series_summary (series_id, count, sum_ms, sumsq_ms, min_ms, max_ms, "
@@ -112,7 +111,8 @@ Result<bool> Retention::step(qint64 now, int budgetMs, TagDictionary& tags, QSet
 Result<bool> Retention::expireCalls(qint64 cutoff, TagDictionary& tags, QSet<qint64>& touched)
 {
     QHash<qint64, QList<MinuteSummary>> minutes;
-    QHash<std::pair<qint64, qint64>, qint64> arrivals; // (series, day) -> the last arrival
+    QHash<std::pair<qint64, qint64>, qint64> arrivals; // (series, hour) -> the last arrival
+    qsizetype held = 0;
     bool more = true;
     while (more && !overBudget()) {
         QList<std::pair<qint64, qint64>> chunks; // (chunk, series)
@@ -142,17 +142,25 @@ Result<bool> Retention::expireCalls(qint64 cutoff, TagDictionary& tags, QSet<qin
                 }
                 const qint64 minute = Rollup::minuteOf(row.timestamp);
                 byMinute[minute].add(row.executionTime, row.failed);
-                // Per series and day: a day's summaries expire when the last of its calls arrived long enough ago.
-                const auto day = std::pair { series, Rollup::dayOf(minute) };
-                arrivals[day] = std::max(arrivals.value(day, arrivalOf(row)), arrivalOf(row));
+                // Per series and hour: an hour's summaries expire when the last of its calls arrived long enough ago.
+                const auto hour = std::pair { series, Rollup::hourOf(minute) };
+                arrivals[hour] = std::max(arrivals.value(hour, arrivalOf(row)), arrivalOf(row));
                 if (auto status = tags.release(series, row.tagIds); !status)
                     return status.failure();
             }
             for (auto it = byMinute.cbegin(); it != byMinute.cend(); ++it)
                 minutes[series].append({ it.key(), it.value() });
+            held += byMinute.size();
             if (!kept.isEmpty()) {
                 if (auto id = m_chunks->insert(series, kept.constData(), kept.size()); !id)
                     return id.failure();
+            }
+            if (held >= MinutesPerStore) {
+                if (auto status = addToRollups(minutes, arrivals); !status)
+                    return status.failure();
+                minutes.clear();
+                arrivals.clear();
+                held = 0;
             }
         }
     }
@@ -165,14 +173,14 @@ Status Retention::addToRollups(const QHash<qint64, QList<MinuteSummary>>& minute
     const QHash<std::pair<qint64, qint64>, qint64>& arrivals)
 {
     for (auto series = minutes.cbegin(); series != minutes.cend(); ++series) {
-        QMap<qint64, QList<MinuteSummary>> byDay;
+        QMap<qint64, QList<MinuteSummary>> byHour;
         for (const auto& minute : series.value())
-            byDay[Rollup::dayOf(minute.minute)].append(minute);
-        for (auto day = byDay.begin(); day != byDay.end(); ++day) {
-            auto& added = day.value();
+            byHour[Rollup::hourOf(minute.minute)].append(minute);
+        for (auto hour = byHour.begin(); hour != byHour.end(); ++hour) {
+            auto& added = hour.value();
             std::sort(added.begin(), added.end(),
                 [](const MinuteSummary& a, const MinuteSummary& b) { return a.minute < b.minute; });
-            // Several chunks may give the same minute: fold them before merging with what the day holds.
+            // Several chunks may give the same minute: fold them before merging with what the hour holds.
             QList<MinuteSummary> folded;
             for (auto& minute : added) {
                 if (!folded.isEmpty() && folded.last().minute == minute.minute)
@@ -180,48 +188,72 @@ Status Retention::addToRollups(const QHash<qint64, QList<MinuteSummary>>& minute
                 else
                     folded.append(std::move(minute));
             }
-            const qint64 arrival = arrivals.value({ series.key(), day.key() });
-            if (auto status = storeRollupDay(series.key(), day.key(), std::move(folded), arrival); !status)
+            const qint64 arrival = arrivals.value({ series.key(), hour.key() });
+            if (auto status = storeRollupHour(series.key(), hour.key(), std::move(folded), arrival); !status)
                 return status;
         }
     }
     return Ok {};
 }
 
-Status Retention::storeRollupDay(qint64 seriesId, qint64 day, QList<MinuteSummary> minutes, qint64 arrival)
+// A row holds an hour (rollup.h): merging a step's minutes reads and rewrites at most 60 minutes of the series,
+// however many the day already holds (schema 8's day rows made this grow to 1,440 through the day). The common
+// step, minutes later than the row's last, appends them to the row's bytes and merges them into its total, without
+// decoding the minutes it holds.
+Status Retention::storeRollupHour(qint64 seriesId, qint64 hour, QList<MinuteSummary> minutes, qint64 arrival)
 {
+    std::optional<QByteArray> data;
+    std::optional<CallSummary> summary;
+    double first = double(minutes.first().minute);
     m_readRollup.reset();
     m_readRollup.bind(1, seriesId);
-    m_readRollup.bind(2, day);
+    m_readRollup.bind(2, hour);
     if (m_readRollup.step()) {
-        const auto stored = Rollup::decode(m_readRollup.columnBlob(0), day);
         arrival = std::max(arrival, m_readRollup.columnInt(1));
-        if (!stored)
-            return Error { QStringLiteral("the summaries of series %1 on day %2 are damaged").arg(seriesId).arg(day) };
-        QList<MinuteSummary> merged = *stored;
-        Rollup::merge(merged, minutes);
-        minutes = std::move(merged);
+        const double storedFirst = m_readRollup.columnDouble(2);
+        const double storedLast = m_readRollup.columnDouble(3);
+        if (double(minutes.first().minute) > storedLast) {
+            data = Rollup::append(m_readRollup.columnBlob(0), qint64(storedLast), minutes);
+            summary = data ? SqliteSummaries::read(m_readRollup, 4) : std::nullopt;
+            if (summary) {
+                summary->merge(Rollup::total(minutes));
+                first = storedFirst;
+            }
+        }
+        if (!summary) {
+            const auto stored = Rollup::decode(m_readRollup.columnBlob(0), hour);
+            if (!stored)
+                return Error {
+                    QStringLiteral("the summaries of series %1 in hour %2 are damaged").arg(seriesId).arg(hour)
+                };
+            QList<MinuteSummary> merged = *stored;
+            Rollup::merge(merged, minutes);
+            minutes = std::move(merged);
+            first = double(minutes.first().minute);
+        }
     } else if (m_readRollup.failed()) {
         return m_readRollup.failure(QStringLiteral("cannot read summaries"));
     }
     m_readRollup.reset();
-    const CallSummary summary = summaryOfMinutes(minutes);
-    const QByteArray data = Rollup::encode(minutes);
-    const QByteArray sketch = summary.sketch.encode();
+    if (!summary) {
+        summary = Rollup::total(minutes);
+        data = Rollup::encode(minutes);
+    }
+    const QByteArray sketch = summary->sketch.encode();
     m_writeRollup.reset();
     m_writeRollup.bind(1, seriesId);
-    m_writeRollup.bind(2, day);
-    m_writeRollup.bind(3, double(minutes.first().minute));
+    m_writeRollup.bind(2, hour);
+    m_writeRollup.bind(3, first);
     m_writeRollup.bind(4, double(minutes.last().minute));
     m_writeRollup.bind(5, arrival);
-    m_writeRollup.bind(6, summary.count);
-    m_writeRollup.bind(7, summary.sum);
-    m_writeRollup.bind(8, summary.sumSquares);
-    m_writeRollup.bind(9, summary.min);
-    m_writeRollup.bind(10, summary.max);
-    m_writeRollup.bind(11, summary.errors);
+    m_writeRollup.bind(6, summary->count);
+    m_writeRollup.bind(7, summary->sum);
+    m_writeRollup.bind(8, summary->sumSquares);
+    m_writeRollup.bind(9, summary->min);
+    m_writeRollup.bind(10, summary->max);
+    m_writeRollup.bind(11, summary->errors);
     m_writeRollup.bindBlob(12, sketch);
-    m_writeRollup.bindBlob(13, data);
+    m_writeRollup.bindBlob(13, *data);
     m_writeRollup.step();
     if (m_writeRollup.failed())
         return m_writeRollup.failure(QStringLiteral("cannot store summaries"));
@@ -233,33 +265,33 @@ Result<bool> Retention::expireSummaries(qint64 cutoff, QSet<qint64>& touched)
 {
     bool more = true;
     while (more && !overBudget()) {
-        struct Day
+        struct Row
         {
             qint64 series;
-            qint64 day;
+            qint64 hour;
             CallSummary summary;
         };
-        QList<Day> days;
+        QList<Row> rows;
         m_oldRollups.reset();
         m_oldRollups.bind(1, cutoff);
-        m_oldRollups.bind(2, qint64(DaysPerQuery));
+        m_oldRollups.bind(2, qint64(RowsPerQuery));
         while (m_oldRollups.step())
-            days.append({ m_oldRollups.columnInt(0), m_oldRollups.columnInt(1),
+            rows.append({ m_oldRollups.columnInt(0), m_oldRollups.columnInt(1),
                 SqliteSummaries::read(m_oldRollups, 2).value_or(CallSummary {}) });
         if (m_oldRollups.failed())
             return m_oldRollups.failure(QStringLiteral("cannot find old summaries"));
         m_oldRollups.reset();
-        more = days.size() == DaysPerQuery;
-        for (const auto& day : std::as_const(days)) {
+        more = rows.size() == RowsPerQuery;
+        for (const auto& row : std::as_const(rows)) {
             m_deleteRollup.reset();
-            m_deleteRollup.bind(1, day.series);
-            m_deleteRollup.bind(2, day.day);
+            m_deleteRollup.bind(1, row.series);
+            m_deleteRollup.bind(2, row.hour);
             m_deleteRollup.step();
             if (m_deleteRollup.failed())
                 return m_deleteRollup.failure(QStringLiteral("cannot delete old summaries"));
-            if (auto status = forgetSeriesCalls(day.series, day.summary); !status)
+            if (auto status = forgetSeriesCalls(row.series, row.summary); !status)
                 return status.failure();
-            touched.insert(day.series);
+            touched.insert(row.series);
         }
     }
     return more;

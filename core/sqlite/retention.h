@@ -16,7 +16,7 @@ class TagDictionary;
 
 // Keeps an SQLite file within its RetentionPolicy, in small steps on the writer's connection, inside the
 // writer's transaction: calls that arrived before --retention-raw become per-minute summaries (the `rollups`
-// table, a day of a series per row) and leave the chunks; summaries that arrived before --retention go, taken
+// table, an hour of a series per row) and leave the chunks; summaries that arrived before --retention go, taken
 // out of the series' totals; while the file is larger than its size limit, the oldest calls become summaries
 // and then the oldest summaries go. A step does at most about its budget of work, so that the writer's batches
 // never wait long (the receiver keeps reading meanwhile).
@@ -43,7 +43,7 @@ private:
     Result<bool> shrink(TagDictionary& tags, QSet<qint64>& touched);
     Status addToRollups(const QHash<qint64, QList<MinuteSummary>>& minutes,
         const QHash<std::pair<qint64, qint64>, qint64>& arrivals);
-    Status storeRollupDay(qint64 seriesId, qint64 day, QList<MinuteSummary> minutes, qint64 arrival);
+    Status storeRollupHour(qint64 seriesId, qint64 hour, QList<MinuteSummary> minutes, qint64 arrival);
     Status forgetSeriesCalls(qint64 seriesId, const CallSummary& summary);
     bool overBudget() const { return m_clock.elapsed() >= m_budgetMs; }
 

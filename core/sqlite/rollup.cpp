@@ -10,7 +10,8 @@ namespace Kodemon::Rollup {
 
 namespace {
 
-constexpr quint64 Format = 1;
+constexpr quint64 DayFormat = 1; // schema 8
+constexpr quint64 HourFormat = 2; // schema 9
 
 void putVarint(QByteArray& out, quint64 value)
 {
@@ -68,6 +69,7 @@ public:
         return true;
     }
     bool atEnd() const { return m_at == m_end; }
+    qsizetype remaining() const { return m_end - m_at; }
 
 private:
     const char* m_at;
@@ -112,17 +114,15 @@ qint64 minuteOf(double timestamp)
     return qint64(std::floor(clamped / Minute)) * Minute;
 }
 
-qint64 dayOf(qint64 minute)
+namespace {
+
+qint64 floorTo(qint64 value, qint64 unit)
 {
-    return (minute >= 0 ? minute / Day : -((-minute + Day - 1) / Day)) * Day;
+    return (value >= 0 ? value / unit : -((-value + unit - 1) / unit)) * unit;
 }
 
-QByteArray encode(const QList<MinuteSummary>& minutes)
+void putMinutes(QByteArray& out, const QList<MinuteSummary>& minutes, qint64 previous)
 {
-    QByteArray out;
-    putVarint(out, Format);
-    putVarint(out, quint64(minutes.size()));
-    qint64 previous = minutes.isEmpty() ? 0 : dayOf(minutes.first().minute);
     for (const auto& minute : minutes) {
         putVarint(out, quint64((minute.minute - previous) / Minute));
         previous = minute.minute;
@@ -139,24 +139,76 @@ QByteArray encode(const QList<MinuteSummary>& minutes)
         putVarint(out, quint64(sketch.size()));
         out += sketch;
     }
+}
+
+QByteArray encodeRow(const QList<MinuteSummary>& minutes, quint64 format, qint64 start)
+{
+    QByteArray out;
+    putVarint(out, format);
+    putVarint(out, quint64(minutes.size()));
+    putMinutes(out, minutes, start);
     return out;
 }
 
-std::optional<QList<MinuteSummary>> decode(QByteArrayView blob, qint64 day)
+} // namespace
+
+qint64 hourOf(qint64 minute)
+{
+    return floorTo(minute, Hour);
+}
+
+qint64 dayOf(qint64 minute)
+{
+    return floorTo(minute, Day);
+}
+
+QByteArray encode(const QList<MinuteSummary>& minutes)
+{
+    return encodeRow(minutes, HourFormat, minutes.isEmpty() ? 0 : hourOf(minutes.first().minute));
+}
+
+QByteArray encodeDay(const QList<MinuteSummary>& minutes)
+{
+    return encodeRow(minutes, DayFormat, minutes.isEmpty() ? 0 : dayOf(minutes.first().minute));
+}
+
+std::optional<QByteArray> append(QByteArrayView blob, qint64 lastMinute, const QList<MinuteSummary>& added)
 {
     Reader in(blob);
     quint64 format = 0, count = 0;
-    if (!in.varint(format) || format != Format || !in.varint(count) || count > 1440)
+    if (!in.varint(format) || format != HourFormat || !in.varint(count) || count == 0
+        || count + quint64(added.size()) > quint64(Hour / Minute) || added.isEmpty()
+        || added.first().minute <= lastMinute || hourOf(added.last().minute) != hourOf(lastMinute))
+        return std::nullopt;
+    const qsizetype header = blob.size() - in.remaining();
+    QByteArray out;
+    out.reserve(blob.size() + added.size() * 64);
+    putVarint(out, HourFormat);
+    putVarint(out, count + quint64(added.size()));
+    out.append(blob.data() + header, blob.size() - header);
+    putMinutes(out, added, lastMinute);
+    return out;
+}
+
+std::optional<QList<MinuteSummary>> decode(QByteArrayView blob, qint64 start)
+{
+    Reader in(blob);
+    quint64 format = 0, count = 0;
+    if (!in.varint(format) || (format != DayFormat && format != HourFormat))
+        return std::nullopt;
+    const qint64 span = format == DayFormat ? Day : Hour;
+    const auto most = quint64(span / Minute);
+    if (!in.varint(count) || count > most)
         return std::nullopt;
     QList<MinuteSummary> minutes;
     minutes.reserve(qsizetype(count));
-    qint64 minute = day;
+    qint64 minute = start;
     for (quint64 i = 0; i < count; ++i) {
         quint64 step = 0;
-        if (!in.varint(step) || step > 1440 || (i > 0 && step == 0))
+        if (!in.varint(step) || step > most || (i > 0 && step == 0))
             return std::nullopt;
         minute += qint64(step) * Minute;
-        if (minute >= day + Day)
+        if (minute >= start + span)
             return std::nullopt;
         MinuteSummary summary;
         if (!readMinute(in, minute, summary))
@@ -184,6 +236,14 @@ void merge(QList<MinuteSummary>& minutes, const QList<MinuteSummary>& added)
         }
     }
     minutes = std::move(out);
+}
+
+CallSummary total(const QList<MinuteSummary>& minutes)
+{
+    CallSummary sum;
+    for (const auto& minute : minutes)
+        sum.merge(minute.summary);
+    return sum;
 }
 
 } // namespace Kodemon::Rollup

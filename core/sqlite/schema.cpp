@@ -6,6 +6,7 @@
 #include "sqlite/sqliteconnection.h"
 #include "sqlite/sqlitestatement.h"
 #include "sqlite/retention.h"
+#include "sqlite/rollup.h"
 #include "sqlite/sqlitesummaries.h"
 #include "sqlite/tagdictionary.h"
 
@@ -14,6 +15,7 @@
 #include <QSqlError>
 #include <QDateTime>
 #include <QHash>
+#include <QMap>
 #include <QSqlQuery>
 #include <QStringList>
 
@@ -216,10 +218,10 @@ Status convertChunksToTags(SqliteConnection& connection)
 // Version 6: summaries (callsummary.h) and retention. Each series chunk carries the summary of its calls and when
 // its calls arrived (retention keeps calls by arrival: a call sent now with an old timestamp is kept as long as
 // any other), each series the summary of every call outside the recent table (series_summary: chunks and
-// rollups), so that questions over millions of calls read summaries instead of calls; `rollups` keeps a day of a
-// series' per-minute summaries per row once its calls are older than --retention-raw; `meta` holds settings of
-// the file (when retention may start after an upgrade). summarizeChunks() fills in the chunks an older version
-// wrote, once.
+// rollups), so that questions over millions of calls read summaries instead of calls; `rollups` keeps a day (an
+// hour since version 9) of a series' per-minute summaries per row once its calls are older than --retention-raw;
+// `meta` holds settings of the file (when retention may start after an upgrade). summarizeChunks() fills in the
+// chunks an older version wrote, once.
 const char* const Version6[] = {
     "ALTER TABLE chunks ADD COLUMN sum_ms REAL",
     "ALTER TABLE chunks ADD COLUMN sumsq_ms REAL",
@@ -307,6 +309,91 @@ Status summarizeChunks(SqliteConnection& connection)
     return Ok {};
 }
 
+// Version 9 (issue 18): `rollups` keeps an hour of a series' minute summaries per row instead of a day (rollup.h:
+// retention rewrote the whole day of every function at every step, so its work grew through the day). The day rows
+// of version 8 are cut into hours here, once: each hour row gets the day row's last arrival (it expires with it,
+// as before) and its own totals. A rowid table with a unique index, not WITHOUT ROWID as the day rows were: an
+// index b-tree keeps little of a row in its page, and SQLite read each row's overflow pages (the minutes' blob,
+// up to 14 KB) to answer from the row's summary columns: 1,000 buckets over a 10M-call function's year of hours
+// took 277 ms of CPU, 57% of it there (kodemon-querybench --history, perf).
+const char* const Version9[] = {
+    R"(CREATE TABLE rollups_by_hour (
+                   id INTEGER PRIMARY KEY,
+                   series_id INTEGER NOT NULL,
+                   hour INTEGER NOT NULL,
+                   min_ts REAL NOT NULL,
+                   max_ts REAL NOT NULL,
+                   max_arrival INTEGER NOT NULL,
+                   sample_count INTEGER NOT NULL,
+                   sum_ms REAL NOT NULL,
+                   sumsq_ms REAL NOT NULL,
+                   min_ms REAL NOT NULL,
+                   max_ms REAL NOT NULL,
+                   errors INTEGER NOT NULL,
+                   sketch BLOB NOT NULL,
+                   data BLOB NOT NULL))",
+};
+
+const char* const Version9Cleanup[] = {
+    "DROP TABLE rollups",
+    "ALTER TABLE rollups_by_hour RENAME TO rollups",
+    "CREATE UNIQUE INDEX rollups_by_series ON rollups (series_id, hour)",
+    "CREATE INDEX rollups_by_arrival ON rollups (max_arrival)",
+};
+
+Status cutRollupsIntoHours(SqliteConnection& connection)
+{
+    sqlite3* db = SqliteStatement::handle(connection.database());
+    auto days = SqliteStatement::prepare(db, "SELECT series_id, day, max_arrival, data FROM rollups");
+    auto insert = SqliteStatement::prepare(db, "INSERT INTO rollups_by_hour (series_id, hour, min_ts, max_ts, "
+                                               "max_arrival, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, "
+                                               "sketch, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!days || !insert)
+        return !days ? days.failure() : insert.failure();
+    qint64 converted = 0, damaged = 0;
+    while (days->step()) {
+        const qint64 series = days->columnInt(0);
+        const auto minutes = Rollup::decode(days->columnBlob(3), days->columnInt(1));
+        if (!minutes) {
+            ++damaged; // readers skipped it with a warning; it cannot be cut, so it goes
+            continue;
+        }
+        QMap<qint64, QList<MinuteSummary>> byHour;
+        for (const auto& minute : *minutes)
+            byHour[Rollup::hourOf(minute.minute)].append(minute);
+        for (auto hour = byHour.cbegin(); hour != byHour.cend(); ++hour) {
+            const CallSummary total = Rollup::total(hour.value());
+            const QByteArray sketch = total.sketch.encode();
+            const QByteArray data = Rollup::encode(hour.value());
+            insert->reset();
+            insert->bind(1, series);
+            insert->bind(2, hour.key());
+            insert->bind(3, double(hour.value().first().minute));
+            insert->bind(4, double(hour.value().last().minute));
+            insert->bind(5, days->columnInt(2));
+            insert->bind(6, total.count);
+            insert->bind(7, total.sum);
+            insert->bind(8, total.sumSquares);
+            insert->bind(9, total.min);
+            insert->bind(10, total.max);
+            insert->bind(11, total.errors);
+            insert->bindBlob(12, sketch);
+            insert->bindBlob(13, data);
+            insert->step();
+            if (insert->failed())
+                return insert->failure(QStringLiteral("cannot store an hour of summaries"));
+        }
+        ++converted;
+    }
+    if (days->failed())
+        return days->failure(QStringLiteral("cannot read the day summaries"));
+    if (converted > 0)
+        qCInfo(lcStorage) << "cut" << converted << "days of per-minute summaries into hours";
+    if (damaged > 0)
+        qCWarning(lcStorage) << "dropped" << damaged << "damaged days of per-minute summaries";
+    return Ok {};
+}
+
 // The version 3 rows of each series, in (time, arrival) order, cut into chunks.
 Status convertSamplesToChunks(SqliteConnection& connection)
 {
@@ -383,6 +470,8 @@ QList<const char*> stepStatements(int version)
         return statements(Version7);
     case 8:
         return statements(Version8);
+    case 9:
+        return statements(Version9);
     default:
         return {};
     }
@@ -405,6 +494,11 @@ Status runStep(SqliteConnection& connection, int version)
         return convertChunksToTags(connection);
     if (version == 6)
         return summarizeChunks(connection);
+    if (version == 9) {
+        if (auto status = cutRollupsIntoHours(connection); !status)
+            return status;
+        return runStatements(connection, statements(Version9Cleanup));
+    }
     if (version != 4)
         return Ok {};
     if (auto status = convertSamplesToChunks(connection); !status)

@@ -102,6 +102,20 @@ SeriesSummary summaryOf(const SeriesInfo& info, QList<double>& times, qint64 err
     return row;
 }
 
+// The range a summary scan reads for one series. A minute summary belongs to a range when its start does, so a
+// range from the series' first call (the window's "All" starts there) would leave out that call's minute: the
+// chart of a year drew 90,599 of a function's 90,600 calls. Nothing of the series lies before its first call or
+// after its last, so a range end beyond them is opened.
+TimeRange summaryRange(const SeriesInfo& series, const TimeRange& range)
+{
+    TimeRange opened = range;
+    if (opened.from && *opened.from <= series.first)
+        opened.from.reset();
+    if (opened.to && *opened.to >= series.last)
+        opened.to.reset();
+    return opened;
+}
+
 } // namespace
 
 SqliteReader::SqliteReader(QString path, ReadScope scope, qint64 exactCallLimit)
@@ -307,10 +321,11 @@ Result<bool> SqliteReader::usesSummaries(const QList<SeriesRef>& series, const S
     return calls > m_exactCallLimit;
 }
 
-Result<CallSummary> SqliteReader::callSummary(const SeriesRef& series, const TimeRange& range)
+Result<CallSummary> SqliteReader::callSummary(const SeriesRef& series, const TimeRange& asked)
 {
     CallSummary summary;
     const auto add = [&summary](double, double milliseconds, bool failed) { summary.add(milliseconds, failed); };
+    const TimeRange range = summaryRange(series.info, asked);
     SummaryScan scan(handle(), series.id, range);
     if (!range.from && !range.to) {
         // The whole history: the series' own summary of its chunks, and the recent calls not in it yet.
@@ -418,7 +433,7 @@ Result<BucketedSeries> SqliteReader::bucketsFromSummaries(
     for (const auto& ref : series) {
         // The asked range, not the covered one: a minute summary starts before its first call, and an open
         // range takes it.
-        SummaryScan scan(handle(), ref.id, range);
+        SummaryScan scan(handle(), ref.id, summaryRange(ref.info, range));
         auto status = scan.run([&](double first, double last) { return bucketOf(first) == bucketOf(last); },
             [&](double first, double, const CallSummary& whole) { summaries[bucketOf(first)].merge(whole); },
             [&](double t, double milliseconds, bool failed) {

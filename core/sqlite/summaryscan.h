@@ -3,6 +3,7 @@
 
 #include "base/callsummary.h"
 #include "base/types.h"
+#include "sqlite/chunkview.h"
 #include "sqlite/sqlitestatement.h"
 
 #include <functional>
@@ -38,13 +39,17 @@ public:
 
 private:
     Status readChunk(qint64 chunkId, const Call& call);
-    // The series' per-minute summaries in range: whole days where the caller takes them, else minute by minute
+    // The series' per-minute summaries in range: whole hours where the caller takes them, else minute by minute
     // (a minute is in the range when its start is).
     Status readRollups(const TakesWhole& takesWhole, const Whole& whole);
 
     sqlite3* m_db;
     qint64 m_seriesId;
     TimeRange m_range;
+    // readChunk's columns, kept between chunks
+    QList<double> m_timestamps;
+    QList<double> m_times;
+    TagColumn m_tags;
 };
 
 // A read transaction over several statements, so that a question answered from the chunks table, its summaries

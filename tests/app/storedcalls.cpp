@@ -90,7 +90,7 @@ MinuteMap storedMinuteTotals(const QString& path, const QStringList& keys, QStri
         return {};
     }
     QSqlQuery rollups((*connection)->database());
-    if (!rollups.exec(QStringLiteral("SELECT s.key, r.day, r.data FROM rollups r JOIN series s ON s.id = r.series_id"))) {
+    if (!rollups.exec(QStringLiteral("SELECT s.key, r.hour, r.data FROM rollups r JOIN series s ON s.id = r.series_id"))) {
         *error = QStringLiteral("cannot read the rollups");
         return {};
     }

@@ -2,8 +2,11 @@
 // Retention on real SQLite files: a year of calls with a 30-day raw retention ends with exactly the calls that
 // arrived in the last 30 days and per-minute summaries equal to what the other calls were; expired summaries
 // leave the series' totals; a size limit summarizes the oldest first; every answer over old ranges still comes.
+// The summaries are kept an hour of a series per row (schema 9): rows that many steps add to, rows a deletion
+// cuts, and the day rows of a schema 8 file cut into hours all hold exactly what the calls were.
 #include "sqlite/retention.h"
 #include "sqlite/rollup.h"
+#include "sqlite/schema.h"
 #include "sqlite/sqliteconnection.h"
 #include "sqlite/sqlitereader.h"
 #include "sqlite/sqlitestore.h"
@@ -11,6 +14,7 @@
 #include "store/query.h"
 
 #include <QRandomGenerator>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -28,6 +32,9 @@ private Q_SLOTS:
     void callsSentNowWithOldTimestampsAreKept();
     void anUpgradedFileWaitsADay();
     void keepingEverythingDoesNothing();
+    void summariesCrossingHoursInSmallSteps();
+    void deletingARangeCutsHourRows();
+    void anUpgradeCutsDaysIntoHours();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("retention.sqlite")); }
@@ -81,7 +88,7 @@ QMap<std::pair<QString, qint64>, CallSummary> storedMinutes(const QString& path)
     QMap<std::pair<QString, qint64>, CallSummary> out;
     auto connection = SqliteConnection::open(path);
     QSqlQuery query((*connection)->database());
-    query.exec(QStringLiteral("SELECT s.key, r.day, r.data FROM rollups r JOIN series s ON s.id = r.series_id"));
+    query.exec(QStringLiteral("SELECT s.key, r.hour, r.data FROM rollups r JOIN series s ON s.id = r.series_id"));
     while (query.next()) {
         const auto minutes = Rollup::decode(query.value(2).toByteArray(), query.value(1).toLongLong());
         if (!minutes)
@@ -90,6 +97,62 @@ QMap<std::pair<QString, qint64>, CallSummary> storedMinutes(const QString& path)
             out[{ query.value(0).toString(), minute.minute }] = minute.summary;
     }
     return out;
+}
+
+// Every row of `rollups` is an hour of one series: its minutes lie in [hour, hour + 1 h), min_ts and max_ts are its
+// first and last minute, and its own columns are the total of its minutes. Returns what is wrong, or nothing.
+QString badRollupRow(const QString& path, qint64* rows = nullptr)
+{
+    auto connection = SqliteConnection::open(path);
+    QSqlQuery query((*connection)->database());
+    if (!query.exec(QStringLiteral("SELECT series_id, hour, min_ts, max_ts, sample_count, sum_ms, min_ms, max_ms, "
+                                   "errors, data FROM rollups")))
+        return QStringLiteral("cannot read rollups");
+    qint64 count = 0;
+    while (query.next()) {
+        ++count;
+        const qint64 hour = query.value(1).toLongLong();
+        const QString where = QStringLiteral("series %1, hour %2: ").arg(query.value(0).toLongLong()).arg(hour);
+        if (hour != Rollup::hourOf(hour))
+            return where + QStringLiteral("not the start of an hour");
+        const auto minutes = Rollup::decode(query.value(9).toByteArray(), hour);
+        if (!minutes || minutes->isEmpty())
+            return where + QStringLiteral("damaged or empty");
+        if (minutes->first().minute < hour || minutes->last().minute >= hour + Rollup::Hour)
+            return where + QStringLiteral("minutes outside the hour");
+        if (query.value(2).toDouble() != double(minutes->first().minute)
+            || query.value(3).toDouble() != double(minutes->last().minute))
+            return where + QStringLiteral("min_ts/max_ts are not its first and last minute");
+        const CallSummary total = Rollup::total(*minutes);
+        if (query.value(4).toLongLong() != total.count || !qFuzzyCompare(query.value(5).toDouble(), total.sum)
+            || query.value(6).toDouble() != total.min || query.value(7).toDouble() != total.max
+            || query.value(8).toLongLong() != total.errors)
+            return where + QStringLiteral("its totals are not those of its minutes");
+    }
+    if (rows)
+        *rows = count;
+    return {};
+}
+
+// Compares the summaries stored per minute with those expected; returns what differs, or nothing.
+QString differingMinute(
+    const QMap<std::pair<QString, qint64>, CallSummary>& got, const QMap<std::pair<QString, qint64>, CallSummary>& want)
+{
+    if (got.size() != want.size())
+        return QStringLiteral("%1 minutes stored, %2 expected").arg(got.size()).arg(want.size());
+    for (auto it = want.cbegin(); it != want.cend(); ++it) {
+        const CallSummary& g = got.value(it.key());
+        if (g.count != it->count || g.min != it->min || g.max != it->max || g.errors != it->errors
+            || !qFuzzyCompare(g.sum, it->sum))
+            return QStringLiteral("minute %1 of %2: %3 calls, %4 ms (expected %5, %6)")
+                .arg(it.key().second)
+                .arg(it.key().first)
+                .arg(g.count)
+                .arg(g.sum)
+                .arg(it->count)
+                .arg(it->sum);
+    }
+    return {};
 }
 
 } // namespace
@@ -192,17 +255,17 @@ void tst_Retention::expiredSummariesLeaveTheTotals()
     QVERIFY(writer.write({ Sample { QStringLiteral("t"), B, double(Now), 2.0, Now, {} } }).ok());
     QVERIFY(maintainFully(writer, Now) > 0);
     Query query(std::make_unique<SqliteReader>(path()));
-    // A day of summaries goes once the last of its calls arrived more than 60 days ago, and leaves the totals.
-    QHash<std::pair<QString, qint64>, qint64> lastArrival; // (key, day)
+    // An hour of summaries goes once the last of its calls arrived more than 60 days ago, and leaves the totals.
+    QHash<std::pair<QString, qint64>, qint64> lastArrival; // (key, hour)
     for (const auto& sample : samples) {
-        auto& last = lastArrival[{ sample.key, Rollup::dayOf(Rollup::minuteOf(sample.timestamp)) }];
+        auto& last = lastArrival[{ sample.key, Rollup::hourOf(Rollup::minuteOf(sample.timestamp)) }];
         last = std::max(last, sample.receivedAt);
     }
     qint64 kept = 1;
     qint64 keptErrors = 0;
     for (const auto& sample : samples) {
-        const bool dayKept = lastArrival.value({ sample.key, Rollup::dayOf(Rollup::minuteOf(sample.timestamp)) }) >= Now - 60 * Day;
-        const bool minuteKept = sample.receivedAt >= Now - 10 * Day || dayKept;
+        const bool hourKept = lastArrival.value({ sample.key, Rollup::hourOf(Rollup::minuteOf(sample.timestamp)) }) >= Now - 60 * Day;
+        const bool minuteKept = sample.receivedAt >= Now - 10 * Day || hourKept;
         kept += minuteKept ? 1 : 0;
         keptErrors += minuteKept && !sample.extra.isEmpty() ? 1 : 0;
     }
@@ -311,6 +374,279 @@ void tst_Retention::keepingEverythingDoesNothing()
     QCOMPARE(*writer.maintain(Now, 50), false);
     Query query(std::make_unique<SqliteReader>(path()));
     QVERIFY(query.stats({ A, std::nullopt, {} })->exact);
+}
+
+namespace {
+
+// Five hours of two functions, a call every 3 s each (lognormal-like times, one in ten failed), starting 20 minutes
+// into an hour, each arriving 0-2 s after it started.
+QList<Sample> fiveHours(qint64 start, quint32 seed)
+{
+    QRandomGenerator random(seed);
+    QList<Sample> samples;
+    for (qint64 t = start; t < start + 5 * Rollup::Hour; t += 3) {
+        for (const QString& key : { A, B }) {
+            const double ms = std::round(std::exp(random.generateDouble() * 6) * 100) / 100;
+            const bool failed = random.bounded(10) == 0;
+            samples.append({ QStringLiteral("t"), key, double(t) + random.generateDouble(), ms,
+                t + random.bounded(3), failed ? QByteArray(R"({"error":"E"})") : QByteArray() });
+        }
+    }
+    return samples;
+}
+
+// What retention leaves of `samples` in the minutes of the calls that arrived before `cutoff`, and the stats of a
+// range as summaries answer it (a summarized minute is in the range when its start is).
+CallSummary expectedIn(const QList<Sample>& samples, const QString& key, const TimeRange& range, qint64 cutoff)
+{
+    CallSummary out;
+    for (const auto& sample : samples) {
+        const double at = sample.receivedAt < cutoff ? double(Rollup::minuteOf(sample.timestamp)) : sample.timestamp;
+        if (sample.key == key && range.contains(at))
+            out.add(sample.executionTime, !sample.extra.isEmpty());
+    }
+    return out;
+}
+
+} // namespace
+
+void tst_Retention::summariesCrossingHoursInSmallSteps()
+{
+    // A collector's retention: every 10 minutes of arrivals, a step summarizes the calls that just became older
+    // than --retention-raw (10 minutes here), so each hour row is written by several steps, and the minutes cross
+    // six hours. The rows, the minutes and the answers are exactly those of the calls.
+    const qint64 start = Rollup::hourOf(Now - 7 * Rollup::Hour) + 20 * Rollup::Minute;
+    const QList<Sample> samples = fiveHours(start, 11);
+    RetentionPolicy policy;
+    policy.raw = 600;
+    policy.summaries = 0;
+    SqliteStore store(path());
+    QVERIFY(store.open().ok());
+    SqliteWriter writer(path(), {}, ChunkPolicy::Compaction { 100, 0 }, policy);
+    const qint64 end = start + 5 * Rollup::Hour + 5;
+    int steps = 0;
+    for (qint64 now = start + 600; now < end + 600; now += 600) {
+        QList<Sample> batch;
+        for (const auto& sample : samples) {
+            if (sample.receivedAt >= now - 600 && sample.receivedAt < now)
+                batch.append(sample);
+        }
+        QVERIFY(writer.write(batch).ok());
+        const int taken = maintainFully(writer, now);
+        QVERIFY(taken > 0);
+        steps += taken;
+        QCOMPARE(badRollupRow(path()), QString());
+    }
+    QVERIFY(writer.write({ Sample { QStringLiteral("t"), A, double(end + 600), 1.0, end + 600, {} } }).ok());
+    steps += maintainFully(writer, end + 600);
+    qInfo() << samples.size() << "calls of five hours summarized in" << steps << "steps";
+
+    QList<Sample> all = samples;
+    all.append(Sample { QStringLiteral("t"), A, double(end + 600), 1.0, end + 600, {} });
+    const qint64 cutoff = end;
+    QCOMPARE(differingMinute(storedMinutes(path()), split(all, cutoff).minutes), QString());
+    qint64 rows = 0;
+    QCOMPARE(badRollupRow(path(), &rows), QString());
+    QCOMPARE(rows, qint64(2 * 6)); // two functions, six hours (20 minutes into the first, 20 into the sixth)
+
+    Query query(std::make_unique<SqliteReader>(path()));
+    // Ranges over whole rows, cutting rows, and everything: counts, sums, extremes and errors as the calls were.
+    const TimeRange ranges[] = {
+        {},
+        { double(start + 40 * Rollup::Minute), double(start + 3 * Rollup::Hour + 17 * Rollup::Minute + 30) },
+        { double(Rollup::hourOf(start) + Rollup::Hour), double(Rollup::hourOf(start) + 3 * Rollup::Hour) },
+        { double(Rollup::hourOf(start) + 3 * Rollup::Hour - 2 * Rollup::Minute),
+            double(Rollup::hourOf(start) + 3 * Rollup::Hour + 2 * Rollup::Minute + 30) },
+    };
+    for (const QString& key : { A, B }) {
+        for (const auto& range : ranges) {
+            const auto stats = query.stats({ key, std::nullopt, range });
+            QVERIFY(stats.ok());
+            const CallSummary want = expectedIn(all, key, range, cutoff);
+            QCOMPARE(stats->count, want.count);
+            QCOMPARE(stats->min, want.min);
+            QCOMPARE(stats->max, want.max);
+            QCOMPARE(stats->errors, want.errors);
+            QVERIFY(qFuzzyCompare(stats->mean, want.sum / double(want.count)));
+            qint64 inChart = 0;
+            const auto chart = query.buckets({ key, std::nullopt, range }, 7);
+            QVERIFY(chart.ok());
+            for (const auto& bucket : chart->buckets)
+                inChart += bucket.count;
+            QCOMPARE(inChart, want.count);
+        }
+    }
+    // The series' totals count every call, once.
+    const auto keys = query.keys();
+    for (const auto& info : *keys)
+        QCOMPARE(info.count, expectedIn(all, info.id.key, {}, cutoff).count);
+}
+
+void tst_Retention::deletingARangeCutsHourRows()
+{
+    // A deleted range that starts and ends inside hour rows: the minutes in it go, the rest of those rows stays
+    // with totals of what is left, the rows between go whole.
+    const qint64 start = Rollup::hourOf(Now - 7 * Rollup::Hour) + 20 * Rollup::Minute;
+    const QList<Sample> samples = fiveHours(start, 12);
+    RetentionPolicy policy;
+    policy.raw = 600;
+    policy.summaries = 0;
+    SqliteStore store(path());
+    QVERIFY(store.open().ok());
+    SqliteWriter writer(path(), {}, ChunkPolicy::Compaction { 100, 0 }, policy);
+    const qint64 end = start + 5 * Rollup::Hour + 5;
+    QVERIFY(writer.write(samples).ok());
+    QVERIFY(writer.write({ Sample { QStringLiteral("t"), B, double(end + 600), 1.0, end + 600, {} } }).ok());
+    QVERIFY(maintainFully(writer, end + 600) > 0);
+    qint64 rowsBefore = 0;
+    QCOMPARE(badRollupRow(path(), &rowsBefore), QString());
+
+    const TimeRange cut { double(start + 70 * Rollup::Minute), double(start + 3 * Rollup::Hour + 10 * Rollup::Minute) };
+    const auto deleted = writer.remove({ A, std::nullopt, cut });
+    QVERIFY2(deleted.ok(), deleted.ok() ? "" : qPrintable(deleted.error()));
+    QList<Sample> kept;
+    for (const auto& sample : samples) {
+        if (sample.key != A || !cut.contains(double(Rollup::minuteOf(sample.timestamp))))
+            kept.append(sample);
+    }
+    QCOMPARE(*deleted, qint64(samples.size() - kept.size()));
+    kept.append(Sample { QStringLiteral("t"), B, double(end + 600), 1.0, end + 600, {} });
+    QCOMPARE(differingMinute(storedMinutes(path()), split(kept, end).minutes), QString());
+    qint64 rowsAfter = 0;
+    QCOMPARE(badRollupRow(path(), &rowsAfter), QString());
+    QCOMPARE(rowsAfter, rowsBefore - 1); // hours 2 and 3 of A are cut, the one between them goes
+    Query query(std::make_unique<SqliteReader>(path()));
+    for (const QString& key : { A, B }) {
+        const CallSummary want = expectedIn(kept, key, {}, end);
+        const auto stats = query.stats({ key, std::nullopt, {} });
+        QCOMPARE(stats->count, want.count);
+        QCOMPARE(stats->min, want.min);
+        QCOMPARE(stats->max, want.max);
+        QCOMPARE(stats->errors, want.errors);
+        const auto inCut = query.stats({ key, std::nullopt, cut });
+        QCOMPARE(inCut.ok() ? inCut->count : 0, expectedIn(kept, key, cut, end).count);
+    }
+    const auto keys = query.keys();
+    for (const auto& info : *keys)
+        QCOMPARE(info.count, expectedIn(kept, info.id.key, {}, end).count);
+}
+
+void tst_Retention::anUpgradeCutsDaysIntoHours()
+{
+    // A schema 8 file: its rollups hold a day of a series per row, in the day format (Rollup::encodeDay), written
+    // here as schema 8's retention wrote them. Opening it cuts them into hours; the minutes, totals and answers
+    // stay, and retention goes on adding to the converted rows.
+    const qint64 start = Rollup::dayOf(Now) - 3 * Rollup::Hour + 20 * Rollup::Minute; // 21:20: crosses midnight
+    QList<Sample> samples = fiveHours(start, 13);
+    for (const auto& sample : fiveHours(start + 8 * Rollup::Hour, 14))
+        samples.append(sample);
+    const qint64 cutoff = start + 12 * Rollup::Hour + 10;
+    const QList<Sample> old = [&] {
+        QList<Sample> out;
+        for (const auto& sample : samples) {
+            if (sample.receivedAt < cutoff)
+                out.append(sample);
+        }
+        return out;
+    }();
+    const auto expected = split(old, cutoff).minutes;
+    {
+        auto connection = SqliteConnection::open(path());
+        QVERIFY(connection.ok());
+        QVERIFY(Schema::migrateTo(**connection, 8).ok());
+        auto& db = **connection;
+        QHash<QString, qint64> ids;
+        QHash<std::pair<QString, qint64>, QList<MinuteSummary>> days;
+        QHash<QString, CallSummary> totals;
+        for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+            days[{ it.key().first, Rollup::dayOf(it.key().second) }].append({ it.key().second, *it });
+            totals[it.key().first].merge(*it);
+        }
+        for (const QString& key : { A, B }) {
+            QSqlQuery insert(db.database());
+            QVERIFY(insert.prepare(QStringLiteral("INSERT INTO series (token, key, sample_count, total_ms, first_ts, "
+                                                  "last_ts, error_count) VALUES ('t', ?, ?, ?, ?, ?, ?)")));
+            insert.addBindValue(key);
+            insert.addBindValue(totals[key].count);
+            insert.addBindValue(totals[key].sum);
+            insert.addBindValue(double(start));
+            insert.addBindValue(double(cutoff));
+            insert.addBindValue(totals[key].errors);
+            QVERIFY2(insert.exec(), qPrintable(insert.lastError().text()));
+            ids[key] = insert.lastInsertId().toLongLong();
+            QSqlQuery summary(db.database());
+            QVERIFY(summary.prepare(QStringLiteral("INSERT INTO series_summary (series_id, count, sum_ms, sumsq_ms, "
+                                                   "min_ms, max_ms, errors, sketch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")));
+            for (const QVariant& value : { QVariant(ids[key]), QVariant(totals[key].count), QVariant(totals[key].sum),
+                     QVariant(totals[key].sumSquares), QVariant(totals[key].min), QVariant(totals[key].max),
+                     QVariant(totals[key].errors), QVariant(totals[key].sketch.encode()) })
+                summary.addBindValue(value);
+            QVERIFY2(summary.exec(), qPrintable(summary.lastError().text()));
+        }
+        for (auto it = days.cbegin(); it != days.cend(); ++it) {
+            const CallSummary total = Rollup::total(*it);
+            QSqlQuery insert(db.database());
+            QVERIFY(insert.prepare(QStringLiteral("INSERT INTO rollups (series_id, day, min_ts, max_ts, max_arrival, "
+                                                  "sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch, "
+                                                  "data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+            for (const QVariant& value : { QVariant(ids[it.key().first]), QVariant(it.key().second),
+                     QVariant(double(it->first().minute)), QVariant(double(it->last().minute)), QVariant(cutoff - 1),
+                     QVariant(total.count), QVariant(total.sum), QVariant(total.sumSquares), QVariant(total.min),
+                     QVariant(total.max), QVariant(total.errors), QVariant(total.sketch.encode()),
+                     QVariant(Rollup::encodeDay(*it)) })
+                insert.addBindValue(value);
+            QVERIFY2(insert.exec(), qPrintable(insert.lastError().text()));
+        }
+        QCOMPARE(days.size(), 4); // two functions, two days
+        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version"))->toInt(), 8);
+    }
+    SqliteStore store(path());
+    QVERIFY(store.open().ok()); // the upgrade
+    {
+        auto connection = SqliteConnection::open(path());
+        QCOMPARE((*connection)->scalar(QStringLiteral("PRAGMA user_version"))->toInt(), Schema::CurrentVersion);
+    }
+    qint64 rows = 0;
+    QCOMPARE(badRollupRow(path(), &rows), QString());
+    QCOMPARE(rows, qint64(2 * 11)); // six hours, then five more from 8 hours later, until the cutoff
+    QCOMPARE(differingMinute(storedMinutes(path()), expected), QString());
+    {
+        Query query(std::make_unique<SqliteReader>(path()));
+        for (const QString& key : { A, B }) {
+            const CallSummary want = expectedIn(old, key, {}, cutoff);
+            const auto stats = query.stats({ key, std::nullopt, {} });
+            QCOMPARE(stats->count, want.count);
+            QCOMPARE(stats->min, want.min);
+            QCOMPARE(stats->max, want.max);
+            QCOMPARE(stats->errors, want.errors);
+            const TimeRange acrossMidnight { double(Rollup::dayOf(start + Rollup::Day) - 30 * Rollup::Minute),
+                double(Rollup::dayOf(start + Rollup::Day) + 30 * Rollup::Minute) };
+            QCOMPARE(query.stats({ key, std::nullopt, acrossMidnight })->count,
+                expectedIn(old, key, acrossMidnight, cutoff).count);
+        }
+    }
+    // Retention goes on: the calls that arrived after the cutoff are added to the converted hour rows.
+    RetentionPolicy policy;
+    policy.raw = 600;
+    policy.summaries = 0;
+    SqliteWriter writer(path(), {}, ChunkPolicy::Compaction { 100, 0 }, policy);
+    QList<Sample> rest;
+    for (const auto& sample : samples) {
+        if (sample.receivedAt >= cutoff)
+            rest.append(sample);
+    }
+    QVERIFY(!rest.isEmpty());
+    QVERIFY(writer.write(rest).ok());
+    const qint64 later = start + 13 * Rollup::Hour + 1200; // the calls of the last hour arrived after the cutoff
+    QVERIFY(writer.write({ Sample { QStringLiteral("t"), A, double(later), 1.0, later, {} } }).ok());
+    QVERIFY(maintainFully(writer, later) > 0);
+    samples.append(Sample { QStringLiteral("t"), A, double(later), 1.0, later, {} });
+    QCOMPARE(differingMinute(storedMinutes(path()), split(samples, later - 600).minutes), QString());
+    QCOMPARE(badRollupRow(path()), QString());
+    Query query(std::make_unique<SqliteReader>(path()));
+    const auto keys = query.keys();
+    for (const auto& info : *keys)
+        QCOMPARE(info.count, expectedIn(samples, info.id.key, {}, later - 600).count);
 }
 
 QTEST_GUILESS_MAIN(tst_Retention)
