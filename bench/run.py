@@ -188,11 +188,11 @@ bind-address = "127.0.0.1:{free_port(socket.SOCK_STREAM)}"
 class ClickHouse:
     """Debian's clickhouse-server 18.16 with its own configuration on free loopback ports."""
 
-    def __init__(self, workdir, cluster_tcp_ports=()):
+    def __init__(self, workdir, cluster_tcp_ports=(), tcp_port=None):
         self.dir = workdir
         os.makedirs(workdir, exist_ok=True)
         self.http_port = free_port(socket.SOCK_STREAM)
-        self.tcp_port = cluster_tcp_ports[0] if cluster_tcp_ports else free_port(socket.SOCK_STREAM)
+        self.tcp_port = tcp_port or free_port(socket.SOCK_STREAM)
         shards = "".join(f"<shard><replica><host>127.0.0.1</host><port>{p}</port></replica></shard>"
                          for p in cluster_tcp_ports)
         with open(os.path.join(workdir, "config.xml"), "w") as f:
@@ -524,8 +524,12 @@ def clickhouse_bench(build, workdir, samples, repeats, sqlite_info, variants=(),
     single.stop()
 
     a_tcp, b_tcp = free_port(socket.SOCK_STREAM), free_port(socket.SOCK_STREAM)
-    shard_a = ClickHouse(os.path.join(workdir, "ch-a" + ("-string" if string_keys else "")), (a_tcp, b_tcp))
-    shard_b = ClickHouse(os.path.join(workdir, "ch-b" + ("-string" if string_keys else "")), (b_tcp, a_tcp))
+    # Every server lists the shards in the same order, as a real cluster's configuration does: the shard a key goes
+    # to is its sipHash64 modulo that list, so a server with its own shard first would send a key elsewhere than
+    # the other does (until 2026-12-06 it did: every key was split over both shards, and each query about one key
+    # was answered twice, by the shards and then merged; docs/BENCHMARKS.md, issue 20).
+    shard_a = ClickHouse(os.path.join(workdir, "ch-a" + ("-string" if string_keys else "")), (a_tcp, b_tcp), a_tcp)
+    shard_b = ClickHouse(os.path.join(workdir, "ch-b" + ("-string" if string_keys else "")), (a_tcp, b_tcp), b_tcp)
     for shard in (shard_b, shard_a):  # each shard's local table is created by a writer that opens it
         if string_keys:
             make_string_key_tables(shard, shards=2)

@@ -91,7 +91,9 @@ private:
 QByteArray encodeLedgerRows(const QList<LedgerRow>& rows, quint32 copy);
 inline constexpr const char* LedgerColumns = "kind, token, key, ledger, version, calls, failed, first, last, total";
 
-// Whether a call failed: its extra fields have an `error` member that is neither false nor null (CONVENTIONS.md).
+// Whether a call failed: its extra fields have an `error` member that is neither false nor null (CONVENTIONS.md),
+// judged by isFailedCall (calltags.h) as every store and reader judges it: the key list reads the ledger's count
+// of failed calls as each series' errors.
 bool callFailed(const QByteArray& extra);
 
 } // namespace Kodemon

@@ -50,6 +50,20 @@ QByteArray nearestRankLevels()
     return levels;
 }
 
+// ClickHouse 18.16 has no JSON function that tells a top-level member from a nested one (visitParam* take the
+// first at any depth), so an aggregate also collects the extra fields of its rows that mention "error" at all (the
+// failed calls and rare look-alikes), and they are judged here exactly as every other store judges them. In the
+// aggregate's own pass: a query of its own read the rows again and cost a round trip (ClickHouseReader::failures).
+const QByteArray FailureCandidates = "groupArrayIf(extra, position(extra, '\"error\":') > 0)";
+
+// Reads the Array(String) of FailureCandidates: how many of them are failed calls.
+qint64 readFailed(RowBinaryReader& reader)
+{
+    qint64 failed = 0;
+    reader.readStringArray([&failed](QByteArrayView extra) { failed += isFailedCall(extra) ? 1 : 0; });
+    return failed;
+}
+
 QByteArray rangeCondition(const TimeRange& range)
 {
     QByteArray sql;
@@ -58,20 +72,6 @@ QByteArray rangeCondition(const TimeRange& range)
     if (range.to)
         sql += " AND ts <= " + ClickHouseSql::float64(*range.to);
     return sql;
-}
-
-// Adds each failed call to the bucket Bucketizer puts it in (the bucket query's arithmetic).
-template<typename Failures>
-void countFailures(BucketedSeries& series, const Failures& failed, double first, double step, int bucketCount)
-{
-    for (const auto& failure : failed) {
-        const qint64 index = std::clamp<qint64>(qint64((failure.timestamp - first) / step), 0, bucketCount - 1);
-        const double start = first + double(index) * step;
-        const auto bucket = std::find_if(series.buckets.begin(), series.buckets.end(),
-            [start](const SeriesBucket& b) { return b.start == start; });
-        if (bucket != series.buckets.end())
-            ++bucket->errors;
-    }
 }
 
 QString rateKey(const QString& key, const std::optional<QString>& token)
@@ -135,32 +135,13 @@ void ClickHouseReader::remember(const QString& key, const std::optional<QString>
     m_rates.insert(rateKey(key, token), Context { context.calls, context.first, context.last, {} });
 }
 
-// ClickHouse 18.16 has no JSON function that tells a top-level member from a nested one (visitParam* take the
-// first at any depth), so the rows whose extra fields mention "error" at all are fetched (the failed calls and
-// rare look-alikes) and judged exactly here, as every other store judges them. Copies are merged in `windows`.
-Result<QList<ClickHouseReader::Failure>> ClickHouseReader::failures(const QByteArray& condition, const Windows& windows)
-{
-    auto answer = select("SELECT token, key, ts, extra"
-        + from("token, key, ts, extra", "(" + condition + ") AND position(extra, '\"error\":') > 0", windows));
-    if (!answer)
-        return answer.failure();
-    QList<Failure> failed;
-    RowBinaryReader reader(*answer);
-    while (!reader.atEnd() && !reader.failed()) {
-        Failure failure { reader.readString(), reader.readString(), reader.readFloat64() };
-        if (isFailedCall(reader.readBytes()))
-            failed.append(std::move(failure));
-    }
-    if (reader.failed())
-        return malformed();
-    return failed;
-}
-
 Result<QList<SeriesInfo>> ClickHouseReader::listSeries(const std::optional<QString>& token)
 {
     // FINAL keeps the newest version of every (series, ledger) row; folded ledgers are tombstones that add nothing.
-    // This server's copy of the ledger holds every writer's rows (clickhousecopies.h): no Distributed query.
-    QByteArray sql = "SELECT token, key, toUInt64(sum(calls)), min(first), max(last), sum(total) FROM "
+    // This server's copy of the ledger holds every writer's rows (clickhousecopies.h): no Distributed query. The
+    // writers count failed calls there by isFailedCall, as they count calls: no read of the samples' extra fields.
+    QByteArray sql = "SELECT token, key, toUInt64(sum(calls)), min(first), max(last), sum(total), "
+                     "toUInt64(sum(failed)) FROM "
         + ClickHouseSql::localTable(m_client.config(), "series") + " FINAL WHERE kind = 0";
     if (token)
         sql += " AND token = " + ClickHouseSql::string(*token);
@@ -177,15 +158,11 @@ Result<QList<SeriesInfo>> ClickHouseReader::listSeries(const std::optional<QStri
         info.first = reader.readFloat64();
         info.last = reader.readFloat64();
         info.totalExecutionTime = reader.readFloat64();
+        info.errors = qint64(reader.readUInt64());
         series.append(info);
     }
     if (reader.failed())
         return malformed();
-    auto errors = errorsPerSeries(TimeRange {}, token);
-    if (!errors)
-        return errors.failure();
-    for (auto& info : series)
-        info.errors = errors->value(info.id);
     // Remember each series' and each key's rate, for pages asked next.
     QHash<QString, Context> keys;
     for (const auto& info : std::as_const(series)) {
@@ -200,25 +177,6 @@ Result<QList<SeriesInfo>> ClickHouseReader::listSeries(const std::optional<QStri
             remember(it.key(), std::nullopt, *it);
     }
     return series;
-}
-
-Result<QHash<KeyId, qint64>> ClickHouseReader::errorsPerSeries(const TimeRange& range, const std::optional<QString>& token)
-{
-    QByteArray condition = "1" + rangeCondition(range);
-    if (token)
-        condition += " AND token = " + ClickHouseSql::string(*token);
-    return settled<QHash<KeyId, qint64>>(
-        {},
-        [&](const Windows& windows) -> Result<QHash<KeyId, qint64>> {
-            auto failed = failures(condition, windows);
-            if (!failed)
-                return failed.failure();
-            QHash<KeyId, qint64> errors;
-            for (const auto& failure : std::as_const(*failed))
-                ++errors[KeyId { failure.token, failure.key }];
-            return errors;
-        },
-        [&]() { return windows(range, token); });
 }
 
 Result<ClickHouseReader::Context> ClickHouseReader::context(const SeriesSelector& selector)
@@ -245,7 +203,11 @@ Result<ClickHouseReader::Context> ClickHouseReader::context(const SeriesSelector
 
 Result<ClickHouseReader::Windows> ClickHouseReader::windows(const TimeRange& range, const std::optional<QString>& token)
 {
-    const QByteArray series = token ? "token = " + ClickHouseSql::string(*token) : QByteArray();
+    return windowsOf(token ? "token = " + ClickHouseSql::string(*token) : QByteArray(), range);
+}
+
+Result<ClickHouseReader::Windows> ClickHouseReader::windowsOf(const QByteArray& series, const TimeRange& range)
+{
     auto answer = select("SELECT " + ClickHouseWindows::subquery(m_client.config(), series, range));
     if (!answer)
         return answer.failure();
@@ -361,7 +323,7 @@ Result<std::optional<KeyStats>> ClickHouseReader::statsFor(
 {
     auto answer = select("SELECT toUInt64(count()), min(execution_time), max(execution_time), avg(execution_time), "
                          "stddevPop(execution_time), quantilesExact("
-            + levels + ")(execution_time)" + from,
+            + levels + ")(execution_time), " + FailureCandidates + from,
         onShards);
     if (!answer)
         return answer.failure();
@@ -378,6 +340,7 @@ Result<std::optional<KeyStats>> ClickHouseReader::statsFor(
         row.mean = reader.readFloat64();
         row.stddev = reader.readFloat64();
         const QList<double> rowRanks = reader.readFloat64Array();
+        row.errors = readFailed(reader);
         if (reader.failed() || rowRanks.size() != qsizetype(StatsPermilles.size()))
             return malformed();
         if (row.count > 0 || holding == 0) {
@@ -402,24 +365,25 @@ Result<std::optional<KeyStats>> ClickHouseReader::statsFor(
 
 Result<KeyStats> ClickHouseReader::stats(const SeriesSelector& selector)
 {
-    bool found = true;
+    // The check after the answer reads the resent windows alone; the ledger only when the range held no call (an
+    // empty range of a known key is an answer, an unknown key is not).
+    const QByteArray series = ClickHouseSql::seriesCondition(selector.key, selector.token);
     auto stats = settled<KeyStats>(
         {}, [&](const Windows& windows) { return statsWith(selector, windows); },
-        [&]() -> Result<Windows> {
-            auto known = context(selector);
-            if (!known)
-                return known.failure();
-            found = known->calls > 0;
-            return known->windows;
-        });
-    if (stats && !found)
-        return notFound(selector.key, selector.token);
+        [&]() { return windowsOf(series, selector.range); });
+    if (stats && stats->count == 0) {
+        auto known = context(selector);
+        if (!known)
+            return known.failure();
+        if (known->calls == 0)
+            return notFound(selector.key, selector.token);
+    }
     return stats;
 }
 
 Result<KeyStats> ClickHouseReader::statsWith(const SeriesSelector& selector, const Windows& windows)
 {
-    const QByteArray source = from("execution_time", ClickHouseSql::selectorCondition(selector), windows);
+    const QByteArray source = from("execution_time, extra", ClickHouseSql::selectorCondition(selector), windows);
     // One query for every range below a billion samples: the levels pick the nearest ranks whatever the count.
     auto stats = statsFor(source, nearestRankLevels(), -1, windows.isEmpty());
     if (!stats)
@@ -431,19 +395,16 @@ Result<KeyStats> ClickHouseReader::statsWith(const SeriesSelector& selector, con
             return huge;
         found = *huge;
     }
-    auto failed = failures(ClickHouseSql::selectorCondition(selector), windows);
-    if (!failed)
-        return failed.failure();
-    found.errors = failed->size();
     return found;
 }
 
 Result<KeyStats> ClickHouseReader::statsOfHugeRange(const SeriesSelector& selector, const Windows& windows)
 {
     // Count first, then ask with levels made for that count; retry if samples arrived in between.
-    const QByteArray source = from("execution_time", ClickHouseSql::selectorCondition(selector), windows);
+    const QByteArray condition = ClickHouseSql::selectorCondition(selector);
+    const QByteArray source = from("execution_time, extra", condition, windows);
     for (int attempt = 0; attempt < 5; ++attempt) {
-        auto counted = select("SELECT toUInt64(count())" + source);
+        auto counted = select("SELECT toUInt64(count())" + from("ts", condition, windows));
         if (!counted)
             return counted.failure();
         RowBinaryReader reader(*counted);
@@ -478,26 +439,18 @@ Result<BucketedSeries> ClickHouseReader::buckets(const SeriesSelector& selector,
             + ClickHouseSql::float64(first) + ") / " + ClickHouseSql::float64(step)
             + ")) AS bucket, toUInt64(count()), min(execution_time), avg(execution_time), max(execution_time), "
               "quantileExact("
-            + ClickHouseSql::nearestRankLevel(950) + ")(execution_time)"
-            + from("ts, execution_time", condition, windows) + "GROUP BY bucket ORDER BY bucket";
+            + ClickHouseSql::nearestRankLevel(950) + ")(execution_time), " + FailureCandidates
+            + from("ts, execution_time, extra", condition, windows) + "GROUP BY bucket ORDER BY bucket";
         auto series = readBuckets(sql, first, step, windows.isEmpty());
         if (series && !*series) // a key on several shards (a table sharded otherwise): merge on this server instead
             series = readBuckets(sql, first, step, false);
         if (!series)
             return series.failure();
-        auto failed = failures(condition, windows);
-        if (!failed)
-            return failed.failure();
-        countFailures(**series, *failed, first, step, bucketCount);
         return std::move(**series);
     };
     const TimeRange range { first, last };
-    auto series = settled<BucketedSeries>(known->windows, ask, [&]() -> Result<Windows> {
-        auto now = context(SeriesSelector { selector.key, selector.token, range });
-        if (!now)
-            return now.failure();
-        return now->windows;
-    });
+    const QByteArray seriesOnly = ClickHouseSql::seriesCondition(selector.key, selector.token);
+    auto series = settled<BucketedSeries>(known->windows, ask, [&]() { return windowsOf(seriesOnly, range); });
     if (series && std::any_of(series->buckets.cbegin(), series->buckets.cend(), [](const SeriesBucket& b) {
             return b.count >= ClickHouseSql::NearestRankLevelLimit;
         }))
@@ -526,6 +479,7 @@ Result<std::optional<BucketedSeries>> ClickHouseReader::readBuckets(
         bucket.mean = reader.readFloat64();
         bucket.max = reader.readFloat64();
         bucket.p95 = reader.readFloat64();
+        bucket.errors = readFailed(reader);
         if (index <= previous)
             return std::optional<BucketedSeries>(); // groups from more than one shard
         previous = index;
@@ -591,15 +545,11 @@ Result<QList<SeriesSummary>> ClickHouseReader::summaries(const SummaryRequest& r
     if (std::any_of(inRange->cbegin(), inRange->cend(),
             [](const SeriesSummary& s) { return s.count >= ClickHouseSql::NearestRankLevelLimit; }))
         return StoreReader::summaries(request); // exact levels per series: slower, and never needed so far
-    auto errors = errorsPerSeries(range, token);
-    if (!errors)
-        return errors.failure();
     QList<SeriesSummary> rows;
     rows.reserve(series->size());
     for (const auto& info : std::as_const(*series)) {
         SeriesSummary row = inRange->value(info.id);
         row.info = info;
-        row.errors = errors->value(info.id);
         rows.append(row);
     }
     return rows;
@@ -613,8 +563,8 @@ Result<QHash<KeyId, SeriesSummary>> ClickHouseReader::summariesWith(
         condition += " AND token = " + ClickHouseSql::string(*token);
     // Every series in one pass; the nearest-rank level needs no count, so the p95 of each is exact.
     const QByteArray sql = "SELECT token, key, toUInt64(count()), avg(execution_time), quantileExact("
-        + ClickHouseSql::nearestRankLevel(950) + ")(execution_time)"
-        + from("token, key, execution_time", condition, windows) + "GROUP BY token, key";
+        + ClickHouseSql::nearestRankLevel(950) + ")(execution_time), " + FailureCandidates
+        + from("token, key, execution_time, extra", condition, windows) + "GROUP BY token, key";
     auto inRange = readSummaries(sql, windows.isEmpty());
     if (inRange && !*inRange) // a series on several shards (a table sharded otherwise)
         inRange = readSummaries(sql, false);
@@ -636,6 +586,7 @@ Result<std::optional<QHash<KeyId, SeriesSummary>>> ClickHouseReader::readSummari
         summary.count = qint64(reader.readUInt64());
         summary.mean = reader.readFloat64();
         summary.p95 = reader.readFloat64();
+        summary.errors = readFailed(reader);
         if (inRange.contains(id))
             return std::optional<QHash<KeyId, SeriesSummary>>(); // the series on more than one shard
         inRange.insert(id, summary);

@@ -42,6 +42,8 @@ private:
     };
     Result<Context> context(const SeriesSelector& selector);
     Result<Windows> windows(const TimeRange& range, const std::optional<QString>& token);
+    // The resent windows of the series `series` (SQL on the resent table's token and key) that overlap `range`.
+    Result<Windows> windowsOf(const QByteArray& series, const TimeRange& range);
     // Asks `ask` with the windows known so far until the windows read after its answer are no others.
     template<typename T>
     Result<T> settled(Windows known, const std::function<Result<T>(const Windows&)>& ask,
@@ -63,16 +65,6 @@ private:
     bool seriesOnOneShard();
     QByteArray from(const QByteArray& columns, const QByteArray& condition, const Windows& windows) const;
     void remember(const QString& key, const std::optional<QString>& token, const Context& context);
-    // The failed calls among those `condition` selects (calltags.h), as (token, key, timestamp).
-    struct Failure
-    {
-        QString token;
-        QString key;
-        double timestamp = 0;
-    };
-    Result<QList<Failure>> failures(const QByteArray& condition, const Windows& windows);
-    // The failed calls of every series (or one token's) in a range, each counted once.
-    Result<QHash<KeyId, qint64>> errorsPerSeries(const TimeRange& range, const std::optional<QString>& token);
 
     ClickHouseClient m_client;
     std::optional<bool> m_seriesOnOneShard;

@@ -76,13 +76,22 @@ quint64 RowBinaryReader::readVarUInt()
     return 0;
 }
 
-QByteArray RowBinaryReader::readBytes()
+QByteArrayView RowBinaryReader::readView()
 {
     const quint64 size = readVarUInt();
     const char* at = nullptr;
-    if (size > quint64(m_data.size()) || !take(qsizetype(size), at))
+    if (size > quint64(m_data.size())) {
+        m_failed = true; // a length beyond the whole answer (before: an empty string, read as if nothing failed)
         return {};
-    return QByteArray(at, qsizetype(size));
+    }
+    if (!take(qsizetype(size), at))
+        return {};
+    return QByteArrayView(at, qsizetype(size));
+}
+
+QByteArray RowBinaryReader::readBytes()
+{
+    return readView().toByteArray();
 }
 
 double RowBinaryReader::readFloat64()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QList>
 #include <QString>
 
@@ -40,6 +41,8 @@ public:
     bool failed() const { return m_failed; }
 
     QByteArray readBytes();
+    // Array(String), each element handed to `visit` as a view into the answer (no copies).
+    template<typename Visit> void readStringArray(Visit visit);
     QString readString() { return QString::fromUtf8(readBytes()); }
     double readFloat64();
     quint64 readUInt64();
@@ -53,10 +56,25 @@ public:
 private:
     quint64 readVarUInt();
     bool take(qsizetype count, const char*& at);
+    QByteArrayView readView();
 
     const QByteArray& m_data;
     qsizetype m_position = 0;
     bool m_failed = false;
 };
+
+template<typename Visit> void RowBinaryReader::readStringArray(Visit visit)
+{
+    const quint64 size = readVarUInt();
+    if (size > quint64(m_data.size())) {
+        m_failed = true;
+        return;
+    }
+    for (quint64 i = 0; i < size && !m_failed; ++i) {
+        const QByteArrayView element = readView();
+        if (!m_failed)
+            visit(element);
+    }
+}
 
 } // namespace Kodemon

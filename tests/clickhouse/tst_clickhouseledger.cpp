@@ -163,7 +163,7 @@ void tst_ClickHouseLedger::countsFailedCalls()
 
 void tst_ClickHouseLedger::samplesOfAnOlderKodemonAreCountedOnce()
 {
-    // The table an older Kodemon made, with a resent sample stored twice, and no ledger.
+    // The table an older Kodemon made, with a resent sample stored twice (a failed call), and no ledger.
     ClickHouseClient client(m_server->config(QStringLiteral("default")));
     QVERIFY(client.query("CREATE DATABASE older").ok());
     QVERIFY(client
@@ -173,10 +173,11 @@ void tst_ClickHouseLedger::samplesOfAnOlderKodemonAreCountedOnce()
                        "ORDER BY (token, key, ts, origin, seq)")
                 .ok());
     QVERIFY(client
-                .query("INSERT INTO older.samples VALUES ('t', 'k', 100, 1.5, 0, '', 5, 1), "
-                       "('t', 'k', 200, 2.5, 0, '', 5, 2), ('t', 'j', 300, 3.5, 0, '', 5, 3)")
+                .query(R"(INSERT INTO older.samples VALUES ('t', 'k', 100, 1.5, 0, '', 5, 1), )"
+                       R"(('t', 'k', 200, 2.5, 0, '{"error":"E"}', 5, 2), )"
+                       R"(('t', 'j', 300, 3.5, 0, '{"r":{"error":1}}', 5, 3))")
                 .ok());
-    QVERIFY(client.query("INSERT INTO older.samples VALUES ('t', 'k', 200, 2.5, 0, '', 5, 2)").ok());
+    QVERIFY(client.query(R"(INSERT INTO older.samples VALUES ('t', 'k', 200, 2.5, 0, '{"error":"E"}', 5, 2))").ok());
 
     auto store = openStore(QStringLiteral("older"));
     QVERIFY(store);
@@ -187,6 +188,10 @@ void tst_ClickHouseLedger::samplesOfAnOlderKodemonAreCountedOnce()
     QCOMPARE(keys->at(1).id.key, QStringLiteral("k"));
     QCOMPARE(keys->at(1).count, 2);
     QCOMPARE(keys->at(1).totalExecutionTime, 4.0);
+    // Its failed calls are counted once too; a nested "error" is not the call's.
+    QCOMPARE(keys->at(1).errors, 1);
+    QCOMPARE(keys->at(0).errors, 0);
+    QCOMPARE(query.stats({ QStringLiteral("k"), std::nullopt, {} })->errors, 1);
     // The older samples may hold copies anywhere in their series' time: those reads merge them.
     QCOMPARE(query.stats({ QStringLiteral("k"), std::nullopt, {} })->count, 2);
     QCOMPARE(query.executions({ QStringLiteral("k"), std::nullopt, {} })->samples.size(), 2);

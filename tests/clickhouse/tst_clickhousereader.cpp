@@ -5,6 +5,7 @@
 #include "clickhouse/clickhouseclient.h"
 #include "clickhouse/clickhousereader.h"
 #include "clickhouse/clickhousestore.h"
+#include "clickhouse/rowbinary.h"
 #include "clickhouseserver.h"
 #include "store/query.h"
 
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void samplesFrom_data();
     void samplesFrom();
     void copiesMergeOnlyInsideWindows();
+    void readsStringArrays();
 };
 
 void tst_ClickHouseReader::samplesFrom_data()
@@ -96,6 +98,37 @@ void tst_ClickHouseReader::copiesMergeOnlyInsideWindows()
     } while (!cursor.isEmpty());
     QCOMPARE(paged.size(), 100);
     QVERIFY(std::is_sorted(paged.begin(), paged.end()));
+}
+
+// An aggregate's failed-call candidates come as Array(String): every element in order, then the next column; a
+// count or length beyond the answer marks the reader failed instead of reading past it.
+void tst_ClickHouseReader::readsStringArrays()
+{
+    RowBinaryWriter out;
+    out.addUInt8(3); // the array's length, a one-byte LEB128
+    for (const QByteArray& element : { QByteArray(R"({"error":"E"})"), QByteArray(), QByteArray("x") })
+        out.addString(element);
+    out.addUInt64(7);
+    QList<QByteArray> elements;
+    RowBinaryReader reader(out.data());
+    reader.readStringArray([&elements](QByteArrayView element) { elements.append(element.toByteArray()); });
+    QCOMPARE(elements, (QList<QByteArray> { R"({"error":"E"})", "", "x" }));
+    QCOMPARE(reader.readUInt64(), quint64(7));
+    QVERIFY(reader.atEnd() && !reader.failed());
+
+    for (const qsizetype cut : { 1, 5, 16 }) {
+        const QByteArray truncated = out.data().left(cut);
+        RowBinaryReader shortReader(truncated);
+        int visited = 0;
+        shortReader.readStringArray([&visited](QByteArrayView) { ++visited; });
+        QVERIFY2(shortReader.failed(), qPrintable(QStringLiteral("cut at %1").arg(cut)));
+        QVERIFY(visited < 3);
+    }
+    RowBinaryWriter huge;
+    huge.addUInt8(0x7f); // 127 elements in a 1-byte answer
+    RowBinaryReader hugeReader(huge.data());
+    hugeReader.readStringArray([](QByteArrayView) { QFAIL("no element to read"); });
+    QVERIFY(hugeReader.failed());
 }
 
 QTEST_GUILESS_MAIN(tst_ClickHouseReader)
