@@ -327,8 +327,8 @@ std::optional<QString> localOnlyOption(const QCommandLineParser& parser, const D
 {
     for (const QCommandLineOption* option :
         { &options.headless, &options.udpAddress, &options.udpPort, &options.httpAddress, &options.httpPort,
-            &options.database, &options.receiveBuffer, &options.ingestMemory, &options.udpAllow, &options.databaseLimit, &options.retentionRaw,
-            &options.retention, &options.retentionSize, &options.store,
+            &options.database, &options.receiveBuffer, &options.ingestMemory, &options.udpAllow,
+            &options.databaseLimit, &options.retentionRaw, &options.retention, &options.retentionSize, &options.store,
             &options.clickhouseUser, &options.clickhousePassword, &options.clickhouseCluster, &options.spool,
             &options.spoolLimit, &options.apiTokens, &options.httpInsecure, &options.statsdPort, &options.statsdToken,
             &options.otlpAddress, &options.otlpPort, &options.alerts }) {
@@ -416,8 +416,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     parser.addOptions({ options.headless, options.udpAddress, options.udpPort, options.httpAddress, options.httpPort,
-        options.database, options.receiveBuffer, options.ingestMemory, options.udpAllow, options.databaseLimit, options.retentionRaw,
-        options.retention, options.retentionSize, options.store,
+        options.database, options.receiveBuffer, options.ingestMemory, options.udpAllow, options.databaseLimit,
+        options.retentionRaw, options.retention, options.retentionSize, options.store,
         options.clickhouseUser, options.clickhousePassword, options.clickhouseCluster, options.spool,
         options.spoolLimit, options.apiToken, options.apiTokens, options.httpInsecure, options.statsdPort,
         options.statsdToken, options.otlpAddress, options.otlpPort, options.remote });

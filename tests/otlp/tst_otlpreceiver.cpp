@@ -353,7 +353,8 @@ void tst_OtlpReceiver::theCollectorsByteBoundGets503AndLosesNothing()
     QElapsedTimer timer;
     timer.start();
     while (taken < 5 && timer.elapsed() < 30000) {
-        const int status = exchange(post(request(Spans, round), "application/x-protobuf"), nullptr, server.port()).status;
+        const int status
+            = exchange(post(request(Spans, round), "application/x-protobuf"), nullptr, server.port()).status;
         QVERIFY(status == 200 || status == 503);
         if (status == 200) {
             ++taken;
