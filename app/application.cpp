@@ -215,6 +215,7 @@ StartStatus Application::startCollector()
     collector.udp.address = m_options.udpAddress;
     collector.udp.port = m_options.udpPort;
     collector.udp.receiveBufferBytes = m_options.receiveBufferBytes;
+    collector.udp.maxBytesInMemory = m_options.ingestMemoryBytes;
     collector.udp.allowedSenders = m_options.udpAllow;
     m_metrics = std::make_shared<CallMetrics>();
     collector.onStored = [metrics = m_metrics](const QList<Sample>& samples) { metrics->record(samples); };

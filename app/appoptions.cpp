@@ -39,6 +39,11 @@ struct Definitions
     QCommandLineOption receiveBuffer { QStringLiteral("udp-buffer"),
         QStringLiteral("UDP receive buffer to ask the kernel for, in MiB (default 32)."), QStringLiteral("MiB"),
         QStringLiteral("32") };
+    QCommandLineOption ingestMemory { QStringLiteral("ingest-memory"),
+        QStringLiteral("Bound in MiB on the calls held in memory for the writer, from every source (default %1); "
+                       "past it the UDP listeners pause and OTLP/HTTP answers 503 until the writer catches up.")
+            .arg(UdpReceiver::DefaultMaxBytesInMemory >> 20),
+        QStringLiteral("MiB"), QString::number(UdpReceiver::DefaultMaxBytesInMemory >> 20) };
     QCommandLineOption udpAllow { QStringLiteral("udp-allow"),
         QStringLiteral("Accept datagrams only from these addresses and ranges, e.g. 10.0.0.0/8,127.0.0.1 "
                        "(default: from anyone who can reach the socket)."),
@@ -207,6 +212,10 @@ OptionError readReceiving(const QCommandLineParser& parser, const Definitions& o
     if (!ok || bufferMiB < 1 || bufferMiB > 1024)
         return QStringLiteral("--udp-buffer must be between 1 and 1024 MiB");
     app.receiveBufferBytes = bufferMiB * 1024 * 1024;
+    const qint64 memoryMiB = parser.value(options.ingestMemory).toLongLong(&ok);
+    if (!ok || memoryMiB < 1 || memoryMiB > 65536)
+        return QStringLiteral("--ingest-memory must be between 1 and 65536 MiB");
+    app.ingestMemoryBytes = memoryMiB * 1024 * 1024;
     auto filter = AddressFilter::parse(parser.value(options.udpAllow));
     if (!filter)
         return QStringLiteral("--udp-allow: %1").arg(filter.error());
@@ -318,8 +327,8 @@ std::optional<QString> localOnlyOption(const QCommandLineParser& parser, const D
 {
     for (const QCommandLineOption* option :
         { &options.headless, &options.udpAddress, &options.udpPort, &options.httpAddress, &options.httpPort,
-            &options.database, &options.receiveBuffer, &options.udpAllow, &options.databaseLimit, &options.retentionRaw,
-            &options.retention, &options.retentionSize, &options.store,
+            &options.database, &options.receiveBuffer, &options.ingestMemory, &options.udpAllow,
+            &options.databaseLimit, &options.retentionRaw, &options.retention, &options.retentionSize, &options.store,
             &options.clickhouseUser, &options.clickhousePassword, &options.clickhouseCluster, &options.spool,
             &options.spoolLimit, &options.apiTokens, &options.httpInsecure, &options.statsdPort, &options.statsdToken,
             &options.otlpAddress, &options.otlpPort, &options.alerts }) {
@@ -407,8 +416,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments)
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     parser.addOptions({ options.headless, options.udpAddress, options.udpPort, options.httpAddress, options.httpPort,
-        options.database, options.receiveBuffer, options.udpAllow, options.databaseLimit, options.retentionRaw,
-        options.retention, options.retentionSize, options.store,
+        options.database, options.receiveBuffer, options.ingestMemory, options.udpAllow, options.databaseLimit,
+        options.retentionRaw, options.retention, options.retentionSize, options.store,
         options.clickhouseUser, options.clickhousePassword, options.clickhouseCluster, options.spool,
         options.spoolLimit, options.apiToken, options.apiTokens, options.httpInsecure, options.statsdPort,
         options.statsdToken, options.otlpAddress, options.otlpPort, options.remote });

@@ -4,6 +4,7 @@
 #include "clickhouse/clickhouseclient.h"
 #include "http/apitokens.h"
 #include "ingest/addressfilter.h"
+#include "ingest/udpreceiver.h"
 #include "remote/remoteapi.h"
 #include "store/store.h"
 
@@ -30,6 +31,7 @@ struct AppOptions
     quint16 httpPort = 4000;
     QString databasePath;
     int receiveBufferBytes = 32 * 1024 * 1024;
+    qint64 ingestMemoryBytes = UdpReceiver::DefaultMaxBytesInMemory; // --ingest-memory
     AddressFilter udpAllow; // empty: every sender
     qint64 databaseLimitBytes = 0; // 0: no quota
     RetentionPolicy retention; // --retention-raw, --retention, --retention-size (SQLite only)

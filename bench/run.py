@@ -79,13 +79,18 @@ def wait_for_ping(port, seconds, what):
     raise RuntimeError(f"{what} did not start within {seconds} s")
 
 
+# Options given to every kodemon this script starts (--kodemon-arg), after its own: e.g. another --ingest-memory.
+KODEMON_ARGS = []
+
+
 class Kodemon:
     """The real kodemon --headless on free ports."""
 
     def __init__(self, build, db, extra=()):
         # The StatsD and OTLP listeners stay off unless `extra` turns them on (a later option wins).
         self.process = subprocess.Popen([f"{build}/app/kodemon", "--headless", "--udp-port", "0", "--http-port", "0",
-                                         "--db", db, "--statsd-port", "0", "--otlp-port", "0", *extra],
+                                         "--db", db, "--statsd-port", "0", "--otlp-port", "0", *extra,
+                                         *KODEMON_ARGS],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.log = []
         deadline = time.time() + 30
@@ -324,7 +329,7 @@ def statsd_ingest(build, rate, seconds, ceiling_rate):
         return record
 
 
-def otlp_ingest(build, seconds, spans_per_request=1000, connections=2):
+def otlp_ingest(build, seconds, spans_per_request=1000, connections=2, peak_rss=False):
     """Batched protobuf span requests into the OTLP/HTTP receiver: spans acknowledged per second, and every
     acknowledged span stored."""
     with tempfile.TemporaryDirectory() as workdir:
@@ -345,7 +350,25 @@ def otlp_ingest(build, seconds, spans_per_request=1000, connections=2):
              busy_answers=load["busy"], bytes_per_span=load["bytes_per_span"], peak_rss_mb=round(rss, 1),
              cpu_us_per_span=round(1e6 * cpu / max(load["spans"], 1), 2), target=200000,
              verdict="pass" if rate >= 200000 and stored == load["spans"] else "FAIL")
-        return rate
+        return (rate, round(rss, 1)) if peak_rss else rate
+
+
+def memory_bench(build, quick):
+    """The whole process within 150 MB at any rate (issue 18) while nothing is lost at 90% of the ceiling, and the
+    OTLP/HTTP run within the same bound (issue 19): the parts of `make bench` that the ingest memory bound decides."""
+    ceiling_rate = ceiling(build, 5, 3)
+    target = int(0.9 * ceiling_rate)
+    at90 = kodemon_ingest(build, target, 10 if quick else 30, ceiling_rate)
+    emit("memory-target", part="decorator at 90% of the ceiling", target_rate=target,
+         achieved_rate=at90["achieved_rate"], lost_percent=at90["lost_percent"], peak_rss_mb=at90["peak_rss_mb"],
+         target_rss_mb=150, verdict="pass" if at90["lost_percent"] == 0 and at90["peak_rss_mb"] <= 150 else "FAIL")
+    flat_out = kodemon_ingest(build, 0, 10 if quick else 20, ceiling_rate)
+    emit("memory-target", part="decorator at the sender's maximum", achieved_rate=flat_out["achieved_rate"],
+         lost_percent=flat_out["lost_percent"], peak_rss_mb=flat_out["peak_rss_mb"], target_rss_mb=150,
+         verdict="pass" if flat_out["peak_rss_mb"] <= 150 else "FAIL")
+    otlp = otlp_ingest(build, 5 if quick else 20, peak_rss=True)
+    emit("memory-target", part="OTLP/HTTP, 1,000 spans a request, 2 connections", spans_per_second=round(otlp[0]),
+         peak_rss_mb=otlp[1], target_rss_mb=150, verdict="pass" if otlp[1] <= 150 else "FAIL")
 
 
 class HungReceiver:
@@ -660,8 +683,14 @@ def main():
     parser.add_argument("--skip-influx", action="store_true")
     parser.add_argument("--skip-clickhouse", action="store_true")
     parser.add_argument("--skip-history", action="store_true", help="leave out the 100M-call year (issue 18)")
-    parser.add_argument("--only", choices=["alerts", "history"], help="run one part alone (and write its results file)")
+    parser.add_argument("--only", choices=["alerts", "history", "memory"],
+                        help="run one part alone (and write its results file); history: the 100M-call year "
+                             "(issue 18); memory: the ingest memory bound (issues 18, 19): the ceiling, the decorator "
+                             "at 90%% of it and at the sender's maximum, OTLP/HTTP")
+    parser.add_argument("--kodemon-arg", action="append", default=[],
+                        help="an option for every kodemon started (repeatable), e.g. --kodemon-arg=--ingest-memory=64")
     args = parser.parse_args()
+    KODEMON_ARGS.extend(args.kodemon_arg)
     quick = args.quick
     hold = 5 if quick else 30
     repeats = 3 if quick else 7
@@ -678,6 +707,10 @@ def main():
     if args.only == "history":
         with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(args.build))) as workdir:
             history_bench(args.build, workdir, repeats, quick)
+        finish(started)
+        return
+    if args.only == "memory":
+        memory_bench(args.build, quick)
         finish(started)
         return
     ceiling_rate = ceiling(args.build, 5 if quick else 10, 3)

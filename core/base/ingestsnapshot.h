@@ -17,6 +17,7 @@ struct IngestSnapshot
     qint64 stored = 0; // samples committed to the store
     qint64 unstored = 0; // samples the store refused and that were given up on
     qint64 pending = 0; // samples waiting for the writer (including retries)
+    qint64 memoryBytes = 0; // approximate heap bytes of the calls held in memory (ingest/ingestcounters.h heldBytes)
     qint64 spooled = 0; // samples waiting in the spool file for the store to work again
     qint64 spoolBytes = 0; // bytes of those samples in the spool file
     qint64 kernelDrops = 0; // datagrams the kernel dropped because the socket buffer was full

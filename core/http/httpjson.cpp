@@ -126,6 +126,7 @@ QByteArray counters(const IngestSnapshot& c)
         member("samples_stored", QByteArray::number(c.stored)),
         member("samples_unstored", QByteArray::number(c.unstored)),
         member("samples_pending", QByteArray::number(c.pending)),
+        member("memory_bytes", QByteArray::number(c.memoryBytes)),
         member("samples_spooled", QByteArray::number(c.spooled)),
         member("spool_bytes", QByteArray::number(c.spoolBytes)),
         member("rejected_total", QByteArray::number(c.rejectedTotal())), member("rejected", rejected(c)),

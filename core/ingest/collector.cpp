@@ -49,7 +49,10 @@ Status Collector::start()
 void Collector::startWriter()
 {
     m_writerThread = std::make_unique<WorkerThread>(QStringLiteral("kodemon-writer"));
-    m_writer = m_writerThread->adopt(new SampleWriter(m_store, m_counters, m_options.writer));
+    auto writer = m_options.writer;
+    if (writer.maxBatchBytes <= 0)
+        writer.maxBatchBytes = std::max<qint64>(m_options.udp.maxBytesInMemory / 2, 1);
+    m_writer = m_writerThread->adopt(new SampleWriter(m_store, m_counters, writer));
     connect(m_writer, &SampleWriter::stored, this, &Collector::stored);
     connect(m_writer, &SampleWriter::failed, this, &Collector::storageFailed);
     connect(m_writer, &SampleWriter::recovered, this, &Collector::storageRecovered);
@@ -109,12 +112,13 @@ void Collector::deliver(const QList<Sample>& samples)
     if (!m_writer || samples.isEmpty())
         return;
     m_counters->addAccepted(samples.size());
+    m_counters->addMemoryBytes(heldBytes(samples));
     m_writer->deliver(samples);
 }
 
 bool Collector::isSaturated() const
 {
-    return m_counters->inMemory() > m_options.udp.maxSamplesInMemory;
+    return m_counters->isBacklogged(m_options.udp.maxSamplesInMemory, m_options.udp.maxBytesInMemory);
 }
 
 void Collector::stop()

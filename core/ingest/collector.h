@@ -60,7 +60,8 @@ public:
 
     // Hands calls received elsewhere (OTLP/HTTP) to the writer; thread-safe, while the collector runs.
     void deliver(const QList<Kodemon::Sample>& samples);
-    // Calls accepted but not yet stored: above what the receivers allow, other paths should refuse for a while.
+    // Calls accepted but not yet stored, by count or by bytes: above what the receivers allow (the decorator's
+    // port's bounds), other paths should refuse for a while.
     bool isSaturated() const;
 
 Q_SIGNALS:

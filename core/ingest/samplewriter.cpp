@@ -193,15 +193,27 @@ bool SampleWriter::flush()
 // The oldest pending samples, at most one batch, with their ids.
 SampleBatch SampleWriter::takeable() const
 {
+    qsizetype count = std::min<qsizetype>(m_pending.size(), m_options.maxBatch);
+    if (m_options.maxBatchBytes > 0) {
+        qint64 bytes = 0;
+        for (qsizetype i = 0; i < count; ++i) {
+            bytes += heldBytes(m_pending.at(i));
+            if (bytes > m_options.maxBatchBytes) {
+                count = std::max<qsizetype>(i, 1);
+                break;
+            }
+        }
+    }
     // Usually everything pending fits one batch: then the batch shares the list instead of copying it.
-    const bool whole = m_pending.size() <= m_options.maxBatch;
-    return SampleBatch { m_origin, m_nextSequence, whole ? m_pending : m_pending.first(m_options.maxBatch) };
+    const bool whole = count == m_pending.size();
+    return SampleBatch { m_origin, m_nextSequence, whole ? m_pending : m_pending.first(count) };
 }
 
 void SampleWriter::dropFront(qsizetype count)
 {
+    m_counters->releaseMemoryBytes(heldBytes(m_pending, count)); // stored, spooled or given up: out of memory
     if (count == m_pending.size())
-        m_pending.clear();
+        m_pending = QList<Sample>(); // clear() would keep (or, shared with the batch, allocate anew) its capacity
     else
         m_pending.remove(0, count);
     m_nextSequence += quint64(count);

@@ -155,6 +155,7 @@ qsizetype UdpReceiver::readDatagrams(qsizetype limit)
     for (auto& sample : burst.samples)
         sample.receivedAt = now;
     m_lastBurstSamples = burst.samples.size();
+    m_counters->addMemoryBytes(heldBytes(burst.samples));
     countBurst(count, burst.samples.size());
     if (!burst.samples.isEmpty())
         Q_EMIT received(burst.samples);
@@ -239,13 +240,14 @@ bool UdpReceiver::pauseWhileBacklogged()
 {
     if (m_resumeTimer->isActive())
         return true;
-    if (m_counters->inMemory() <= m_options.maxSamplesInMemory)
+    if (!m_counters->isBacklogged(m_options.maxSamplesInMemory, m_options.maxBytesInMemory))
         return false;
     m_source->setNotificationsEnabled(false);
     m_resumeTimer->start();
     ++m_pauses;
     if (!m_sincePauseLog.isValid() || m_sincePauseLog.elapsed() > 10000) {
-        qCWarning(lcUdp).noquote() << "the writer is behind by" << m_counters->inMemory() << "samples: reading paused"
+        qCWarning(lcUdp).noquote() << "the writer is behind by" << m_counters->inMemory() << "samples,"
+                                   << (m_counters->memoryBytes() >> 20) << "MiB: reading paused"
                                    << m_pauses
                                    << "times so far; datagrams that do not fit the kernel's buffer are dropped "
                                       "(counted as kernel drops)";

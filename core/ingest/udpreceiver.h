@@ -32,6 +32,12 @@ class UdpReceiver final : public QObject
     Q_OBJECT
 public:
     enum class Protocol { Decorator, Statsd };
+    // 32 MiB, measured (docs/BENCHMARKS.md "The ingest memory bound"): OTLP/HTTP, whose spans carry ~160 bytes of
+    // attributes each, peaked at 208-255 MB RSS under the count bound alone, 134-149 MB at 48 MiB and 101-115 MB
+    // at 32 MiB, at spans/s within this loaded machine's noise. 32 MiB is still ~320,000 decorator calls (about 104
+    // bytes each with 10% carrying extras): 1.4 s at the 227,000/s ceiling measured that day, 0.56 s at the 570,000/s
+    // this machine reached when quiet (the count bound alone held 500,000).
+    static constexpr qint64 DefaultMaxBytesInMemory = qint64(32) * 1024 * 1024;
 
     struct Options
     {
@@ -50,6 +56,9 @@ public:
         // then drops, and counts, what does not fit, instead of memory growing without limit. About 50 MB, and
         // more than two seconds at this machine's loopback ceiling: far longer than the writer's longest pause.
         qint64 maxSamplesInMemory = 500000;
+        // The same bound in bytes (ingest/ingestcounters.h heldBytes), shared by every source: calls with large
+        // extra fields (OTLP spans carry ~160 bytes of attributes each) reach it long before the count.
+        qint64 maxBytesInMemory = DefaultMaxBytesInMemory;
     };
 
     UdpReceiver(Options options, std::shared_ptr<IngestCounters> counters);

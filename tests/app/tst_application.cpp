@@ -76,6 +76,10 @@ void tst_Application::badCommandLines_data()
     QTest::newRow("address not an ip") << QStringList { QStringLiteral("--headless"), QStringLiteral("--udp-address"),
         QStringLiteral("example.org") } << "--udp-address";
     QTest::newRow("missing value") << QStringList { QStringLiteral("--headless"), QStringLiteral("--db") } << "--db";
+    QTest::newRow("no ingest memory") << QStringList { QStringLiteral("--headless"), QStringLiteral("--ingest-memory"),
+        QStringLiteral("0") } << "--ingest-memory must be between 1 and 65536 MiB";
+    QTest::newRow("ingest memory not a number") << QStringList { QStringLiteral("--headless"),
+        QStringLiteral("--ingest-memory"), QStringLiteral("lots") } << "--ingest-memory";
     QTest::newRow("stray argument") << QStringList { QStringLiteral("--headless"), QStringLiteral("extra") } << "extra";
 }
 

@@ -32,6 +32,8 @@ private Q_SLOTS:
     void batchWithinFlushInterval();
     void refusedSendersAreCountedNotStored();
     void aStalledWriterPausesReadingNotMemory();
+    void bigCallsReachTheByteBoundBeforeTheCount();
+    void heldBytesAreReleasedWhenStored();
 
 private:
     Collector::Options options() const;
@@ -272,6 +274,95 @@ void tst_Collector::aStalledWriterPausesReadingNotMemory()
     const auto end = counters->snapshot();
     QCOMPARE(storedCount(QStringLiteral("/srv/app/flood.py-f")), end.accepted);
     QCOMPARE(end.datagrams + end.kernelDrops, Sent);
+}
+
+// Calls with 2 KB of extra fields: the bound in bytes stops reading after about a hundred of them, long before the
+// bound in calls (100,000 here). Nothing accepted is lost: once the writer can write, every accepted call is stored,
+// and every datagram sent is either stored or counted as dropped by the kernel.
+void tst_Collector::bigCallsReachTheByteBoundBeforeTheCount()
+{
+    auto bounded = options();
+    bounded.udp.maxSamplesInMemory = 100000;
+    bounded.udp.maxBytesInMemory = 256 * 1024;
+    bounded.udp.receiveBufferBytes = 256 * 1024;
+    Collector collector(m_store, bounded);
+    QVERIFY(collector.start().ok());
+
+    auto blocker = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("blocker"));
+    blocker.setDatabaseName(m_dir->filePath(QStringLiteral("c.sqlite")));
+    QVERIFY(blocker.open());
+    QSqlQuery lock(blocker);
+    QVERIFY(lock.exec(QStringLiteral("BEGIN IMMEDIATE")));
+
+    constexpr int Sent = 5000;
+    const QString note(2000, QLatin1Char('x'));
+    QList<QByteArray> datagrams;
+    for (int i = 0; i < Sent; ++i) {
+        QJsonObject call { { QStringLiteral("key"), QStringLiteral("/srv/app/big.py-f") },
+            { QStringLiteral("execution_time"), 1.5 }, { QStringLiteral("timestamp"), 1795608000 + i / 100 },
+            { QStringLiteral("token"), QStringLiteral("t") }, { QStringLiteral("note"), note },
+            { QStringLiteral("n"), i } };
+        datagrams.append(QJsonDocument(call).toJson(QJsonDocument::Compact));
+    }
+    const qint64 perCall = heldBytes(Sample { {}, {}, 0, 0, 0, QByteArray(2000 + 20, 'x') });
+    Test::sendDatagrams(datagrams, collector.udpPort());
+    auto counters = collector.counters();
+    QTRY_VERIFY_WITH_TIMEOUT(counters->snapshot().kernelDrops > 0, 10000);
+    const auto blocked = counters->snapshot();
+    QCOMPARE(blocked.stored, 0);
+    QVERIFY(collector.isSaturated());
+    // Reading stops at the first burst that ends past the bound: at most one burst (512 calls) beyond it.
+    const qint64 limit = bounded.udp.maxBytesInMemory / perCall + bounded.udp.burstSize;
+    QVERIFY2(blocked.accepted <= limit && blocked.accepted < bounded.udp.maxSamplesInMemory,
+        qPrintable(QStringLiteral("%1 calls accepted (%2 bytes held) while the writer was stalled; bound %3 calls")
+                       .arg(blocked.accepted)
+                       .arg(blocked.memoryBytes)
+                       .arg(limit)));
+    QVERIFY(blocked.memoryBytes > bounded.udp.maxBytesInMemory);
+    QVERIFY(blocked.memoryBytes <= bounded.udp.maxBytesInMemory + bounded.udp.burstSize * perCall);
+
+    QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+    lock = QSqlQuery();
+    blocker.close();
+    blocker = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("blocker"));
+    QTRY_VERIFY_WITH_TIMEOUT(counters->snapshot().stored == counters->snapshot().accepted
+            && counters->snapshot().datagrams + counters->snapshot().kernelDrops == Sent,
+        30000);
+    collector.stop();
+    const auto end = counters->snapshot();
+    QCOMPARE(end.memoryBytes, 0);
+    QVERIFY(!collector.isSaturated());
+    QCOMPARE(storedCount(QStringLiteral("/srv/app/big.py-f")), end.accepted);
+    QCOMPARE(end.datagrams + end.kernelDrops, Sent);
+    QVERIFY(end.accepted > blocked.accepted); // reading resumed once the writer caught up
+}
+
+// What the receiver adds for each call the writer releases when it stores it: after any mix of calls with and
+// without extra fields, the held bytes return to zero.
+void tst_Collector::heldBytesAreReleasedWhenStored()
+{
+    Collector collector(m_store, options());
+    QVERIFY(collector.start().ok());
+    QList<QByteArray> datagrams;
+    for (int i = 0; i < 3000; ++i) {
+        QJsonObject call { { QStringLiteral("key"), QStringLiteral("/srv/app/mixed.py-f") },
+            { QStringLiteral("execution_time"), 1.5 }, { QStringLiteral("timestamp"), 1795608000 + i / 100 } };
+        if (i % 3 == 0)
+            call.insert(QStringLiteral("user"), QStringLiteral("u%1").arg(i));
+        datagrams.append(QJsonDocument(call).toJson(QJsonDocument::Compact));
+    }
+    QList<Sample> delivered;
+    for (int i = 0; i < 1000; ++i)
+        delivered.append(Sample { QStringLiteral("t"), QStringLiteral("GET /otlp"), 1795608000.0 + i, 2.5, 0,
+            i % 2 ? QByteArray(R"({"http.route":"/otlp"})") : QByteArray() });
+    Test::sendDatagrams(datagrams, collector.udpPort());
+    collector.deliver(delivered);
+    auto counters = collector.counters();
+    QTRY_COMPARE_WITH_TIMEOUT(counters->snapshot().stored, 4000, 20000);
+    QCOMPARE(counters->snapshot().memoryBytes, 0);
+    collector.stop();
+    QCOMPARE(storedCount(QStringLiteral("/srv/app/mixed.py-f")), 3000);
 }
 
 QTEST_GUILESS_MAIN(tst_Collector)

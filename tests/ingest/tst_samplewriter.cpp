@@ -24,6 +24,7 @@ private Q_SLOTS:
     void fullDiskIsReportedAndRecovers();
     void retentionIsBoundedWhileFailing();
     void deliveriesFromAnotherThreadAreCommittedInFewBatches();
+    void batchesStayWithinTheirBytes();
 };
 
 namespace {
@@ -151,6 +152,39 @@ void tst_SampleWriter::deliveriesFromAnotherThreadAreCommittedInFewBatches()
     writer->deliver(samples(1, 99999999));
     QTRY_COMPARE_WITH_TIMEOUT(counters->snapshot().stored, qint64(Deliveries * 5 + 1), 2000);
     QCOMPARE(commits.load(), before + 1);
+}
+
+// A bound in bytes cuts what is pending into batches of at most that many bytes (heldBytes), each committed in
+// order; the held bytes the receivers counted are released batch by batch and end at zero.
+void tst_SampleWriter::batchesStayWithinTheirBytes()
+{
+    QTemporaryDir dir;
+    auto store = std::make_shared<SqliteStore>(dir.filePath(QStringLiteral("w.sqlite")));
+    QVERIFY(store->open().ok());
+    auto counters = std::make_shared<IngestCounters>();
+    SampleWriter::Options options;
+    const QList<Sample> pending = samples(1000);
+    const qint64 perCall = heldBytes(pending.first());
+    options.maxBatchBytes = 100 * perCall + perCall / 2; // 100 calls a batch
+    SampleWriter writer(store, counters, options);
+    QSignalSpy stored(&writer, &SampleWriter::stored);
+    counters->addAccepted(pending.size());
+    counters->addMemoryBytes(heldBytes(pending));
+    QCOMPARE(counters->memoryBytes(), 1000 * perCall);
+    writer.append(pending);
+    QVERIFY(writer.flush());
+    QCOMPARE(stored.size(), 10);
+    double next = 1795608000.0;
+    for (const auto& batch : std::as_const(stored)) {
+        const auto calls = batch.at(0).value<QList<Sample>>();
+        QCOMPARE(calls.size(), 100);
+        QVERIFY(heldBytes(calls) <= options.maxBatchBytes);
+        QCOMPARE(calls.first().timestamp, next); // in order, none skipped
+        next += 100;
+    }
+    QCOMPARE(counters->memoryBytes(), 0);
+    QCOMPARE(counters->snapshot().stored, 1000);
+    QCOMPARE(storedCount(*store), 1000);
 }
 
 QTEST_GUILESS_MAIN(tst_SampleWriter)

@@ -2,16 +2,23 @@
 // The OTLP/HTTP receiver over real loopback HTTP/1.1: both encodings, gzip with and without Content-Length
 // (chunked), keep-alive, and every answer the specification asks for (200, partial success, 400, 404, 405, 413,
 // 415, 503 with Retry-After), with the body a google.rpc.Status in the request's encoding.
+#include "ingest/collector.h"
+#include "ingest/ingestcounters.h"
 #include "ingest/listenercounters.h"
 #include "otlp/otlpreceiver.h"
+#include "sqlite/sqlitestore.h"
+#include "store/query.h"
 
 #include <atomic>
 #include <otlptrace.pb.h>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutex>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <zlib.h>
 
@@ -29,6 +36,7 @@ private Q_SLOTS:
     void answers_data();
     void answers();
     void aSaturatedWriterGets503WithRetryAfter();
+    void theCollectorsByteBoundGets503AndLosesNothing();
     void oversizedBodiesGet413BeforeTheyAreRead();
     void aTakenPortSaysSo();
 
@@ -39,7 +47,7 @@ private:
         QHash<QByteArray, QByteArray> headers;
         QByteArray body;
     };
-    Response exchange(const QByteArray& request, QTcpSocket* socket = nullptr);
+    Response exchange(const QByteArray& request, QTcpSocket* socket = nullptr, quint16 port = 0);
     QByteArray post(const QByteArray& body, const QByteArray& contentType, const QByteArray& extraHeaders = {});
     qsizetype storedCalls();
 
@@ -131,12 +139,12 @@ qsizetype tst_OtlpReceiver::storedCalls()
     return m_stored.size();
 }
 
-tst_OtlpReceiver::Response tst_OtlpReceiver::exchange(const QByteArray& request, QTcpSocket* reuse)
+tst_OtlpReceiver::Response tst_OtlpReceiver::exchange(const QByteArray& request, QTcpSocket* reuse, quint16 port)
 {
     QTcpSocket own;
     QTcpSocket* socket = reuse ? reuse : &own;
     if (socket->state() != QAbstractSocket::ConnectedState) {
-        socket->connectToHost(QHostAddress::LocalHost, m_server->port());
+        socket->connectToHost(QHostAddress::LocalHost, port ? port : m_server->port());
         if (!socket->waitForConnected(5000))
             return {};
     }
@@ -277,6 +285,93 @@ void tst_OtlpReceiver::aSaturatedWriterGets503WithRetryAfter()
     const auto refused = m_counters->snapshot().groups[0].counts;
     QCOMPARE(refused[3].name, QStringLiteral("busy"));
     QCOMPARE(refused[3].count, 1);
+}
+
+// With a real collector whose writer is stalled (another connection holds SQLite's write lock): spans with 1 KB of
+// attributes reach the collector's bound in bytes after one request of 100 spans, far below its bound in calls, and
+// the next request is refused with 503 and Retry-After. Once the writer catches up, requests are taken again, and
+// every span of every request answered 200 is in the database.
+void tst_OtlpReceiver::theCollectorsByteBoundGets503AndLosesNothing()
+{
+    QTemporaryDir dir;
+    auto store = std::make_shared<SqliteStore>(dir.filePath(QStringLiteral("o.sqlite")));
+    QVERIFY(store->open().ok());
+    Collector::Options bounded;
+    bounded.udp.port = 0;
+    bounded.udp.maxSamplesInMemory = 100000;
+    bounded.udp.maxBytesInMemory = 64 * 1024;
+    Collector collector(store, bounded);
+    QVERIFY(collector.start().ok());
+    OtlpReceiver::Options options;
+    options.port = 0;
+    options.counters = OtlpReceiver::makeCounters();
+    options.deliver = [&collector](const QList<Sample>& samples) { collector.deliver(samples); };
+    options.saturated = [&collector] { return collector.isSaturated(); };
+    OtlpServer server(options);
+    QVERIFY(server.start().ok());
+
+    auto blocker = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("blocker"));
+    blocker.setDatabaseName(dir.filePath(QStringLiteral("o.sqlite")));
+    QVERIFY(blocker.open());
+    QSqlQuery lock(blocker);
+    QVERIFY(lock.exec(QStringLiteral("BEGIN IMMEDIATE")));
+
+    const auto request = [](int spans, int round) {
+        otlpwire::ExportTraceServiceRequest message;
+        auto* scope = message.add_resource_spans()->add_scope_spans();
+        for (int i = 0; i < spans; ++i) {
+            auto* span = scope->add_spans();
+            span->set_name("GET /big");
+            span->set_start_time_unix_nano(Start + quint64(round * spans + i) * 1000000ull);
+            span->set_end_time_unix_nano(Start + quint64(round * spans + i) * 1000000ull + 2000000ull);
+            auto* kv = span->add_attributes();
+            kv->set_key("payload");
+            kv->mutable_value()->set_string_value(std::string(1000, 'p') + std::to_string(i));
+        }
+        const std::string bytes = message.SerializeAsString();
+        return QByteArray(bytes.data(), qsizetype(bytes.size()));
+    };
+    constexpr int Spans = 100;
+    int round = 0;
+    QCOMPARE(exchange(post(request(Spans, round++), "application/x-protobuf"), nullptr, server.port()).status, 200);
+    auto counters = collector.counters();
+    QVERIFY2(counters->memoryBytes() > bounded.udp.maxBytesInMemory,
+        qPrintable(QStringLiteral("%1 bytes held for %2 spans").arg(counters->memoryBytes()).arg(Spans)));
+    QVERIFY(counters->inMemory() < bounded.udp.maxSamplesInMemory);
+    const Response busy = exchange(post(request(Spans, round), "application/x-protobuf"), nullptr, server.port());
+    QCOMPARE(busy.status, 503);
+    QCOMPARE(busy.headers.value("retry-after"), QByteArray("2"));
+    QCOMPARE(counters->snapshot().accepted, Spans);
+
+    QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+    lock = QSqlQuery();
+    blocker.close();
+    blocker = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("blocker"));
+    // As an exporter does: send the refused request again until it is taken, then a few more.
+    int taken = 1;
+    QElapsedTimer timer;
+    timer.start();
+    while (taken < 5 && timer.elapsed() < 30000) {
+        const int status
+            = exchange(post(request(Spans, round), "application/x-protobuf"), nullptr, server.port()).status;
+        QVERIFY(status == 200 || status == 503);
+        if (status == 200) {
+            ++taken;
+            ++round;
+        } else {
+            QTest::qWait(50);
+        }
+    }
+    QCOMPARE(taken, 5);
+    server.stop();
+    collector.stop();
+    QCOMPARE(counters->snapshot().stored, qint64(taken) * Spans);
+    QCOMPARE(counters->memoryBytes(), 0);
+    Query query(store->createReader());
+    const auto stats = query.stats({ QStringLiteral("GET /big"), std::nullopt, {} });
+    QVERIFY(stats.ok());
+    QCOMPARE(stats->count, qint64(taken) * Spans);
 }
 
 void tst_OtlpReceiver::oversizedBodiesGet413BeforeTheyAreRead()
