@@ -81,7 +81,7 @@ ChartSeries loadSeries(Query& query, const SeriesSelector& selector, const KeyId
         return series;
     }
     series.bucketed = true;
-    series.origin = *selector.range.from;
+    series.origin = bucketed->origin.value_or(*selector.range.from);
     series.step = bucketed->step;
     series.buckets = bucketed->buckets;
     return series;
@@ -99,7 +99,7 @@ QList<ChartSeries> loadGroups(
     }
     for (const auto& group : *grouped) {
         ChartSeries series { KeyId { *selector.token, selector.key }, group.group, group.count, true };
-        series.origin = *selector.range.from;
+        series.origin = group.series.origin.value_or(*selector.range.from);
         series.step = group.series.step;
         series.buckets = group.series.buckets;
         groups.append(series);
@@ -143,6 +143,7 @@ void loadBaseline(Query& query, const ChartRequest& request, ChartData& data, co
             ChartSeries line { series.id, std::nullopt, 0, true };
             line.origin = *base.from;
             if (bucketed) {
+                line.origin = bucketed->origin.value_or(*base.from);
                 line.step = bucketed->step;
                 line.buckets = bucketed->buckets;
             } else if (bucketed.errorKind() != ErrorKind::NotFound) {

@@ -225,6 +225,7 @@ BucketedSeries Bucketizer::finish()
 
     BucketedSeries series;
     series.step = m_step;
+    series.origin = m_from;
     for (int b = m_first; b < m_end; ++b) {
         const qsizetype begin = offset.at(b);
         const qsizetype count = offset.at(b + 1) - begin;

@@ -202,6 +202,9 @@ struct SeriesBucket
 struct BucketedSeries
 {
     double step = 0; // seconds per bucket
+    // Where bucket 0 starts (epoch seconds): the range's start, or the hour or minute before it when the range is
+    // answered from summaries (their buckets are whole hours or minutes). Unset from servers older than it.
+    std::optional<double> origin;
     QList<SeriesBucket> buckets; // only buckets holding samples, oldest first
     bool exact = true; // false when some bucket's p95 (and mean's rounding) came from summaries
 };

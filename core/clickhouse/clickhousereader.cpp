@@ -468,6 +468,7 @@ Result<std::optional<BucketedSeries>> ClickHouseReader::readBuckets(
         return answer.failure();
     BucketedSeries series;
     series.step = step;
+    series.origin = first;
     RowBinaryReader reader(*answer);
     qint64 previous = -1;
     while (!reader.atEnd() && !reader.failed()) {

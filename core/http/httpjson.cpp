@@ -255,7 +255,7 @@ QByteArray stats(const SeriesSelector& selector, const KeyStats& s)
 QByteArray series(const SeriesSelector& selector, const BucketedSeries& series)
 {
     return '{' + selectorMembers(selector) + ',' + member("step", number(series.step)) + ','
-        + member("exact", series.exact ? "true" : "false") + ',' + member("buckets", bucketList(series)) + '}';
+        + member("origin", optionalNumber(series.origin)) + ',' + member("exact", series.exact ? "true" : "false") + ',' + member("buckets", bucketList(series)) + '}';
 }
 
 QByteArray groupedSeries(const SeriesSelector& selector, const QString& groupBy, const QList<GroupedSeries>& lines)

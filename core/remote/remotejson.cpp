@@ -28,6 +28,12 @@ public:
         return value.toDouble();
     }
     // A count newer servers send and older ones do not: 0 when absent.
+    std::optional<double> optionalNumber(const char* name)
+    {
+        const QJsonValue value = m_object.value(QLatin1String(name));
+        m_ok = m_ok && (value.isDouble() || value.isUndefined() || value.isNull());
+        return value.isDouble() ? std::optional(value.toDouble()) : std::nullopt;
+    }
     qint64 optionalInteger(const char* name)
     {
         const QJsonValue value = m_object.value(QLatin1String(name));
@@ -357,6 +363,7 @@ std::optional<BucketedSeries> series(const QJsonObject& answer)
     Fields fields(answer);
     BucketedSeries series;
     series.step = fields.number("step");
+    series.origin = fields.optionalNumber("origin");
     series.exact = answer.value(QStringLiteral("exact")).toBool(true);
     const auto buckets = arrayOf(answer, "buckets");
     if (!fields.ok() || !buckets)

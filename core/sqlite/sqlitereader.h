@@ -64,9 +64,12 @@ private:
     // Whether the selection is answered from summaries: no filter, not asked to be exact, and more calls than
     // ExactCallLimit by the index's count.
     Result<bool> usesSummaries(const QList<SeriesRef>& series, const SeriesSelector& selector);
+    // Whether per-minute summaries (calls older than --retention-raw) of any of `series` overlap the range.
+    Result<bool> holdsRollups(const QList<SeriesRef>& series, const TimeRange& range);
     Result<CallSummary> callSummary(const SeriesRef& series, const TimeRange& range);
-    Result<BucketedSeries> bucketsFromSummaries(
-        const QList<SeriesRef>& series, const TimeRange& range, const TimeRange& covered, int bucketCount);
+    // With `wholeMinutes`, buckets of whole hours or minutes (the range holds rollups); see SummaryGrid.
+    Result<BucketedSeries> bucketsFromSummaries(const QList<SeriesRef>& series, const TimeRange& range,
+        const TimeRange& covered, int bucketCount, bool wholeMinutes);
     Result<bool> tableUsesSummaries(const QList<SeriesRef>& series, const SummaryRequest& request);
     Result<SeriesSummary> tableRowFromSummaries(
         const SeriesRef& series, const TimeRange& range, const QList<ChunkRow>& recent);

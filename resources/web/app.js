@@ -468,7 +468,7 @@ async function loadGroups(stats) {
 // Buckets start at the range's start, or at the first call when the range is open there.
 function seriesEnd(series, buckets, stats) {
   const first = buckets.length ? Math.min(...buckets.map((b) => b.t)) : stats.from ?? 0;
-  return { base: series.from ?? first, lastTs: series.to ?? 0, lastTsCount: 0 };
+  return { base: series.origin ?? series.from ?? first, lastTs: series.to ?? 0, lastTsCount: 0 };
 }
 
 // The view of the range, and while live where later calls start. A raw view holds its calls and knows its last

@@ -386,6 +386,7 @@ void tst_HttpApi::seriesBuckets()
 {
     const auto series = getJson("/api/series?token=a&points=10&from=100&to=200&key=" + q(Key));
     QCOMPARE(series.value(u"step").toDouble(), 10.0);
+    QCOMPARE(series.value(u"origin").toDouble(), 100.0); // the range's start: no summaries in it
     const auto buckets = series.value(u"buckets").toArray();
     QCOMPARE(buckets.size(), 10);
     qint64 total = 0;

@@ -138,6 +138,10 @@ void tst_RemoteJson::series()
                                                 R"("mean":1.5,"max":2,"p95":2}]})"));
     QVERIFY(series);
     QCOMPARE(series->step, 60.0);
+    QVERIFY(!series->origin); // a server older than "origin": the caller's range start
+    const auto aligned = RemoteJson::series(json(R"({"step":3600,"origin":1413403200,"buckets":[]})"));
+    QVERIFY(aligned);
+    QCOMPARE(aligned->origin, std::optional(1413403200.0));
     QCOMPARE(series->buckets.size(), 1);
     QCOMPARE(series->buckets[0].start, 1413404100.0);
     QCOMPARE(series->buckets[0].count, 2);

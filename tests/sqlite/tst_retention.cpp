@@ -36,6 +36,8 @@ private Q_SLOTS:
     void summariesCrossingHoursInSmallSteps();
     void deletingARangeCutsHourRows();
     void anUpgradeCutsDaysIntoHours();
+    void summarizedBucketsAreWholeHours_data();
+    void summarizedBucketsAreWholeHours();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("retention.sqlite")); }
@@ -545,6 +547,87 @@ void tst_Retention::deletingARangeCutsHourRows()
     const auto keys = query.keys();
     for (const auto& info : *keys)
         QCOMPARE(info.count, expectedIn(kept, info.id.key, {}, end).count);
+}
+
+void tst_Retention::summarizedBucketsAreWholeHours_data()
+{
+    QTest::addColumn<qint64>("from"); // seconds before Now; 0 = the first call ("All")
+    QTest::addColumn<qint64>("to"); // seconds before Now; 0 = the last call
+    QTest::addColumn<int>("points");
+    QTest::addColumn<double>("unit"); // what the step is a whole number of
+    QTest::newRow("All, summaries and calls") << qint64(0) << qint64(0) << 1000 << 3600.0;
+    QTest::newRow("summaries only, 3 points") << qint64(50 * Day + 1234) << qint64(40 * Day + 17) << 3 << 3600.0;
+    QTest::newRow("six summarized hours, 1000 points") << qint64(45 * Day + 6 * 3600 + 7) << qint64(45 * Day + 13)
+                                                       << 1000 << 60.0;
+    QTest::newRow("across the raw retention") << qint64(35 * Day + 999) << qint64(25 * Day) << 240 << 3600.0;
+}
+
+void tst_Retention::summarizedBucketsAreWholeHours()
+{
+    // A range holding summaries is cut into whole hours (or minutes), so that no hour row (minute) is split
+    // between buckets: each bucket's count, min, max and failed calls are then exactly those of the calls in it.
+    QFETCH(qint64, from);
+    QFETCH(qint64, to);
+    QFETCH(int, points);
+    QFETCH(double, unit);
+    QList<Sample> samples = aYear(60, 480, 11);
+    SqliteStore store(path());
+    QVERIFY(store.open().ok());
+    RetentionPolicy policy;
+    policy.raw = 30 * Day;
+    policy.summaries = 0;
+    SqliteWriter writer(path(), {}, ChunkPolicy::Compaction { 5000, 0 }, policy);
+    for (qsizetype at = 0; at < samples.size(); at += 10000)
+        QVERIFY(writer.write(samples.mid(at, 10000)).ok());
+    QVERIFY(writer.write({ Sample { QStringLiteral("t"), B, double(Now), 1.0, Now, {} } }).ok());
+    QVERIFY(maintainFully(writer, Now) > 0);
+
+    QList<Sample> ofA;
+    std::copy_if(samples.begin(), samples.end(), std::back_inserter(ofA), [](const Sample& s) { return s.key == A; });
+    const TimeRange range { from ? std::optional(double(Now - from)) : std::nullopt,
+        to ? std::optional(double(Now - to)) : std::nullopt };
+    Query query(std::make_unique<SqliteReader>(path()));
+    const auto chart = query.buckets({ A, std::nullopt, range }, points);
+    QVERIFY(chart.ok());
+    QVERIFY(!chart->exact);
+    QVERIFY(chart->origin);
+    QCOMPARE(std::fmod(*chart->origin, unit), 0.0);
+    QCOMPARE(std::fmod(chart->step, unit), 0.0);
+    QVERIFY(chart->step >= unit);
+    const double first = range.from.value_or(ofA.first().timestamp);
+    const double last = range.to.value_or(ofA.last().timestamp);
+    QVERIFY(*chart->origin <= first && *chart->origin > first - unit);
+    QVERIFY((last - *chart->origin) / chart->step <= points); // at most the buckets asked for
+    // The calls each bucket should hold: a call older than the raw retention is in the range when its minute's
+    // start is (what a summary knows of it), and the last bucket takes a call at the range's end.
+    const qint64 cutoff = Now - 30 * Day;
+    const double origin = *chart->origin;
+    const qint64 count = qint64(std::ceil((last - origin) / chart->step));
+    QMap<qint64, CallSummary> want;
+    qint64 inRange = 0;
+    for (const auto& sample : std::as_const(ofA)) {
+        const double at = sample.receivedAt < cutoff ? double(Rollup::minuteOf(sample.timestamp)) : sample.timestamp;
+        if ((range.from && at < first) || (range.to && at > last))
+            continue; // an open end takes every call
+        want[std::min(qint64(std::floor((sample.timestamp - origin) / chart->step)), count - 1)].add(
+            sample.executionTime, !sample.extra.isEmpty());
+        ++inRange;
+    }
+    qint64 drawn = 0;
+    for (const auto& bucket : chart->buckets) {
+        const QByteArray where = QByteArray::number(bucket.start, 'f', 0);
+        const qint64 index = qint64(std::round((bucket.start - origin) / chart->step));
+        QVERIFY2(bucket.start == origin + double(index) * chart->step, where);
+        const CallSummary expected = want.value(index);
+        QVERIFY2(bucket.count == expected.count,
+            QByteArray(where + ": " + QByteArray::number(bucket.count) + " calls, want " + QByteArray::number(expected.count))
+                .constData());
+        QCOMPARE(bucket.min, expected.min);
+        QCOMPARE(bucket.max, expected.max);
+        QCOMPARE(bucket.errors, expected.errors);
+        drawn += bucket.count;
+    }
+    QCOMPARE(drawn, inRange);
 }
 
 void tst_Retention::anUpgradeCutsDaysIntoHours()
