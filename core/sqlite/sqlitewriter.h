@@ -54,6 +54,10 @@ public:
         qsizetype begin = 0;
         qsizetype count = 0;
     };
+    // Reorders `rows` in place so that each series' rows are together, in the order of `rows` rotated left by
+    // `rotate` (the recent calls appended after the batch's come first, as they arrived first); returns the runs in
+    // the order each series first appears. Public for the tests.
+    static QList<SeriesRun> groupBySeries(QList<ChunkRow>& rows, qsizetype rotate = 0);
 
 private:
     struct Totals
@@ -86,13 +90,6 @@ private:
     Status appendRecent(const QList<ChunkRow>& rows);
     Status compact(QList<ChunkRow>&& rows);
     Status compactIdle();
-public:
-    // Reorders `rows` in place so that each series' rows are together, in the order of `rows` rotated left by
-    // `rotate` (the recent calls appended after the batch's come first, as they arrived first); returns the runs in
-    // the order each series first appears. Public for the tests.
-    static QList<SeriesRun> groupBySeries(QList<ChunkRow>& rows, qsizetype rotate = 0);
-
-private:
     Status writeSeriesRows(SeriesState& series, ChunkRow* rows, qsizetype count, qsizetype& budget);
     Status storeRows(SeriesState& series, const ChunkRow* rows, qsizetype count);
     // Adds calls that just reached the chunks table to the series' summary (series_summary).
