@@ -49,7 +49,7 @@ void SampleWriter::maintain()
     }
     if (!m_writer)
         m_writer = m_store->createWriter();
-    const bool busy = !m_pending.isEmpty();
+    const bool busy = m_pendingCount > 0;
     const auto more = m_writer->maintain(QDateTime::currentSecsSinceEpoch(),
         busy ? m_options.busyMaintenanceBudgetMs : m_options.maintenanceBudgetMs);
     if (!more) {
@@ -106,8 +106,8 @@ void SampleWriter::takeInbox()
         inbox.swap(m_inbox);
         m_inboxSamples = 0;
     }
-    for (const auto& samples : std::as_const(inbox))
-        addPending(samples);
+    for (auto& samples : inbox)
+        addPending(std::move(samples));
 }
 
 void SampleWriter::rearm()
@@ -132,12 +132,12 @@ void SampleWriter::collectInbox()
     rearm();
 }
 
-void SampleWriter::addPending(const QList<Sample>& samples)
+void SampleWriter::addPending(QList<Sample> samples)
 {
-    if (m_pending.isEmpty())
-        m_pending = samples; // shared, not copied
-    else
-        m_pending.append(samples);
+    if (samples.isEmpty())
+        return;
+    m_pendingCount += samples.size();
+    m_pending.push_back(std::move(samples)); // shared, not copied
 }
 
 void SampleWriter::append(const QList<Sample>& samples)
@@ -150,12 +150,12 @@ void SampleWriter::append(const QList<Sample>& samples)
 void SampleWriter::handlePending()
 {
     if (m_failing) {
-        if (m_pending.size() >= m_options.maxBatch)
+        if (m_pendingCount >= m_options.maxBatch)
             spoolPending();
         giveUpExcess();
     }
-    m_counters->setPending(m_pending.size());
-    if (m_pending.size() >= m_options.maxBatch && !m_failing)
+    m_counters->setPending(m_pendingCount);
+    if (m_pendingCount >= m_options.maxBatch && !m_failing)
         flush();
     else
         scheduleFlush();
@@ -163,7 +163,7 @@ void SampleWriter::handlePending()
 
 void SampleWriter::scheduleFlush()
 {
-    const bool waiting = !m_pending.isEmpty() || (m_options.spool && !m_options.spool->isEmpty());
+    const bool waiting = m_pendingCount > 0 || (m_options.spool && !m_options.spool->isEmpty());
     if (waiting && !m_timer->isActive())
         m_timer->start(m_failing ? m_retryDelayMs : m_options.flushIntervalMs);
 }
@@ -175,7 +175,7 @@ bool SampleWriter::flush()
     if (!m_writer)
         m_writer = m_store->createWriter();
     Status status = drainSpool();
-    while (status && !m_pending.isEmpty())
+    while (status && m_pendingCount > 0)
         status = writeNextBatch();
     if (status) {
         rearm();
@@ -190,42 +190,100 @@ bool SampleWriter::flush()
     return false;
 }
 
-// The oldest pending samples, at most one batch, with their ids.
-SampleBatch SampleWriter::takeable() const
+// The oldest pending samples, at most one batch, with their ids, taken out of the pending lists: a delivered list
+// that is the whole batch is shared, otherwise the batch is one list of exactly its size and the delivered lists it
+// emptied are freed at once. The caller either releases the batch (stored, spooled) or puts it back.
+SampleBatch SampleWriter::takeBatch()
 {
-    qsizetype count = std::min<qsizetype>(m_pending.size(), m_options.maxBatch);
+    qsizetype count = std::min<qsizetype>(m_pendingCount, m_options.maxBatch);
     if (m_options.maxBatchBytes > 0) {
         qint64 bytes = 0;
-        for (qsizetype i = 0; i < count; ++i) {
-            bytes += heldBytes(m_pending.at(i));
-            if (bytes > m_options.maxBatchBytes) {
-                count = std::max<qsizetype>(i, 1);
+        qsizetype seen = 0;
+        for (auto list = m_pending.cbegin(); list != m_pending.cend() && seen < count; ++list) {
+            const qsizetype end = std::min(list->size(), count - seen);
+            qsizetype i = 0;
+            for (; i < end; ++i) {
+                bytes += heldBytes(list->at(i));
+                if (bytes > m_options.maxBatchBytes)
+                    break;
+            }
+            if (i < end) {
+                count = std::max<qsizetype>(seen + i, 1);
                 break;
             }
+            seen += end;
         }
     }
-    // Usually everything pending fits one batch: then the batch shares the list instead of copying it.
-    const bool whole = count == m_pending.size();
-    return SampleBatch { m_origin, m_nextSequence, whole ? m_pending : m_pending.first(count) };
+    SampleBatch batch { m_origin, m_nextSequence, {} };
+    m_pendingCount -= count;
+    if (m_pending.front().size() == count) {
+        batch.samples = std::move(m_pending.front());
+        m_pending.pop_front();
+        return batch;
+    }
+    batch.samples.reserve(count);
+    while (batch.samples.size() < count) {
+        QList<Sample>& list = m_pending.front();
+        const qsizetype taken = std::min(list.size(), count - batch.samples.size());
+        // A list only the writer holds gives its samples up rather than copying their strings' references.
+        if (list.isDetached()) {
+            for (auto sample = list.begin(), end = sample + taken; sample != end; ++sample)
+                batch.samples.append(std::move(*sample));
+        } else {
+            for (auto sample = list.cbegin(), end = sample + taken; sample != end; ++sample)
+                batch.samples.append(*sample);
+        }
+        if (taken == list.size())
+            m_pending.pop_front();
+        else
+            list.remove(0, taken);
+    }
+    return batch;
 }
 
+// A batch that could not be stored nor spooled: first again, with the same ids.
+void SampleWriter::putBack(QList<Sample> samples)
+{
+    if (samples.isEmpty())
+        return;
+    m_pendingCount += samples.size();
+    m_pending.push_front(std::move(samples));
+}
+
+// The batch taken last is stored or spooled: out of memory.
+void SampleWriter::released(const QList<Sample>& samples)
+{
+    m_counters->releaseMemoryBytes(heldBytes(samples));
+    m_nextSequence += quint64(samples.size());
+    m_counters->setPending(m_pendingCount);
+}
+
+// Gives up the oldest `count` pending samples.
 void SampleWriter::dropFront(qsizetype count)
 {
-    m_counters->releaseMemoryBytes(heldBytes(m_pending, count)); // stored, spooled or given up: out of memory
-    if (count == m_pending.size())
-        m_pending = QList<Sample>(); // clear() would keep (or, shared with the batch, allocate anew) its capacity
-    else
-        m_pending.remove(0, count);
     m_nextSequence += quint64(count);
-    m_counters->setPending(m_pending.size());
+    m_pendingCount -= count;
+    while (count > 0) {
+        QList<Sample>& list = m_pending.front();
+        const qsizetype dropped = std::min(list.size(), count);
+        m_counters->releaseMemoryBytes(heldBytes(list, dropped));
+        if (dropped == list.size())
+            m_pending.pop_front();
+        else
+            list.remove(0, dropped);
+        count -= dropped;
+    }
+    m_counters->setPending(m_pendingCount);
 }
 
 Status SampleWriter::writeNextBatch()
 {
-    const SampleBatch batch = takeable();
-    if (auto status = m_writer->writeIdentified(batch); !status)
+    SampleBatch batch = takeBatch();
+    if (auto status = m_writer->writeIdentified(batch); !status) {
+        putBack(std::move(batch.samples));
         return status;
-    dropFront(batch.samples.size());
+    }
+    released(batch.samples);
     markStored(batch.samples);
     return Ok {};
 }
@@ -268,14 +326,16 @@ Status SampleWriter::drainSpool()
 void SampleWriter::spoolPending()
 {
     SampleSpool* spool = m_options.spool.get();
-    while (spool && !m_pending.isEmpty()) {
-        const SampleBatch batch = takeable();
+    while (spool && m_pendingCount > 0) {
+        SampleBatch batch = takeBatch();
         auto appended = spool->append(batch);
         if (!appended)
             qCCritical(lcStorage).noquote() << appended.error();
-        if (!appended || !*appended)
+        if (!appended || !*appended) {
+            putBack(std::move(batch.samples));
             break;
-        dropFront(batch.samples.size());
+        }
+        released(batch.samples);
     }
     publishSpool();
 }
@@ -307,7 +367,7 @@ void SampleWriter::reportFailure(const Error& failure)
 
 void SampleWriter::giveUpExcess()
 {
-    const auto excess = m_pending.size() - m_options.maxRetained;
+    const auto excess = m_pendingCount - m_options.maxRetained;
     if (excess <= 0)
         return;
     dropFront(excess);

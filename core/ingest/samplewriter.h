@@ -5,6 +5,7 @@
 #include "base/result.h"
 #include "base/types.h"
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <QMutex>
@@ -79,7 +80,7 @@ private:
     void collectInbox();
     void takeInbox();
     void rearm();
-    void addPending(const QList<Kodemon::Sample>& samples);
+    void addPending(QList<Kodemon::Sample> samples);
     void handlePending();
     void scheduleFlush();
     void giveUpExcess();
@@ -89,14 +90,19 @@ private:
     void spoolPending();
     void markStored(const QList<Kodemon::Sample>& samples);
     void publishSpool();
-    SampleBatch takeable() const;
+    SampleBatch takeBatch();
+    void putBack(QList<Kodemon::Sample> samples);
+    void released(const QList<Kodemon::Sample>& samples);
     void dropFront(qsizetype count);
 
     std::shared_ptr<Store> m_store;
     std::shared_ptr<IngestCounters> m_counters;
     Options m_options;
     std::unique_ptr<StoreWriter> m_writer;
-    QList<Sample> m_pending;
+    // The lists the receivers delivered, as they delivered them (shared, not copied into one list: that copy, grown
+    // by doubling, was the writer's largest allocation at the sender's maximum), oldest first.
+    std::deque<QList<Sample>> m_pending;
+    qsizetype m_pendingCount = 0; // samples in m_pending
     QMutex m_inboxLock; // guards the four below, shared with the delivering thread
     QList<QList<Sample>> m_inbox;
     qsizetype m_inboxSamples = 0;
@@ -108,7 +114,7 @@ private:
     bool m_failing = false;
     int m_retryDelayMs = 0;
     quint64 m_origin; // this writer's random id: the first half of every sample id it hands out
-    quint64 m_nextSequence = 1; // the sequence number of m_pending.first(): samples leave only from the front
+    quint64 m_nextSequence = 1; // the sequence number of the first pending sample: samples leave only from the front
 };
 
 } // namespace Kodemon

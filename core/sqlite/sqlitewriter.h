@@ -47,6 +47,18 @@ public:
     };
     Compacted lastCompaction() const { return m_lastCompaction; }
 
+    // The rows [begin, begin + count) of one series, after groupBySeries().
+    struct SeriesRun
+    {
+        qint64 series = 0;
+        qsizetype begin = 0;
+        qsizetype count = 0;
+    };
+    // Reorders `rows` in place so that each series' rows are together, in the order of `rows` rotated left by
+    // `rotate` (the recent calls appended after the batch's come first, as they arrived first); returns the runs in
+    // the order each series first appears. Public for the tests.
+    static QList<SeriesRun> groupBySeries(QList<ChunkRow>& rows, qsizetype rotate = 0);
+
 private:
     struct Totals
     {
@@ -70,22 +82,14 @@ private:
     Status openAndPrepare();
     Status prepareStatements();
     Status writeInTransaction(const QList<Sample>& batch);
-    Result<QList<ChunkRow>> identify(const QList<Sample>& batch, QList<SeriesState*>& touched);
+    Result<QList<ChunkRow>> identify(const QList<Sample>& batch, QList<SeriesState*>& touched, qsizetype room);
     Result<SeriesState*> seriesByKey(const KeyId& key);
     SeriesState& seriesById(qint64 id);
     Status updateTotals(const QList<SeriesState*>& touched);
     bool dueForCompaction(qsizetype incoming) const;
     Status appendRecent(const QList<ChunkRow>& rows);
-    // The rows [begin, begin + count) of one series, after groupBySeries().
-    struct SeriesRun
-    {
-        qint64 series = 0;
-        qsizetype begin = 0;
-        qsizetype count = 0;
-    };
     Status compact(QList<ChunkRow>&& rows);
     Status compactIdle();
-    static QList<SeriesRun> groupBySeries(QList<ChunkRow>& rows);
     Status writeSeriesRows(SeriesState& series, ChunkRow* rows, qsizetype count, qsizetype& budget);
     Status storeRows(SeriesState& series, const ChunkRow* rows, qsizetype count);
     // Adds calls that just reached the chunks table to the series' summary (series_summary).

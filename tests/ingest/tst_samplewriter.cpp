@@ -25,6 +25,8 @@ private Q_SLOTS:
     void retentionIsBoundedWhileFailing();
     void deliveriesFromAnotherThreadAreCommittedInFewBatches();
     void batchesStayWithinTheirBytes();
+    void deliveredListsAreNotCopied();
+    void aFailedSplitBatchIsRetriedFirst();
 };
 
 namespace {
@@ -185,6 +187,79 @@ void tst_SampleWriter::batchesStayWithinTheirBytes()
     QCOMPARE(counters->memoryBytes(), 0);
     QCOMPARE(counters->snapshot().stored, 1000);
     QCOMPARE(storedCount(*store), 1000);
+}
+
+// What the receivers deliver waits as they delivered it: a list that is a whole batch is stored as it is (the same
+// array), and one split between batches is copied only as far as each batch needs (the pending list was a copy of
+// every delivery, grown by doubling: the writer's largest allocation at the sender's maximum).
+void tst_SampleWriter::deliveredListsAreNotCopied()
+{
+    QTemporaryDir dir;
+    auto store = std::make_shared<SqliteStore>(dir.filePath(QStringLiteral("w.sqlite")));
+    QVERIFY(store->open().ok());
+    auto counters = std::make_shared<IngestCounters>();
+    SampleWriter::Options options;
+    const QList<QList<Sample>> delivered { samples(100), samples(100, 100), samples(100, 200), samples(150, 300) };
+    const qint64 perCall = heldBytes(delivered.first().first());
+    options.maxBatchBytes = 100 * perCall; // 100 calls a batch
+    SampleWriter writer(store, counters, options);
+    QSignalSpy stored(&writer, &SampleWriter::stored);
+    for (const auto& list : delivered) {
+        counters->addAccepted(list.size());
+        counters->addMemoryBytes(heldBytes(list));
+        writer.deliver(list);
+    }
+    QVERIFY(writer.flush());
+    QCOMPARE(stored.size(), 5);
+    double next = 1795608000.0;
+    for (qsizetype i = 0; i < stored.size(); ++i) {
+        const auto calls = stored.at(i).at(0).value<QList<Sample>>();
+        if (i < 3)
+            QCOMPARE(calls.constData(), delivered.at(i).constData()); // shared, not copied
+        QCOMPARE(calls.size(), i < 4 ? 100 : 50);
+        for (const auto& call : calls) {
+            QCOMPARE(call.timestamp, next); // in order, none skipped nor repeated
+            next += 1;
+        }
+    }
+    QCOMPARE(counters->memoryBytes(), 0);
+    QCOMPARE(counters->snapshot().pending, 0);
+    QCOMPARE(storedCount(*store), 450);
+}
+
+// A batch cut out of several deliveries that the store refuses goes back in front of the rest: once the store works
+// again every call is stored once, in order.
+void tst_SampleWriter::aFailedSplitBatchIsRetriedFirst()
+{
+    QTemporaryDir dir;
+    auto store = std::make_shared<SqliteStore>(dir.filePath(QStringLiteral("w.sqlite")));
+    QVERIFY(store->open().ok());
+    auto counters = std::make_shared<IngestCounters>();
+    SampleWriter::Options options;
+    options.retryIntervalMs = 60000;
+    const qint64 perCall = heldBytes(samples(1).first());
+    options.maxBatchBytes = 3500 * perCall;
+    SampleWriter writer(store, counters, options);
+    writer.append(samples(10));
+    QVERIFY(writer.flush());
+    store->setSizeLimit(1);
+    for (int i = 0; i < 5; ++i)
+        writer.append(samples(2000, 10 + 2000 * i));
+    QVERIFY(!writer.flush());
+    QCOMPARE(counters->snapshot().pending, 10000);
+    store->setSizeLimit(0);
+    QSignalSpy stored(&writer, &SampleWriter::stored);
+    QVERIFY(writer.flush());
+    double next = 1795608010.0;
+    for (const auto& batch : std::as_const(stored)) {
+        for (const auto& call : batch.at(0).value<QList<Sample>>()) {
+            QCOMPARE(call.timestamp, next);
+            next += 1;
+        }
+    }
+    QCOMPARE(next, 1795618010.0);
+    QCOMPARE(counters->snapshot().pending, 0);
+    QCOMPARE(storedCount(*store), 10010);
 }
 
 QTEST_GUILESS_MAIN(tst_SampleWriter)

@@ -31,6 +31,8 @@ private Q_SLOTS:
     void aLaterWriterMergesWhatAnEarlierOneLeftOpen();
     void aFailedBatchLeavesNothingBehind();
     void damagedChunksAreLeftAlone();
+    void groupingInPlaceKeepsArrivalOrder();
+    void aCompactionOfRecentAndNewCallsKeepsEveryCall();
 
 private:
     QString path() const { return m_dir->filePath(QStringLiteral("writer.sqlite")); }
@@ -326,6 +328,95 @@ void tst_SqliteWriter::damagedChunksAreLeftAlone()
     const FileContents file = contents(path());
     QCOMPARE(file.damaged, 1);
     QCOMPARE(file.rows.size(), 39); // every other call is there
+}
+
+// The compaction groups the batch's rows and the recent ones, appended after them, in place: each series' rows end
+// up together in the order they arrived (the recent calls first), the series in the order they first appear, exactly
+// as the copy into a second list grouped them.
+void tst_SqliteWriter::groupingInPlaceKeepsArrivalOrder()
+{
+    QRandomGenerator random(7);
+    for (const qsizetype size : { 0, 1, 2, 17, 1000, 20000 }) {
+        for (const qsizetype rotate : { qsizetype(0), size / 3, size - 1, size }) {
+            QList<ChunkRow> rows;
+            for (qsizetype i = 0; i < size; ++i) {
+                ChunkRow row;
+                row.sequence = i; // identifies the row
+                row.series = random.bounded(size < 100 ? 3 : 300) + 1;
+                if (i % 7 == 0)
+                    row.extra = QByteArray::number(i);
+                rows.append(row);
+            }
+            // The reference: arrival order (rotated), then a stable grouping by first appearance, into a copy.
+            QList<ChunkRow> arrived = rows.mid(rotate % std::max<qsizetype>(size, 1));
+            arrived.append(rows.first(rotate % std::max<qsizetype>(size, 1)));
+            QList<qint64> order;
+            QHash<qint64, QList<ChunkRow>> bySeries;
+            for (const auto& row : std::as_const(arrived)) {
+                if (!bySeries.contains(row.series))
+                    order.append(row.series);
+                bySeries[row.series].append(row);
+            }
+            const auto runs = SqliteWriter::groupBySeries(rows, rotate);
+            QCOMPARE(runs.size(), order.size());
+            qsizetype at = 0;
+            for (qsizetype r = 0; r < runs.size(); ++r) {
+                QCOMPARE(runs[r].series, order[r]);
+                QCOMPARE(runs[r].begin, at);
+                const auto& expected = bySeries[order[r]];
+                QCOMPARE(runs[r].count, expected.size());
+                for (qsizetype i = 0; i < expected.size(); ++i) {
+                    QCOMPARE(rows[at + i].sequence, expected[i].sequence);
+                    QCOMPARE(rows[at + i].series, expected[i].series);
+                    QCOMPARE(rows[at + i].extra, expected[i].extra);
+                }
+                at += expected.size();
+            }
+            QCOMPARE(at, size);
+        }
+    }
+}
+
+// On a real file: recent calls from two batches, then a batch that compacts them with its own, over and over;
+// every call is in exactly one series chunk, each chunk in chunk order, and nothing stays recent.
+void tst_SqliteWriter::aCompactionOfRecentAndNewCallsKeepsEveryCall()
+{
+    SqliteWriter writer(path(), {}, Policy { 2500, std::numeric_limits<qint64>::max() });
+    QRandomGenerator random(11);
+    QHash<QString, QList<Sample>> sent;
+    int total = 0;
+    for (int b = 0; b < 39; ++b) { // every third batch compacts the two before it with itself
+        QList<Sample> batch;
+        for (int n = 0; n < 1000; ++n, ++total) {
+            const QString key = QStringLiteral("k%1").arg(random.bounded(50));
+            Sample sample = call(key, 1795608000 + total / 10 - random.bounded(3), random.generateDouble() * 10);
+            if (n % 9 == 0)
+                sample.extra = QByteArray(R"({"i":)") + QByteArray::number(total) + '}';
+            batch.append(sample);
+            sent[key].append(sample);
+        }
+        QVERIFY(writer.write(batch).ok());
+    }
+    QList<Call> expected;
+    for (auto it = sent.cbegin(); it != sent.cend(); ++it) {
+        const qint64 id = seriesId(path(), it.key(), QStringLiteral("t"));
+        qint64 sequence = 0;
+        for (const auto& sample : it.value())
+            expected.append({ id, sample.timestamp, sample.executionTime, ++sequence, sample.extra });
+    }
+    std::sort(expected.begin(), expected.end());
+    const FileContents file = contents(path());
+    QCOMPARE(file.damaged, 0);
+    QCOMPARE(file.recentChunks, 0);
+    QCOMPARE(file.rows.size(), qsizetype(total));
+    QVERIFY(calls(file.rows) == expected);
+    // Each chunk's rows are in chunk order: contents() appends chunk after chunk, each of one series.
+    qsizetype sortedBreaks = 0;
+    for (qsizetype i = 1; i < file.rows.size(); ++i) {
+        if (file.rows[i].series == file.rows[i - 1].series && chunkOrder(file.rows[i], file.rows[i - 1]))
+            ++sortedBreaks; // only where one chunk of a series follows another
+    }
+    QVERIFY2(sortedBreaks <= file.seriesChunks, qPrintable(QString::number(sortedBreaks)));
 }
 
 QTEST_GUILESS_MAIN(tst_SqliteWriter)
