@@ -4,6 +4,8 @@
 // and both collectors' HTTP APIs reading: every datagram is stored exactly once, on one of the shards, and
 // keys, pages and statistics are right across shards.
 #include "base/stats.h"
+#include "clickhouse/clickhousestore.h"
+#include "store/query.h"
 #include "clickhouse/clickhouseclient.h"
 #include "clickhouse/rowbinary.h"
 #include "clickhouseserver.h"
@@ -25,6 +27,7 @@ class tst_ClickHouseCluster : public QObject
 private Q_SLOTS:
     void initTestCase();
     void everyDatagramOnceAcrossShards();
+    void aKeyIsAskedOnlyOfItsShard();
 
 private:
     std::unique_ptr<ClickHouseServer> m_shards[2];
@@ -65,6 +68,12 @@ QList<double> allExecutionTimes(HttpClient& client, const QString& key)
         cursor = page.value(u"next").toString();
     } while (!cursor.isEmpty());
     return values;
+}
+
+// What failed, for QVERIFY2 (which builds its message whether or not the check fails).
+template<typename T> QByteArray why(const QString& what, const Result<T>& result)
+{
+    return result.ok() ? QByteArray() : (what + QStringLiteral(": ") + result.error()).toUtf8();
 }
 
 quint64 localRows(const ClickHouseServer& server)
@@ -154,6 +163,79 @@ void tst_ClickHouseCluster::everyDatagramOnceAcrossShards()
         const int code = collector->terminate();
         QVERIFY2(code == 0, qPrintable(QStringLiteral("exit code %1:\n%2").arg(code).arg(collector->output())));
     }
+}
+
+// The questions about one key go to the shard that holds it (sipHash64(key), as the Distributed table routes it),
+// not to every shard: with the other shard stopped, every key of this server's shard still answers in full,
+// and the keys of the stopped shard do not (a Distributed read would fail for both). Run last: it stops a shard.
+void tst_ClickHouseCluster::aKeyIsAskedOnlyOfItsShard()
+{
+    const QString database = QStringLiteral("routed");
+    // Each shard's tables are made by a Kodemon that opens it (docs/CLICKHOUSE.md, "Schema").
+    ClickHouseStore other(m_shards[1]->config(database, Cluster));
+    QVERIFY2(other.open().ok(), "cannot make the second shard's tables");
+    ClickHouseStore store(m_shards[0]->config(database, Cluster));
+    const auto opened = store.open();
+    QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error()));
+    QList<Sample> batch;
+    QStringList keys;
+    for (int k = 0; k < 16; ++k) {
+        keys.append(QStringLiteral("/srv/app/module%1.py-handler").arg(k));
+        for (int i = 0; i < 50; ++i)
+            batch.append(Sample { QStringLiteral("t"), keys.last(), 1795600000.0 + i, double(k * 100 + i), 0,
+                i % 10 == 0 ? QByteArray(R"({"error":"E"})") : QByteArray() });
+    }
+    QVERIFY(store.createWriter()->write(batch).ok());
+    // Where each key's samples are, from the shards' own tables.
+    QSet<QString> here;
+    QSet<QString> there;
+    for (int s = 0; s < 2; ++s) {
+        ClickHouseClient client(m_shards[s]->config(database));
+        auto answer = client.query("SELECT key, toUInt64(count()) FROM routed.samples_local GROUP BY key FORMAT "
+                                   "RowBinary");
+        QVERIFY(answer.ok());
+        RowBinaryReader reader(*answer);
+        while (!reader.atEnd() && !reader.failed()) {
+            const QString key = reader.readString();
+            QCOMPARE(reader.readUInt64(), 50u); // every call of a key on one shard
+            (s == 0 ? here : there).insert(key);
+        }
+    }
+    QVERIFY2(!here.isEmpty() && !there.isEmpty(), "the 16 keys should be on both shards");
+    QCOMPARE(here.size() + there.size(), keys.size());
+
+    // Both shards up: every key answers from this server, those of the other shard through remote().
+    Query query(store.createReader());
+    for (const auto& key : std::as_const(keys)) {
+        const SeriesSelector selector { key, std::nullopt, {} };
+        auto stats = query.stats(selector);
+        QVERIFY2(stats.ok(), why(key, stats).constData());
+        QCOMPARE(stats->count, 50);
+        QCOMPARE(stats->errors, 5);
+        auto buckets = query.buckets(selector, 10);
+        QVERIFY(buckets.ok());
+        QCOMPARE(buckets->buckets.size(), 10);
+        QCOMPARE(buckets->buckets.first().errors, 1);
+        QCOMPARE(query.executions(selector)->samples.size(), 50);
+    }
+
+    m_shards[1]->stop();
+    Query alone(store.createReader());
+    for (const auto& key : std::as_const(here)) {
+        const SeriesSelector selector { key, std::nullopt, {} };
+        auto stats = alone.stats(selector);
+        QVERIFY2(stats.ok(), why(key, stats).constData());
+        QCOMPARE(stats->count, 50);
+        QCOMPARE(stats->errors, 5);
+        auto buckets = alone.buckets(selector, 10);
+        QVERIFY2(buckets.ok(), why(key, buckets).constData());
+        QCOMPARE(buckets->buckets.size(), 10);
+        auto page = alone.executions(selector);
+        QVERIFY2(page.ok(), why(key, page).constData());
+        QCOMPARE(page->samples.size(), 50);
+    }
+    for (const auto& key : std::as_const(there))
+        QVERIFY(!alone.stats({ key, std::nullopt, {} }).ok());
 }
 
 QTEST_GUILESS_MAIN(tst_ClickHouseCluster)
