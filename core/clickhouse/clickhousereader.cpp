@@ -114,28 +114,32 @@ bool ClickHouseReader::seriesOnOneShard()
 bool ClickHouseReader::loadShards()
 {
     // The shard of a key is ClickHouse's own rule for a Distributed insert: the sharding expression's value modulo
-    // the sum of the shards' weights, the shards in their order in the cluster, each `weight` slotCount in a row. Only
+    // the sum of the shards' weights, the shards in their order in the cluster, each `weight` slots in a row. Only
     // for the sharding Kodemon sets up; any other (a table made by hand) is read through the Distributed table.
     const auto& config = m_client.config();
-    m_shards = QList<Shard>();
     const QString expected = QStringLiteral("Distributed('%1', '%2', '%3', sipHash64(key))")
                                  .arg(config.cluster, config.database,
                                      QString::fromUtf8(ClickHouseSql::localName(config, "samples")));
+    const QByteArray layout = "SELECT toUInt64(shard_num), toUInt64(shard_weight), host_address, toUInt64(port) FROM ";
+    const QByteArray ofCluster
+        = " WHERE cluster = " + ClickHouseSql::string(config.cluster) + " ORDER BY shard_num, replica_num FORMAT RowBinary";
     auto engine = m_client.query("SELECT engine_full FROM system.tables WHERE database = "
         + ClickHouseSql::string(config.database) + " AND name = 'samples' FORMAT RowBinary");
     auto hosts = m_client.query("SELECT toUInt64(shard_num), toUInt64(shard_weight), toUInt64(is_local), "
-                                "host_address, toUInt64(port), user FROM system.clusters WHERE cluster = "
-        + ClickHouseSql::string(config.cluster) + " ORDER BY shard_num, replica_num FORMAT RowBinary");
-    if (!engine || !hosts) {
-        m_shards.reset(); // asked again next time
+                                "host_address, toUInt64(port), user FROM system.clusters"
+        + ofCluster);
+    auto ownLayout = m_client.query(layout + "system.clusters" + ofCluster);
+    if (!engine || !hosts || !ownLayout)
         return false;
-    }
     RowBinaryReader engineReader(*engine);
-    if (engineReader.atEnd() || engineReader.readString() != expected)
+    if (engineReader.atEnd() || engineReader.readString() != expected) {
+        m_shards = QList<Shard>();
         return true;
+    }
     QList<Shard> shards;
     QList<bool> local;
     QList<QByteArrayList> replicas;
+    QByteArrayList others; // the other servers of the cluster
     QByteArray user;
     quint64 number = 0;
     RowBinaryReader reader(*hosts);
@@ -143,28 +147,56 @@ bool ClickHouseReader::loadShards()
         const quint64 shard = reader.readUInt64();
         const quint64 weight = reader.readUInt64();
         const bool isLocal = reader.readUInt64() != 0;
-        QByteArray host = reader.readBytes();
+        const QByteArray host = reader.readBytes();
         const quint64 port = reader.readUInt64();
         user = reader.readBytes();
         if (shard != number) {
             number = shard;
-            shards.append(Shard { weight, {}, false, false, std::nullopt });
+            shards.append(Shard { weight, {} });
             local.append(false);
             replicas.append(QByteArrayList());
         }
+        const QByteArray address = (host.contains(':') ? '[' + host + ']' : host) + ':' + QByteArray::number(port);
         local.last() = local.last() || isLocal;
-        replicas.last().append((host.contains(':') ? '[' + host + ']' : host) + ':' + QByteArray::number(port));
+        replicas.last().append(address);
+        if (!isLocal)
+            others.append(address);
     }
-    if (reader.failed() || shards.isEmpty())
+    if (reader.failed() || shards.isEmpty()) {
+        m_shards = QList<Shard>();
         return true;
+    }
+    const auto remote = [&](const QByteArray& addresses, const QByteArray& database, const QByteArray& table) -> QByteArray {
+        return "remote(" + ClickHouseSql::string(QString::fromUtf8(addresses)) + ", "
+            + ClickHouseSql::string(QString::fromUtf8(database)) + ", " + ClickHouseSql::string(QString::fromUtf8(table))
+            + ", " + ClickHouseSql::string(QString::fromUtf8(user)) + ')';
+    };
+    // Every server must send a key where this one does: a server that lists the shards otherwise sent its keys
+    // elsewhere (docs/CLICKHOUSE.md), and asking one shard would miss them. Each other server's list is read
+    // through remote(), which also proves that remote() works here: it needs the cluster's user to need no
+    // password (this server does not show it). Unsure (a server that does not answer): the Distributed table
+    // answers, and the layout is read again 30 s later.
+    for (const auto& address : std::as_const(others)) {
+        auto theirs = m_client.query(layout + remote(address, "system", "clusters") + ofCluster);
+        if (!theirs) {
+            qCWarning(lcStorage).noquote() << "reading every key through the Distributed table for now: cannot ask"
+                                           << address << "how it routes keys:" << theirs.error();
+            return false;
+        }
+        if (*theirs != *ownLayout) {
+            qCWarning(lcStorage).noquote() << "reading every key through the Distributed table:" << address
+                                           << "lists the shards of" << config.cluster
+                                           << "otherwise than this server (list them in the same order everywhere)";
+            m_shards = QList<Shard>();
+            return true;
+        }
+    }
     for (qsizetype i = 0; i < shards.size(); ++i) {
         // A shard with a replica here is read here (as the Distributed table does); the others by remote() to
-        // their replicas (any that answers), as the cluster's user (see samplesOf()).
-        shards[i].local = local[i];
+        // their replicas (any that answers).
         shards[i].table = local[i] ? ClickHouseSql::localTable(config, "samples")
-                                   : "remote(" + ClickHouseSql::string(QString::fromUtf8(replicas[i].join('|'))) + ", "
-                + ClickHouseSql::string(config.database) + ", '" + ClickHouseSql::localName(config, "samples")
-                + "', " + ClickHouseSql::string(QString::fromUtf8(user)) + ')';
+                                   : remote(replicas[i].join('|'), config.database.toUtf8(),
+                                       ClickHouseSql::localName(config, "samples"));
     }
     m_shards = std::move(shards);
     return true;
@@ -173,11 +205,21 @@ bool ClickHouseReader::loadShards()
 QByteArray ClickHouseReader::samplesOf(const QString& key)
 {
     const QByteArray all = ClickHouseSql::samplesTable(m_client.config());
-    if (!seriesOnOneShard() || (!m_shards && !loadShards()) || m_shards->isEmpty())
+    if (!seriesOnOneShard())
         return all;
+    if (!m_shards) {
+        if (m_shardsRetry && !m_shardsRetry->hasExpired())
+            return all;
+        if (!loadShards()) {
+            m_shardsRetry = QDeadlineTimer(30000);
+            return all;
+        }
+    }
     quint64 slotCount = 0;
     for (const auto& shard : std::as_const(*m_shards))
         slotCount += shard.weight;
+    if (slotCount == 0)
+        return all;
     auto hash = m_keyHashes.constFind(key);
     if (hash == m_keyHashes.constEnd()) {
         // The server's own sipHash64, not a copy of it here: what decided the shard when the samples came.
@@ -192,31 +234,11 @@ QByteArray ClickHouseReader::samplesOf(const QString& key)
             m_keyHashes.clear();
         hash = m_keyHashes.insert(key, value);
     }
-    if (slotCount == 0)
-        return all;
     quint64 slot = *hash % slotCount;
-    for (auto& shard : *m_shards) {
-        if (slot >= shard.weight) {
-            slot -= shard.weight;
-            continue;
-        }
-        if (shard.local || shard.reachable)
+    for (const auto& shard : std::as_const(*m_shards)) {
+        if (slot < shard.weight)
             return shard.table;
-        // remote() works only where the cluster's user needs no password (this server does not show it), and while
-        // one of the shard's replicas answers: tried once, then again 30 s after a failure; meanwhile the
-        // Distributed table answers (or says what is wrong).
-        if (shard.retry && !shard.retry->hasExpired())
-            return all;
-        auto reachable = m_client.query("SELECT toUInt64(count()) FROM " + shard.table + " WHERE 0 FORMAT RowBinary");
-        shard.reachable = reachable.ok();
-        if (shard.reachable)
-            return shard.table;
-        if (!shard.retry)
-            qCWarning(lcStorage).noquote() << "cannot read a shard of" << m_client.config().cluster
-                                           << "directly (reading through the Distributed table):"
-                                           << reachable.error();
-        shard.retry = QDeadlineTimer(30000);
-        return all;
+        slot -= shard.weight;
     }
     return all;
 }

@@ -77,6 +77,8 @@ private:
     // The table expression that holds every sample of `key`: in a cluster sharded by sipHash64(key), the key's
     // shard (its table on this server, or remote() to its replicas), else the samples table (Distributed or not).
     QByteArray samplesOf(const QString& key);
+    // Reads the cluster's layout into m_shards (empty: keys are read through the Distributed table); false when
+    // a server of the cluster did not answer (asked again 30 s later).
     bool loadShards();
     void remember(const QString& key, const std::optional<QString>& token, const Context& context);
 
@@ -90,12 +92,10 @@ private:
     struct Shard
     {
         quint64 weight = 1;
-        QByteArray table;
-        bool local = false; // a replica on this server: its table here
-        bool reachable = false; // remote() answered
-        std::optional<QDeadlineTimer> retry; // when remote() may be tried again after a failure
+        QByteArray table; // this server's local table, or remote() to the shard's replicas
     };
     std::optional<QList<Shard>> m_shards;
+    std::optional<QDeadlineTimer> m_shardsRetry; // when the layout may be read again after a server did not answer
     QHash<QString, quint64> m_keyHashes;
     // The ledger's totals last seen per (key, token or all tokens): only to size a page's read (a stale rate
     // costs time, never an answer).
