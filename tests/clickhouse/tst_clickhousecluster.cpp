@@ -28,6 +28,7 @@ private Q_SLOTS:
     void initTestCase();
     void everyDatagramOnceAcrossShards();
     void serversListingShardsOtherwiseAreReadWhole();
+    void olderClusterTablesGetTheFailedColumn();
     void aKeyIsAskedOnlyOfItsShard();
 
 private:
@@ -171,15 +172,26 @@ void tst_ClickHouseCluster::everyDatagramOnceAcrossShards()
 // half of them. The reader sees the other server's layout differ and reads through the Distributed table.
 void tst_ClickHouseCluster::serversListingShardsOtherwiseAreReadWhole()
 {
-    ClickHouseServer first;
-    ClickHouseServer second;
-    first.setCluster(Cluster, { first.tcpPort(), second.tcpPort() });
-    second.setCluster(Cluster, { second.tcpPort(), first.tcpPort() });
-    QVERIFY2(first.start(), qPrintable(first.error()));
-    QVERIFY2(second.start(), qPrintable(second.error()));
+    // Ports are chosen before the servers start: one taken meanwhile by another program (the machine is shared)
+    // fails a start, and new servers get new ports.
+    std::unique_ptr<ClickHouseServer> first;
+    std::unique_ptr<ClickHouseServer> second;
+    QString error;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        first = std::make_unique<ClickHouseServer>();
+        second = std::make_unique<ClickHouseServer>();
+        first->setCluster(Cluster, { first->tcpPort(), second->tcpPort() });
+        second->setCluster(Cluster, { second->tcpPort(), first->tcpPort() });
+        if (first->start() && second->start())
+            break;
+        error = first->error() + second->error();
+        first.reset();
+        second.reset();
+    }
+    QVERIFY2(first && second, qPrintable(error));
     const QString database = QStringLiteral("crossed");
-    ClickHouseStore stores[2] { ClickHouseStore(first.config(database, Cluster)),
-        ClickHouseStore(second.config(database, Cluster)) };
+    ClickHouseStore stores[2] { ClickHouseStore(first->config(database, Cluster)),
+        ClickHouseStore(second->config(database, Cluster)) };
     for (auto& store : stores)
         QVERIFY(store.open().ok());
     QStringList keys;
@@ -207,6 +219,85 @@ void tst_ClickHouseCluster::serversListingShardsOtherwiseAreReadWhole()
             QCOMPARE(buckets->buckets.size(), 2);
             QCOMPARE(buckets->buckets.at(0).count + buckets->buckets.at(1).count, 40);
         }
+    }
+}
+
+// A cluster made by the Kodemon before the `failed` column: each server's samples_local and Distributed samples get
+// it when a collector opens that server, and every count stays exact (rows of before are judged when read).
+void tst_ClickHouseCluster::olderClusterTablesGetTheFailedColumn()
+{
+    // The cluster as the Kodemon before the column left it: its tables and ledger, its calls counted there, and
+    // samples tables without `failed` (made here by this version, which then drops the column on every server).
+    const QString database = QStringLiteral("olderc");
+    ClickHouseStore other(m_shards[1]->config(database, Cluster));
+    QVERIFY(other.open().ok());
+    ClickHouseStore store(m_shards[0]->config(database, Cluster));
+    QVERIFY(store.open().ok());
+    QStringList keys;
+    QList<Sample> older;
+    for (int k = 0; k < 8; ++k) {
+        keys.append(QStringLiteral("/srv/old/module%1.py-run").arg(k));
+        for (const auto& [ts, extra] : { std::pair { 1, R"({"error":"E"})" }, std::pair { 2, R"({"error":false})" },
+                 std::pair { 3, R"({"r":{"error":1}})" }, std::pair { 4, "" } })
+            older.append(Sample { QStringLiteral("t"), keys.last(), double(ts), 1.5, 0, QByteArray(extra) });
+    }
+    QVERIFY(store.createWriter()->write(older).ok());
+    for (auto& shard : m_shards) {
+        ClickHouseClient client(shard->config(database));
+        QVERIFY(client.query("ALTER TABLE olderc.samples DROP COLUMN failed").ok());
+        QVERIFY(client.query("ALTER TABLE olderc.samples_local DROP COLUMN failed").ok());
+    }
+
+    // Each server gets the column back when a collector opens it; the rows of before are judged when read.
+    ClickHouseStore upgradedOther(m_shards[1]->config(database, Cluster));
+    const auto openedOther = upgradedOther.open();
+    QVERIFY2(openedOther.ok(), openedOther.ok() ? "" : qPrintable(openedOther.error()));
+    ClickHouseStore upgraded(m_shards[0]->config(database, Cluster));
+    const auto opened = upgraded.open();
+    QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error()));
+    for (auto& shard : m_shards) {
+        ClickHouseClient mine(shard->config(QStringLiteral("olderc")));
+        auto answer = mine.query("SELECT toUInt64(count()) FROM system.columns WHERE database = 'olderc' AND name = "
+                                 "'failed' AND default_expression != '' FORMAT RowBinary");
+        QVERIFY(answer.ok());
+        RowBinaryReader reader(*answer);
+        QCOMPARE(reader.readUInt64(), 2u); // samples_local and samples
+    }
+    {
+        // Calls of before that mention "error" (3 per key) are marked "not judged".
+        ClickHouseClient client(m_shards[0]->config(database));
+        auto answer = client.query("SELECT toUInt64(countIf(failed = 2)), toUInt64(countIf(failed = 1)) FROM "
+                                   "olderc.samples FORMAT RowBinary");
+        QVERIFY(answer.ok());
+        RowBinaryReader reader(*answer);
+        QCOMPARE(reader.readUInt64(), quint64(3 * keys.size()));
+        QCOMPARE(reader.readUInt64(), 0u);
+    }
+    QList<Sample> newer;
+    for (const auto& key : std::as_const(keys))
+        newer.append(Sample { QStringLiteral("t"), key, 5, 2.5, 0, QByteArray(R"({"error":true})") });
+    QVERIFY(upgraded.createWriter()->write(newer).ok());
+    for (auto* reading : { &upgraded, &upgradedOther }) {
+        Query query(reading->createReader());
+        for (const auto& key : std::as_const(keys)) {
+            auto recent = query.stats({ key, std::nullopt, TimeRange { 5.0, 5.0 } });
+            QVERIFY2(recent.ok(), why(key, recent).constData());
+            QCOMPARE(recent->errors, 1);
+            auto stats = query.stats({ key, std::nullopt, {} });
+            QVERIFY2(stats.ok(), why(key, stats).constData());
+            QCOMPARE(stats->count, 5);
+            QCOMPARE(stats->errors, 2);
+            auto buckets = query.buckets({ key, std::nullopt, TimeRange { 1.0, 5.0 } }, 4);
+            QVERIFY2(buckets.ok(), why(key, buckets).constData());
+            QCOMPARE(buckets->buckets.size(), 4);
+            QCOMPARE(buckets->buckets.at(0).errors, 1);
+            QCOMPARE(buckets->buckets.at(3).errors, 1);
+        }
+        auto table = query.functionsTable(SummaryRequest {});
+        QVERIFY(table.ok());
+        QCOMPARE(table->size(), keys.size());
+        for (const auto& row : std::as_const(*table))
+            QCOMPARE(row.errors, 2);
     }
 }
 
