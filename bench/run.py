@@ -193,6 +193,9 @@ bind-address = "127.0.0.1:{free_port(socket.SOCK_STREAM)}"
 class ClickHouse:
     """Debian's clickhouse-server 18.16 with its own configuration on free loopback ports."""
 
+    log_queries = False  # bench/clickhouse.py --query-log: every query in system.query_log
+    started = []  # every server started, for bench/clickhouse.py --query-log
+
     def __init__(self, workdir, cluster_tcp_ports=(), tcp_port=None):
         self.dir = workdir
         os.makedirs(workdir, exist_ok=True)
@@ -210,12 +213,14 @@ class ClickHouse:
 <mlock_executable>false</mlock_executable><remote_servers>{"<bench>" + shards + "</bench>" if shards else ""}</remote_servers>
 </yandex>""")
         with open(os.path.join(workdir, "users.xml"), "w") as f:
-            f.write("""<?xml version="1.0"?><yandex><profiles><default><max_threads>2</max_threads></default></profiles>
+            logging = "<log_queries>1</log_queries>" if self.log_queries else ""
+            f.write(f"""<?xml version="1.0"?><yandex><profiles><default><max_threads>2</max_threads>{logging}</default></profiles>
 <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile>
 <quota>default</quota></default></users><quotas><default></default></quotas></yandex>""")
         self.process = subprocess.Popen(["clickhouse-server", f"--config-file={workdir}/config.xml"], cwd=workdir,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_ping(self.http_port, 60, "clickhouse-server (see " + workdir + ")")
+        ClickHouse.started.append(self)
 
     def url(self, database="bench"):
         return f"clickhouse://127.0.0.1:{self.http_port}/{database}"

@@ -5,6 +5,7 @@
 #include "clickhouse/clickhousesql.h"
 #include "clickhouse/rowbinary.h"
 #include "base/calltags.h"
+#include "base/logging.h"
 
 #include <algorithm>
 #include <array>
@@ -50,18 +51,15 @@ QByteArray nearestRankLevels()
     return levels;
 }
 
-// ClickHouse 18.16 has no JSON function that tells a top-level member from a nested one (visitParam* take the
-// first at any depth), so an aggregate also collects the extra fields of its rows that mention "error" at all (the
-// failed calls and rare look-alikes), and they are judged here exactly as every other store judges them. In the
-// aggregate's own pass: a query of its own read the rows again and cost a round trip (ClickHouseReader::failures).
-const QByteArray FailureCandidates = "groupArrayIf(extra, position(extra, '\"error\":') > 0)";
-
-// Reads the Array(String) of FailureCandidates: how many of them are failed calls.
-qint64 readFailed(RowBinaryReader& reader)
+// The writers judge each call (`failed`: 1 failed, 0 not, clickhouseschema.cpp), so aggregates count failed calls
+// without reading `extra`. Rows stored by an older Kodemon have `failed` computed on read: 2 where the extra fields
+// mention "error" at all, "not judged" (ClickHouse 18.16 has no JSON function that tells a top-level member from a
+// nested one). An aggregate counts those too; when there are some, it is asked again collecting their extra fields,
+// which are judged here exactly as every other store judges them (see ClickHouseReader::judging()).
+QByteArray failureColumns(bool judgeHere)
 {
-    qint64 failed = 0;
-    reader.readStringArray([&failed](QByteArrayView extra) { failed += isFailedCall(extra) ? 1 : 0; });
-    return failed;
+    return "toUInt64(countIf(failed = 1)), toUInt64(countIf(failed = 2)), "
+        + QByteArray(judgeHere ? "groupArrayIf(extra, failed = 2)" : "emptyArrayString()");
 }
 
 QByteArray rangeCondition(const TimeRange& range)
@@ -91,9 +89,10 @@ ClickHouseReader::ClickHouseReader(const ClickHouseConfig& config)
     : m_client(config)
 { }
 
-QByteArray ClickHouseReader::from(const QByteArray& columns, const QByteArray& condition, const Windows& windows) const
+QByteArray ClickHouseReader::from(
+    const QByteArray& columns, const QByteArray& condition, const Windows& windows, const QByteArray& table) const
 {
-    return ClickHouseWindows::samplesFrom(ClickHouseSql::samplesTable(m_client.config()), columns, condition, windows);
+    return ClickHouseWindows::samplesFrom(table, columns, condition, windows);
 }
 
 bool ClickHouseReader::seriesOnOneShard()
@@ -110,6 +109,170 @@ bool ClickHouseReader::seriesOnOneShard()
         m_seriesOnOneShard = reader.readString().contains(QLatin1String("sipHash64(key)"));
     }
     return *m_seriesOnOneShard;
+}
+
+bool ClickHouseReader::loadShards()
+{
+    // The shard of a key is ClickHouse's own rule for a Distributed insert: the sharding expression's value modulo
+    // the sum of the shards' weights, the shards in their order in the cluster, each `weight` slots in a row. Only
+    // for the sharding Kodemon sets up; any other (a table made by hand) is read through the Distributed table.
+    const auto& config = m_client.config();
+    const QString expected = QStringLiteral("Distributed('%1', '%2', '%3', sipHash64(key))")
+                                 .arg(config.cluster, config.database,
+                                     QString::fromUtf8(ClickHouseSql::localName(config, "samples")));
+    const QByteArray layout = "SELECT toUInt64(shard_num), toUInt64(shard_weight), host_address, toUInt64(port) FROM ";
+    const QByteArray ofCluster
+        = " WHERE cluster = " + ClickHouseSql::string(config.cluster) + " ORDER BY shard_num, replica_num FORMAT RowBinary";
+    auto engine = m_client.query("SELECT engine_full FROM system.tables WHERE database = "
+        + ClickHouseSql::string(config.database) + " AND name = 'samples' FORMAT RowBinary");
+    auto hosts = m_client.query("SELECT toUInt64(shard_num), toUInt64(shard_weight), toUInt64(is_local), "
+                                "host_address, toUInt64(port), user FROM system.clusters"
+        + ofCluster);
+    auto ownLayout = m_client.query(layout + "system.clusters" + ofCluster);
+    if (!engine || !hosts || !ownLayout)
+        return false;
+    RowBinaryReader engineReader(*engine);
+    if (engineReader.atEnd() || engineReader.readString() != expected) {
+        m_shards = QList<Shard>();
+        return true;
+    }
+    QList<Shard> shards;
+    QList<bool> local;
+    QList<QByteArrayList> replicas;
+    QByteArrayList others; // the other servers of the cluster
+    QByteArray user;
+    quint64 number = 0;
+    RowBinaryReader reader(*hosts);
+    while (!reader.atEnd() && !reader.failed()) {
+        const quint64 shard = reader.readUInt64();
+        const quint64 weight = reader.readUInt64();
+        const bool isLocal = reader.readUInt64() != 0;
+        const QByteArray host = reader.readBytes();
+        const quint64 port = reader.readUInt64();
+        user = reader.readBytes();
+        if (shard != number) {
+            number = shard;
+            shards.append(Shard { weight, {} });
+            local.append(false);
+            replicas.append(QByteArrayList());
+        }
+        const QByteArray address = (host.contains(':') ? '[' + host + ']' : host) + ':' + QByteArray::number(port);
+        local.last() = local.last() || isLocal;
+        replicas.last().append(address);
+        if (!isLocal)
+            others.append(address);
+    }
+    if (reader.failed() || shards.isEmpty()) {
+        m_shards = QList<Shard>();
+        return true;
+    }
+    const auto remote = [&](const QByteArray& addresses, const QByteArray& database, const QByteArray& table) -> QByteArray {
+        return "remote(" + ClickHouseSql::string(QString::fromUtf8(addresses)) + ", "
+            + ClickHouseSql::string(QString::fromUtf8(database)) + ", " + ClickHouseSql::string(QString::fromUtf8(table))
+            + ", " + ClickHouseSql::string(QString::fromUtf8(user)) + ')';
+    };
+    // Every server must send a key where this one does: a server that lists the shards otherwise sent its keys
+    // elsewhere (docs/CLICKHOUSE.md), and asking one shard would miss them. Each other server's list is read
+    // through remote(), which also proves that remote() works here: it needs the cluster's user to need no
+    // password (this server does not show it). Unsure (a server that does not answer): the Distributed table
+    // answers, and the layout is read again 30 s later.
+    for (const auto& address : std::as_const(others)) {
+        auto theirs = m_client.query(layout + remote(address, "system", "clusters") + ofCluster);
+        if (!theirs) {
+            qCWarning(lcStorage).noquote() << "reading every key through the Distributed table for now: cannot ask"
+                                           << address << "how it routes keys:" << theirs.error();
+            return false;
+        }
+        if (*theirs != *ownLayout) {
+            qCWarning(lcStorage).noquote() << "reading every key through the Distributed table:" << address
+                                           << "lists the shards of" << config.cluster
+                                           << "otherwise than this server (list them in the same order everywhere)";
+            m_shards = QList<Shard>();
+            return true;
+        }
+    }
+    for (qsizetype i = 0; i < shards.size(); ++i) {
+        // A shard with a replica here is read here (as the Distributed table does); the others by remote() to
+        // their replicas (any that answers).
+        shards[i].table = local[i] ? ClickHouseSql::localTable(config, "samples")
+                                   : remote(replicas[i].join('|'), config.database.toUtf8(),
+                                       ClickHouseSql::localName(config, "samples"));
+    }
+    m_shards = std::move(shards);
+    return true;
+}
+
+QByteArray ClickHouseReader::samplesOf(const QString& key)
+{
+    const QByteArray all = ClickHouseSql::samplesTable(m_client.config());
+    if (!seriesOnOneShard())
+        return all;
+    if (!m_shards) {
+        if (m_shardsRetry && !m_shardsRetry->hasExpired())
+            return all;
+        if (!loadShards()) {
+            m_shardsRetry = QDeadlineTimer(30000);
+            return all;
+        }
+    }
+    quint64 slotCount = 0;
+    for (const auto& shard : std::as_const(*m_shards))
+        slotCount += shard.weight;
+    if (slotCount == 0)
+        return all;
+    auto hash = m_keyHashes.constFind(key);
+    if (hash == m_keyHashes.constEnd()) {
+        // The server's own sipHash64, not a copy of it here: what decided the shard when the samples came.
+        auto answer = m_client.query("SELECT sipHash64(" + ClickHouseSql::string(key) + ") FORMAT RowBinary");
+        if (!answer)
+            return all;
+        RowBinaryReader reader(*answer);
+        const quint64 value = reader.readUInt64();
+        if (reader.failed())
+            return all;
+        if (m_keyHashes.size() > 100000)
+            m_keyHashes.clear();
+        hash = m_keyHashes.insert(key, value);
+    }
+    quint64 slot = *hash % slotCount;
+    for (const auto& shard : std::as_const(*m_shards)) {
+        if (slot < shard.weight)
+            return shard.table;
+        slot -= shard.weight;
+    }
+    return all;
+}
+
+qint64 ClickHouseReader::readFailed(RowBinaryReader& reader)
+{
+    qint64 failed = qint64(reader.readUInt64());
+    const quint64 unjudged = reader.readUInt64();
+    quint64 judged = 0;
+    reader.readStringArray([&](QByteArrayView extra) {
+        failed += isFailedCall(extra) ? 1 : 0;
+        ++judged;
+    });
+    if (judged != unjudged)
+        m_unjudgedSeen = true; // the answer is asked again with their extra fields (judging())
+    return failed;
+}
+
+template<typename T> Result<T> ClickHouseReader::judging(const std::function<Result<T>()>& ask)
+{
+    m_unjudgedSeen = false;
+    auto answer = ask();
+    if (!answer || !m_unjudgedSeen || m_judgeHere)
+        return answer;
+    // Rows of an older Kodemon in this table: from now on every aggregate collects their extra fields (reading
+    // `extra` as before the column existed), since they may be in any range.
+    m_judgeHere = true;
+    m_unjudgedSeen = false;
+    return ask();
+}
+
+QByteArray ClickHouseReader::failureInputs() const
+{
+    return m_judgeHere ? "failed, extra" : "failed";
 }
 
 Result<QByteArray> ClickHouseReader::select(const QByteArray& sql, bool onShards, bool oneThread)
@@ -254,6 +417,7 @@ Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, con
     // average rate, twice over, and widen it when it did not (measured: 169 ms for the 500,000 rows after the
     // middle of the 1M-call series, 13 ms for 10,000 s of it). Small ranges are read whole.
     const Context rate = m_rates.value(rateKey(selector.key, selector.token));
+    const QByteArray table = samplesOf(selector.key);
     const double start = *after ? (**after).timestamp : selector.range.from.value_or(rate.first);
     const double end = selector.range.to.value_or(rate.last);
     const double perSecond = rate.calls > 0 ? double(rate.calls) / std::max(rate.last - rate.first, 1.0) : 0.0;
@@ -262,7 +426,7 @@ Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, con
     for (int attempt = 0;; ++attempt) {
         const bool bounded = large && attempt < 3 && start + horizon < end;
         const QByteArray bound = bounded ? " AND ts <= " + ClickHouseSql::float64(start + horizon) : QByteArray();
-        auto page = readPage(condition + bound, limit, false);
+        auto page = readPage(table, condition + bound, limit, false);
         if (!page)
             return page;
         if (bounded && !page->next) {
@@ -281,10 +445,11 @@ Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, con
     }
 }
 
-Result<SamplePage> ClickHouseReader::readPage(const QByteArray& condition, int limit, bool merged)
+Result<SamplePage> ClickHouseReader::readPage(
+    const QByteArray& table, const QByteArray& condition, int limit, bool merged)
 {
     const QByteArray columns = "ts, execution_time, token, extra, origin, seq";
-    auto answer = select("SELECT " + columns + " FROM " + ClickHouseSql::samplesTable(m_client.config())
+    auto answer = select("SELECT " + columns + " FROM " + table
             + (merged ? " FINAL" : "") + " WHERE " + condition + " ORDER BY ts, token, origin, seq LIMIT "
             + QByteArray::number(qint64(limit) + 1),
         false, limit <= SmallPage);
@@ -304,7 +469,7 @@ Result<SamplePage> ClickHouseReader::readPage(const QByteArray& condition, int l
         // Copies of a sample share its whole sort key, so they come side by side. A page with a copy may hold
         // fewer samples than it should: it is read again merged (only after a resend, and only there).
         if (!page.samples.isEmpty() && position.origin == last.origin && position.seq == last.seq)
-            return merged ? malformed() : readPage(condition, limit, true);
+            return merged ? malformed() : readPage(table, condition, limit, true);
         if (page.samples.size() == limit) {
             page.next = ClickHouseCursor::encode(last);
             break;
@@ -323,7 +488,7 @@ Result<std::optional<KeyStats>> ClickHouseReader::statsFor(
 {
     auto answer = select("SELECT toUInt64(count()), min(execution_time), max(execution_time), avg(execution_time), "
                          "stddevPop(execution_time), quantilesExact("
-            + levels + ")(execution_time), " + FailureCandidates + from,
+            + levels + ")(execution_time), " + failureColumns(m_judgeHere) + from,
         onShards);
     if (!answer)
         return answer.failure();
@@ -369,7 +534,10 @@ Result<KeyStats> ClickHouseReader::stats(const SeriesSelector& selector)
     // empty range of a known key is an answer, an unknown key is not).
     const QByteArray series = ClickHouseSql::seriesCondition(selector.key, selector.token);
     auto stats = settled<KeyStats>(
-        {}, [&](const Windows& windows) { return statsWith(selector, windows); },
+        {},
+        [&](const Windows& windows) {
+            return judging<KeyStats>([&]() { return statsWith(selector, windows); });
+        },
         [&]() { return windowsOf(series, selector.range); });
     if (stats && stats->count == 0) {
         auto known = context(selector);
@@ -383,7 +551,8 @@ Result<KeyStats> ClickHouseReader::stats(const SeriesSelector& selector)
 
 Result<KeyStats> ClickHouseReader::statsWith(const SeriesSelector& selector, const Windows& windows)
 {
-    const QByteArray source = from("execution_time, extra", ClickHouseSql::selectorCondition(selector), windows);
+    const QByteArray source = from("execution_time, " + failureInputs(), ClickHouseSql::selectorCondition(selector),
+        windows, samplesOf(selector.key));
     // One query for every range below a billion samples: the levels pick the nearest ranks whatever the count.
     auto stats = statsFor(source, nearestRankLevels(), -1, windows.isEmpty());
     if (!stats)
@@ -402,9 +571,10 @@ Result<KeyStats> ClickHouseReader::statsOfHugeRange(const SeriesSelector& select
 {
     // Count first, then ask with levels made for that count; retry if samples arrived in between.
     const QByteArray condition = ClickHouseSql::selectorCondition(selector);
-    const QByteArray source = from("execution_time, extra", condition, windows);
+    const QByteArray table = samplesOf(selector.key);
+    const QByteArray source = from("execution_time, " + failureInputs(), condition, windows, table);
     for (int attempt = 0; attempt < 5; ++attempt) {
-        auto counted = select("SELECT toUInt64(count())" + from("ts", condition, windows));
+        auto counted = select("SELECT toUInt64(count())" + from("ts", condition, windows, table));
         if (!counted)
             return counted.failure();
         RowBinaryReader reader(*counted);
@@ -434,19 +604,24 @@ Result<BucketedSeries> ClickHouseReader::buckets(const SeriesSelector& selector,
     const double step = width > 0 ? width / bucketCount : 1.0;
     const QByteArray condition
         = ClickHouseSql::seriesCondition(selector.key, selector.token) + rangeCondition(TimeRange { first, last });
-    const auto ask = [&](const Windows& windows) -> Result<BucketedSeries> {
+    const QByteArray table = samplesOf(selector.key);
+    const auto askOnce = [&](const Windows& windows) -> Result<BucketedSeries> {
         const QByteArray sql = "SELECT least(toInt64(" + QByteArray::number(bucketCount - 1) + "), toInt64((ts - "
             + ClickHouseSql::float64(first) + ") / " + ClickHouseSql::float64(step)
             + ")) AS bucket, toUInt64(count()), min(execution_time), avg(execution_time), max(execution_time), "
               "quantileExact("
-            + ClickHouseSql::nearestRankLevel(950) + ")(execution_time), " + FailureCandidates
-            + from("ts, execution_time, extra", condition, windows) + "GROUP BY bucket ORDER BY bucket";
+            + ClickHouseSql::nearestRankLevel(950) + ")(execution_time), " + failureColumns(m_judgeHere)
+            + from("ts, execution_time, " + failureInputs(), condition, windows, table)
+            + "GROUP BY bucket ORDER BY bucket";
         auto series = readBuckets(sql, first, step, windows.isEmpty());
         if (series && !*series) // a key on several shards (a table sharded otherwise): merge on this server instead
             series = readBuckets(sql, first, step, false);
         if (!series)
             return series.failure();
         return std::move(**series);
+    };
+    const auto ask = [&](const Windows& windows) {
+        return judging<BucketedSeries>([&]() { return askOnce(windows); });
     };
     const TimeRange range { first, last };
     const QByteArray seriesOnly = ClickHouseSql::seriesCondition(selector.key, selector.token);
@@ -495,8 +670,7 @@ Result<QList<TimedValue>> ClickHouseReader::values(const SeriesSelector& selecto
 {
     // One ordered read instead of the default's pages (each page would scan the range again). Copies of a sample
     // come side by side in this order: the second is dropped.
-    auto answer = select("SELECT ts, execution_time, origin, seq FROM " + ClickHouseSql::samplesTable(m_client.config())
-        + " WHERE " + ClickHouseSql::selectorCondition(selector) + " ORDER BY ts, token, origin, seq");
+    auto answer = select("SELECT ts, execution_time, origin, seq FROM " + samplesOf(selector.key) + " WHERE " + ClickHouseSql::selectorCondition(selector) + " ORDER BY ts, token, origin, seq");
     if (!answer)
         return answer.failure();
     QList<TimedValue> values;
@@ -539,7 +713,10 @@ Result<QList<SeriesSummary>> ClickHouseReader::summaries(const SummaryRequest& r
     if (!series)
         return series.failure();
     auto inRange = settled<QHash<KeyId, SeriesSummary>>(
-        {}, [&](const Windows& windows) { return summariesWith(range, token, windows); },
+        {},
+        [&](const Windows& windows) {
+            return judging<QHash<KeyId, SeriesSummary>>([&]() { return summariesWith(range, token, windows); });
+        },
         [&]() { return windows(range, token); });
     if (!inRange)
         return inRange.failure();
@@ -564,8 +741,10 @@ Result<QHash<KeyId, SeriesSummary>> ClickHouseReader::summariesWith(
         condition += " AND token = " + ClickHouseSql::string(*token);
     // Every series in one pass; the nearest-rank level needs no count, so the p95 of each is exact.
     const QByteArray sql = "SELECT token, key, toUInt64(count()), avg(execution_time), quantileExact("
-        + ClickHouseSql::nearestRankLevel(950) + ")(execution_time), " + FailureCandidates
-        + from("token, key, execution_time, extra", condition, windows) + "GROUP BY token, key";
+        + ClickHouseSql::nearestRankLevel(950) + ")(execution_time), " + failureColumns(m_judgeHere)
+        + from("token, key, execution_time, " + failureInputs(), condition, windows,
+            ClickHouseSql::samplesTable(m_client.config()))
+        + "GROUP BY token, key";
     auto inRange = readSummaries(sql, windows.isEmpty());
     if (inRange && !*inRange) // a series on several shards (a table sharded otherwise)
         inRange = readSummaries(sql, false);

@@ -7,9 +7,12 @@
 
 #include <functional>
 #include <optional>
+#include <QDeadlineTimer>
 #include <QHash>
 
 namespace Kodemon {
+
+class RowBinaryReader;
 
 // Answers the query layer from ClickHouse with the same results as the SQLite store. The key list reads the
 // series ledger (one row per series and writer); every other query reads the samples directly and sees each
@@ -49,7 +52,7 @@ private:
     Result<T> settled(Windows known, const std::function<Result<T>(const Windows&)>& ask,
         const std::function<Result<Windows>()>& check);
 
-    Result<SamplePage> readPage(const QByteArray& condition, int limit, bool merged);
+    Result<SamplePage> readPage(const QByteArray& table, const QByteArray& condition, int limit, bool merged);
     Result<KeyStats> statsWith(const SeriesSelector& selector, const Windows& windows);
     Result<KeyStats> statsOfHugeRange(const SeriesSelector& selector, const Windows& windows);
     Result<std::optional<KeyStats>> statsFor(
@@ -63,11 +66,37 @@ private:
     // sample of a key lives on one shard (see seriesOnOneShard()).
     Result<QByteArray> select(const QByteArray& sql, bool onShards = false, bool oneThread = false);
     bool seriesOnOneShard();
-    QByteArray from(const QByteArray& columns, const QByteArray& condition, const Windows& windows) const;
+    QByteArray from(
+        const QByteArray& columns, const QByteArray& condition, const Windows& windows, const QByteArray& table) const;
+    // Failed calls in an aggregate (clickhousereader.cpp, failureColumns()): reads them from an answer's row.
+    qint64 readFailed(RowBinaryReader& reader);
+    // Asks again, collecting the extra fields of the rows of an older Kodemon, when the answer had such rows.
+    template<typename T> Result<T> judging(const std::function<Result<T>()>& ask);
+    // The columns an aggregate over samples needs to count failed calls.
+    QByteArray failureInputs() const;
+    // The table expression that holds every sample of `key`: in a cluster sharded by sipHash64(key), the key's
+    // shard (its table on this server, or remote() to its replicas), else the samples table (Distributed or not).
+    QByteArray samplesOf(const QString& key);
+    // Reads the cluster's layout into m_shards (empty: keys are read through the Distributed table); false when
+    // a server of the cluster did not answer (asked again 30 s later).
+    bool loadShards();
     void remember(const QString& key, const std::optional<QString>& token, const Context& context);
 
     ClickHouseClient m_client;
     std::optional<bool> m_seriesOnOneShard;
+    // Whether rows of an older Kodemon (`failed` = 2) were met: then aggregates collect their extra fields.
+    bool m_judgeHere = false;
+    bool m_unjudgedSeen = false;
+    // The cluster's shards in sharding order (ClickHouse's slots: each shard `weight` times), as table expressions;
+    // empty when the keys' shards are not known (then the Distributed table is asked).
+    struct Shard
+    {
+        quint64 weight = 1;
+        QByteArray table; // this server's local table, or remote() to the shard's replicas
+    };
+    std::optional<QList<Shard>> m_shards;
+    std::optional<QDeadlineTimer> m_shardsRetry; // when the layout may be read again after a server did not answer
+    QHash<QString, quint64> m_keyHashes;
     // The ledger's totals last seen per (key, token or all tokens): only to size a page's read (a stale rate
     // costs time, never an answer).
     QHash<QString, Context> m_rates;

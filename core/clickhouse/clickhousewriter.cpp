@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "clickhouse/clickhousewriter.h"
 
+#include "base/calltags.h"
 #include "base/logging.h"
 #include "clickhouse/clickhousesql.h"
 #include "clickhouse/rowbinary.h"
@@ -33,6 +34,8 @@ QByteArray encodeRowBinary(const SampleBatch& batch)
         rows.addString(sample.extra);
         rows.addUInt64(batch.origin);
         rows.addUInt64(sequence++);
+        // Judged here, as the ledger and every store judge it, so that aggregates never read `extra` to count.
+        rows.addUInt8(!sample.extra.isEmpty() && isFailedCall(sample.extra) ? 1 : 0);
     }
     return rows.data();
 }
@@ -150,7 +153,7 @@ Status ClickHouseWriter::markResent(const SampleBatch& batch)
 Status ClickHouseWriter::insertSamples(const SampleBatch& batch)
 {
     const QByteArray sql = "INSERT INTO " + ClickHouseSql::samplesTable(m_client.config())
-        + " (token, key, ts, execution_time, received_at, extra, origin, seq) FORMAT RowBinary";
+        + " (token, key, ts, execution_time, received_at, extra, origin, seq, failed) FORMAT RowBinary";
     ClickHouseClient::Parameters parameters;
     if (!m_client.config().cluster.isEmpty())
         parameters.append({ QByteArrayLiteral("insert_distributed_sync"), QByteArrayLiteral("1") });

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void aLaterRunCountsOnlyWhatIsLeft();
     void countsFailedCalls();
     void samplesOfAnOlderKodemonAreCountedOnce();
+    void anOlderSamplesTableGetsTheFailedColumn();
 
 private:
     std::shared_ptr<ClickHouseStore> openStore(const QString& database);
@@ -159,6 +160,10 @@ void tst_ClickHouseLedger::countsFailedCalls()
     ClickHouseClient client(m_server->config(QStringLiteral("failed")));
     QCOMPARE(scalar(client, "SELECT sum(failed) FROM failed.series FINAL WHERE kind = 0 AND key = 'k'"), 2u);
     QCOMPARE(scalar(client, "SELECT sum(failed) FROM failed.series FINAL WHERE kind = 0 AND key = 'other'"), 0u);
+    // Each sample's own `failed` column, judged by the writer the same way: 1 for the calls at 1 and 2 s.
+    QCOMPARE(scalar(client, "SELECT toUInt64(sum(failed * toUInt64(exp2(ts)))) FROM failed.samples WHERE key = 'k'"),
+        6u);
+    QCOMPARE(scalar(client, "SELECT toUInt64(countIf(failed > 1)) FROM failed.samples"), 0u);
 }
 
 void tst_ClickHouseLedger::samplesOfAnOlderKodemonAreCountedOnce()
@@ -203,6 +208,75 @@ void tst_ClickHouseLedger::samplesOfAnOlderKodemonAreCountedOnce()
     keys = Query(again->createReader()).keys();
     QCOMPARE(keys->at(1).count, 3);
     QCOMPARE(keys->at(1).last, 400.0);
+}
+
+// A samples table made by the Kodemon before the `failed` column (LowCardinality keys, no such column) gets it when
+// opened: computed on read for the rows already there (2, "not judged", where the extra fields mention "error"),
+// which readers then judge with isFailedCall, and written by the writer for new rows. Every count stays exact.
+void tst_ClickHouseLedger::anOlderSamplesTableGetsTheFailedColumn()
+{
+    ClickHouseClient client(m_server->config(QStringLiteral("default")));
+    QVERIFY(client.query("CREATE DATABASE beforefailed").ok());
+    QVERIFY(client
+                .query("CREATE TABLE beforefailed.samples (token LowCardinality(String), key LowCardinality(String), "
+                       "ts Float64, execution_time Float64, received_at Int64, extra String, origin UInt64, seq "
+                       "UInt64) ENGINE = ReplacingMergeTree() PARTITION BY toYYYYMM(toDateTime(toUInt32(least("
+                       "greatest(ts, 0), 4294967295)))) ORDER BY (token, key, ts, origin, seq)",
+                    { { "allow_experimental_low_cardinality_type", "1" } })
+                .ok());
+    // Failed calls at 1, 2 and 8 s; look-alikes at 3 to 6 s (false, null, nested, a string value "error").
+    QVERIFY(client
+                .query(R"(INSERT INTO beforefailed.samples VALUES ('t', 'k', 1, 1, 0, '{"error":"ValueError"}', 5, 1), )"
+                       R"(('t', 'k', 2, 2, 0, '{"error":true,"user":"u1"}', 5, 2), )"
+                       R"(('t', 'k', 3, 3, 0, '{"error":false}', 5, 3), ('t', 'k', 4, 4, 0, '{"error":null}', 5, 4), )"
+                       R"(('t', 'k', 5, 5, 0, '{"r":{"error":1}}', 5, 5), ('t', 'k', 6, 6, 0, '{"kind":"error"}', 5, 6), )"
+                       R"(('t', 'k', 7, 7, 0, '', 5, 7), ('t', 'k', 8, 8, 0, '{"error":"E","tier":"gold"}', 5, 8))")
+                .ok());
+
+    auto store = openStore(QStringLiteral("beforefailed"));
+    QVERIFY(store);
+    QCOMPARE(scalar(client,
+                 "SELECT toUInt64(count()) FROM system.columns WHERE database = 'beforefailed' AND table = 'samples' "
+                 "AND name = 'failed' AND type = 'UInt8' AND default_expression != ''"),
+        1u);
+    QCOMPARE(scalar(client, "SELECT toUInt64(sum(failed * toUInt64(exp2(ts)))) FROM beforefailed.samples"),
+        2u * (2 + 4 + 8 + 16 + 32 + 64 + 256));
+    // Opening again changes nothing.
+    QVERIFY(openStore(QStringLiteral("beforefailed")));
+
+    // New calls at 9 to 12 s, one failed, judged by the writer.
+    auto writer = store->createWriter();
+    QVERIFY(writer
+                ->write({ sample(QStringLiteral("k"), 9, 9, R"({"error":"X"})"),
+                    sample(QStringLiteral("k"), 10, 10, R"({"error":false})"), sample(QStringLiteral("k"), 11, 11),
+                    sample(QStringLiteral("k"), 12, 12, R"({"a":{"error":1}})") })
+                .ok());
+    QCOMPARE(scalar(client, "SELECT toUInt64(sum(failed * toUInt64(exp2(ts)))) FROM beforefailed.samples WHERE ts > 8"),
+        512u);
+
+    // A reader that meets only new rows first, then old ones: both answers exact.
+    Query query(store->createReader());
+    const QString key = QStringLiteral("k");
+    auto recent = query.stats({ key, std::nullopt, TimeRange { 9.0, 12.0 } });
+    QVERIFY(recent.ok());
+    QCOMPARE(recent->count, 4);
+    QCOMPARE(recent->errors, 1);
+    auto all = query.stats({ key, std::nullopt, {} });
+    QVERIFY(all.ok());
+    QCOMPARE(all->count, 12);
+    QCOMPARE(all->errors, 4);
+    QCOMPARE(query.keys()->first().errors, 4);
+    auto buckets = Query(store->createReader()).buckets({ key, std::nullopt, TimeRange { 1.0, 12.0 } }, 11);
+    QVERIFY(buckets.ok());
+    QList<qint64> errors;
+    for (const auto& bucket : std::as_const(buckets->buckets))
+        errors.append(bucket.errors);
+    QCOMPARE(errors, (QList<qint64> { 1, 1, 0, 0, 0, 0, 0, 1, 1, 0, 0 }));
+    auto table = Query(store->createReader()).functionsTable(SummaryRequest {});
+    QVERIFY(table.ok());
+    QCOMPARE(table->size(), 1);
+    QCOMPARE(table->first().errors, 4);
+    QCOMPARE(table->first().count, 12);
 }
 
 QTEST_GUILESS_MAIN(tst_ClickHouseLedger)
