@@ -59,9 +59,14 @@ Status Retention::prepare()
                          "FROM rollups WHERE max_arrival < ?1 ORDER BY max_arrival LIMIT ?2" },
         { &m_readRollup, "SELECT data, max_arrival, min_ts, max_ts, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, "
                          "sketch FROM rollups WHERE series_id = ? AND hour = ?" },
-        { &m_writeRollup, "INSERT OR REPLACE INTO rollups (series_id, hour, min_ts, max_ts, max_arrival, sample_count, "
+        // An upsert, not INSERT OR REPLACE: a replaced row would leave tier_use's DELETE trigger unfired (schema.cpp).
+        { &m_writeRollup, "INSERT INTO rollups (series_id, hour, min_ts, max_ts, max_arrival, sample_count, "
                           "sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch, data) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" },
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (series_id, hour) DO UPDATE SET "
+                          "min_ts = excluded.min_ts, max_ts = excluded.max_ts, max_arrival = excluded.max_arrival, "
+                          "sample_count = excluded.sample_count, sum_ms = excluded.sum_ms, sumsq_ms = excluded.sumsq_ms, "
+                          "min_ms = excluded.min_ms, max_ms = excluded.max_ms, errors = excluded.errors, "
+                          "sketch = excluded.sketch, data = excluded.data" },
         { &m_deleteRollup, "DELETE FROM rollups WHERE series_id = ? AND hour = ?" },
         { &m_loadSummary,
             "SELECT count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM series_summary WHERE series_id = ?" },

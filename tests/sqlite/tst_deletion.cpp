@@ -2,6 +2,7 @@
 // Deleting on real SQLite files: a function, a token or a range of either goes, from calls, recent calls and
 // per-minute summaries alike; totals, summaries and tag counts follow; everything else stays exactly; a
 // request that cannot be done changes nothing.
+#include "storagestatuscheck.h"
 #include "sqlite/rollup.h"
 #include "sqlite/sqliteconnection.h"
 #include "sqlite/sqlitereader.h"
@@ -130,6 +131,7 @@ void tst_Deletion::deletes()
         QCOMPARE(inChart, info.count);
     }
     QCOMPARE(totalBefore - totalAfter, expectedGone);
+    QCOMPARE(wrongStorageStatus(path()), QString()); // what each tier weighs follows a deletion
     if (range.from || range.to) {
         SeriesSelector inRange { key.value_or(A), token, range };
         const auto stats = after.stats(inRange);
