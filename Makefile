@@ -106,7 +106,7 @@ soak: deps-soak
 # `make test` replays them). FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := datagram timeexpr httpparams requestlimiter calltags chunkview statsd otlpprotobuf otlpjson rulesfile \
-	remotejson
+	remotejson summaries
 deps-fuzz:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(RUN_PACKAGES) clang libclang-rt-14-dev"
 

@@ -60,7 +60,7 @@ void report(const QByteArray& name, const Timing& timing, double targetMs, qint6
                                               : "FAIL";
     const char* exactMember = exact < 0 ? "" : (exact ? ", \"exact\": true" : ", \"exact\": false");
     std::printf("{\"query\": \"%s\", \"median_ms\": %.2f, \"min_ms\": %.2f, \"max_ms\": %.2f, \"cpu_ms\": %.2f, "
-                "\"target_ms\": %.0f, \"rows\": %lld%s, \"verdict\": \"%s\"}\n",
+                "\"target_ms\": %g, \"rows\": %lld%s, \"verdict\": \"%s\"}\n",
         name.constData(), timing.medianMs, timing.minMs, timing.maxMs, timing.cpuMs, targetMs, rows, exactMember, verdict);
     std::fflush(stdout);
 }
@@ -204,7 +204,10 @@ int main(int argc, char** argv)
             exact = stats && stats->exact;
             return stats.ok();
         });
-        report("stats " + over + name, timing, 2 * unfiltered.medianMs, rows, exact);
+        // On the summarized year the unfiltered answer comes from summaries (0.06 ms) while a tag filter reads the
+        // raw calls (summaries keep no tags): issue 15's ratio compares two reads of calls, so it is shown here
+        // for context only.
+        report("stats " + over + name, timing, history ? -1 : 2 * unfiltered.medianMs, rows, exact);
     }
     {
         bool exact = true;

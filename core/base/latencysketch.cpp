@@ -74,7 +74,7 @@ void LatencySketch::add(double milliseconds, qint64 count)
     }
     const int index = indexOf(milliseconds);
     cover(index);
-    m_counts[index - m_first] += count;
+    m_counts.data()[index - m_first] += count; // data(): QList's operator[] checked for a detach at every call
 }
 
 void LatencySketch::merge(const LatencySketch& other)
@@ -85,8 +85,10 @@ void LatencySketch::merge(const LatencySketch& other)
         return;
     cover(other.m_first);
     cover(other.m_first + int(other.m_counts.size()) - 1);
+    qint64* into = m_counts.data() + (other.m_first - m_first);
+    const qint64* from = other.m_counts.constData();
     for (qsizetype i = 0; i < other.m_counts.size(); ++i)
-        m_counts[other.m_first - m_first + i] += other.m_counts[i];
+        into[i] += from[i];
 }
 
 void LatencySketch::subtract(const LatencySketch& other)
@@ -183,6 +185,45 @@ std::optional<LatencySketch> LatencySketch::decode(QByteArrayView bytes)
     if (at != end)
         return std::nullopt;
     return sketch;
+}
+
+bool LatencySketch::mergeEncoded(QByteArrayView bytes, qint64 count)
+{
+    const char* at = bytes.data();
+    const char* end = at + bytes.size();
+    quint64 zero = 0, zigzagFirst = 0, size = 0;
+    if (!getVarint(at, end, zero) || !getVarint(at, end, zigzagFirst) || !getVarint(at, end, size))
+        return false;
+    const qint64 first = qint64(zigzagFirst >> 1) ^ -qint64(zigzagFirst & 1);
+    if (size > quint64(end - at) || first < -MaxIndex || first + qint64(size) > MaxIndex + 1 || zero > (1ull << 62))
+        return false;
+    // The same checks as decode() before anything changes: a damaged sketch merges nothing.
+    const char* const counts = at;
+    qint64 total = qint64(zero);
+    for (quint64 i = 0; i < size; ++i) {
+        quint64 n = 0;
+        if (!getVarint(at, end, n) || n > (1ull << 62))
+            return false;
+        total += qint64(n);
+        if (total < 0)
+            return false;
+    }
+    if (at != end || total != count)
+        return false;
+    m_count += total;
+    m_zero += qint64(zero);
+    if (size == 0)
+        return true;
+    cover(int(first));
+    cover(int(first + qint64(size)) - 1);
+    qint64* into = m_counts.data() + (first - m_first);
+    at = counts;
+    for (quint64 i = 0; i < size; ++i) {
+        quint64 n = 0;
+        getVarint(at, end, n);
+        into[i] += qint64(n);
+    }
+    return true;
 }
 
 bool operator==(const LatencySketch& a, const LatencySketch& b)

@@ -477,6 +477,7 @@ Result<BucketedSeries> SqliteReader::bucketsFromSummaries(const QList<SeriesRef>
         // The asked range, not the covered one: a minute summary starts before its first call, and an open
         // range takes it.
         SummaryScan scan(handle(), ref.id, summaryRange(ref.info, range));
+        scan.mergeWholesInto([&](double first, double) { return &summaries[bucketOf(first)]; });
         auto status = scan.run([&](double first, double last) { return bucketOf(first) == bucketOf(last); },
             [&](double first, double, const CallSummary& whole) { summaries[bucketOf(first)].merge(whole); },
             [&](double t, double milliseconds, bool failed) {

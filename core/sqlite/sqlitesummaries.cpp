@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "sqlite/sqlitesummaries.h"
 
+#include <algorithm>
+
 namespace Kodemon::SqliteSummaries {
 
 std::optional<CallSummary> read(const SqliteStatement& row, int first)
@@ -19,6 +21,25 @@ std::optional<CallSummary> read(const SqliteStatement& row, int first)
     if (summary.sketch.count() != summary.count)
         return std::nullopt; // the columns disagree: not a summary to trust
     return summary;
+}
+
+bool mergeInto(const SqliteStatement& row, int first, CallSummary& into)
+{
+    const qint64 count = row.columnInt(first);
+    const bool wasEmpty = into.count == 0;
+    if (!into.sketch.mergeEncoded(row.columnBlob(first + 6), count))
+        return false;
+    if (count == 0)
+        return true;
+    const double min = row.columnDouble(first + 3);
+    const double max = row.columnDouble(first + 4);
+    into.min = wasEmpty ? min : std::min(into.min, min);
+    into.max = wasEmpty ? max : std::max(into.max, max);
+    into.count += count;
+    into.sum += row.columnDouble(first + 1);
+    into.sumSquares += row.columnDouble(first + 2);
+    into.errors += row.columnInt(first + 5);
+    return true;
 }
 
 Result<CallSummary> load(SqliteStatement& load, qint64 seriesId)

@@ -19,6 +19,9 @@ Status save(SqliteStatement& save, qint64 seriesId, const CallSummary& summary);
 // The summary in columns `first` .. `first + 6` of the current row; nothing when the sketch is damaged or
 // missing (a chunk written before summaries existed).
 std::optional<CallSummary> read(const SqliteStatement& row, int first);
+// read() merged into `into` without a decoded copy of the sketch; false, and nothing merged, where read() gives
+// nothing.
+bool mergeInto(const SqliteStatement& row, int first, CallSummary& into);
 
 } // namespace SqliteSummaries
 

@@ -61,11 +61,9 @@ Status SummaryScan::run(const TakesWhole& takesWhole, const Whole& whole, const 
         const double first = chunks->columnDouble(1);
         const double last = chunks->columnDouble(2);
         const bool inside = m_range.contains(first) && m_range.contains(last);
-        const auto summary = inside && takesWhole(first, last) ? SqliteSummaries::read(*chunks, 3) : std::nullopt;
-        if (summary)
-            whole(first, last, *summary);
-        else
-            cut.append(chunks->columnInt(0));
+        if (inside && takesWhole(first, last) && takeWhole(*chunks, first, last, whole))
+            continue;
+        cut.append(chunks->columnInt(0));
     }
     if (chunks->failed())
         return chunks->failure(QStringLiteral("database query failed"));
@@ -76,6 +74,19 @@ Status SummaryScan::run(const TakesWhole& takesWhole, const Whole& whole, const 
     if (auto status = readRollups(takesWhole, whole); !status)
         return status;
     return withRecent ? recent(call) : Status(Ok {});
+}
+
+bool SummaryScan::takeWhole(const SqliteStatement& row, double first, double last, const Whole& whole)
+{
+    // Columns 3 .. 9: sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch (chunks and rollups alike).
+    if (m_into) {
+        if (CallSummary* into = m_into(first, last))
+            return SqliteSummaries::mergeInto(row, 3, *into);
+    }
+    const auto summary = SqliteSummaries::read(row, 3);
+    if (summary)
+        whole(first, last, *summary);
+    return summary.has_value();
 }
 
 Status SummaryScan::readRollups(const TakesWhole& takesWhole, const Whole& whole)
@@ -97,12 +108,9 @@ Status SummaryScan::readRollups(const TakesWhole& takesWhole, const Whole& whole
     while (rows->step()) {
         const double first = rows->columnDouble(1);
         const double last = rows->columnDouble(2);
-        if (m_range.contains(first) && m_range.contains(last) && takesWhole(first, last)) {
-            if (const auto summary = SqliteSummaries::read(*rows, 3)) {
-                whole(first, last, *summary);
-                continue;
-            }
-        }
+        if (m_range.contains(first) && m_range.contains(last) && takesWhole(first, last)
+            && takeWhole(*rows, first, last, whole))
+            continue;
         const qint64 hour = rows->columnInt(0);
         if (!minutesOf) {
             auto prepared = SqliteStatement::prepare(m_db, "SELECT data FROM rollups WHERE series_id = ?1 AND hour = ?2");

@@ -23,6 +23,11 @@ public:
     using TakesWhole = std::function<bool(double first, double last)>;
     using Whole = std::function<void(double first, double last, const CallSummary& summary)>;
     using Call = std::function<void(double timestamp, double milliseconds, bool failed)>;
+    // Where a whole chunk's or hour's summary goes, when the caller merges them (chart buckets): merged there
+    // from the stored columns, without a CallSummary of its own per row (`whole` still gets the minutes of cut
+    // hours and anything `into` has no place for: nullptr).
+    using Into = std::function<CallSummary*(double first, double last)>;
+    void mergeWholesInto(Into into) { m_into = std::move(into); }
     // With `withRecent` false the recent table is left to the caller (the functions table reads it once for all).
     Status run(const TakesWhole& takesWhole, const Whole& whole, const Call& call, bool withRecent = true);
     // Only the recent table's calls of the series in range (with compacted(), a series' whole history).
@@ -39,6 +44,8 @@ public:
 
 private:
     Status readChunk(qint64 chunkId, const Call& call);
+    // The summary in columns 3 .. 9 of `row` to `m_into` or `whole`; false when it is damaged (read the calls).
+    bool takeWhole(const SqliteStatement& row, double first, double last, const Whole& whole);
     // The series' per-minute summaries in range: whole hours where the caller takes them, else minute by minute
     // (a minute is in the range when its start is).
     Status readRollups(const TakesWhole& takesWhole, const Whole& whole);
@@ -46,6 +53,7 @@ private:
     sqlite3* m_db;
     qint64 m_seriesId;
     TimeRange m_range;
+    Into m_into;
     // readChunk's columns, kept between chunks
     QList<double> m_timestamps;
     QList<double> m_times;

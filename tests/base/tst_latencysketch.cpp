@@ -19,6 +19,7 @@ private Q_SLOTS:
     void quantilesWithinOnePercent_data();
     void quantilesWithinOnePercent();
     void mergeIsTheSketchOfTheUnion();
+    void mergingEncodedBytesIsMergingTheSketch();
     void subtractTakesCallsBack();
     void encodingRoundTrips();
     void damagedBytesAreRefused_data();
@@ -107,6 +108,35 @@ void tst_LatencySketch::mergeIsTheSketchOfTheUnion()
     QVERIFY(empty == all);
 }
 
+void tst_LatencySketch::mergingEncodedBytesIsMergingTheSketch()
+{
+    // Readers merge stored sketches from their bytes (LatencySketch::mergeEncoded): into empty sketches, sketches
+    // below, above, inside and around the merged one's buckets, and with zero times, the result is merge(decode()).
+    const QList<std::pair<const char*, const char*>> pairs = { { "lognormal", "wide" }, { "wide", "lognormal" },
+        { "constant", "with zeros" }, { "with zeros", "bimodal" }, { "bimodal", "constant" } };
+    for (const auto& [intoShape, storedShape] : pairs) {
+        for (const int intoCount : { 0, 1, 700 }) {
+            LatencySketch into, stored;
+            for (const double v : shape(QString::fromLatin1(intoShape), intoCount, 9))
+                into.add(v);
+            for (const double v : shape(QString::fromLatin1(storedShape), 900, 10))
+                stored.add(v);
+            LatencySketch expected = into;
+            expected.merge(*LatencySketch::decode(stored.encode()));
+            QVERIFY(into.mergeEncoded(stored.encode(), stored.count()));
+            QVERIFY2(into == expected, intoShape);
+            QCOMPARE(into.count(), intoCount + 900);
+            QCOMPARE(into.quantile(950), expected.quantile(950));
+            // Bytes whose counts are not the summary's: refused, nothing merged.
+            QVERIFY(!into.mergeEncoded(stored.encode(), stored.count() + 1));
+            QVERIFY(into == expected);
+        }
+    }
+    LatencySketch empty;
+    QVERIFY(empty.mergeEncoded(LatencySketch().encode(), 0));
+    QVERIFY(empty.isEmpty());
+}
+
 void tst_LatencySketch::subtractTakesCallsBack()
 {
     const QList<double> kept = shape(QStringLiteral("bimodal"), 4000, 3);
@@ -162,6 +192,14 @@ void tst_LatencySketch::damagedBytesAreRefused()
 {
     QFETCH(QByteArray, bytes);
     QVERIFY(!LatencySketch::decode(bytes));
+    // Merged from the bytes: refused too, and the sketch merged into is left as it was.
+    LatencySketch into;
+    for (const double v : shape(QStringLiteral("wide"), 50, 8))
+        into.add(v);
+    const LatencySketch before = into;
+    QVERIFY(!into.mergeEncoded(bytes, 100));
+    QVERIFY(into == before);
+    QCOMPARE(into.count(), 50);
 }
 
 void tst_LatencySketch::summaryStatistics()
