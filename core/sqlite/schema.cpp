@@ -14,6 +14,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QMap>
 #include <QSqlQuery>
@@ -637,10 +638,17 @@ Status migrateTo(SqliteConnection& connection, int version)
         if (auto status = connection.execute(QStringLiteral("PRAGMA auto_vacuum = INCREMENTAL")); !status)
             return status;
     }
+    // An existing file's upgrade reads its tables (version 10 sums them: 50 s for a year of 100M calls): say so
+    // before, not only after, so that a slow first start does not look like a hang.
+    if (from >= 1 && from < version)
+        qCInfo(lcStorage) << "upgrading the database from schema version" << from << "to" << version
+                          << "(a large file can take minutes; nothing is received meanwhile)";
+    QElapsedTimer timer;
+    timer.start();
     for (int step = from + 1; step <= version; ++step) {
         if (auto status = applyStep(connection, step); !status)
             return status;
-        qCInfo(lcStorage) << "database upgraded to schema version" << step;
+        qCInfo(lcStorage) << "database upgraded to schema version" << step << "in" << timer.restart() << "ms";
     }
     if (from >= 1 && from < 6 && version >= 6)
         return announceRetention(connection);
