@@ -24,14 +24,15 @@ def machine(records):
 
 
 def ingest(records):
-    ceiling = of(records, "ceiling")[0]
+    ceilings = of(records, "ceiling")
+    ceiling = ceilings[0] if ceilings else {"runs": 0, "seconds": 0, "median_rate": 0}  # `--only influx`: none
     runs = ", ".join(f"{r['rate']:,}" for r in of(records, "ceiling-run"))
     rows = [[r["system"], f"{r['target_rate']:,}", f"{r['achieved_rate']:,}", r["seconds"], f"{r['sent']:,}",
              f"{r['stored']:,}", r["lost_percent"], r.get("kernel_drops", ""), r["peak_rss_mb"],
              r["cpu_us_per_datagram"], r.get("fraction_of_ceiling", ""), r.get("bytes_per_sample", "")]
             for r in of(records, "ingest")]
     text = (f"Raw `recvmmsg` ceiling (median of {ceiling['runs']} runs of {ceiling['seconds']} s: {runs}): "
-            f"**{ceiling['median_rate']:,} datagrams/s**.\n\n")
+            f"**{ceiling['median_rate']:,} datagrams/s**.\n\n") if ceilings else ""
     text += table(["system", "rate asked /s", "rate sent /s", "s", "sent", "stored", "lost %", "kernel drops",
                    "peak RSS MB", "CPU µs/datagram", "of ceiling", "bytes/sample"], rows)
     for target in of(records, "ingest-target"):
@@ -43,6 +44,10 @@ def ingest(records):
         text += (f"\n\nTarget (zero loss at 90% of the ceiling, at least 250,000/s, for 60 s, peak RSS ≤ "
                  f"{target['target_rss_mb']} MB) at {target['target_rate']:,}/s{sent}: lost "
                  f"{target['lost_percent']}%, peak RSS {target['peak_rss_mb']} MB: **{target['verdict']}**.")
+    for limit in of(records, "influx-limit"):
+        if limit.get("reason"):
+            text += (f"\n\nInfluxDB's sweep (rising rates until it loses data or the sender tops out): "
+                     f"{limit['reason']} at {limit['at_rate']:,}/s ({limit['lost_percent']}% lost).")
     for target in of(records, "statsd-target"):
         text += (f"\n\nStatsD (one timer per datagram, lossless at 90% of the ceiling) at {target['target_rate']:,}/s "
                  f"(sent {target['achieved_rate']:,}/s, {target['fraction_of_ceiling']} of the ceiling): lost "

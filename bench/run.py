@@ -447,10 +447,31 @@ def influx_ingest(build, rate, seconds):
         rss = proc_peak_rss_mb(influx.process.pid)
         influx.stop()
         lost = sent["sent"] - stored
-        emit("ingest", system="influxdb", target_rate=rate, achieved_rate=round(sent["rate"]), seconds=seconds,
-             sent=sent["sent"], stored=stored, lost_percent=round(100.0 * lost / sent["sent"], 3),
-             peak_rss_mb=round(rss, 1), cpu_us_per_datagram=round(1e6 * cpu / max(sent["sent"], 1), 2))
-        return lost
+        record = dict(system="influxdb", target_rate=rate, achieved_rate=round(sent["rate"]), seconds=seconds,
+                      sent=sent["sent"], stored=stored, lost_percent=round(100.0 * lost / sent["sent"], 3),
+                      peak_rss_mb=round(rss, 1), cpu_us_per_datagram=round(1e6 * cpu / max(sent["sent"], 1), 2))
+        emit("ingest", **record)
+        return record
+
+
+def influx_sweep(build, hold, quick):
+    """InfluxDB's UDP listener at rising rates, like Kodemon's sweep, until it loses data or the sender tops out
+    (reaches less than 90% of the rate asked), then at the sender's maximum (rate 0): where the peer's limit lies.
+    It used to stop at 150,000/s, where InfluxDB still stored everything on a fast machine (issue 18)."""
+    limit = None
+    for rate in ([50000, 100000, 200000, 300000, 400000, 500000] if not quick else [75000]):
+        record = influx_ingest(build, rate, hold)
+        if record["lost_percent"] > 0:
+            limit = dict(reason="lost data", at_rate=record["achieved_rate"], lost_percent=record["lost_percent"])
+            break
+        if record["achieved_rate"] < 0.9 * rate:
+            limit = dict(reason="sender topped out", at_rate=record["achieved_rate"], lost_percent=0)
+            break
+    if not quick and (limit is None or limit["reason"] == "sender topped out"):
+        record = influx_ingest(build, 0, hold)
+        limit = dict(reason="lost data" if record["lost_percent"] > 0 else "sender's maximum, nothing lost",
+                     at_rate=record["achieved_rate"], lost_percent=record["lost_percent"])
+    emit("influx-limit", **(limit or {}))
 
 
 def timed(function, repeats=5):
@@ -688,10 +709,11 @@ def main():
     parser.add_argument("--skip-influx", action="store_true")
     parser.add_argument("--skip-clickhouse", action="store_true")
     parser.add_argument("--skip-history", action="store_true", help="leave out the 100M-call year (issue 18)")
-    parser.add_argument("--only", choices=["alerts", "history", "memory"],
+    parser.add_argument("--only", choices=["alerts", "history", "memory", "influx"],
                         help="run one part alone (and write its results file); history: the 100M-call year "
                              "(issue 18); memory: the ingest memory bound (issues 18, 19): the ceiling, the decorator "
-                             "at 90%% of it and at the sender's maximum, OTLP/HTTP")
+                             "at 90%% of it and at the sender's maximum, OTLP/HTTP; influx: InfluxDB's ingest sweep "
+                             "until it loses data")
     parser.add_argument("--kodemon-arg", action="append", default=[],
                         help="an option for every kodemon started (repeatable), e.g. --kodemon-arg=--ingest-memory=64")
     args = parser.parse_args()
@@ -705,6 +727,10 @@ def main():
          influxdb=subprocess.run(["influxd", "version"], capture_output=True, text=True).stdout.strip()
          if shutil.which("influxd") else None)
 
+    if args.only == "influx":
+        influx_sweep(args.build, hold, quick)
+        finish(started)
+        return
     if args.only == "alerts":
         alert_bench(args.build)
         finish(started)
@@ -743,8 +769,7 @@ def main():
     # OTLP/HTTP: at least 200,000 spans/s from batched protobuf requests (issue 19).
     otlp_ingest(args.build, 5 if quick else 20)
     if not args.skip_influx:
-        for rate in ([50000, 75000, 100000, 150000] if not quick else [75000]):
-            influx_ingest(args.build, rate, hold)
+        influx_sweep(args.build, hold, quick)
     alert_bench(args.build)
 
     with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(args.build))) as workdir:
