@@ -10,6 +10,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 #include <random>
 
 using namespace Kodemon;
@@ -41,13 +42,38 @@ private:
 namespace {
 
 const QStringList Tokens { QString(), QStringLiteral("a"), QStringLiteral("b") };
-const QStringList Keys { QStringLiteral("/srv/app/sizes.py-f"), QStringLiteral("/srv/app/ties.py-g") };
-// Samples per (key, token): around the sizes where ceil(n * p) changes.
-const int Sizes[2][3] = { { 1, 999, 1001 }, { 2, 1000, 2500 } };
+const QStringList Keys { QStringLiteral("/srv/app/sizes.py-f"), QStringLiteral("/srv/app/ties.py-g"),
+    QStringLiteral("/srv/app/edges.py-h") };
+// Samples per (key, token): around the sizes where ceil(n * p) changes; the third key's values are edge cases of
+// exact percentiles (heavy ties, extremes), see value().
+const int Sizes[3][3] = { { 1, 999, 1001 }, { 2, 1000, 2500 }, { 3000, 2, 1000 } };
 
 bool close(double a, double b)
 {
     return a == b || std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b));
+}
+
+// The third key: heavy ties of close values (5.0 and 5.001), whole milliseconds, zero, a denormal and a
+// huge value (token ""); two equal values ("a"); 1,000 equal values ("b").
+double value(int key, int token, int i, std::mt19937_64& random, std::lognormal_distribution<double>& ms)
+{
+    if (key != 2)
+        return ms(random);
+    if (token == 1)
+        return 7.5;
+    if (token == 2)
+        return 3.25;
+    static const double Edges[] = { 0.0, 5e-324, 1e15, 0.0 };
+    if (i < 4)
+        return Edges[i];
+    switch (i % 3) {
+    case 0:
+        return 5.0;
+    case 1:
+        return 5.001;
+    default:
+        return std::floor(ms(random));
+    }
 }
 
 QList<Sample> generate()
@@ -65,7 +91,7 @@ QList<Sample> generate()
                 const double ts = 1795600000.0 + second(random) + (k == 1 ? 0.0 : quarter(random) * 0.25);
                 const QByteArray extra
                     = i % 5 == 0 ? QByteArray(R"({"n":)") + QByteArray::number(i) + '}' : QByteArray();
-                samples.append({ Tokens[t], Keys[k], ts, ms(random), 1795600000, extra });
+                samples.append({ Tokens[t], Keys[k], ts, value(k, t, i, random, ms), 1795600000, extra });
             }
         }
     }
