@@ -3,12 +3,16 @@
 
 #include "base/logging.h"
 
+#include <algorithm>
 #include <sqlite3.h>
 #include <string>
 
 namespace Kodemon {
 
 namespace {
+
+// What a remembered text costs beside its bytes: the hash node, the memo and its id list (an estimate).
+constexpr qsizetype MemoOverheadBytes = 128;
 
 char hexDigit(uint value)
 {
@@ -144,6 +148,7 @@ void TagDictionary::forget()
     m_series.clear();
     m_dirty.clear();
     m_memoCount = 0;
+    m_memoBytes = 0;
 }
 
 Result<TagDictionary::Series*> TagDictionary::series(qint64 seriesId)
@@ -261,6 +266,7 @@ void TagDictionary::dropMemos()
         dictionary.memos.clear();
     }
     m_memoCount = 0;
+    m_memoBytes = 0;
 }
 
 Status TagDictionary::tag(qint64 seriesId, ChunkRow& row)
@@ -276,12 +282,14 @@ Status TagDictionary::tag(qint64 seriesId, ChunkRow& row)
     Series* dictionary = *found;
     auto memo = dictionary->memoByExtra.constFind(row.extra);
     if (memo == dictionary->memoByExtra.constEnd()) {
-        if (m_memoCount >= MaxMemos)
+        const qsizetype bytes = std::max(row.extra.size(), row.extra.capacity()) + MemoOverheadBytes;
+        if (m_memoCount >= MaxMemos || m_memoBytes + bytes > MaxMemoBytes)
             dropMemos();
         Memo made = tagAnew(*dictionary, row.extra);
         dictionary->memos.append(std::move(made));
         memo = dictionary->memoByExtra.insert(row.extra, dictionary->memos.size() - 1);
         ++m_memoCount;
+        m_memoBytes += bytes;
     }
     const qsizetype index = *memo;
     const Memo& tagged = dictionary->memos.at(index);

@@ -77,9 +77,14 @@ public:
     // (series, tag) pairs that reached TagLimits::MaxValuesPerTag since this dictionary was made.
     qint64 overflowedTags() const { return m_overflowed; }
 
-    // At most this many distinct extra texts are remembered with their tagging, over all series (about 4 MB at the
-    // OTLP benchmark's 160 bytes a span); past it every one is forgotten and tagging starts afresh.
+    // At most this many distinct extra texts, and this many bytes of them, are remembered with their tagging over
+    // all series (16,384 texts take about 4 MB at the OTLP benchmark's 160 bytes a span); past either every one is
+    // forgotten and tagging starts afresh. The bytes bound keeps large unique texts (a decorator's keyword
+    // arguments may be kilobytes) from holding memory that the ingest memory bound does not count.
     static constexpr qsizetype MaxMemos = 16384;
+    static constexpr qsizetype MaxMemoBytes = 4 << 20;
+    qsizetype rememberedTexts() const { return m_memoCount; }
+    qsizetype rememberedBytes() const { return m_memoBytes; }
 
 private:
     struct Values
@@ -127,6 +132,7 @@ private:
     QList<qint64> m_dirty;
     qint64 m_overflowed = 0;
     qsizetype m_memoCount = 0;
+    qsizetype m_memoBytes = 0; // the remembered texts' allocations and their entries, roughly
 };
 
 } // namespace Kodemon

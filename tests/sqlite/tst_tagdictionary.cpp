@@ -258,19 +258,32 @@ void tst_TagDictionary::rememberedTextsAreForgottenPastTheBound()
         QVERIFY(!row.extraFromTags);
         if (i % 1000 == 0)
             QCOMPARE(tag(dictionary, common).tagIds, first.tagIds);
+        QVERIFY(dictionary.rememberedTexts() <= TagDictionary::MaxMemos);
     }
+    QVERIFY(dictionary.rememberedTexts() < 100); // forgotten once, then a few remembered again
     QCOMPARE(tag(dictionary, common).tagIds, first.tagIds);
     QVERIFY(dictionary.flush().ok());
     const auto tags = SeriesTags::load(db(), 1);
     const qint64 spread = (TagDictionary::MaxMemos + 10 + 2) / 3; // the numbered calls of series 1
     const qint64 commons = 1 + (TagDictionary::MaxMemos + 10 + 999) / 1000 + 1;
     QCOMPARE(tags->entry(first.tagIds[0])->calls, spread + commons);
+    // Large texts are forgotten by their bytes long before their number: 60 of 100 KB each pass 4 MiB.
+    const QByteArray padding(100 * 1024, 'x');
+    for (int i = 0; i < 60; ++i) {
+        const auto row = tag(dictionary, R"({"blob":[")" + padding + QByteArray::number(i) + R"("],"tier":"gold"})");
+        QCOMPARE(row.tagIds, first.tagIds);
+        QVERIFY(dictionary.rememberedBytes() <= TagDictionary::MaxMemoBytes);
+    }
+    QVERIFY(dictionary.rememberedTexts() < 60);
+    QCOMPARE(tag(dictionary, common).tagIds, first.tagIds);
+    QVERIFY(dictionary.flush().ok());
+    QCOMPARE(SeriesTags::load(db(), 1)->entry(first.tagIds[0])->calls, spread + commons + 61);
     // A rollback voids what was cached: the next tagging reads the table again and agrees with it.
     tag(dictionary, common);
     dictionary.forget();
     QCOMPARE(tag(dictionary, common).tagIds, first.tagIds);
     QVERIFY(dictionary.flush().ok());
-    QCOMPARE(SeriesTags::load(db(), 1)->entry(first.tagIds[0])->calls, spread + commons + 1);
+    QCOMPARE(SeriesTags::load(db(), 1)->entry(first.tagIds[0])->calls, spread + commons + 61 + 1);
 }
 
 QTEST_GUILESS_MAIN(tst_TagDictionary)
