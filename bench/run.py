@@ -49,6 +49,22 @@ def proc_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
 
 
+def thread_cpu_seconds(pid):
+    """CPU seconds per thread name (/proc/<pid>/task/*/stat; threads of one name summed)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / ticks
+    return out
+
+
 def proc_status_mb(pid, field):
     """A memory line of /proc/<pid>/status in MB: VmHWM (peak resident set), VmRSS (resident now)."""
     with open(f"/proc/{pid}/status") as f:
@@ -342,19 +358,29 @@ def otlp_ingest(build, seconds, spans_per_request=1000, connections=2, peak_rss=
         port = free_port(socket.SOCK_STREAM)
         kodemon = Kodemon(build, db, extra=["--otlp-port", str(port)])
         cpu_before = proc_cpu_seconds(kodemon.process.pid)
+        threads_before = thread_cpu_seconds(kodemon.process.pid)
         load = run_json([f"{build}/bench/kodemon-otlpload", "--port", str(port), "--spans", str(spans_per_request),
                          "--connections", str(connections), "--duration", str(seconds)])[0]
         wait_until_stable(lambda: kodemon.status()["counters"]["samples_stored"])
         cpu = proc_cpu_seconds(kodemon.process.pid) - cpu_before
+        threads = thread_cpu_seconds(kodemon.process.pid)
         rss = proc_peak_rss_mb(kodemon.process.pid)
         kodemon.stop()
         stored = stored_in(db)
         rate = load["spans_per_second"]
+        # CPU a span per thread (the OTLP receiver's, the writer's, ...), and what a span takes in the file.
+        per_thread = {name: round(1e6 * (seconds_used - threads_before.get(name, 0)) / max(load["spans"], 1), 2)
+                      for name, seconds_used in threads.items() if seconds_used - threads_before.get(name, 0) >= 0.05}
+        file_bytes = sum(os.path.getsize(db + suffix) for suffix in ("", "-wal") if os.path.exists(db + suffix))
+        blob_bytes = sqlite3.connect(db).execute("SELECT (SELECT coalesce(sum(length(data)), 0) FROM chunks) + "
+                                                 "(SELECT coalesce(sum(length(data)), 0) FROM recent)").fetchone()[0]
         emit("otlp", spans_per_request=spans_per_request, connections=connections, seconds=load["seconds"],
              spans_acknowledged=load["spans"], spans_stored=stored, spans_per_second=round(rate),
              busy_answers=load["busy"], bytes_per_span=load["bytes_per_span"], peak_rss_mb=round(rss, 1),
-             cpu_us_per_span=round(1e6 * cpu / max(load["spans"], 1), 2), target=200000,
-             verdict="pass" if rate >= 200000 and stored == load["spans"] else "FAIL")
+             cpu_us_per_span=round(1e6 * cpu / max(load["spans"], 1), 2), cpu_us_per_span_by_thread=per_thread,
+             file_bytes_per_span=round(file_bytes / max(stored, 1), 1),
+             chunk_bytes_per_span=round(blob_bytes / max(stored, 1), 1), build=build, load_average=os.getloadavg()[0],
+             target=200000, verdict="pass" if rate >= 200000 and stored == load["spans"] else "FAIL")
         return (rate, round(rss, 1)) if peak_rss else rate
 
 
@@ -709,11 +735,13 @@ def main():
     parser.add_argument("--skip-influx", action="store_true")
     parser.add_argument("--skip-clickhouse", action="store_true")
     parser.add_argument("--skip-history", action="store_true", help="leave out the 100M-call year (issue 18)")
-    parser.add_argument("--only", choices=["alerts", "history", "memory", "influx"],
+    parser.add_argument("--only", choices=["alerts", "history", "memory", "influx", "otlp"],
                         help="run one part alone (and write its results file); history: the 100M-call year "
                              "(issue 18); memory: the ingest memory bound (issues 18, 19): the ceiling, the decorator "
                              "at 90%% of it and at the sender's maximum, OTLP/HTTP; influx: InfluxDB's ingest sweep "
-                             "until it loses data")
+                             "until it loses data; otlp: OTLP/HTTP alone, --repeats times, alternating the builds "
+                             "given by --build (comma-separated)")
+    parser.add_argument("--repeats", type=int, default=3, help="with --only otlp: runs per build")
     parser.add_argument("--kodemon-arg", action="append", default=[],
                         help="an option for every kodemon started (repeatable), e.g. --kodemon-arg=--ingest-memory=64")
     args = parser.parse_args()
@@ -738,6 +766,13 @@ def main():
     if args.only == "history":
         with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(args.build))) as workdir:
             history_bench(args.build, workdir, repeats, quick)
+        finish(started)
+        return
+    if args.only == "otlp":
+        # Builds compared in one run, interleaved, so that the shared machine's load falls on both alike.
+        for _ in range(args.repeats):
+            for build in args.build.split(","):
+                otlp_ingest(build, 5 if quick else 20)
         finish(started)
         return
     if args.only == "memory":

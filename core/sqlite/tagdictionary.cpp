@@ -3,12 +3,16 @@
 
 #include "base/logging.h"
 
+#include <algorithm>
 #include <sqlite3.h>
 #include <string>
 
 namespace Kodemon {
 
 namespace {
+
+// What a remembered text costs beside its bytes: the hash node, the memo and its id list (an estimate).
+constexpr qsizetype MemoOverheadBytes = 128;
 
 char hexDigit(uint value)
 {
@@ -143,6 +147,8 @@ void TagDictionary::forget()
 {
     m_series.clear();
     m_dirty.clear();
+    m_memoCount = 0;
+    m_memoBytes = 0;
 }
 
 Result<TagDictionary::Series*> TagDictionary::series(qint64 seriesId)
@@ -201,6 +207,68 @@ quint32 TagDictionary::idFor(Series& series, const Tag& tag, TagValueKind kind)
     return id;
 }
 
+// The tagging of `extra` (non-empty) read from its JSON; new values get their ids, no call is counted.
+TagDictionary::Memo TagDictionary::tagAnew(Series& dictionary, const QByteArray& extra)
+{
+    Memo memo;
+    const CallTags tags = readCallTags(extra);
+    memo.failed = tags.failed;
+    if (tags.tags.isEmpty())
+        return memo;
+    memo.ids.reserve(tags.tags.size());
+    for (const Tag& tag : tags.tags)
+        memo.ids.append(idFor(dictionary, tag, tag.string ? TagValueKind::String : TagValueKind::Literal));
+    // Pointers only once every id is given: adding an entry may move the list.
+    QList<const TagEntry*> members;
+    members.reserve(memo.ids.size());
+    bool rebuildable = true;
+    for (const quint32 id : std::as_const(memo.ids)) {
+        const TagEntry& entry = dictionary.entries[id - 1];
+        rebuildable = rebuildable && entry.kind != TagValueKind::Other;
+        members.append(&entry);
+    }
+    // Only when the rebuilt text is the stored text byte for byte: the API returns extra fields as they came.
+    memo.extraFromTags = rebuildable && tagsJson(members) == extra;
+    return memo;
+}
+
+void TagDictionary::markDirty(qint64 seriesId, Series& dictionary)
+{
+    if (!dictionary.dirty) {
+        dictionary.dirty = true;
+        m_dirty.append(seriesId);
+    }
+}
+
+void TagDictionary::countMemo(Series& dictionary, qsizetype index)
+{
+    if (dictionary.memos[index].calls++ == 0)
+        dictionary.counted.append(index);
+}
+
+// The calls counted on memos go into the entries' counts.
+void TagDictionary::foldMemoCalls(Series& dictionary)
+{
+    for (const qsizetype index : std::as_const(dictionary.counted)) {
+        Memo& memo = dictionary.memos[index];
+        for (const quint32 id : std::as_const(memo.ids))
+            dictionary.added[id] += memo.calls;
+        memo.calls = 0;
+    }
+    dictionary.counted.clear();
+}
+
+void TagDictionary::dropMemos()
+{
+    for (auto& [id, dictionary] : m_series) {
+        foldMemoCalls(dictionary);
+        dictionary.memoByExtra.clear();
+        dictionary.memos.clear();
+    }
+    m_memoCount = 0;
+    m_memoBytes = 0;
+}
+
 Status TagDictionary::tag(qint64 seriesId, ChunkRow& row)
 {
     row.tagIds.clear();
@@ -208,35 +276,32 @@ Status TagDictionary::tag(qint64 seriesId, ChunkRow& row)
     row.extraFromTags = false;
     if (row.extra.isEmpty())
         return Ok {};
-    const CallTags tags = readCallTags(row.extra);
-    row.failed = tags.failed;
-    if (tags.tags.isEmpty())
-        return Ok {};
     auto found = series(seriesId);
     if (!found)
         return found.failure();
-    Series& dictionary = **found;
-    if (!dictionary.dirty) {
-        dictionary.dirty = true;
-        m_dirty.append(seriesId);
+    Series* dictionary = *found;
+    auto memo = dictionary->memoByExtra.constFind(row.extra);
+    if (memo == dictionary->memoByExtra.constEnd()) {
+        const qsizetype bytes = std::max(row.extra.size(), row.extra.capacity()) + MemoOverheadBytes;
+        if (m_memoCount >= MaxMemos || m_memoBytes + bytes > MaxMemoBytes)
+            dropMemos();
+        Memo made = tagAnew(*dictionary, row.extra);
+        dictionary->memos.append(std::move(made));
+        memo = dictionary->memoByExtra.insert(row.extra, dictionary->memos.size() - 1);
+        ++m_memoCount;
+        m_memoBytes += bytes;
     }
-    for (const Tag& tag : tags.tags) {
-        const quint32 id = idFor(dictionary, tag, tag.string ? TagValueKind::String : TagValueKind::Literal);
-        row.tagIds.append(id);
-        ++dictionary.added[id];
-    }
-    // Pointers only once every id is given: adding an entry may move the list.
-    QList<const TagEntry*> members;
-    bool rebuildable = true;
-    for (const quint32 id : std::as_const(row.tagIds)) {
-        const TagEntry& entry = dictionary.entries[id - 1];
-        rebuildable = rebuildable && entry.kind != TagValueKind::Other;
-        members.append(&entry);
-    }
-    // Only when the rebuilt text is the stored text byte for byte: the API returns extra fields as they came.
-    row.extraFromTags = rebuildable && !members.isEmpty() && tagsJson(members) == row.extra;
+    const qsizetype index = *memo;
+    const Memo& tagged = dictionary->memos.at(index);
+    row.failed = tagged.failed;
+    if (tagged.ids.isEmpty())
+        return Ok {};
+    row.tagIds = tagged.ids;
+    row.extraFromTags = tagged.extraFromTags;
     if (row.extraFromTags)
         row.extra.clear();
+    markDirty(seriesId, *dictionary);
+    countMemo(*dictionary, index);
     return Ok {};
 }
 
@@ -248,10 +313,7 @@ Status TagDictionary::release(qint64 seriesId, const QList<quint32>& ids)
     if (!found)
         return found.failure();
     Series& dictionary = **found;
-    if (!dictionary.dirty) {
-        dictionary.dirty = true;
-        m_dirty.append(seriesId);
-    }
+    markDirty(seriesId, dictionary);
     for (const quint32 id : ids)
         --dictionary.added[id];
     return Ok {};
@@ -262,6 +324,7 @@ Status TagDictionary::flush()
     for (const qint64 seriesId : std::as_const(m_dirty)) {
         Series& series = m_series[seriesId];
         series.dirty = false;
+        foldMemoCalls(series);
         for (const quint32 id : std::as_const(series.created)) {
             const TagEntry& entry = series.entries[id - 1];
             const QByteArray name = entry.name.toUtf8();

@@ -59,6 +59,9 @@ QByteArray tagsJson(const QList<const TagEntry*>& members);
 // The writer's side of the `tags` table: gives each call's tags their ids (adding entries as new values arrive,
 // up to TagLimits::MaxValuesPerTag per tag and series), counts calls per entry and writes both at flush(), inside
 // the writer's transaction. Used by one thread.
+// A text of extra fields seen before in the series is tagged from memory: OTLP spans of one service repeat a few
+// sets of attributes (resource, scope, route, status) in every span, and reading, looking up and rebuilding their
+// ten tags cost the writer most of its time a span (perf: readCallTags, QHash lookups, tagsJson).
 class TagDictionary final
 {
 public:
@@ -74,6 +77,15 @@ public:
     // (series, tag) pairs that reached TagLimits::MaxValuesPerTag since this dictionary was made.
     qint64 overflowedTags() const { return m_overflowed; }
 
+    // At most this many distinct extra texts, and this many bytes of them, are remembered with their tagging over
+    // all series (16,384 texts take about 4 MB at the OTLP benchmark's 160 bytes a span); past either every one is
+    // forgotten and tagging starts afresh. The bytes bound keeps large unique texts (a decorator's keyword
+    // arguments may be kilobytes) from holding memory that the ingest memory bound does not count.
+    static constexpr qsizetype MaxMemos = 16384;
+    static constexpr qsizetype MaxMemoBytes = 4 << 20;
+    qsizetype rememberedTexts() const { return m_memoCount; }
+    qsizetype rememberedBytes() const { return m_memoBytes; }
+
 private:
     struct Values
     {
@@ -81,6 +93,15 @@ private:
         QHash<QString, quint32> literals;
         quint32 other = 0;
         int distinct = 0;
+    };
+    // How one extra text was tagged in a series. The ids of a text never change while the dictionary is cached:
+    // entries are only added, and a value past the limit stays "other".
+    struct Memo
+    {
+        QList<quint32> ids; // shared with the rows tagged by it
+        bool failed = false;
+        bool extraFromTags = false;
+        qint64 calls = 0; // calls tagged by it since the last flush, not yet in `added`
     };
     struct Series
     {
@@ -91,9 +112,17 @@ private:
         QHash<quint32, qint64> added; // calls per id since the last flush
         QList<quint32> created; // ids not yet in the table
         bool dirty = false; // tagged since the last flush
+        QHash<QByteArray, qsizetype> memoByExtra; // into memos
+        QList<Memo> memos;
+        QList<qsizetype> counted; // memos whose calls are not yet in `added`
     };
     Result<Series*> series(qint64 seriesId);
     quint32 idFor(Series& series, const Tag& tag, TagValueKind kind);
+    Memo tagAnew(Series& series, const QByteArray& extra);
+    void markDirty(qint64 seriesId, Series& series);
+    void countMemo(Series& series, qsizetype memo);
+    static void foldMemoCalls(Series& series);
+    void dropMemos();
 
     sqlite3* m_db = nullptr;
     SqliteStatement m_load;
@@ -102,6 +131,8 @@ private:
     std::unordered_map<qint64, Series> m_series;
     QList<qint64> m_dirty;
     qint64 m_overflowed = 0;
+    qsizetype m_memoCount = 0;
+    qsizetype m_memoBytes = 0; // the remembered texts' allocations and their entries, roughly
 };
 
 } // namespace Kodemon

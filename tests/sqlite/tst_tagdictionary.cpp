@@ -27,6 +27,8 @@ private Q_SLOTS:
     void sameValueSameId();
     void valuesPastTheLimitShareOneEntry();
     void aLaterDictionaryContinues();
+    void repeatedTextsAreTaggedAndCountedAsTheFirst();
+    void rememberedTextsAreForgottenPastTheBound();
 
 private:
     sqlite3* db() const { return SqliteStatement::handle(m_connection->database()); }
@@ -198,6 +200,90 @@ void tst_TagDictionary::aLaterDictionaryContinues()
     const auto tags = SeriesTags::load(db(), 1);
     QCOMPARE(tags->entry(first[0])->calls, 2);
     QCOMPARE(tags->entry(3)->value, QStringLiteral("/home"));
+}
+
+// A text seen before is tagged from memory (the OTLP spans of a service repeat a few): the same ids, failed bit and
+// rebuilt extra as the first time, the rows' ids shared, and every call counted, also across flushes.
+void tst_TagDictionary::repeatedTextsAreTaggedAndCountedAsTheFirst()
+{
+    TagDictionary dictionary;
+    QVERIFY(dictionary.prepare(db()).ok());
+    const QByteArray span = R"({"http.route":"/cart","http.status_code":200,"service":"shop"})";
+    const QByteArray failed = R"({"error":"timeout","http.route":"/cart"})";
+    const QByteArray kept = R"({"args":[1,2],"http.route":"/cart"})";
+    const auto first = tag(dictionary, span);
+    QVERIFY(first.extraFromTags);
+    QVERIFY(first.extra.isEmpty());
+    for (int i = 0; i < 5; ++i) {
+        const auto again = tag(dictionary, span);
+        QCOMPARE(again.tagIds, first.tagIds);
+        QVERIFY(again.extraFromTags);
+        QVERIFY(again.extra.isEmpty());
+        QVERIFY(!again.failed);
+        const auto error = tag(dictionary, failed);
+        QVERIFY(error.failed);
+        QVERIFY(error.extraFromTags);
+        QCOMPARE(error.tagIds.size(), 2);
+        const auto json = tag(dictionary, kept);
+        QVERIFY(!json.extraFromTags);
+        QCOMPARE(json.extra, kept); // the JSON stays for what the tags cannot rebuild
+        QCOMPARE(json.tagIds, QList<quint32> { first.tagIds[0] });
+    }
+    const auto none = tag(dictionary, R"({"args":[1]})");
+    QVERIFY(none.tagIds.isEmpty());
+    QVERIFY(!none.extraFromTags);
+    QVERIFY(dictionary.flush().ok());
+    tag(dictionary, span); // after a flush the counts go on
+    tag(dictionary, span, 2); // another series has its own ids and counts
+    QVERIFY(dictionary.flush().ok());
+    const auto tags = SeriesTags::load(db(), 1);
+    QCOMPARE(tags->entry(first.tagIds[0])->calls, 7 + 5 + 5); // "/cart": every span, error and kept call
+    QCOMPARE(tags->entry(first.tagIds[1])->calls, 7);
+    QCOMPARE(tags->json(first.tagIds), span);
+    QCOMPARE(SeriesTags::load(db(), 2)->entry(1)->calls, 1);
+}
+
+// The memory of texts is bounded over all series; forgetting it loses no count and changes no id, nor does a
+// rollback's forget() leave a stale memory behind.
+void tst_TagDictionary::rememberedTextsAreForgottenPastTheBound()
+{
+    TagDictionary dictionary;
+    QVERIFY(dictionary.prepare(db()).ok());
+    const QByteArray common = R"({"tier":"gold"})";
+    const auto first = tag(dictionary, common);
+    for (qsizetype i = 0; i < TagDictionary::MaxMemos + 10; ++i) {
+        const auto row = tag(dictionary, QByteArray(R"({"args":[)") + QByteArray::number(i) + R"(],"tier":"gold"})",
+            1 + i % 3);
+        QCOMPARE(row.tagIds, QList<quint32> { 1 });
+        QVERIFY(!row.extraFromTags);
+        if (i % 1000 == 0)
+            QCOMPARE(tag(dictionary, common).tagIds, first.tagIds);
+        QVERIFY(dictionary.rememberedTexts() <= TagDictionary::MaxMemos);
+    }
+    QVERIFY(dictionary.rememberedTexts() < 100); // forgotten once, then a few remembered again
+    QCOMPARE(tag(dictionary, common).tagIds, first.tagIds);
+    QVERIFY(dictionary.flush().ok());
+    const auto tags = SeriesTags::load(db(), 1);
+    const qint64 spread = (TagDictionary::MaxMemos + 10 + 2) / 3; // the numbered calls of series 1
+    const qint64 commons = 1 + (TagDictionary::MaxMemos + 10 + 999) / 1000 + 1;
+    QCOMPARE(tags->entry(first.tagIds[0])->calls, spread + commons);
+    // Large texts are forgotten by their bytes long before their number: 60 of 100 KB each pass 4 MiB.
+    const QByteArray padding(100 * 1024, 'x');
+    for (int i = 0; i < 60; ++i) {
+        const auto row = tag(dictionary, R"({"blob":[")" + padding + QByteArray::number(i) + R"("],"tier":"gold"})");
+        QCOMPARE(row.tagIds, first.tagIds);
+        QVERIFY(dictionary.rememberedBytes() <= TagDictionary::MaxMemoBytes);
+    }
+    QVERIFY(dictionary.rememberedTexts() < 60);
+    QCOMPARE(tag(dictionary, common).tagIds, first.tagIds);
+    QVERIFY(dictionary.flush().ok());
+    QCOMPARE(SeriesTags::load(db(), 1)->entry(first.tagIds[0])->calls, spread + commons + 61);
+    // A rollback voids what was cached: the next tagging reads the table again and agrees with it.
+    tag(dictionary, common);
+    dictionary.forget();
+    QCOMPARE(tag(dictionary, common).tagIds, first.tagIds);
+    QVERIFY(dictionary.flush().ok());
+    QCOMPARE(SeriesTags::load(db(), 1)->entry(first.tagIds[0])->calls, spread + commons + 61 + 1);
 }
 
 QTEST_GUILESS_MAIN(tst_TagDictionary)
