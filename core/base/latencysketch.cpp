@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace Kodemon {
 
@@ -177,10 +178,11 @@ std::optional<LatencySketch> LatencySketch::decode(QByteArrayView bytes)
         quint64 n = 0;
         if (!getVarint(at, end, n) || n > (1ull << 62))
             return std::nullopt;
+        // Checked before adding: a sum past qint64 is undefined, not negative (fuzz_summaries found one).
+        if (qint64(n) > std::numeric_limits<qint64>::max() - sketch.m_count)
+            return std::nullopt;
         sketch.m_counts.append(qint64(n));
         sketch.m_count += qint64(n);
-        if (sketch.m_count < 0)
-            return std::nullopt;
     }
     if (at != end)
         return std::nullopt;
@@ -202,13 +204,12 @@ bool LatencySketch::mergeEncoded(QByteArrayView bytes, qint64 count)
     qint64 total = qint64(zero);
     for (quint64 i = 0; i < size; ++i) {
         quint64 n = 0;
-        if (!getVarint(at, end, n) || n > (1ull << 62))
+        if (!getVarint(at, end, n) || n > (1ull << 62) || qint64(n) > std::numeric_limits<qint64>::max() - total)
             return false;
         total += qint64(n);
-        if (total < 0)
-            return false;
     }
-    if (at != end || total != count)
+    // Every bucket's count after the merge is at most the merged total, so no addition below overflows either.
+    if (at != end || total != count || total > std::numeric_limits<qint64>::max() - m_count)
         return false;
     m_count += total;
     m_zero += qint64(zero);

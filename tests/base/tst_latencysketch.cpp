@@ -186,6 +186,9 @@ void tst_LatencySketch::damagedBytesAreRefused_data()
     QTest::newRow("huge bucket count") << QByteArray("\x00\x00\xff\xff\xff\xff\x0f", 7);
     QTest::newRow("first bucket out of range") << QByteArray("\x00\xff\xff\x03\x01\x01", 6);
     QTest::newRow("unterminated varint") << QByteArray("\x80\x80\x80", 3);
+    // 2^62 zero times and a bucket of 2^62: each allowed, their sum past qint64 (found by fuzz_summaries).
+    const QByteArray quarter("\x80\x80\x80\x80\x80\x80\x80\x80\x40", 9);
+    QTest::newRow("counts summing past qint64") << quarter + QByteArray("\x00\x01", 2) + quarter;
 }
 
 void tst_LatencySketch::damagedBytesAreRefused()
