@@ -167,7 +167,9 @@ std::optional<LatencySketch> LatencySketch::decode(QByteArrayView bytes)
     if (!getVarint(at, end, zero) || !getVarint(at, end, zigzagFirst) || !getVarint(at, end, size))
         return std::nullopt;
     const qint64 first = qint64(zigzagFirst >> 1) ^ -qint64(zigzagFirst & 1);
-    if (size > quint64(end - at) || first < -MaxIndex || first + qint64(size) > MaxIndex + 1 || zero > (1ull << 62))
+    // `first` bounded before `first + size`: a huge first index overflowed the sum (fuzz_summaries).
+    if (size > quint64(end - at) || first < -MaxIndex || first > MaxIndex || qint64(size) > MaxIndex + 1 - first
+        || zero > (1ull << 62))
         return std::nullopt;
     LatencySketch sketch;
     sketch.m_zero = qint64(zero);
@@ -197,7 +199,9 @@ bool LatencySketch::mergeEncoded(QByteArrayView bytes, qint64 count)
     if (!getVarint(at, end, zero) || !getVarint(at, end, zigzagFirst) || !getVarint(at, end, size))
         return false;
     const qint64 first = qint64(zigzagFirst >> 1) ^ -qint64(zigzagFirst & 1);
-    if (size > quint64(end - at) || first < -MaxIndex || first + qint64(size) > MaxIndex + 1 || zero > (1ull << 62))
+    // `first` bounded before `first + size`: a huge first index overflowed the sum (fuzz_summaries).
+    if (size > quint64(end - at) || first < -MaxIndex || first > MaxIndex || qint64(size) > MaxIndex + 1 - first
+        || zero > (1ull << 62))
         return false;
     // The same checks as decode() before anything changes: a damaged sketch merges nothing.
     const char* const counts = at;

@@ -188,6 +188,7 @@ void tst_LatencySketch::damagedBytesAreRefused_data()
     QTest::newRow("unterminated varint") << QByteArray("\x80\x80\x80", 3);
     // 2^62 zero times and a bucket of 2^62: each allowed, their sum past qint64 (found by fuzz_summaries).
     const QByteArray quarter("\x80\x80\x80\x80\x80\x80\x80\x80\x40", 9);
+    QTest::newRow("first bucket at the end of qint64") << QByteArray("\x00\xfe\xff\xff\xff\xff\xff\xff\xff\xff\x01\x01\x01", 13);
     QTest::newRow("counts summing past qint64") << quarter + QByteArray("\x00\x01", 2) + quarter;
 }
 
