@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "base/latencysketch.h"
 
+#include "base/sketchindex.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,9 +12,8 @@ namespace Kodemon {
 namespace {
 
 constexpr double Gamma = (1 + LatencySketch::RelativeAccuracy) / (1 - LatencySketch::RelativeAccuracy);
-const double LogGamma = std::log(Gamma);
 constexpr double Smallest = 1e-6; // milliseconds: 1 ns
-constexpr int MaxIndex = 2000; // γ^2000 ms is far beyond any duration a double of milliseconds holds in practice
+constexpr int MaxIndex = SketchIndex::MaxIndex;
 
 void putVarint(QByteArray& out, quint64 value)
 {
@@ -25,6 +26,10 @@ void putVarint(QByteArray& out, quint64 value)
 
 bool getVarint(const char*& at, const char* end, quint64& value)
 {
+    if (at != end && static_cast<unsigned char>(*at) < 0x80) { // most counts of a stored sketch: one byte
+        value = static_cast<unsigned char>(*at++);
+        return true;
+    }
     value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
         if (at == end)
@@ -41,7 +46,7 @@ bool getVarint(const char*& at, const char* end, quint64& value)
 
 int LatencySketch::indexOf(double milliseconds)
 {
-    return std::clamp(int(std::ceil(std::log(milliseconds) / LogGamma)), -MaxIndex, MaxIndex);
+    return SketchIndex::of(milliseconds);
 }
 
 double LatencySketch::valueOf(int index)
@@ -203,13 +208,16 @@ bool LatencySketch::mergeEncoded(QByteArrayView bytes, qint64 count)
     if (size > quint64(end - at) || first < -MaxIndex || first > MaxIndex || qint64(size) > MaxIndex + 1 - first
         || zero > (1ull << 62))
         return false;
-    // The same checks as decode() before anything changes: a damaged sketch merges nothing.
-    const char* const counts = at;
+    // The same checks as decode() before anything changes: a damaged sketch merges nothing. The counts are decoded
+    // once, into the stack, and added from there: decoding the varints twice (check, then merge) was half of this
+    // function, itself half of the instructions of 1,000 buckets over a summarized year (callgrind, querybench).
+    qint64 decoded[MaxIndex * 2 + 1];
     qint64 total = qint64(zero);
     for (quint64 i = 0; i < size; ++i) {
         quint64 n = 0;
         if (!getVarint(at, end, n) || n > (1ull << 62) || qint64(n) > std::numeric_limits<qint64>::max() - total)
             return false;
+        decoded[i] = qint64(n);
         total += qint64(n);
     }
     // Every bucket's count after the merge is at most the merged total, so no addition below overflows either.
@@ -222,12 +230,8 @@ bool LatencySketch::mergeEncoded(QByteArrayView bytes, qint64 count)
     cover(int(first));
     cover(int(first + qint64(size)) - 1);
     qint64* into = m_counts.data() + (first - m_first);
-    at = counts;
-    for (quint64 i = 0; i < size; ++i) {
-        quint64 n = 0;
-        getVarint(at, end, n);
-        into[i] += qint64(n);
-    }
+    for (quint64 i = 0; i < size; ++i)
+        into[i] += decoded[i];
     return true;
 }
 
