@@ -253,7 +253,7 @@ def main():
         in_file = dict(zip(("raw", "summarized"), connection.execute(
             "SELECT (SELECT coalesce(sum(sample_count), 0) FROM chunks) + "
             "(SELECT coalesce(sum(sample_count), 0) FROM recent), "
-            "(SELECT coalesce(sum(sample_count), 0) FROM rollups)").fetchone()))
+            "(SELECT coalesce(sum(sample_count), 0) FROM rollup_hours)").fetchone()))
         integrity = connection.execute("PRAGMA quick_check").fetchone()[0]
 
     counters = final["counters"]

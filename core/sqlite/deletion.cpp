@@ -136,13 +136,18 @@ Status Deletion::fromChunks(qint64 series, const TimeRange& range, Removed& remo
 Status Deletion::fromRollups(qint64 series, const TimeRange& range, Removed& removed)
 {
     auto select = SqliteStatement::prepare(m_db,
-        "SELECT hour, data, max_arrival FROM rollups WHERE series_id = ?1 AND min_ts <= ?2 AND max_ts >= ?3");
+        "SELECT h.hour, m.data FROM rollup_hours h JOIN rollups m ON m.series_id = h.series_id AND m.hour = h.hour "
+        "WHERE h.series_id = ?1 AND h.min_ts <= ?2 AND h.max_ts >= ?3");
     auto write = SqliteStatement::prepare(m_db,
-        "UPDATE rollups SET min_ts = ?, max_ts = ?, sample_count = ?, sum_ms = ?, sumsq_ms = ?, min_ms = ?, "
-        "max_ms = ?, errors = ?, sketch = ?, data = ? WHERE series_id = ? AND hour = ?");
-    auto drop = SqliteStatement::prepare(m_db, "DELETE FROM rollups WHERE series_id = ? AND hour = ?");
-    if (!select || !write || !drop)
-        return !select ? select.failure() : !write ? write.failure() : drop.failure();
+        "UPDATE rollup_hours SET min_ts = ?, max_ts = ?, sample_count = ?, sum_ms = ?, sumsq_ms = ?, min_ms = ?, "
+        "max_ms = ?, errors = ?, sketch = ? WHERE series_id = ? AND hour = ?");
+    auto writeMinutes = SqliteStatement::prepare(m_db, "UPDATE rollups SET data = ? WHERE series_id = ? AND hour = ?");
+    auto drop = SqliteStatement::prepare(m_db, "DELETE FROM rollup_hours WHERE series_id = ? AND hour = ?");
+    auto dropMinutes = SqliteStatement::prepare(m_db, "DELETE FROM rollups WHERE series_id = ? AND hour = ?");
+    for (const auto* statement : { &select, &write, &writeMinutes, &drop, &dropMinutes }) {
+        if (!*statement)
+            return statement->failure();
+    }
     select->bind(1, series);
     select->bind(2, upper(range));
     select->bind(3, lower(range));
@@ -168,12 +173,14 @@ Status Deletion::fromRollups(qint64 series, const TimeRange& range, Removed& rem
             }
         }
         if (kept.isEmpty()) {
-            drop->reset();
-            drop->bind(1, series);
-            drop->bind(2, hour);
-            drop->step();
-            if (drop->failed())
-                return failed(*drop, "cannot delete summaries");
+            for (auto* statement : { &*drop, &*dropMinutes }) {
+                statement->reset();
+                statement->bind(1, series);
+                statement->bind(2, hour);
+                statement->step();
+                if (statement->failed())
+                    return failed(*statement, "cannot delete summaries");
+            }
             continue;
         }
         const CallSummary total = Rollup::total(kept);
@@ -189,12 +196,18 @@ Status Deletion::fromRollups(qint64 series, const TimeRange& range, Removed& rem
         write->bind(7, total.max);
         write->bind(8, total.errors);
         write->bindBlob(9, sketch);
-        write->bindBlob(10, data);
-        write->bind(11, series);
-        write->bind(12, hour);
+        write->bind(10, series);
+        write->bind(11, hour);
         write->step();
         if (write->failed())
             return failed(*write, "cannot rewrite summaries");
+        writeMinutes->reset();
+        writeMinutes->bindBlob(1, data);
+        writeMinutes->bind(2, series);
+        writeMinutes->bind(3, hour);
+        writeMinutes->step();
+        if (writeMinutes->failed())
+            return failed(*writeMinutes, "cannot rewrite summaries");
     }
     return Ok {};
 }
@@ -262,7 +275,7 @@ Status Deletion::settle(qint64 series, const Removed& removed)
     CallSummary left;
     for (const char* sql : { "SELECT sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM chunks "
                              "WHERE series_id = ?",
-             "SELECT sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM rollups WHERE series_id = ?" }) {
+             "SELECT sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM rollup_hours WHERE series_id = ?" }) {
         auto parts = SqliteStatement::prepare(m_db, sql);
         if (!parts)
             return parts.failure();
@@ -293,9 +306,9 @@ Status Deletion::settle(qint64 series, const Removed& removed)
         "UPDATE series SET sample_count = max(sample_count - ?1, 0), total_ms = total_ms - ?2, "
         "error_count = max(error_count - ?3, 0), "
         "first_ts = (SELECT min(t) FROM (SELECT min(min_ts) AS t FROM chunks WHERE series_id = ?4 "
-        "  UNION ALL SELECT min(min_ts) FROM rollups WHERE series_id = ?4 UNION ALL SELECT ?5)), "
+        "  UNION ALL SELECT min(min_ts) FROM rollup_hours WHERE series_id = ?4 UNION ALL SELECT ?5)), "
         "last_ts = (SELECT max(t) FROM (SELECT max(max_ts) AS t FROM chunks WHERE series_id = ?4 "
-        "  UNION ALL SELECT max(max_ts) FROM rollups WHERE series_id = ?4 UNION ALL SELECT ?6)) "
+        "  UNION ALL SELECT max(max_ts) FROM rollup_hours WHERE series_id = ?4 UNION ALL SELECT ?6)) "
         "WHERE id = ?4");
     if (!totals)
         return totals.failure();

@@ -56,18 +56,22 @@ Status Retention::prepare()
     const Entry entries[] = {
         { &m_oldChunks, "SELECT id, series_id FROM chunks WHERE min_arrival < ?1 ORDER BY min_arrival LIMIT ?2" },
         { &m_oldRollups, "SELECT series_id, hour, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch "
-                         "FROM rollups WHERE max_arrival < ?1 ORDER BY max_arrival LIMIT ?2" },
-        { &m_readRollup, "SELECT data, max_arrival, min_ts, max_ts, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, "
-                         "sketch FROM rollups WHERE series_id = ? AND hour = ?" },
-        // An upsert, not INSERT OR REPLACE: a replaced row would leave tier_use's DELETE trigger unfired (schema.cpp).
-        { &m_writeRollup, "INSERT INTO rollups (series_id, hour, min_ts, max_ts, max_arrival, sample_count, "
-                          "sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch, data) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (series_id, hour) DO UPDATE SET "
-                          "min_ts = excluded.min_ts, max_ts = excluded.max_ts, max_arrival = excluded.max_arrival, "
-                          "sample_count = excluded.sample_count, sum_ms = excluded.sum_ms, sumsq_ms = excluded.sumsq_ms, "
-                          "min_ms = excluded.min_ms, max_ms = excluded.max_ms, errors = excluded.errors, "
-                          "sketch = excluded.sketch, data = excluded.data" },
-        { &m_deleteRollup, "DELETE FROM rollups WHERE series_id = ? AND hour = ?" },
+                         "FROM rollup_hours WHERE max_arrival < ?1 ORDER BY max_arrival LIMIT ?2" },
+        { &m_readRollup, "SELECT m.data, h.max_arrival, h.min_ts, h.max_ts, h.sample_count, h.sum_ms, h.sumsq_ms, "
+                         "h.min_ms, h.max_ms, h.errors, h.sketch FROM rollup_hours h JOIN rollups m "
+                         "ON m.series_id = h.series_id AND m.hour = h.hour WHERE h.series_id = ?1 AND h.hour = ?2" },
+        // Upserts, not INSERT OR REPLACE: a replaced row would leave tier_use's DELETE trigger unfired (schema.cpp).
+        { &m_writeRollupHour, "INSERT INTO rollup_hours (series_id, hour, min_ts, max_ts, max_arrival, sample_count, "
+                              "sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (series_id, hour) DO UPDATE SET "
+                              "min_ts = excluded.min_ts, max_ts = excluded.max_ts, max_arrival = excluded.max_arrival, "
+                              "sample_count = excluded.sample_count, sum_ms = excluded.sum_ms, "
+                              "sumsq_ms = excluded.sumsq_ms, min_ms = excluded.min_ms, max_ms = excluded.max_ms, "
+                              "errors = excluded.errors, sketch = excluded.sketch" },
+        { &m_writeRollupMinutes, "INSERT INTO rollups (series_id, hour, data) VALUES (?, ?, ?) "
+                                 "ON CONFLICT (series_id, hour) DO UPDATE SET data = excluded.data" },
+        { &m_deleteRollupHour, "DELETE FROM rollup_hours WHERE series_id = ? AND hour = ?" },
+        { &m_deleteRollupMinutes, "DELETE FROM rollups WHERE series_id = ? AND hour = ?" },
         { &m_loadSummary,
             "SELECT count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM series_summary WHERE series_id = ?" },
         { &m_saveSummary, "INSERT OR REPLACE INTO series_summary (series_id, count, sum_ms, sumsq_ms, min_ms, max_ms, "
@@ -75,7 +79,7 @@ Status Retention::prepare()
         { &m_takeFromSeries, "UPDATE series SET sample_count = max(sample_count - ?1, 0), total_ms = total_ms - ?2, "
                              "error_count = max(error_count - ?3, 0) WHERE id = ?4" },
         { &m_firstCall, "UPDATE series SET first_ts = (SELECT min(t) FROM (SELECT min(min_ts) AS t FROM chunks WHERE "
-                        "series_id = ?1 UNION ALL SELECT min(min_ts) FROM rollups WHERE series_id = ?1)) WHERE id = ?1" },
+                        "series_id = ?1 UNION ALL SELECT min(min_ts) FROM rollup_hours WHERE series_id = ?1)) WHERE id = ?1" },
     };
     for (const auto& entry : entries) {
         auto statement = SqliteStatement::prepare(m_db, entry.sql);
@@ -245,24 +249,31 @@ Status Retention::storeRollupHour(qint64 seriesId, qint64 hour, QList<MinuteSumm
         data = Rollup::encode(minutes);
     }
     const QByteArray sketch = summary->sketch.encode();
-    m_writeRollup.reset();
-    m_writeRollup.bind(1, seriesId);
-    m_writeRollup.bind(2, hour);
-    m_writeRollup.bind(3, first);
-    m_writeRollup.bind(4, double(minutes.last().minute));
-    m_writeRollup.bind(5, arrival);
-    m_writeRollup.bind(6, summary->count);
-    m_writeRollup.bind(7, summary->sum);
-    m_writeRollup.bind(8, summary->sumSquares);
-    m_writeRollup.bind(9, summary->min);
-    m_writeRollup.bind(10, summary->max);
-    m_writeRollup.bind(11, summary->errors);
-    m_writeRollup.bindBlob(12, sketch);
-    m_writeRollup.bindBlob(13, *data);
-    m_writeRollup.step();
-    if (m_writeRollup.failed())
-        return m_writeRollup.failure(QStringLiteral("cannot store summaries"));
-    m_writeRollup.reset();
+    m_writeRollupHour.reset();
+    m_writeRollupHour.bind(1, seriesId);
+    m_writeRollupHour.bind(2, hour);
+    m_writeRollupHour.bind(3, first);
+    m_writeRollupHour.bind(4, double(minutes.last().minute));
+    m_writeRollupHour.bind(5, arrival);
+    m_writeRollupHour.bind(6, summary->count);
+    m_writeRollupHour.bind(7, summary->sum);
+    m_writeRollupHour.bind(8, summary->sumSquares);
+    m_writeRollupHour.bind(9, summary->min);
+    m_writeRollupHour.bind(10, summary->max);
+    m_writeRollupHour.bind(11, summary->errors);
+    m_writeRollupHour.bindBlob(12, sketch);
+    m_writeRollupHour.step();
+    if (m_writeRollupHour.failed())
+        return m_writeRollupHour.failure(QStringLiteral("cannot store summaries"));
+    m_writeRollupHour.reset();
+    m_writeRollupMinutes.reset();
+    m_writeRollupMinutes.bind(1, seriesId);
+    m_writeRollupMinutes.bind(2, hour);
+    m_writeRollupMinutes.bindBlob(3, *data);
+    m_writeRollupMinutes.step();
+    if (m_writeRollupMinutes.failed())
+        return m_writeRollupMinutes.failure(QStringLiteral("cannot store summaries"));
+    m_writeRollupMinutes.reset();
     return Ok {};
 }
 
@@ -288,12 +299,14 @@ Result<bool> Retention::expireSummaries(qint64 cutoff, QSet<qint64>& touched)
         m_oldRollups.reset();
         more = rows.size() == RowsPerQuery;
         for (const auto& row : std::as_const(rows)) {
-            m_deleteRollup.reset();
-            m_deleteRollup.bind(1, row.series);
-            m_deleteRollup.bind(2, row.hour);
-            m_deleteRollup.step();
-            if (m_deleteRollup.failed())
-                return m_deleteRollup.failure(QStringLiteral("cannot delete old summaries"));
+            for (SqliteStatement* drop : { &m_deleteRollupHour, &m_deleteRollupMinutes }) {
+                drop->reset();
+                drop->bind(1, row.series);
+                drop->bind(2, row.hour);
+                drop->step();
+                if (drop->failed())
+                    return drop->failure(QStringLiteral("cannot delete old summaries"));
+            }
             if (auto status = forgetSeriesCalls(row.series, row.summary); !status)
                 return status.failure();
             touched.insert(row.series);
@@ -337,7 +350,7 @@ Result<bool> Retention::shrink(TagDictionary& tags, QSet<qint64>& touched)
         const auto more = expireCalls(oldestCall + 3600, tags, touched);
         return more ? Result<bool>(true) : more;
     }
-    const qint64 oldestSummary = pragma(m_db, "SELECT coalesce(min(max_arrival), -1) FROM rollups");
+    const qint64 oldestSummary = pragma(m_db, "SELECT coalesce(min(max_arrival), -1) FROM rollup_hours");
     if (oldestSummary >= 0) {
         const auto more = expireSummaries(oldestSummary + 86400, touched);
         return more ? Result<bool>(true) : more;

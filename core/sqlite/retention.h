@@ -54,8 +54,10 @@ private:
     SqliteStatement m_oldChunks;
     SqliteStatement m_oldRollups;
     SqliteStatement m_readRollup;
-    SqliteStatement m_writeRollup;
-    SqliteStatement m_deleteRollup;
+    SqliteStatement m_writeRollupHour; // rollup_hours: the hour's summary
+    SqliteStatement m_writeRollupMinutes; // rollups: its minutes
+    SqliteStatement m_deleteRollupHour;
+    SqliteStatement m_deleteRollupMinutes;
     SqliteStatement m_loadSummary;
     SqliteStatement m_saveSummary;
     SqliteStatement m_takeFromSeries;

@@ -15,7 +15,7 @@ qint64 receivedDelay(qint64 receivedAt, double timestamp);
 
 namespace Schema {
 // The schema version this build writes; PRAGMA user_version holds the version of a file.
-inline constexpr int CurrentVersion = 10;
+inline constexpr int CurrentVersion = 11;
 
 // Brings the file to CurrentVersion, one transaction per step. Refuses files written by a newer
 // Kodemon and SQLite files that are not Kodemon's, leaving them untouched.

@@ -91,11 +91,11 @@ bool SummaryScan::takeWhole(const SqliteStatement& row, double first, double las
 
 Status SummaryScan::readRollups(const TakesWhole& takesWhole, const Whole& whole)
 {
-    // The (series, hour) index bounds the rows read; the minutes' blob is read only for a row not taken
-    // whole. Selecting it with the summaries made SQLite copy every row's blob (325 KB for a day row of a
-    // 10M-call function): 1,000 buckets over its year took 949 ms of CPU.
+    // The (series, hour) key bounds the rows read, consecutive in rollup_hours (schema 11); the minutes' blob is
+    // read, from `rollups`, only for a row not taken whole. Selecting it with the summaries made SQLite copy every
+    // row's blob (325 KB for a day row of a 10M-call function): 1,000 buckets over its year took 949 ms of CPU.
     auto rows = SqliteStatement::prepare(m_db,
-        "SELECT hour, min_ts, max_ts, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM rollups "
+        "SELECT hour, min_ts, max_ts, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM rollup_hours "
         "WHERE series_id = ?1 AND hour BETWEEN ?4 AND ?5 AND min_ts <= ?2 AND max_ts >= ?3");
     if (!rows)
         return rows.failure();
@@ -143,7 +143,7 @@ Result<bool> SummaryScan::summarizedIn(sqlite3* db, qint64 seriesId, const TimeR
     // EXISTS stops at the first row: counting them read every row of the series with its summaries (114 ms for
     // the 336 day rows of a 10M-call function, kodemon-querybench --history).
     auto statement = SqliteStatement::prepare(
-        db, "SELECT EXISTS (SELECT 1 FROM rollups WHERE series_id = ?1 AND hour BETWEEN ?4 AND ?5 AND min_ts <= ?2 "
+        db, "SELECT EXISTS (SELECT 1 FROM rollup_hours WHERE series_id = ?1 AND hour BETWEEN ?4 AND ?5 AND min_ts <= ?2 "
             "AND max_ts >= ?3)");
     if (!statement)
         return statement.failure();
@@ -159,9 +159,14 @@ Result<bool> SummaryScan::summarizedIn(sqlite3* db, qint64 seriesId, const TimeR
 
 Status SummaryScan::readChunk(qint64 chunkId, const Call& call)
 {
-    auto statement = SqliteStatement::prepare(m_db, "SELECT data FROM chunks WHERE id = ?");
-    if (!statement)
-        return statement.failure();
+    if (!m_chunkData) { // prepared once per scan: preparing it per cut chunk was 4% of 1,000 buckets over a year
+        auto prepared = SqliteStatement::prepare(m_db, "SELECT data FROM chunks WHERE id = ?");
+        if (!prepared)
+            return prepared.failure();
+        m_chunkData.emplace(std::move(prepared).value());
+    }
+    auto& statement = m_chunkData;
+    statement->reset();
     statement->bind(1, chunkId);
     if (!statement->step())
         return statement->failed() ? statement->failure(QStringLiteral("database query failed")) : Status(Ok {});
@@ -174,6 +179,8 @@ Status SummaryScan::readChunk(qint64 chunkId, const Call& call)
         return Ok {};
     }
     view->readExecutionTimeColumn(m_times);
+    if (m_calls)
+        return takeCutCalls();
     qsizetype nextTagged = 0;
     for (qsizetype i = 0; i < m_timestamps.size(); ++i) {
         const bool listed = nextTagged < m_tags.entries.size() && m_tags.entries[nextTagged].row == i;
@@ -181,6 +188,32 @@ Status SummaryScan::readChunk(qint64 chunkId, const Call& call)
         if (m_range.contains(m_timestamps[i]))
             call(m_timestamps[i], m_times[i], failed);
     }
+    return Ok {};
+}
+
+Status SummaryScan::takeCutCalls()
+{
+    // The calls in range moved to the front, their failed rows noted (a chunk cut by the range's ends holds some
+    // outside it; one cut only by a bucket edge, all).
+    double* timestamps = m_timestamps.data();
+    double* times = m_times.data();
+    const TagColumn::Entry* tagged = m_tags.entries.constData(); // no detach check per call
+    const qsizetype taggedCount = m_tags.entries.size();
+    m_failedRows.clear();
+    qsizetype kept = 0;
+    qsizetype nextTagged = 0;
+    for (qsizetype i = 0; i < m_timestamps.size(); ++i) {
+        const bool listed = nextTagged < taggedCount && tagged[nextTagged].row == i;
+        const bool failed = listed && tagged[nextTagged++].failed;
+        if (!m_range.contains(timestamps[i]))
+            continue;
+        if (failed)
+            m_failedRows.append(kept);
+        timestamps[kept] = timestamps[i];
+        times[kept] = times[i];
+        ++kept;
+    }
+    m_calls({ timestamps, times, kept, m_failedRows });
     return Ok {};
 }
 

@@ -24,10 +24,11 @@ inline QString wrongStorageStatus(const QString& path)
     if (!query.exec(QStringLiteral(
             "SELECT (SELECT coalesce(sum(length(data) + coalesce(length(sketch), 0)), 0) FROM chunks) "
             "       + (SELECT coalesce(sum(length(data)), 0) FROM recent), "
-            "(SELECT coalesce(sum(length(data) + length(sketch)), 0) FROM rollups), "
-            "(SELECT coalesce(sum(sample_count), 0) FROM rollups), "
+            "(SELECT coalesce(sum(length(data)), 0) FROM rollups) "
+            "       + (SELECT coalesce(sum(length(sketch)), 0) FROM rollup_hours), "
+            "(SELECT coalesce(sum(sample_count), 0) FROM rollup_hours), "
             "(SELECT min(t) FROM (SELECT min(min_ts) AS t FROM chunks UNION ALL SELECT min(min_ts) FROM recent)), "
-            "(SELECT min(min_ts) FROM rollups), "
+            "(SELECT min(min_ts) FROM rollup_hours), "
             "(SELECT coalesce(sum(sample_count), 0) FROM chunks) + (SELECT coalesce(sum(sample_count), 0) FROM recent), "
             "(SELECT coalesce(sum(calls), 0) FROM tier_use WHERE tier IN ('chunks', 'recent'))"))
         || !query.next())

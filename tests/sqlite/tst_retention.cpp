@@ -38,6 +38,7 @@ private Q_SLOTS:
     void summariesCrossingHoursInSmallSteps();
     void deletingARangeCutsHourRows();
     void anUpgradeCutsDaysIntoHours();
+    void anUpgradeMovesHoursApartInBatchesAndResumes();
     void summarizedBucketsAreWholeHours_data();
     void summarizedBucketsAreWholeHours();
     void theStatusReadsNoTableWhole();
@@ -105,14 +106,22 @@ QMap<std::pair<QString, qint64>, CallSummary> storedMinutes(const QString& path)
     return out;
 }
 
-// Every row of `rollups` is an hour of one series: its minutes lie in [hour, hour + 1 h), min_ts and max_ts are its
-// first and last minute, and its own columns are the total of its minutes. Returns what is wrong, or nothing.
+// Every row of `rollup_hours` is an hour of one series with its minutes in `rollups`, and the other way round: its
+// minutes lie in [hour, hour + 1 h), min_ts and max_ts are its first and last minute, and its own columns are the
+// total of its minutes. Returns what is wrong, or nothing.
 QString badRollupRow(const QString& path, qint64* rows = nullptr)
 {
     auto connection = SqliteConnection::open(path);
     QSqlQuery query((*connection)->database());
-    if (!query.exec(QStringLiteral("SELECT series_id, hour, min_ts, max_ts, sample_count, sum_ms, min_ms, max_ms, "
-                                   "errors, data FROM rollups")))
+    const auto unpaired = (*connection)->scalar(QStringLiteral(
+        "SELECT (SELECT count(*) FROM rollup_hours h WHERE NOT EXISTS (SELECT 1 FROM rollups m "
+        "WHERE m.series_id = h.series_id AND m.hour = h.hour)) + (SELECT count(*) FROM rollups m WHERE NOT EXISTS "
+        "(SELECT 1 FROM rollup_hours h WHERE h.series_id = m.series_id AND h.hour = m.hour))"));
+    if (!unpaired || unpaired->toLongLong() != 0)
+        return QStringLiteral("an hour's summary without its minutes, or minutes without their hour");
+    if (!query.exec(QStringLiteral("SELECT h.series_id, h.hour, h.min_ts, h.max_ts, h.sample_count, h.sum_ms, h.min_ms, "
+                                   "h.max_ms, h.errors, m.data FROM rollup_hours h JOIN rollups m "
+                                   "ON m.series_id = h.series_id AND m.hour = h.hour")))
         return QStringLiteral("cannot read rollups");
     qint64 count = 0;
     while (query.next()) {
@@ -334,7 +343,7 @@ void tst_Retention::aSizeLimitSummarizesTheOldestFirst()
     const auto raw = query.executions({ A, std::nullopt, {} });
     QVERIFY(raw.ok());
     if (!raw->samples.isEmpty()) {
-        const auto lastSummarized = (*connection)->scalar(QStringLiteral("SELECT max(max_ts) FROM rollups"));
+        const auto lastSummarized = (*connection)->scalar(QStringLiteral("SELECT max(max_ts) FROM rollup_hours"));
         QVERIFY(lastSummarized.ok());
         QVERIFY(raw->samples.constFirst().timestamp >= lastSummarized->toDouble());
     }
@@ -757,6 +766,82 @@ void tst_Retention::anUpgradeCutsDaysIntoHours()
         QCOMPARE(info.count, expectedIn(samples, info.id.key, {}, later - 600).count);
 }
 
+void tst_Retention::anUpgradeMovesHoursApartInBatchesAndResumes()
+{
+    // A schema 10 file with 250,000 hour rows (three batches of the move to schema 11). The move fails in its
+    // third batch (a trigger refuses to let series 240's rows go, as a full disk would refuse the write), and
+    // the file then holds two batches moved and the rest not; the next open resumes it. At the end every row is
+    // once in the new layout, exactly as it was, with the same weights.
+    {
+        auto connection = SqliteConnection::open(path());
+        QVERIFY(connection.ok());
+        auto& db = **connection;
+        QVERIFY(Schema::migrateTo(db, 10).ok());
+        QVERIFY(db.execute(QStringLiteral("BEGIN")).ok());
+        QVERIFY(db.execute(QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250) "
+                                          "INSERT INTO series (token, key) SELECT 't', '/srv/app.py-f' || i FROM n"))
+                    .ok());
+        // Inserted out of (series, hour) order, as retention writes them: hour by hour across the series.
+        QVERIFY(db.execute(QStringLiteral(
+                               "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999) "
+                               "INSERT INTO rollups (series_id, hour, min_ts, max_ts, max_arrival, sample_count, sum_ms, "
+                               "sumsq_ms, min_ms, max_ms, errors, sketch, data) "
+                               "SELECT s.id, 1700000000 - 1700000000 % 3600 + n.i * 3600, "
+                               "1700000000 - 1700000000 % 3600 + n.i * 3600, "
+                               "1700000000 - 1700000000 % 3600 + n.i * 3600 + 60 * (s.id % 60), 1700000000 + n.i, "
+                               "1 + (n.i * s.id) % 97, n.i * 0.5, n.i * 0.25, 0.1 * s.id, 0.2 * s.id + n.i, n.i % 3, "
+                               "randomblob(8 + (n.i + s.id) % 40), randomblob(16 + (n.i * 7 + s.id) % 300) FROM n, series s"))
+                    .ok());
+        QVERIFY(db.execute(QStringLiteral("CREATE TABLE expected AS SELECT * FROM rollups")).ok());
+        QVERIFY(db.execute(QStringLiteral("CREATE TRIGGER refuse BEFORE DELETE ON rollups WHEN OLD.series_id = 240 "
+                                          "BEGIN SELECT RAISE(ABORT, 'disk full'); END"))
+                    .ok());
+        QVERIFY(db.execute(QStringLiteral("COMMIT")).ok());
+    }
+    const auto count = [&](const QString& sql) {
+        auto connection = SqliteConnection::open(path());
+        const auto value = (*connection)->scalar(sql);
+        return value ? value->toLongLong() : -1;
+    };
+    {
+        auto connection = SqliteConnection::open(path());
+        const auto moved = Schema::migrate(**connection);
+        QVERIFY(!moved.ok());
+        QVERIFY2(moved.error().contains(QLatin1String("disk full")), qPrintable(moved.error()));
+    }
+    QCOMPARE(count(QStringLiteral("PRAGMA user_version")), qint64(11)); // a Kodemon of schema 10 refuses it now
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM meta WHERE name = 'moving_rollups'")), qint64(1));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM rollup_hours")), qint64(200000)); // two batches
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM rollup_minutes")), qint64(200000));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM rollups")), qint64(50000));
+    {
+        auto connection = SqliteConnection::open(path());
+        QVERIFY((*connection)->execute(QStringLiteral("DROP TRIGGER refuse")).ok());
+    }
+    SqliteStore store(path());
+    const auto opened = store.open(); // resumes the move
+    QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error()));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM meta WHERE name = 'moving_rollups'")), qint64(0));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM rollup_hours")), qint64(250000));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM rollups")), qint64(250000));
+    const QString summaryColumns = QStringLiteral(
+        "series_id, hour, min_ts, max_ts, max_arrival, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch");
+    for (const QString& sql :
+        { QStringLiteral("SELECT count(*) FROM (SELECT %1 FROM expected EXCEPT SELECT %1 FROM rollup_hours)"),
+            QStringLiteral("SELECT count(*) FROM (SELECT %1 FROM rollup_hours EXCEPT SELECT %1 FROM expected)"),
+            QStringLiteral("SELECT count(*) FROM (SELECT series_id, hour, data FROM expected "
+                           "EXCEPT SELECT series_id, hour, data FROM rollups)") })
+        QCOMPARE(count(QString(sql).replace(QLatin1String("%1"), summaryColumns)), qint64(0));
+    QCOMPARE(wrongStorageStatus(path()), QString()); // the weights did not move with the rows
+    // and they follow writes again: the triggers are back
+    {
+        auto connection = SqliteConnection::open(path());
+        QVERIFY((*connection)->execute(QStringLiteral("DELETE FROM rollup_hours WHERE series_id = 7")).ok());
+        QVERIFY((*connection)->execute(QStringLiteral("DELETE FROM rollups WHERE series_id = 8")).ok());
+    }
+    QCOMPARE(wrongStorageStatus(path()), QString());
+}
+
 void tst_Retention::theStatusReadsNoTableWhole()
 {
     // The status bar, the Settings dialog and GET /api/status ask what each tier holds. Summed over `rollups` it
@@ -774,12 +859,15 @@ void tst_Retention::theStatusReadsNoTableWhole()
                     .ok());
         QVERIFY(db.execute(QStringLiteral(
                                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999) "
-                               "INSERT INTO rollups (series_id, hour, min_ts, max_ts, max_arrival, sample_count, sum_ms, "
-                               "sumsq_ms, min_ms, max_ms, errors, sketch, data) "
+                               "INSERT INTO rollup_hours (series_id, hour, min_ts, max_ts, max_arrival, sample_count, "
+                               "sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch) "
                                "SELECT s.id, 1700000000 - 1700000000 % 3600 + n.i * 3600 + s.id * 7200, "
                                "1700000000 - 1700000000 % 3600 + n.i * 3600 + s.id * 7200, "
                                "1700000000 - 1700000000 % 3600 + n.i * 3600 + s.id * 7200 + 60, 1700000000, 10 + n.i % 7, "
-                               "1.0, 1.0, 0.1, 0.2, 0, randomblob(16 + n.i % 5), randomblob(64) FROM series s, n"))
+                               "1.0, 1.0, 0.1, 0.2, 0, randomblob(16 + n.i % 5) FROM series s, n"))
+                    .ok());
+        QVERIFY(db.execute(QStringLiteral("INSERT INTO rollups (series_id, hour, data) "
+                                          "SELECT series_id, hour, randomblob(64) FROM rollup_hours"))
                     .ok());
         QVERIFY(db.execute(QStringLiteral("COMMIT")).ok());
     }
@@ -797,8 +885,9 @@ void tst_Retention::theStatusReadsNoTableWhole()
         QVERIFY(reader.storageStatus().ok());
         status.append(timer.nsecsElapsed());
         timer.restart();
-        QVERIFY((*connection)->scalar(QStringLiteral("SELECT (SELECT min(min_ts) FROM rollups) + (SELECT sum(length(data) "
-                                                     "+ length(sketch)) FROM rollups) + (SELECT sum(sample_count) FROM rollups)"))
+        QVERIFY((*connection)->scalar(QStringLiteral("SELECT (SELECT min(min_ts) FROM rollup_hours) + (SELECT sum(length(data)) "
+                                                     "FROM rollups) + (SELECT sum(length(sketch)) FROM rollup_hours) "
+                                                     "+ (SELECT sum(sample_count) FROM rollup_hours)"))
                     .ok());
         scan.append(timer.nsecsElapsed());
     }
