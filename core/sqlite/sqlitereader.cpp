@@ -232,7 +232,7 @@ Result<QList<SqliteReader::SeriesRef>> SqliteReader::resolve(const SeriesSelecto
         return status.failure();
     const QByteArray sql = QByteArray(SeriesColumns) + " AND key = ?1" + (selector.token ? " AND token = ?2" : "")
         + " ORDER BY id";
-    auto statement = SqliteStatement::prepare(handle(), sql.constData());
+    auto statement = SqliteStatement::prepareCached(handle(), sql.constData());
     if (!statement)
         return statement.failure();
     const QByteArray key = selector.key.toUtf8();
@@ -312,13 +312,20 @@ Result<SamplePage> SqliteReader::samples(const SeriesSelector& selector, const Q
     });
 }
 
-qsizetype SqliteReader::sizeHint(const QList<SeriesRef>& series)
+qsizetype SqliteReader::sizeHint(const QList<SeriesRef>& series, const TimeRange& range)
 {
-    // The series' totals bound a range's size; reserving avoids regrowing a list of millions.
-    qint64 total = 0;
-    for (const auto& ref : series)
-        total += ref.info.count;
-    return qsizetype(std::min<qint64>(total, 16 * 1024 * 1024));
+    // Reserving avoids regrowing a list of millions. The series' calls, in the share of its time span the range
+    // covers (with a quarter to spare; a bursty series regrows): reserving its whole count for a day of a year
+    // made What Changed allocate and free 160 MB per function, 45% of its time over 1,000 functions (perf).
+    double total = 0;
+    for (const auto& ref : series) {
+        const double span = ref.info.last - ref.info.first;
+        const double from = std::max(range.from.value_or(ref.info.first), ref.info.first);
+        const double to = std::min(range.to.value_or(ref.info.last), ref.info.last);
+        const double share = span > 0 ? std::clamp((to - from) / span, 0.0, 1.0) : 1.0;
+        total += std::min(double(ref.info.count), double(ref.info.count) * share * 1.25 + 1024);
+    }
+    return qsizetype(std::min(total, 16.0 * 1024 * 1024));
 }
 
 Result<QList<TimedValue>> SqliteReader::values(const SeriesSelector& selector)
@@ -327,7 +334,7 @@ Result<QList<TimedValue>> SqliteReader::values(const SeriesSelector& selector)
     if (!series)
         return series.failure();
     QList<TimedValue> values;
-    values.reserve(sizeHint(*series));
+    values.reserve(sizeHint(*series, selector.range));
     for (const auto& ref : std::as_const(*series)) {
         auto filter = filterFor(ref.id, selector.tags, selector.outcome);
         if (!filter)
@@ -419,7 +426,7 @@ Result<KeyStats> SqliteReader::stats(const SeriesSelector& selector)
         return total.stats();
     }
     QList<double> values;
-    values.reserve(selector.selectsEveryCall() ? sizeHint(*series) : 0);
+    values.reserve(selector.selectsEveryCall() ? sizeHint(*series, selector.range) : 0);
     qint64 failed = 0;
     for (const auto& ref : std::as_const(*series)) {
         auto filter = filterFor(ref.id, selector.tags, selector.outcome);
@@ -572,7 +579,7 @@ Result<BucketedSeries> SqliteReader::buckets(const SeriesSelector& selector, int
         return bucketsFromSummaries(*series, selector.range, covered, bucketCount, *rollups);
     }
     QList<TimedValue> values;
-    values.reserve(selector.selectsEveryCall() ? sizeHint(*series) : 0);
+    values.reserve(selector.selectsEveryCall() ? sizeHint(*series, selector.range) : 0);
     QList<double> failures;
     for (const auto& ref : std::as_const(*series)) {
         auto filter = filterFor(ref.id, selector.tags, selector.outcome);

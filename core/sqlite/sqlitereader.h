@@ -86,7 +86,7 @@ private:
         const QList<ChunkRow>& recent);
     Status summarizeGroups(const SeriesRef& series, const SummaryRequest& request, const QList<ChunkRow>& recent,
         QList<SeriesSummary>& rows);
-    static qsizetype sizeHint(const QList<SeriesRef>& series);
+    static qsizetype sizeHint(const QList<SeriesRef>& series, const TimeRange& range);
     Status appendCallTimes(const SeriesSelector& selector, const QHash<qint64, QList<ChunkRow>>& recent, CallTimes& out);
 
     QString m_path;
