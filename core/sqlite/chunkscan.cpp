@@ -18,7 +18,7 @@ constexpr const char* RecentChunks
 
 Result<SqliteStatement> prepared(sqlite3* db, const char* sql, qint64 seriesId, const TimeRange& range)
 {
-    auto statement = SqliteStatement::prepare(db, sql);
+    auto statement = SqliteStatement::prepareCached(db, sql);
     if (!statement)
         return statement.failure();
     statement->bind(1, seriesId);

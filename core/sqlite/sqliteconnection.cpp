@@ -2,6 +2,7 @@
 #include "sqlite/sqliteconnection.h"
 
 #include "base/logging.h"
+#include "sqlite/sqlitestatement.h"
 
 #include <QAtomicInteger>
 #include <QSqlError>
@@ -86,6 +87,7 @@ SqliteConnection::~SqliteConnection()
 {
     {
         auto db = QSqlDatabase::database(m_name, false);
+        SqliteStatement::forgetCached(SqliteStatement::handle(db)); // SQLite does not close with statements left
         db.close();
     }
     QSqlDatabase::removeDatabase(m_name);

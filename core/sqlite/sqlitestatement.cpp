@@ -2,6 +2,8 @@
 #include "sqlite/sqlitestatement.h"
 
 #include <cstring>
+#include <QHash>
+#include <QMutex>
 #include <QSqlDatabase>
 #include <QSqlDriver>
 #include <QVariant>
@@ -9,21 +11,108 @@
 
 namespace Kodemon {
 
+namespace {
+
+// Statements kept by prepareCached(), per connection and text. A connection is used by one thread at a time, but
+// readers are made and destroyed on several: one lock for all (held for a hash lookup, not for SQLite's work).
+struct StatementCache
+{
+    static constexpr qsizetype MaxTexts = 128; // per connection; past it statements are finalized as before
+    static constexpr qsizetype MaxPerText = 4;
+    QMutex mutex;
+    QHash<sqlite3*, QHash<QByteArray, QList<sqlite3_stmt*>>> kept;
+};
+
+StatementCache& cache()
+{
+    static StatementCache instance;
+    return instance;
+}
+
+sqlite3_stmt* takeCached(sqlite3* db, const char* sql)
+{
+    StatementCache& c = cache();
+    QMutexLocker lock(&c.mutex);
+    auto connection = c.kept.find(db);
+    if (connection == c.kept.end())
+        return nullptr;
+    auto texts = connection->find(QByteArray::fromRawData(sql, qsizetype(std::strlen(sql))));
+    if (texts == connection->end() || texts->isEmpty())
+        return nullptr;
+    return texts->takeLast();
+}
+
+// False when the cache is full: the caller finalizes.
+bool keep(sqlite3_stmt* statement)
+{
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+    StatementCache& c = cache();
+    QMutexLocker lock(&c.mutex);
+    auto& texts = c.kept[sqlite3_db_handle(statement)];
+    const QByteArray sql(sqlite3_sql(statement));
+    auto text = texts.find(sql);
+    if (text == texts.end()) {
+        if (texts.size() >= StatementCache::MaxTexts)
+            return false;
+        text = texts.insert(sql, {});
+    }
+    if (text->size() >= StatementCache::MaxPerText)
+        return false;
+    text->append(statement);
+    return true;
+}
+
+} // namespace
+
 SqliteStatement::~SqliteStatement()
 {
+    if (m_statement && m_cached && keep(m_statement))
+        return;
     sqlite3_finalize(m_statement);
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
     : m_statement(std::exchange(other.m_statement, nullptr))
     , m_failed(other.m_failed)
+    , m_cached(other.m_cached)
 { }
 
 SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept
 {
     std::swap(m_statement, other.m_statement);
     std::swap(m_failed, other.m_failed);
+    std::swap(m_cached, other.m_cached);
     return *this;
+}
+
+Result<SqliteStatement> SqliteStatement::prepareCached(sqlite3* db, const char* sql)
+{
+    if (db) {
+        if (sqlite3_stmt* kept = takeCached(db, sql)) {
+            SqliteStatement statement;
+            statement.m_statement = kept;
+            statement.m_cached = true;
+            return statement;
+        }
+    }
+    auto prepared = prepare(db, sql);
+    if (prepared)
+        prepared->m_cached = true;
+    return prepared;
+}
+
+void SqliteStatement::forgetCached(sqlite3* db)
+{
+    QList<sqlite3_stmt*> statements;
+    {
+        StatementCache& c = cache();
+        QMutexLocker lock(&c.mutex);
+        for (const auto& text : c.kept.take(db))
+            statements += text;
+    }
+    for (sqlite3_stmt* statement : std::as_const(statements))
+        sqlite3_finalize(statement);
 }
 
 sqlite3* SqliteStatement::handle(const QSqlDatabase& db)

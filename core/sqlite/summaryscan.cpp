@@ -48,7 +48,7 @@ SummaryScan::SummaryScan(sqlite3* db, qint64 seriesId, const TimeRange& range)
 Status SummaryScan::run(const TakesWhole& takesWhole, const Whole& whole, const Call& call, bool withRecent)
 {
     // The index answers the WHERE clause; only summaries are read here, the blob of a chunk only when needed.
-    auto chunks = SqliteStatement::prepare(m_db,
+    auto chunks = SqliteStatement::prepareCached(m_db,
         "SELECT id, min_ts, max_ts, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM chunks "
         "WHERE series_id = ?1 AND min_ts <= ?2 AND max_ts >= ?3");
     if (!chunks)
@@ -94,7 +94,7 @@ Status SummaryScan::readRollups(const TakesWhole& takesWhole, const Whole& whole
     // The (series, hour) key bounds the rows read, consecutive in rollup_hours (schema 11); the minutes' blob is
     // read, from `rollups`, only for a row not taken whole. Selecting it with the summaries made SQLite copy every
     // row's blob (325 KB for a day row of a 10M-call function): 1,000 buckets over its year took 949 ms of CPU.
-    auto rows = SqliteStatement::prepare(m_db,
+    auto rows = SqliteStatement::prepareCached(m_db,
         "SELECT hour, min_ts, max_ts, sample_count, sum_ms, sumsq_ms, min_ms, max_ms, errors, sketch FROM rollup_hours "
         "WHERE series_id = ?1 AND hour BETWEEN ?4 AND ?5 AND min_ts <= ?2 AND max_ts >= ?3");
     if (!rows)
@@ -142,7 +142,7 @@ Result<bool> SummaryScan::summarizedIn(sqlite3* db, qint64 seriesId, const TimeR
 {
     // EXISTS stops at the first row: counting them read every row of the series with its summaries (114 ms for
     // the 336 day rows of a 10M-call function, kodemon-querybench --history).
-    auto statement = SqliteStatement::prepare(
+    auto statement = SqliteStatement::prepareCached(
         db, "SELECT EXISTS (SELECT 1 FROM rollup_hours WHERE series_id = ?1 AND hour BETWEEN ?4 AND ?5 AND min_ts <= ?2 "
             "AND max_ts >= ?3)");
     if (!statement)
@@ -160,7 +160,7 @@ Result<bool> SummaryScan::summarizedIn(sqlite3* db, qint64 seriesId, const TimeR
 Status SummaryScan::readChunk(qint64 chunkId, const Call& call)
 {
     if (!m_chunkData) { // prepared once per scan: preparing it per cut chunk was 4% of 1,000 buckets over a year
-        auto prepared = SqliteStatement::prepare(m_db, "SELECT data FROM chunks WHERE id = ?");
+        auto prepared = SqliteStatement::prepareCached(m_db, "SELECT data FROM chunks WHERE id = ?");
         if (!prepared)
             return prepared.failure();
         m_chunkData.emplace(std::move(prepared).value());
@@ -245,7 +245,7 @@ Result<qint64> SummaryScan::estimate(sqlite3* db, qint64 seriesId, const TimeRan
     for (const char* sql : { "SELECT coalesce(sum(sample_count), 0) FROM chunks WHERE series_id = ?1 AND min_ts <= ?2 "
                              "AND max_ts >= ?3",
              "SELECT coalesce(sum(sample_count), 0) FROM recent WHERE ?1 = ?1 AND min_ts <= ?2 AND max_ts >= ?3" }) {
-        auto statement = SqliteStatement::prepare(db, sql);
+        auto statement = SqliteStatement::prepareCached(db, sql);
         if (!statement)
             return statement.failure();
         statement->bind(1, seriesId);

@@ -83,7 +83,7 @@ QByteArray tagsJson(const QList<const TagEntry*>& members)
 
 Result<SeriesTags> SeriesTags::load(sqlite3* db, qint64 seriesId)
 {
-    auto statement = SqliteStatement::prepare(
+    auto statement = SqliteStatement::prepareCached(
         db, "SELECT tag_id, name, value, kind, calls FROM tags WHERE series_id = ? ORDER BY tag_id");
     if (!statement)
         return statement.failure();
