@@ -7,6 +7,7 @@
 #include "store/store.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QTimer>
 
@@ -50,8 +51,13 @@ void SampleWriter::maintain()
     if (!m_writer)
         m_writer = m_store->createWriter();
     const bool busy = m_pendingCount > 0;
+    QElapsedTimer took;
+    took.start();
     const auto more = m_writer->maintain(QDateTime::currentSecsSinceEpoch(),
         busy ? m_options.busyMaintenanceBudgetMs : m_options.maintenanceBudgetMs);
+    qCDebug(lcStorage) << "maintenance step:" << took.elapsed() << "ms, budget"
+                       << (busy ? m_options.busyMaintenanceBudgetMs : m_options.maintenanceBudgetMs) << "ms, more:"
+                       << (more && *more);
     if (!more) {
         if (more.error() != m_lastMaintenanceError)
             qCWarning(lcStorage).noquote() << more.error();

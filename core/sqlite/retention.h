@@ -46,10 +46,14 @@ private:
     Status storeRollupHour(qint64 seriesId, qint64 hour, QList<MinuteSummary> minutes, qint64 arrival);
     Status forgetSeriesCalls(qint64 seriesId, const CallSummary& summary);
     bool overBudget() const { return m_clock.elapsed() >= m_budgetMs; }
+    // Past half the budget: the minutes summarized so far still have to be stored within the step (about as long
+    // as taking them from their chunks took).
+    bool pastHalfBudget() const { return 2 * m_clock.elapsed() >= m_budgetMs; }
 
     sqlite3* m_db;
     RetentionPolicy m_policy;
     bool m_prepared = false;
+    qsizetype m_maxHours = 0; // hour rows a step writes at most (step())
     std::optional<ChunkTable> m_chunks;
     SqliteStatement m_oldChunks;
     SqliteStatement m_oldRollups;

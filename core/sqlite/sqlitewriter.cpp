@@ -171,8 +171,9 @@ Result<bool> SqliteWriter::maintain(qint64 now, int budgetMs)
     if (!touched.isEmpty())
         forgetState(); // chunks moved and merged: what the writer knew of them is void
     // Freed pages go back to the file system a few at a time (files made with auto_vacuum = incremental).
+    // While samples arrive (a small budget), fewer at a time: each page freed is a page written.
     if (pragmaValue(m_handle, "PRAGMA auto_vacuum") == 2 && pragmaValue(m_handle, "PRAGMA freelist_count") > 0) {
-        execute("PRAGMA incremental_vacuum(2048)");
+        execute(budgetMs < 50 ? "PRAGMA incremental_vacuum(256)" : "PRAGMA incremental_vacuum(2048)");
         return true;
     }
     return *more;

@@ -30,6 +30,7 @@ class tst_Retention : public QObject
 private Q_SLOTS:
     void init();
     void aYearWithThirtyDaysOfCalls();
+    void aStepWritesABoundedNumberOfHours();
     void expiredSummariesLeaveTheTotals();
     void aSizeLimitSummarizesTheOldestFirst();
     void callsSentNowWithOldTimestampsAreKept();
@@ -271,6 +272,48 @@ void tst_Retention::aYearWithThirtyDaysOfCalls()
     }
     // Nothing is left to do, and doing it again changes nothing.
     QCOMPARE(maintainFully(writer, Now), 1);
+}
+
+void tst_Retention::aStepWritesABoundedNumberOfHours()
+{
+    // Functions called a few times a day: each chunk of 1,000 calls spans about a year, every call its own hour.
+    // Taken whole, one chunk was hundreds of hour rows to write in one step: a 20 ms step took 0.1-1.4 s and
+    // stalled the writer. A step now writes at most 8 hour rows per millisecond of its budget and leaves the rest
+    // of the chunk for the next; in the end every call is summarized exactly once.
+    const QList<Sample> samples = aYear(365, 3, 7);
+    RetentionPolicy policy;
+    policy.raw = 30 * Day;
+    policy.summaries = 0;
+    SqliteStore store(path());
+    QVERIFY(store.open().ok());
+    SqliteWriter writer(path(), {}, ChunkPolicy::Compaction { 1000, 0 }, policy);
+    QVERIFY(writer.write(samples).ok());
+    QVERIFY(writer.write({ Sample { QStringLiteral("t"), A, double(Now), 1.0, Now, {} } }).ok());
+    const auto hours = [&] {
+        auto connection = SqliteConnection::open(path());
+        return (*connection)->scalar(QStringLiteral("SELECT count(*) FROM rollup_hours"))->toLongLong();
+    };
+    for (const int budget : { 20, 50 }) {
+        const qint64 before = hours();
+        const auto more = writer.maintain(Now, budget);
+        QVERIFY(more.ok());
+        QVERIFY(*more); // the year is far from done
+        const qint64 written = hours() - before;
+        QVERIFY2(written > 0 && written <= 8 * budget, qPrintable(QString::number(written)));
+    }
+    QVERIFY(maintainFully(writer, Now) > 0);
+    QList<Sample> all = samples;
+    all.append(Sample { QStringLiteral("t"), A, double(Now), 1.0, Now, {} });
+    const Expected expected = split(all, Now - 30 * Day);
+    QCOMPARE(differingMinute(storedMinutes(path()), expected.minutes), QString());
+    Query query(std::make_unique<SqliteReader>(path()));
+    for (const QString& key : { A, B }) {
+        const auto page = query.executions({ key, std::nullopt, {} }, {}, Query::MaxPageSize);
+        QVERIFY(page.ok());
+        const qint64 want = std::count_if(expected.raw.begin(), expected.raw.end(), [&](const Sample& s) { return s.key == key; });
+        QCOMPARE(page->samples.size(), want);
+    }
+    QCOMPARE(wrongStorageStatus(path()), QString());
 }
 
 void tst_Retention::expiredSummariesLeaveTheTotals()
