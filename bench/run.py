@@ -402,6 +402,55 @@ def memory_bench(build, quick):
          peak_rss_mb=otlp[1], target_rss_mb=150, verdict="pass" if otlp[1] <= 150 else "FAIL")
 
 
+def retention_ingest(build, quick):
+    """Issue 18: the ingest benchmark at 90% of the ceiling loses nothing while retention deletes a year of data.
+    A generated year (every call arrived in its day) under --retention-raw 1h --retention 1d: retention turns the
+    year's calls into minute summaries and deletes them, in steps on the writer's thread, while the decorator's
+    datagrams arrive at 90% of the ceiling with their own token. Lost: what the loadgen sent that the series of
+    its token do not count."""
+    ceiling_rate = ceiling(build, 5, 3)
+    target = int(0.9 * ceiling_rate)
+    samples = 2000000 if quick else 20000000
+    hold = 10 if quick else 60
+    with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(build))) as workdir:
+        db = os.path.join(workdir, "year.sqlite")
+        start = time.perf_counter()
+        info = run_json([f"{build}/bench/kodemon-gendb", "--db", db, "--samples", str(samples), "--days", "365"])[0]
+        emit("generate", store="sqlite, 365 days", samples=info["samples"], seconds=round(time.perf_counter() - start, 1))
+        kodemon = Kodemon(build, db, extra=["--retention-raw", "1h", "--retention", "1d"])
+        before = kodemon.status()["retention"]
+        cpu_before = proc_cpu_seconds(kodemon.process.pid)
+        sent = run_json([f"{build}/bench/kodemon-loadgen", "--port", str(kodemon.udp_port), "--rate", str(target),
+                         "--duration", str(hold), "--token", "load", "--extra", "0.1"])[0]
+        during = kodemon.status()["retention"]
+        wait_until_stable(lambda: kodemon.status()["counters"]["samples_stored"])
+        status = kodemon.status()
+        cpu = proc_cpu_seconds(kodemon.process.pid) - cpu_before
+        rss = proc_peak_rss_mb(kodemon.process.pid)
+        kodemon.stop()
+        with sqlite3.connect(db) as connection:
+            stored = connection.execute("SELECT coalesce(sum(sample_count), 0) FROM series WHERE token = 'load'").fetchone()[0]
+            integrity = connection.execute("PRAGMA quick_check").fetchone()[0]
+        lost = sent["sent"] - stored
+        # Retention worked during the hold: the oldest raw call moved forward, or calls became summaries and went.
+        progressed = (during["oldest_call"] or 0) > (before["oldest_call"] or 0) \
+            or during["summarized_calls"] != before["summarized_calls"]
+        record = dict(target_rate=target, achieved_rate=round(sent["rate"]), seconds=hold, sent=sent["sent"],
+                      stored=stored, lost_percent=round(100.0 * lost / max(sent["sent"], 1), 3),
+                      kernel_drops=status["counters"].get("kernel_drops"), peak_rss_mb=round(rss, 1),
+                      cpu_us_per_datagram=round(1e6 * cpu / max(sent["sent"], 1), 2),
+                      fraction_of_ceiling=round(sent["rate"] / ceiling_rate, 3), year_calls=info["samples"],
+                      oldest_call_before=before["oldest_call"], oldest_call_after=during["oldest_call"],
+                      summarized_calls_before=before["summarized_calls"], summarized_calls_after=during["summarized_calls"],
+                      retention_progressed=progressed, quick_check=integrity)
+        emit("retention-ingest", **record)
+        emit("retention-ingest-target", target_rate=target, achieved_rate=record["achieved_rate"],
+             lost_percent=record["lost_percent"], peak_rss_mb=record["peak_rss_mb"], target_rss_mb=150,
+             retention_progressed=progressed,
+             verdict="pass" if lost == 0 and progressed and integrity == "ok" and rss <= 150 else "FAIL")
+        return record
+
+
 class HungReceiver:
     """An HTTP server on loopback that accepts webhooks and never answers, as a receiver that hangs does."""
 
@@ -735,12 +784,13 @@ def main():
     parser.add_argument("--skip-influx", action="store_true")
     parser.add_argument("--skip-clickhouse", action="store_true")
     parser.add_argument("--skip-history", action="store_true", help="leave out the 100M-call year (issue 18)")
-    parser.add_argument("--only", choices=["alerts", "history", "memory", "influx", "otlp"],
+    parser.add_argument("--only", choices=["alerts", "history", "memory", "influx", "otlp", "retention"],
                         help="run one part alone (and write its results file); history: the 100M-call year "
                              "(issue 18); memory: the ingest memory bound (issues 18, 19): the ceiling, the decorator "
                              "at 90%% of it and at the sender's maximum, OTLP/HTTP; influx: InfluxDB's ingest sweep "
                              "until it loses data; otlp: OTLP/HTTP alone, --repeats times, alternating the builds "
-                             "given by --build (comma-separated)")
+                             "given by --build (comma-separated); retention: ingest at 90%% of the ceiling while retention deletes "
+                             "a generated year (issue 18)")
     parser.add_argument("--repeats", type=int, default=3, help="with --only otlp: runs per build")
     parser.add_argument("--kodemon-arg", action="append", default=[],
                         help="an option for every kodemon started (repeatable), e.g. --kodemon-arg=--ingest-memory=64")
@@ -779,6 +829,10 @@ def main():
         memory_bench(args.build, quick)
         finish(started)
         return
+    if args.only == "retention":
+        retention_ingest(args.build, quick)
+        finish(started)
+        return
     ceiling_rate = ceiling(args.build, 5 if quick else 10, 3)
     target = max(int(0.9 * ceiling_rate), 250000)
     # The sweep: rising rates, each held `hold` seconds, until data is lost.
@@ -803,6 +857,8 @@ def main():
          verdict="pass" if statsd["lost_percent"] == 0 else "FAIL")
     # OTLP/HTTP: at least 200,000 spans/s from batched protobuf requests (issue 19).
     otlp_ingest(args.build, 5 if quick else 20)
+    # Issue 18: the same 90% while retention deletes a generated year.
+    retention_ingest(args.build, quick)
     if not args.skip_influx:
         influx_sweep(args.build, hold, quick)
     alert_bench(args.build)
