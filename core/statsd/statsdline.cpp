@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "statsd/statsdline.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <optional>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QVarLengthArray>
 
 namespace Kodemon {
 
@@ -41,6 +43,8 @@ constexpr qsizetype MaxNameBytes = 1024;
 constexpr qsizetype MaxTimestampDigits = 12;
 
 using Line = QByteArrayView;
+// A line's values: one for almost every line (StatsD clients send one timer a line), on the stack up to this many.
+using Values = QVarLengthArray<double, 16>;
 
 std::optional<double> number(QByteArrayView text)
 {
@@ -141,7 +145,7 @@ private:
             ++m_out.lines[size_t(*kind)];
             return;
         }
-        QList<double> numbers;
+        Values numbers;
         if (!readValues(values, *kind, name, numbers))
             return;
         ++m_out.lines[size_t(*kind)];
@@ -149,7 +153,7 @@ private:
             addCalls(name, numbers, sections);
     }
 
-    bool readValues(Line values, StatsdKind kind, Line name, QList<double>& numbers)
+    bool readValues(Line values, StatsdKind kind, Line name, Values& numbers)
     {
         qsizetype start = 0;
         while (start <= values.size()) {
@@ -251,20 +255,27 @@ private:
             sections.tags.insert(key, value);
     }
 
-    void addCalls(Line name, const QList<double>& numbers, Sections& sections)
+    // One Sample is filled once and copied for each value but the last, which is moved: a single-value line (the
+    // usual) costs no reference counting beyond the name's and the token's.
+    void addCalls(Line name, const Values& numbers, Sections& sections)
     {
         if (sections.sampleRate < 1)
             sections.tags.insert(StatsdSampleRateMember, sections.sampleRate);
         Sample sample;
         sample.key = m_names ? m_names->name(name) : QString::fromUtf8(name);
-        sample.token = sections.token.value_or(m_options.token);
+        sample.token = sections.token ? std::move(*sections.token) : m_options.token;
         sample.timestamp = sections.timestamp.value_or(m_now);
         if (!sections.tags.isEmpty())
             sample.extra = QJsonDocument(sections.tags).toJson(QJsonDocument::Compact);
-        for (const double value : numbers) {
-            sample.executionTime = value;
+        if (numbers.isEmpty())
+            return;
+        const qsizetype last = numbers.size() - 1;
+        for (qsizetype i = 0; i < last; ++i) {
+            sample.executionTime = numbers[i];
             m_out.samples.append(sample);
         }
+        sample.executionTime = numbers[last];
+        m_out.samples.append(std::move(sample));
     }
 
     // _e{<title length>,<text length>}:<title>|<text>[|...]: the lengths are bytes of UTF-8.
@@ -311,6 +322,14 @@ private:
     StatsdNames* m_names;
 };
 
+// What QByteArrayView::trimmed().isEmpty() says, without trimming: stops at the first other byte, the first one
+// of almost every datagram.
+bool isBlank(QByteArrayView datagram)
+{
+    return std::all_of(datagram.begin(), datagram.end(),
+        [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; });
+}
+
 } // namespace
 
 QLatin1StringView statsdKindName(StatsdKind kind)
@@ -339,7 +358,7 @@ const QString& StatsdNames::name(QByteArrayView raw)
 void parseStatsdDatagram(
     QByteArrayView datagram, const StatsdOptions& options, double now, StatsdParsed& out, StatsdNames* names)
 {
-    if (datagram.trimmed().isEmpty()) {
+    if (isBlank(datagram)) {
         out.rejections.append({ StatsdReject::Empty, QStringLiteral("an empty datagram") });
         return;
     }
