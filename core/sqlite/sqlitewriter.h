@@ -125,8 +125,8 @@ private:
     Compacted m_lastCompaction;
     qint64 m_recentCalls = -1; // what the recent table holds; -1: not read yet
     // The last batch's rows, emptied: the next batch is written into their memory. A fresh list of every batch's
-    // rows (96 bytes each, megabytes a batch) came from new pages each time, and the kernel's page faults on
-    // them were ~9% of the writer's time at 200,000 calls/s (docs/BENCHMARKS.md, "StatsD's CPU per datagram").
+    // rows (96 bytes each, megabytes a batch) came from new pages each time: the writer's page faults, these the
+    // largest, were ~9% of its time at 200,000 calls/s (docs/BENCHMARKS.md, "StatsD's CPU per datagram").
     QList<ChunkRow> m_spareRows;
     QElapsedTimer m_sinceSpareRows; // since the spare rows were last used; after SpareKeptMs, maintain() frees them
     static constexpr qint64 SpareKeptMs = 5000;
