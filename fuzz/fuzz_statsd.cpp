@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: the StatsD line parser, whatever anyone on the network sends. Besides not crashing: every call
 // has a key of 1 to 1,024 bytes without the line syntax in it, a finite execution time >= 0, and extra fields that
-// are a JSON object; and each non-empty line is either counted as one kind or refused once.
+// are a JSON object; each non-empty line is either counted as one kind or refused once; and the receiver's cache of
+// names and sections (kept across inputs, as a receiver keeps it) changes nothing: the same calls, kinds and refusals.
 #include "statsd/statsdline.h"
 
 #include <cmath>
@@ -10,6 +11,28 @@
 #include <QJsonDocument>
 
 using namespace Kodemon;
+
+namespace {
+
+bool sameCalls(const StatsdParsed& a, const StatsdParsed& b)
+{
+    if (a.samples.size() != b.samples.size() || a.lines != b.lines || a.rejections.size() != b.rejections.size())
+        return false;
+    for (qsizetype i = 0; i < a.samples.size(); ++i) {
+        const Sample& x = a.samples[i];
+        const Sample& y = b.samples[i];
+        if (x.key != y.key || x.token != y.token || x.executionTime != y.executionTime || x.timestamp != y.timestamp
+            || x.extra != y.extra)
+            return false;
+    }
+    for (qsizetype i = 0; i < a.rejections.size(); ++i) {
+        if (a.rejections[i].reason != b.rejections[i].reason)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
@@ -38,5 +61,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         std::abort(); // a line neither counted nor refused, or both
     if (blank && out.rejections.size() != 1)
         std::abort();
+    static StatsdNames names;
+    for (int pass = 0; pass < 2; ++pass) { // the second pass finds every name and sections' text remembered
+        StatsdParsed cached;
+        parseStatsdDatagram(input, { QStringLiteral("fuzz") }, 1795608000.0, cached, &names);
+        if (!sameCalls(out, cached))
+            std::abort();
+    }
     return 0;
 }

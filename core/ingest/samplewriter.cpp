@@ -6,10 +6,12 @@
 #include "ingest/samplespool.h"
 #include "store/store.h"
 
+#include <algorithm>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QRandomGenerator>
 #include <QTimer>
+#include <utility>
 
 namespace Kodemon {
 
@@ -44,6 +46,8 @@ SampleWriter::~SampleWriter()
 
 void SampleWriter::maintain()
 {
+    if (m_sinceSpare.isValid() && m_sinceSpare.elapsed() > SpareKeptMs)
+        m_spare = {}; // no batch for a while: the memory goes back
     if (m_failing) {
         m_maintenance->start(m_options.maintenanceIntervalMs);
         return; // the store has enough to do recovering
@@ -227,7 +231,7 @@ SampleBatch SampleWriter::takeBatch()
         m_pending.pop_front();
         return batch;
     }
-    batch.samples.reserve(count);
+    batch.samples = takeSpare(count);
     while (batch.samples.size() < count) {
         QList<Sample>& list = m_pending.front();
         const qsizetype taken = std::min(list.size(), count - batch.samples.size());
@@ -291,7 +295,28 @@ Status SampleWriter::writeNextBatch()
     }
     released(batch.samples);
     markStored(batch.samples);
+    keepSpare(std::move(batch.samples));
     return Ok {};
+}
+
+// A list with room for `count` samples: the last batch's, which only grows while batches keep coming (maintain()
+// gives it back once they stop).
+QList<Sample> SampleWriter::takeSpare(qsizetype count)
+{
+    QList<Sample> samples = std::exchange(m_spare, {});
+    samples.reserve(count);
+    return samples;
+}
+
+// Keeps a stored batch's memory for the next batch that joins several delivered lists, unless someone still
+// shares the list (a `stored` slot may keep it).
+void SampleWriter::keepSpare(QList<Sample>&& samples)
+{
+    m_sinceSpare.start();
+    if (!samples.isDetached() || samples.capacity() <= m_spare.capacity())
+        return;
+    samples.clear(); // the samples' strings are released; the list keeps its memory
+    m_spare = std::move(samples);
 }
 
 void SampleWriter::markStored(const QList<Sample>& samples)

@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <QElapsedTimer>
 #include <QMutex>
 #include <QObject>
 
@@ -91,6 +92,8 @@ private:
     void markStored(const QList<Kodemon::Sample>& samples);
     void publishSpool();
     SampleBatch takeBatch();
+    QList<Sample> takeSpare(qsizetype count);
+    void keepSpare(QList<Sample>&& samples);
     void putBack(QList<Kodemon::Sample> samples);
     void released(const QList<Kodemon::Sample>& samples);
     void dropFront(qsizetype count);
@@ -102,6 +105,12 @@ private:
     // The lists the receivers delivered, as they delivered them (shared, not copied into one list: that copy, grown
     // by doubling, was the writer's largest allocation at the sender's maximum), oldest first.
     std::deque<QList<Sample>> m_pending;
+    // The last stored batch, emptied: a batch joined from several delivered lists is written into its memory. A
+    // fresh list each time (~100 bytes a sample, megabytes a batch) came from new pages, and their page faults
+    // showed in the writer's profile (docs/BENCHMARKS.md, "StatsD's CPU per datagram").
+    QList<Sample> m_spare;
+    QElapsedTimer m_sinceSpare; // since a batch was last stored; after SpareKeptMs, maintain() frees the spare list
+    static constexpr qint64 SpareKeptMs = 5000;
     qsizetype m_pendingCount = 0; // samples in m_pending
     QMutex m_inboxLock; // guards the four below, shared with the delivering thread
     QList<QList<Sample>> m_inbox;

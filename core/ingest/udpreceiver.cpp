@@ -170,6 +170,12 @@ void UdpReceiver::countBurst(qsizetype datagrams, qsizetype samples)
     if (m_options.protocol == Protocol::Statsd && m_options.listener) {
         m_options.listener->addReceived(datagrams);
         m_options.listener->addCalls(samples);
+        // Group 0 of the StatsD listener's counters is the lines per kind (takeStatsd).
+        for (int kind = 0; kind < StatsdKindCount; ++kind) {
+            if (m_statsd.lines[size_t(kind)] > 0)
+                m_options.listener->add(0, kind, m_statsd.lines[size_t(kind)]);
+            m_statsd.lines[size_t(kind)] = 0;
+        }
     } else {
         m_counters->addDatagrams(datagrams);
     }
@@ -206,14 +212,11 @@ void UdpReceiver::takeStatsd(const ReceivedDatagram& datagram, ParsedDatagram& b
             datagram.sender);
         return;
     }
+    // Parsed straight into the burst's list (the parser appends), rather than into a list of its own moved over
+    // datagram by datagram; the lines per kind are counted once a burst (countBurst).
+    m_statsd.samples.swap(burst.samples);
     parseStatsdDatagram(datagram.payload, m_options.statsd, m_burstNow, m_statsd, &m_statsdNames);
-    burst.samples.append(std::move(m_statsd.samples));
-    m_statsd.samples.clear();
-    for (int kind = 0; kind < StatsdKindCount; ++kind) {
-        if (m_statsd.lines[size_t(kind)] > 0 && listener)
-            listener->add(0, kind, m_statsd.lines[size_t(kind)]);
-        m_statsd.lines[size_t(kind)] = 0;
-    }
+    m_statsd.samples.swap(burst.samples);
     for (const auto& rejection : std::as_const(m_statsd.rejections)) {
         if (listener)
             listener->add(1, int(rejection.reason));

@@ -98,6 +98,8 @@ private:
     Status mergeSizeClass(SeriesState& series, int sizeClass);
     static void mergeRuns(QList<ChunkRow>& rows, QList<qsizetype> runEnds);
     static void addTo(Totals& totals, const ChunkRow& row);
+    QList<ChunkRow> takeSpareRows(qsizetype needed);
+    void keepSpareRows(QList<ChunkRow>&& rows);
     Status execute(const char* sql);
     void applySizeLimit();
     void forgetState();
@@ -122,6 +124,12 @@ private:
     quint64 m_compactions = 0;
     Compacted m_lastCompaction;
     qint64 m_recentCalls = -1; // what the recent table holds; -1: not read yet
+    // The last batch's rows, emptied: the next batch is written into their memory. A fresh list of every batch's
+    // rows (96 bytes each, megabytes a batch) came from new pages each time: the writer's page faults, these the
+    // largest, were ~9% of its time at 200,000 calls/s (docs/BENCHMARKS.md, "StatsD's CPU per datagram").
+    QList<ChunkRow> m_spareRows;
+    QElapsedTimer m_sinceSpareRows; // since the spare rows were last used; after SpareKeptMs, maintain() frees them
+    static constexpr qint64 SpareKeptMs = 5000;
     QElapsedTimer m_recentAge; // since the oldest call in the recent table was written (by this writer)
     std::shared_ptr<const std::atomic<qint64>> m_sizeLimit;
     qint64 m_appliedSizeLimit = -1;

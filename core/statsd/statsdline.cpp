@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "statsd/statsdline.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <optional>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QVarLengthArray>
 
 namespace Kodemon {
 
@@ -41,6 +43,8 @@ constexpr qsizetype MaxNameBytes = 1024;
 constexpr qsizetype MaxTimestampDigits = 12;
 
 using Line = QByteArrayView;
+// A line's values: one for almost every line (StatsD clients send one timer a line), on the stack up to this many.
+using Values = QVarLengthArray<double, 16>;
 
 std::optional<double> number(QByteArrayView text)
 {
@@ -132,8 +136,11 @@ private:
         if (!kind)
             return reject(StatsdReject::UnknownType,
                 QStringLiteral("%1 has the unknown type %2 (ms, h, d, c, g, s)").arg(quoted(name), quoted(type)));
+        // A line whose sections' text was seen before (and had no "T") skips reading them: they were valid then.
+        const Line sectionText = typeEnd < 0 ? Line() : rest.sliced(typeEnd + 1);
+        const StatsdSectionsMemo* memo = m_names && !sectionText.isEmpty() ? m_names->sections(sectionText) : nullptr;
         Sections sections;
-        if (typeEnd >= 0 && !readSections(rest.sliced(typeEnd + 1), sections))
+        if (!memo && !readSections(sectionText, sections))
             return;
         if (*kind == StatsdKind::Set) {
             if (values.isEmpty())
@@ -141,15 +148,17 @@ private:
             ++m_out.lines[size_t(*kind)];
             return;
         }
-        QList<double> numbers;
+        Values numbers;
         if (!readValues(values, *kind, name, numbers))
             return;
         ++m_out.lines[size_t(*kind)];
-        if (isDuration(*kind))
-            addCalls(name, numbers, sections);
+        if (isDuration(*kind) && memo)
+            addCalls(name, numbers, *memo, std::nullopt);
+        else if (isDuration(*kind))
+            addCalls(name, numbers, memoOf(sectionText, sections), sections.timestamp);
     }
 
-    bool readValues(Line values, StatsdKind kind, Line name, QList<double>& numbers)
+    bool readValues(Line values, StatsdKind kind, Line name, Values& numbers)
     {
         qsizetype start = 0;
         while (start <= values.size()) {
@@ -251,20 +260,37 @@ private:
             sections.tags.insert(key, value);
     }
 
-    void addCalls(Line name, const QList<double>& numbers, Sections& sections)
+    // What `sections` make of a line's calls; remembered by the receiver's cache unless they hold a timestamp.
+    StatsdSectionsMemo memoOf(Line text, Sections& sections)
     {
         if (sections.sampleRate < 1)
             sections.tags.insert(StatsdSampleRateMember, sections.sampleRate);
+        StatsdSectionsMemo memo { std::move(sections.token), {} };
+        if (!sections.tags.isEmpty())
+            memo.extra = QJsonDocument(sections.tags).toJson(QJsonDocument::Compact);
+        if (m_names && !text.isEmpty() && !sections.timestamp)
+            m_names->rememberSections(text, memo);
+        return memo;
+    }
+
+    // One Sample is filled once and copied for each value but the last, which is moved: a single-value line (the
+    // usual) costs no reference counting beyond the name's and the token's.
+    void addCalls(Line name, const Values& numbers, const StatsdSectionsMemo& memo, std::optional<double> timestamp)
+    {
+        if (numbers.isEmpty())
+            return;
         Sample sample;
         sample.key = m_names ? m_names->name(name) : QString::fromUtf8(name);
-        sample.token = sections.token.value_or(m_options.token);
-        sample.timestamp = sections.timestamp.value_or(m_now);
-        if (!sections.tags.isEmpty())
-            sample.extra = QJsonDocument(sections.tags).toJson(QJsonDocument::Compact);
-        for (const double value : numbers) {
-            sample.executionTime = value;
+        sample.token = memo.token ? *memo.token : m_options.token;
+        sample.timestamp = timestamp.value_or(m_now);
+        sample.extra = memo.extra;
+        const qsizetype last = numbers.size() - 1;
+        for (qsizetype i = 0; i < last; ++i) {
+            sample.executionTime = numbers[i];
             m_out.samples.append(sample);
         }
+        sample.executionTime = numbers[last];
+        m_out.samples.append(std::move(sample));
     }
 
     // _e{<title length>,<text length>}:<title>|<text>[|...]: the lengths are bytes of UTF-8.
@@ -311,6 +337,14 @@ private:
     StatsdNames* m_names;
 };
 
+// What QByteArrayView::trimmed().isEmpty() says, without trimming: stops at the first other byte, the first one
+// of almost every datagram.
+bool isBlank(QByteArrayView datagram)
+{
+    return std::all_of(datagram.begin(), datagram.end(),
+        [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; });
+}
+
 } // namespace
 
 QLatin1StringView statsdKindName(StatsdKind kind)
@@ -336,10 +370,25 @@ const QString& StatsdNames::name(QByteArrayView raw)
     return *m_names.insert(raw.toByteArray(), QString::fromUtf8(raw));
 }
 
+const StatsdSectionsMemo* StatsdNames::sections(QByteArrayView raw) const
+{
+    const auto found = m_sections.constFind(QByteArray::fromRawData(raw.data(), raw.size()));
+    return found == m_sections.constEnd() ? nullptr : &found.value();
+}
+
+void StatsdNames::rememberSections(QByteArrayView raw, StatsdSectionsMemo memo)
+{
+    if (raw.size() > MaxSectionBytes)
+        return;
+    if (m_sections.size() >= MaxSections)
+        m_sections.clear();
+    m_sections.insert(raw.toByteArray(), std::move(memo));
+}
+
 void parseStatsdDatagram(
     QByteArrayView datagram, const StatsdOptions& options, double now, StatsdParsed& out, StatsdNames* names)
 {
-    if (datagram.trimmed().isEmpty()) {
+    if (isBlank(datagram)) {
         out.rejections.append({ StatsdReject::Empty, QStringLiteral("an empty datagram") });
         return;
     }

@@ -4,6 +4,7 @@
 #include "base/types.h"
 
 #include <array>
+#include <optional>
 #include <QByteArrayView>
 #include <QHash>
 #include <QLatin1StringView>
@@ -60,16 +61,32 @@ inline constexpr QLatin1StringView StatsdTokenTag("token");
 // A line's sample rate below 1 is kept as this extra member, so that counts can be scaled back.
 inline constexpr QLatin1StringView StatsdSampleRateMember("sample_rate");
 
+// What a metric line's sections after its type ("|@0.5|#env:prod,token:shop") make of its calls: the token (none:
+// --statsd-token's) and the extra members. The same for every line with the same sections' text and no "T".
+struct StatsdSectionsMemo
+{
+    std::optional<QString> token;
+    QByteArray extra;
+};
+
 // Remembers the names a StatsD port receives, so that each is decoded once and its calls share one QString: a
-// client sends the same few hundred metrics over and over. Bounded: a flood of distinct names only empties it.
+// client sends the same few hundred metrics over and over. Remembers the text of their sections too (DogStatsD
+// clients send the same constant tags with every line), so that their tags are read and written as JSON once, not
+// per line: that took ~2 us a line, ten times a plain timer's parsing (docs/BENCHMARKS.md, "StatsD's CPU per
+// datagram"). Bounded: a flood of distinct names or tags only empties it.
 class StatsdNames final
 {
 public:
     const QString& name(QByteArrayView raw);
+    const StatsdSectionsMemo* sections(QByteArrayView raw) const;
+    void rememberSections(QByteArrayView raw, StatsdSectionsMemo memo);
 
 private:
     static constexpr qsizetype MaxNames = 65536;
+    static constexpr qsizetype MaxSections = 4096;
+    static constexpr qsizetype MaxSectionBytes = 1024; // longer sections are read each time, not kept
     QHash<QByteArray, QString> m_names;
+    QHash<QByteArray, StatsdSectionsMemo> m_sections;
 };
 
 // Parses one datagram of StatsD lines separated by "\n" (DogStatsD extensions included: tags, several values,

@@ -332,47 +332,53 @@ void tst_SqliteWriter::damagedChunksAreLeftAlone()
 
 // The compaction groups the batch's rows and the recent ones, appended after them, in place: each series' rows end
 // up together in the order they arrived (the recent calls first), the series in the order they first appear, exactly
-// as the copy into a second list grouped them.
+// as the copy into a second list grouped them. Up to 5,000 series, with ids of every sign and size: the index of runs
+// grows past its first 1,024 slots.
 void tst_SqliteWriter::groupingInPlaceKeepsArrivalOrder()
 {
     QRandomGenerator random(7);
     for (const qsizetype size : { 0, 1, 2, 17, 1000, 20000 }) {
         for (const qsizetype rotate : { qsizetype(0), size / 3, size - 1, size }) {
-            QList<ChunkRow> rows;
-            for (qsizetype i = 0; i < size; ++i) {
-                ChunkRow row;
-                row.sequence = i; // identifies the row
-                row.series = random.bounded(size < 100 ? 3 : 300) + 1;
-                if (i % 7 == 0)
-                    row.extra = QByteArray::number(i);
-                rows.append(row);
-            }
-            // The reference: arrival order (rotated), then a stable grouping by first appearance, into a copy.
-            QList<ChunkRow> arrived = rows.mid(rotate % std::max<qsizetype>(size, 1));
-            arrived.append(rows.first(rotate % std::max<qsizetype>(size, 1)));
-            QList<qint64> order;
-            QHash<qint64, QList<ChunkRow>> bySeries;
-            for (const auto& row : std::as_const(arrived)) {
-                if (!bySeries.contains(row.series))
-                    order.append(row.series);
-                bySeries[row.series].append(row);
-            }
-            const auto runs = SqliteWriter::groupBySeries(rows, rotate);
-            QCOMPARE(runs.size(), order.size());
-            qsizetype at = 0;
-            for (qsizetype r = 0; r < runs.size(); ++r) {
-                QCOMPARE(runs[r].series, order[r]);
-                QCOMPARE(runs[r].begin, at);
-                const auto& expected = bySeries[order[r]];
-                QCOMPARE(runs[r].count, expected.size());
-                for (qsizetype i = 0; i < expected.size(); ++i) {
-                    QCOMPARE(rows[at + i].sequence, expected[i].sequence);
-                    QCOMPARE(rows[at + i].series, expected[i].series);
-                    QCOMPARE(rows[at + i].extra, expected[i].extra);
+            for (const int spread : { 3, 300, 5000 }) {
+                if (spread > size && spread > 3)
+                    continue;
+                QList<ChunkRow> rows;
+                for (qsizetype i = 0; i < size; ++i) {
+                    ChunkRow row;
+                    row.sequence = i; // identifies the row
+                    const qint64 id = random.bounded(spread);
+                    row.series = spread < 5000 ? id + 1 : id % 3 == 0 ? -id : id * 1099511628211LL;
+                    if (i % 7 == 0)
+                        row.extra = QByteArray::number(i);
+                    rows.append(row);
                 }
-                at += expected.size();
+                // The reference: arrival order (rotated), then a stable grouping by first appearance, into a copy.
+                QList<ChunkRow> arrived = rows.mid(rotate % std::max<qsizetype>(size, 1));
+                arrived.append(rows.first(rotate % std::max<qsizetype>(size, 1)));
+                QList<qint64> order;
+                QHash<qint64, QList<ChunkRow>> bySeries;
+                for (const auto& row : std::as_const(arrived)) {
+                    if (!bySeries.contains(row.series))
+                        order.append(row.series);
+                    bySeries[row.series].append(row);
+                }
+                const auto runs = SqliteWriter::groupBySeries(rows, rotate);
+                QCOMPARE(runs.size(), order.size());
+                qsizetype at = 0;
+                for (qsizetype r = 0; r < runs.size(); ++r) {
+                    QCOMPARE(runs[r].series, order[r]);
+                    QCOMPARE(runs[r].begin, at);
+                    const auto& expected = bySeries[order[r]];
+                    QCOMPARE(runs[r].count, expected.size());
+                    for (qsizetype i = 0; i < expected.size(); ++i) {
+                        QCOMPARE(rows[at + i].sequence, expected[i].sequence);
+                        QCOMPARE(rows[at + i].series, expected[i].series);
+                        QCOMPARE(rows[at + i].extra, expected[i].extra);
+                    }
+                    at += expected.size();
+                }
+                QCOMPARE(at, size);
             }
-            QCOMPARE(at, size);
         }
     }
 }

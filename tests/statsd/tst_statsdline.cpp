@@ -75,6 +75,8 @@ private Q_SLOTS:
     void countsKinds_data();
     void countsKinds();
     void theTokenOptionIsTheDefault();
+    void theReceiversCacheChangesNothing_data();
+    void theReceiversCacheChangesNothing();
     void namesAreStable();
     void hugeAndBinaryInputIsRefusedLineByLine();
 };
@@ -268,6 +270,58 @@ void tst_StatsdLine::theTokenOptionIsTheDefault()
     QCOMPARE(out.samples.size(), 2);
     QCOMPARE(out.samples[0].token, QStringLiteral("mine"));
     QCOMPARE(out.samples[1].token, QStringLiteral("other"));
+}
+
+// The receiver's cache of names and sections' text (StatsdNames) against no cache: the same calls (key, token, time,
+// milliseconds, extra), kinds and refusals, whatever was seen before: each datagram is parsed after the others went
+// through the same cache, and again once everything is remembered.
+void tst_StatsdLine::theReceiversCacheChangesNothing_data()
+{
+    QTest::addColumn<QList<QByteArray>>("datagrams");
+    QTest::newRow("plain timers") << QList<QByteArray> { "a:1|ms", "b:2|ms", "a:3|ms\nb:4|h", "a:5:6:7|d" };
+    QTest::newRow("shared tags, other names and kinds") << QList<QByteArray> { "a:1|ms|#env:prod,canary",
+        "b:2|h|#env:prod,canary", "a:3|d|#env:prod,canary", "hits:1|c|#env:prod,canary", "q:2|g|#env:prod,canary",
+        "u:x|s|#env:prod,canary", "a:4:5|ms|#env:prod,canary" };
+    QTest::newRow("sample rates") << QList<QByteArray> { "a:1|ms|@0.5", "b:2|ms|@0.5", "a:3|ms|@1", "b:4|ms|@1",
+        "a:5|ms|@0.5|#k:v", "b:6|ms|@0.5|#k:v" };
+    QTest::newRow("token tags") << QList<QByteArray> { "a:1|ms|#token:shop,env:prod", "b:2|ms|#token:shop,env:prod",
+        "a:3|ms|#token:other", "a:4|ms|#token:shop,env:prod", "a:5|ms|#env:prod" };
+    QTest::newRow("timestamps are never remembered") << QList<QByteArray> { "a:1|ms|T1656581400",
+        "a:2|ms|T1656581401", "b:3|ms|#k:v|T1656581400", "b:4|ms|#k:v|T1656581402", "b:5|ms|#k:v" };
+    QTest::newRow("bad sections stay refused") << QList<QByteArray> { "a:1|ms|@2", "a:1|ms|@2", "b:1|ms|#k:\xc3",
+        "b:1|ms|#k:\xc3", "c:1|ms|Tsoon", "c:1|ms|Tsoon", "d:x|ms|#k:v", "d:1|ms|#k:v", "e:1|zz|#k:v" };
+    QTest::newRow("unknown and empty sections") << QList<QByteArray> { "a:1|ms|c:abc", "b:2|ms|c:abc", "a:1|ms|",
+        "b:1|ms|", "a:1|ms|#", "b:1|ms|#" };
+    QByteArray many;
+    for (int i = 0; i < 5000; ++i) // more distinct sections than the cache keeps: it empties now and then
+        many += "k:" + QByteArray::number(i) + "|ms|#id:" + QByteArray::number(i) + "\n";
+    QTest::newRow("a flood of distinct tags") << QList<QByteArray> { many, many };
+}
+
+void tst_StatsdLine::theReceiversCacheChangesNothing()
+{
+    QFETCH(QList<QByteArray>, datagrams);
+    const StatsdOptions options { QStringLiteral("default") };
+    const auto describeAll = [](const StatsdParsed& parsed) {
+        QStringList out;
+        for (const auto& sample : parsed.samples)
+            out.append(describe(sample));
+        for (const auto& rejection : parsed.rejections)
+            out.append(statsdRejectName(rejection.reason));
+        for (const qint64 lines : parsed.lines)
+            out.append(QString::number(lines));
+        return out;
+    };
+    StatsdNames names;
+    for (int pass = 0; pass < 2; ++pass) {
+        for (const auto& datagram : std::as_const(datagrams)) {
+            StatsdParsed fresh;
+            parseStatsdDatagram(datagram, options, Now, fresh);
+            StatsdParsed cached;
+            parseStatsdDatagram(datagram, options, Now, cached, &names);
+            QCOMPARE(describeAll(cached), describeAll(fresh));
+        }
+    }
 }
 
 void tst_StatsdLine::namesAreStable()
