@@ -52,10 +52,10 @@ def ingest(records):
         text += (f"\n\nStatsD (one timer per datagram, lossless at 90% of the ceiling) at {target['target_rate']:,}/s "
                  f"(sent {target['achieved_rate']:,}/s, {target['fraction_of_ceiling']} of the ceiling): lost "
                  f"{target['lost_percent']}%: **{target['verdict']}**.")
-    for target in of(records, "retention-ingest-target"):
-        run = of(records, "retention-ingest")[0]
+    for target, run in zip(of(records, "retention-ingest-target"), of(records, "retention-ingest")):
+        asked = "the sender's maximum" if target.get("flat_out") else f"{target['target_rate']:,}/s"
         text += (f"\n\nWhile retention deletes a generated year ({run['year_calls']:,} calls, --retention-raw 1h "
-                 f"--retention 1d) at {target['target_rate']:,}/s (sent {target['achieved_rate']:,}/s): lost "
+                 f"--retention 1d) at {asked} (sent {target['achieved_rate']:,}/s): lost "
                  f"{target['lost_percent']}% ({run['kernel_drops']} kernel drops), peak RSS {target['peak_rss_mb']} MB, "
                  f"retention {'progressed' if target['retention_progressed'] else 'did not progress'} during the hold "
                  f"(summarized calls {run['summarized_calls_before']:,} -> {run['summarized_calls_after']:,}), "
