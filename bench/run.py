@@ -49,18 +49,22 @@ def proc_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
 
 
-def thread_cpu_seconds(pid):
-    """CPU seconds per thread name (/proc/<pid>/task/*/stat; threads of one name summed)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    out = {}
+def thread_stat_fields(pid):
+    """Each thread's name and the fields of /proc/<pid>/task/<tid>/stat after it (field 3 is at index 0)."""
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{tid}/stat") as f:
                 text = f.read()
         except OSError:
             continue
-        name = text[text.index("(") + 1:text.rindex(")")]
-        fields = text.rsplit(")", 1)[1].split()
+        yield text[text.index("(") + 1:text.rindex(")")], text.rsplit(")", 1)[1].split()
+
+
+def thread_cpu_seconds(pid):
+    """CPU seconds per thread name (utime + stime; threads of one name summed)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for name, fields in thread_stat_fields(pid):
         out[name] = out.get(name, 0) + (int(fields[11]) + int(fields[12])) / ticks
     return out
 
