@@ -23,6 +23,15 @@ if(KODEMON_WARNINGS_AS_ERRORS)
     target_compile_options(kodemon_options INTERFACE -Werror)
 endif()
 
+# Debug information is most of every binary (a UI test: 80 of 83 MB) and each test binary repeats the libraries'
+# copy; CI ran out of disk linking the sanitizer build. Compressed (zlib, which gdb, perf and the sanitizers'
+# symbolizer all read) the same test is 35 MB.
+option(KODEMON_COMPRESS_DEBUG "Compress debug sections (-gz) of Debug and RelWithDebInfo builds" ON)
+if(KODEMON_COMPRESS_DEBUG)
+    target_compile_options(kodemon_options INTERFACE $<$<CONFIG:Debug,RelWithDebInfo>:-gz>)
+    target_link_options(kodemon_options INTERFACE $<$<CONFIG:Debug,RelWithDebInfo>:-gz>)
+endif()
+
 # Sanitizer builds (the `asan` preset) set KODEMON_SANITIZE to a -fsanitize= list.
 set(KODEMON_SANITIZE "" CACHE STRING "Sanitizers to enable, e.g. address,undefined")
 if(KODEMON_SANITIZE)
