@@ -113,9 +113,11 @@ void sendReply(QTcpSocket* socket, const Reply& reply, bool headOnly, bool close
     headers += reply.headers;
     if (close)
         headers.emplaceBack("Connection", "close");
-    socket->write(responseHead(reply.status, headers));
+    // One write: the head and the body leave in one segment when they fit.
+    QByteArray message = responseHead(reply.status, headers);
     if (!headOnly)
-        socket->write(reply.body);
+        message += reply.body;
+    socket->write(message);
     if (close)
         socket->disconnectFromHost();
 }
