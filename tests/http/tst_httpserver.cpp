@@ -109,8 +109,8 @@ void tst_HttpServer::keepAliveAnswersDoNotWaitForAcknowledgements()
     if (store->createReader()->listSeries(std::nullopt)->isEmpty()) {
         QList<Sample> batch;
         for (int i = 0; i < 3000; ++i) {
-            batch.append({ QStringLiteral("t"), QStringLiteral("/srv/app/module%1.py-handler").arg(i % 30),
-                1000.0 + i, 1.0 + i % 7, 0, {} });
+            batch.append({ QStringLiteral("t"), QStringLiteral("/srv/app/module%1.py-handler").arg(i % 30), 1000.0 + i,
+                1.0 + i % 7, 0, {} });
         }
         QVERIFY(store->createWriter()->write(batch).ok());
     }
