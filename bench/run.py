@@ -783,6 +783,12 @@ def influx_queries(workdir, lines, info, repeats):
     influx.stop()
 
 
+# Every program this script starts, relative to the build folder.
+BINARIES = ["app/kodemon"] + [f"bench/kodemon-{name}" for name in
+                              ("alertbench", "changebench", "gendb", "loadgen", "otlpload", "querybench",
+                               "recvceiling", "uibench")]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--build", default="build/release")
@@ -802,6 +808,12 @@ def main():
                         help="an option for every kodemon started (repeatable), e.g. --kodemon-arg=--ingest-memory=64")
     args = parser.parse_args()
     KODEMON_ARGS.extend(args.kodemon_arg)
+    # Checked before anything runs: a binary left out of the Makefile's BENCH_TARGETS failed a fresh clone's
+    # `make bench` after 12 minutes of results (kodemon-changebench, 2026-12-07).
+    for build in args.build.split(","):
+        missing = [p for p in BINARIES if not os.access(os.path.join(build, p), os.X_OK)]
+        if missing:
+            sys.exit(f"{build} lacks {', '.join(missing)}: build them (the Makefile's BENCH_TARGETS) first")
     quick = args.quick
     hold = 5 if quick else 30
     repeats = 3 if quick else 7
