@@ -406,10 +406,39 @@ Result<T> ClickHouseReader::settled(
 
 Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, const QString& cursor, int limit)
 {
+    return samplesWhere(selector, cursor, limit, {});
+}
+
+// The default scan reads every call of the range: 1M calls of the benchmark's key in 10 pages, 504 ms for the 19,722
+// with endpoint:/cart and 530 ms for its 10,001 failed ones (make bench, 2026-12-07), against 29 ms for statistics
+// of all of them. Calls that cannot pass stay on the server.
+Status ClickHouseReader::scanCalls(
+    const SeriesSelector& selector, const std::function<void(const StoredSample&)>& visit)
+{
+    constexpr int PageSize = 100000;
+    SeriesSelector all = selector;
+    all.tags.clear();
+    all.outcome = CallOutcome::All;
+    const QByteArray only = ClickHouseSql::callsThatMayPass(selector.tags, selector.outcome);
+    QString cursor;
+    do {
+        auto page = samplesWhere(all, cursor, PageSize, only);
+        if (!page)
+            return page.failure();
+        for (const auto& sample : std::as_const(page->samples))
+            visit(sample);
+        cursor = page->next.value_or(QString());
+    } while (!cursor.isEmpty());
+    return Ok {};
+}
+
+Result<SamplePage> ClickHouseReader::samplesWhere(
+    const SeriesSelector& selector, const QString& cursor, int limit, const QByteArray& only)
+{
     auto after = ClickHouseCursor::decode(cursor);
     if (!after)
         return after.failure();
-    QByteArray condition = ClickHouseSql::selectorCondition(selector);
+    QByteArray condition = ClickHouseSql::selectorCondition(selector) + only;
     if (*after)
         condition += " AND " + ClickHouseCursor::afterCondition(**after);
     // A page is the first rows in time order, but ClickHouse sorts every row that matches before it cuts (18.16

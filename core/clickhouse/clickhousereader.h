@@ -32,6 +32,8 @@ public:
     Result<BucketedSeries> buckets(const SeriesSelector& selector, int bucketCount) override;
     Result<QList<TimedValue>> values(const SeriesSelector& selector) override;
     Result<QList<SeriesSummary>> summaries(const SummaryRequest& request) override;
+    // Pages of the calls that may pass the selector's tag filters and outcome (ClickHouseSql::callsThatMayPass).
+    Status scanCalls(const SeriesSelector& selector, const std::function<void(const StoredSample&)>& visit) override;
 
 private:
     using Windows = ClickHouseWindows::Windows;
@@ -52,6 +54,9 @@ private:
     Result<T> settled(Windows known, const std::function<Result<T>(const Windows&)>& ask,
         const std::function<Result<Windows>()>& check);
 
+    // samples() of the rows that also match `only` (" AND ...", or empty).
+    Result<SamplePage> samplesWhere(
+        const SeriesSelector& selector, const QString& cursor, int limit, const QByteArray& only);
     Result<SamplePage> readPage(const QByteArray& table, const QByteArray& condition, int limit, bool merged);
     Result<KeyStats> statsWith(const SeriesSelector& selector, const Windows& windows);
     Result<KeyStats> statsOfHugeRange(const SeriesSelector& selector, const Windows& windows);

@@ -102,4 +102,28 @@ QByteArray selectorCondition(const SeriesSelector& selector)
     return sql;
 }
 
+QByteArray callsThatMayPass(const QList<TagFilter>& tags, CallOutcome outcome)
+{
+    QByteArray sql;
+    if (outcome == CallOutcome::Failed)
+        sql += " AND failed != 0";
+    else if (outcome == CallOutcome::Succeeded)
+        sql += " AND failed != 1";
+    // JSON writes a name or value as its UTF-8 bytes or with backslash escapes: a call without a backslash in its
+    // extra fields holds the tag only if it holds those bytes.
+    const auto contains = [](const QString& text) -> QByteArray { // not a QStringBuilder of a temporary
+        return "position(extra, " + string(text) + ") > 0";
+    };
+    for (const TagFilter& filter : tags) {
+        QByteArray needs;
+        if (filter.op == TagFilter::Op::Present || filter.op == TagFilter::Op::Equals)
+            needs = contains(filter.name);
+        if (filter.op == TagFilter::Op::Equals && !filter.value.isEmpty())
+            needs += " AND " + contains(filter.value);
+        if (!needs.isEmpty())
+            sql += " AND (" + needs + " OR position(extra, '\\\\') > 0)";
+    }
+    return sql;
+}
+
 } // namespace Kodemon::ClickHouseSql

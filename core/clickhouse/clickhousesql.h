@@ -42,6 +42,11 @@ inline constexpr qint64 NearestRankLevelLimit = 1000000000;
 QByteArray selectorCondition(const SeriesSelector& selector);
 // Only the key and token part of a selector.
 QByteArray seriesCondition(const QString& key, const std::optional<QString>& token);
+// " AND ..." keeping every call that may pass the tag filters and outcome, and leaving out many that cannot, for a
+// scan that judges each call afterwards (readCallTags, callMatches): a tag asked to be there needs its name (and
+// value) in `extra` as written, or an escape that could spell them; the `failed` column (0, 1, or 2 for rows of
+// an older Kodemon, judged on read) rules out calls of the other outcome. Empty when nothing can be ruled out.
+QByteArray callsThatMayPass(const QList<TagFilter>& tags, CallOutcome outcome);
 
 } // namespace ClickHouseSql
 

@@ -11,8 +11,6 @@ namespace Kodemon {
 
 namespace {
 
-constexpr int PageSize = 100000;
-
 SeriesSelector everyCall(SeriesSelector selector)
 {
     selector.tags.clear();
@@ -48,20 +46,11 @@ SeriesSummary summaryOf(const SeriesInfo& info, const QList<TimedValue>& calls, 
 Status CallScan::forEach(StoreReader& reader, const SeriesSelector& selector,
     const std::function<void(const StoredSample& sample, const CallTags& tags)>& visit)
 {
-    const SeriesSelector all = everyCall(selector);
-    QString cursor;
-    do {
-        auto page = reader.samples(all, cursor, PageSize);
-        if (!page)
-            return page.failure();
-        for (const auto& sample : std::as_const(page->samples)) {
-            const CallTags tags = readCallTags(sample.extra);
-            if (callMatches(selector.tags, selector.outcome, tags))
-                visit(sample, tags);
-        }
-        cursor = page->next.value_or(QString());
-    } while (!cursor.isEmpty());
-    return Ok {};
+    return reader.scanCalls(selector, [&](const StoredSample& sample) {
+        const CallTags tags = readCallTags(sample.extra);
+        if (callMatches(selector.tags, selector.outcome, tags))
+            visit(sample, tags);
+    });
 }
 
 Result<KeyStats> CallScan::stats(StoreReader& reader, const SeriesSelector& selector)

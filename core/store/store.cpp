@@ -5,6 +5,24 @@
 
 namespace Kodemon {
 
+Status StoreReader::scanCalls(const SeriesSelector& selector, const std::function<void(const StoredSample&)>& visit)
+{
+    constexpr int PageSize = 100000;
+    SeriesSelector all = selector;
+    all.tags.clear();
+    all.outcome = CallOutcome::All;
+    QString cursor;
+    do {
+        auto page = samples(all, cursor, PageSize);
+        if (!page)
+            return page.failure();
+        for (const auto& sample : std::as_const(page->samples))
+            visit(sample);
+        cursor = page->next.value_or(QString());
+    } while (!cursor.isEmpty());
+    return Ok {};
+}
+
 Result<QList<TimedValue>> StoreReader::values(const SeriesSelector& selector)
 {
     constexpr int PageSize = 100000;

@@ -8,6 +8,7 @@
 #include "store/alerthistory.h"
 #include "store/readscope.h"
 
+#include <functional>
 #include <memory>
 
 namespace Kodemon {
@@ -129,6 +130,10 @@ public:
         return Error { QStringLiteral("this store keeps no annotations"), ErrorKind::Invalid };
     }
     virtual Result<TagIndexStatus> tagIndexStatus() { return TagIndexStatus {}; }
+    // Every call of the selector's key, token and range, oldest first per series, for the query layer's scan of
+    // calls (callscan.h), which judges each by the selector's tag filters and outcome. A store may leave out calls
+    // that cannot pass them, never one that can. The default pages through samples() and leaves out none.
+    virtual Status scanCalls(const SeriesSelector& selector, const std::function<void(const StoredSample&)>& visit);
     // Whether stats(), buckets(), values() and samples() honour a selector's tag filters and outcome and count
     // failed calls themselves. When they do not, the query layer asks them for every call and filters and
     // counts those itself (callscan.h): exact, and as slow as reading every call.

@@ -2,15 +2,17 @@
 // SQLite and ClickHouse given the same samples give the same answers to every query of the query layer:
 // key lists, every page of every range, nearest-rank percentiles at the sizes where rounding bites (1, 2, 999,
 // 1000, 1001, ...), and buckets. Exact, except means and standard deviations, which differ at most by the
-// rounding of a different summation order.
+// rounding of a different summation order. Tag filters and outcomes over extra fields that spell names and
+// values with JSON escapes (which ClickHouse's prefilter must not lose) answer the same too.
+#include "base/tagfilter.h"
 #include "clickhouse/clickhousestore.h"
 #include "clickhouseserver.h"
 #include "sqlite/sqlitestore.h"
 #include "store/query.h"
 
+#include <cmath>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <cmath>
 #include <random>
 
 using namespace Kodemon;
@@ -27,6 +29,8 @@ private Q_SLOTS:
     void statistics();
     void buckets_data();
     void buckets();
+    void tagFiltersAndOutcomes_data();
+    void tagFiltersAndOutcomes();
 
 private:
     void addSelectors();
@@ -98,6 +102,25 @@ QList<Sample> generate()
     return samples;
 }
 
+const QString TagsKey = QStringLiteral("/srv/app/tags.py-t");
+
+// Extra fields that hold a tag, or look as if they did, written plainly and with escapes.
+const QList<QByteArray> TaggedExtras { R"({"endpoint":"/cart"})", R"({"\u0065ndpoint":"/cart"})",
+    R"({"endpoint":"\/cart"})", R"({"endpoint":"/cart","error":true})", R"({"endpoint":"/cart/more"})",
+    R"({"path":"endpoint"})", R"({"error":"boom"})", R"({"error":false})", R"({"error":null})",
+    R"({"\u0065rror":true})", R"({"caf\u00e9":"x"})", "{\"caf\xc3\xa9\":\"x\"}", R"({"tier":5})",
+    R"({"tier":"gold","error":1})", R"({"tier":"5"})", R"({"endpoint")", "", R"({"q\"uote":"a\\b"})" };
+
+QList<Sample> taggedSamples()
+{
+    QList<Sample> samples;
+    for (int i = 0; i < TaggedExtras.size() * 7; ++i) {
+        samples.append({ i % 2 ? QStringLiteral("a") : QString(), TagsKey, 1795600000.0 + i, 1.0 + 0.5 * i, 1795600000,
+            TaggedExtras.at(i % TaggedExtras.size()) });
+    }
+    return samples;
+}
+
 } // namespace
 
 void tst_ClickHouseAgreement::initTestCase()
@@ -115,6 +138,7 @@ void tst_ClickHouseAgreement::initTestCase()
         // Two batches: the second one's samples tie with the first one's.
         QVERIFY(writer->write(samples.first(samples.size() / 2)).ok());
         QVERIFY(writer->write(samples.mid(samples.size() / 2)).ok());
+        QVERIFY(writer->write(taggedSamples()).ok());
     }
     m_sqliteQuery = std::make_unique<Query>(m_sqlite->createReader());
     m_clickhouseQuery = std::make_unique<Query>(m_clickhouse->createReader());
@@ -249,6 +273,64 @@ void tst_ClickHouseAgreement::buckets()
             QVERIFY2(x.start == y.start && x.count == y.count && x.min == y.min && x.max == y.max && x.p95 == y.p95
                     && close(x.mean, y.mean),
                 qPrintable(QStringLiteral("bucket %1 of %2 differs").arg(i).arg(count)));
+        }
+    }
+}
+
+void tst_ClickHouseAgreement::tagFiltersAndOutcomes_data()
+{
+    QTest::addColumn<QByteArrayList>("filters");
+    QTest::addColumn<CallOutcome>("outcome");
+    const QList<QPair<const char*, QByteArrayList>> filters { { "none", {} }, { "name:value", { "endpoint:/cart" } },
+        { "name", { "endpoint" } }, { "!name", { "!endpoint" } }, { "name!:value", { "endpoint!:/cart" } },
+        { "non-ASCII name", { "caf\u00e9:x" } }, { "number", { "tier:5" } }, { "two", { "tier", "error:boom" } },
+        { "quote and backslash", { "q\"uote:a\\b" } }, { "nobody", { "nobody:x" } } };
+    const QList<QPair<const char*, CallOutcome>> outcomes { { "all", CallOutcome::All },
+        { "failed", CallOutcome::Failed }, { "succeeded", CallOutcome::Succeeded } };
+    for (const auto& [name, texts] : filters) {
+        for (const auto& [outcomeName, outcome] : outcomes)
+            QTest::newRow(qPrintable(QStringLiteral("%1, %2").arg(QLatin1String(name), QLatin1String(outcomeName))))
+                << texts << outcome;
+    }
+}
+
+// The ClickHouse reader leaves calls that cannot pass on the server (ClickHouseSql::callsThatMayPass); SQLite
+// judges every call: both must keep the same ones.
+void tst_ClickHouseAgreement::tagFiltersAndOutcomes()
+{
+    QFETCH(QByteArrayList, filters);
+    QFETCH(CallOutcome, outcome);
+    QList<TagFilter> tags;
+    for (const QByteArray& text : filters) {
+        auto filter = parseTagFilter(QString::fromUtf8(text));
+        QVERIFY2(filter.ok(), text.constData());
+        tags.append(*filter);
+    }
+    for (const auto& token : { std::optional<QString>(), std::optional<QString>(QStringLiteral("a")) }) {
+        const SeriesSelector selector { TagsKey, token, {}, tags, outcome };
+        const auto e = m_sqliteQuery->stats(selector);
+        const auto a = m_clickhouseQuery->stats(selector);
+        QVERIFY2(e.ok() && a.ok(), qPrintable(e.ok() ? (a.ok() ? QString() : a.error()) : e.error()));
+        QCOMPARE(a->count, e->count);
+        QCOMPARE(a->errors, e->errors);
+        if (e->count > 0) {
+            QCOMPARE(a->min, e->min);
+            QCOMPARE(a->max, e->max);
+            QCOMPARE(a->p50, e->p50);
+        }
+        const auto expected = m_sqliteQuery->executions(selector, {}, Query::MaxPageSize);
+        const auto actual = m_clickhouseQuery->executions(selector, {}, Query::MaxPageSize);
+        QVERIFY(expected.ok() && actual.ok());
+        QCOMPARE(actual->samples.size(), expected->samples.size());
+        for (qsizetype i = 0; i < expected->samples.size(); ++i)
+            QCOMPARE(actual->samples.at(i).extra, expected->samples.at(i).extra);
+        const auto expectedTags = m_sqliteQuery->tags(selector, 10);
+        const auto actualTags = m_clickhouseQuery->tags(selector, 10);
+        QVERIFY(expectedTags.ok() && actualTags.ok());
+        QCOMPARE(actualTags->size(), expectedTags->size());
+        for (qsizetype i = 0; i < expectedTags->size(); ++i) {
+            QCOMPARE(actualTags->at(i).name, expectedTags->at(i).name);
+            QCOMPARE(actualTags->at(i).calls, expectedTags->at(i).calls);
         }
     }
 }
