@@ -415,21 +415,9 @@ Result<SamplePage> ClickHouseReader::samples(const SeriesSelector& selector, con
 Status ClickHouseReader::scanCalls(
     const SeriesSelector& selector, const std::function<void(const StoredSample&)>& visit)
 {
-    constexpr int PageSize = 100000;
-    SeriesSelector all = selector;
-    all.tags.clear();
-    all.outcome = CallOutcome::All;
+    const SeriesSelector all = everyCallOf(selector);
     const QByteArray only = ClickHouseSql::callsThatMayPass(selector.tags, selector.outcome);
-    QString cursor;
-    do {
-        auto page = samplesWhere(all, cursor, PageSize, only);
-        if (!page)
-            return page.failure();
-        for (const auto& sample : std::as_const(page->samples))
-            visit(sample);
-        cursor = page->next.value_or(QString());
-    } while (!cursor.isEmpty());
-    return Ok {};
+    return forEachPage([&](const QString& cursor) { return samplesWhere(all, cursor, ScanPageSize, only); }, visit);
 }
 
 Result<SamplePage> ClickHouseReader::samplesWhere(

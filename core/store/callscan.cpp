@@ -11,13 +11,6 @@ namespace Kodemon {
 
 namespace {
 
-SeriesSelector everyCall(SeriesSelector selector)
-{
-    selector.tags.clear();
-    selector.outcome = CallOutcome::All;
-    return selector;
-}
-
 KeyStats statsOf(QList<double> values, qint64 errors)
 {
     KeyStats stats = computeStats(std::move(values));
@@ -118,7 +111,7 @@ Result<QList<TimedValue>> CallScan::values(StoreReader& reader, const SeriesSele
 
 Result<SamplePage> CallScan::samples(StoreReader& reader, const SeriesSelector& selector, const QString& cursor, int limit)
 {
-    const SeriesSelector all = everyCall(selector);
+    const SeriesSelector all = everyCallOf(selector);
     SamplePage out;
     QString next = cursor;
     do {

@@ -5,15 +5,12 @@
 
 namespace Kodemon {
 
-Status StoreReader::scanCalls(const SeriesSelector& selector, const std::function<void(const StoredSample&)>& visit)
+Status forEachPage(const std::function<Result<SamplePage>(const QString& cursor)>& read,
+    const std::function<void(const StoredSample&)>& visit)
 {
-    constexpr int PageSize = 100000;
-    SeriesSelector all = selector;
-    all.tags.clear();
-    all.outcome = CallOutcome::All;
     QString cursor;
     do {
-        auto page = samples(all, cursor, PageSize);
+        auto page = read(cursor);
         if (!page)
             return page.failure();
         for (const auto& sample : std::as_const(page->samples))
@@ -23,19 +20,28 @@ Status StoreReader::scanCalls(const SeriesSelector& selector, const std::functio
     return Ok {};
 }
 
+SeriesSelector everyCallOf(SeriesSelector selector)
+{
+    selector.tags.clear();
+    selector.outcome = CallOutcome::All;
+    return selector;
+}
+
+Status StoreReader::scanCalls(const SeriesSelector& selector, const std::function<void(const StoredSample&)>& visit)
+{
+    const SeriesSelector all = everyCallOf(selector);
+    return forEachPage([&](const QString& cursor) { return samples(all, cursor, ScanPageSize); }, visit);
+}
+
 Result<QList<TimedValue>> StoreReader::values(const SeriesSelector& selector)
 {
-    constexpr int PageSize = 100000;
     QList<TimedValue> values;
-    QString cursor;
-    do {
-        auto page = samples(selector, cursor, PageSize);
-        if (!page)
-            return page.failure();
-        for (const auto& sample : std::as_const(page->samples))
+    auto status = forEachPage([&](const QString& cursor) { return samples(selector, cursor, ScanPageSize); },
+        [&](const StoredSample& sample) {
             values.append({ sample.timestamp, sample.executionTime });
-        cursor = page->next.value_or(QString());
-    } while (!cursor.isEmpty());
+        });
+    if (!status)
+        return status.failure();
     return values;
 }
 

@@ -84,10 +84,20 @@ public:
     virtual Status writeIdentified(const SampleBatch& batch) { return write(batch.samples); }
 };
 
+// Calls `visit` with every sample of the pages `read(cursor)` returns, from the first (an empty cursor) until one
+// has no next: a whole range read through a store's pages.
+Status forEachPage(const std::function<Result<SamplePage>(const QString& cursor)>& read,
+    const std::function<void(const StoredSample&)>& visit);
+// Every call of the selector's key, token and range: its tag filters and outcome left out.
+SeriesSelector everyCallOf(SeriesSelector selector);
+
 // Answers the query layer's questions; each thread that queries makes its own reader.
 class StoreReader
 {
 public:
+    // Calls a whole-range read asks for at once.
+    static constexpr int ScanPageSize = 100000;
+
     virtual ~StoreReader() = default;
 
     // Every series, or those of one token, sorted by key then token.
