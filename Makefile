@@ -81,7 +81,7 @@ deps-bench:
 
 # Only what bench/run.py runs: the tests' hundred-odd targets doubled the time on a cold cache.
 BENCH_TARGETS := kodemon kodemon-loadgen kodemon-recvceiling kodemon-gendb kodemon-querybench kodemon-uibench kodemon-otlpload \
-	kodemon-parserbench kodemon-simdjsonbench kodemon-alertbench kodemon-changebench
+	kodemon-parserbench kodemon-simdjsonbench kodemon-alertbench kodemon-changebench kodemon-sketchbench
 
 bench: deps-bench
 	cmake --preset release

@@ -179,6 +179,12 @@ def changes(records):
                   "changes", "target s", "verdict"], rows)
 
 
+def sketch_index(records):
+    rows = [[f"{r['calls']:,}", r["tables_ns"], r["log_ns"], f"{r['speedup']}x", f"{r['target_speedup']}x", r["verdict"]]
+            for r in of(records, "sketch-index")]
+    return table(["calls", "ns by the tables", "ns by log", "speedup", "target", "verdict"], rows)
+
+
 def history(records):
     """Issue 18: the year of 100M calls, as generated and once retention summarized it, and the window on it."""
     rows = []
@@ -206,6 +212,7 @@ def render(records):
                               ("ClickHouse against its targets", clickhouse, "query"),
                               ("Generating 10M samples", storage, "generate"), ("Desktop viewer (offscreen)", ui, "ui"),
                               ("Alerts", alerts, "alerts"), ("What changed", changes, "changes"),
+                              ("Sketch bucket index (tables against log)", sketch_index, "sketch-index"),
                               ("A year of 100M calls", history, "retention")):
         if not any(of(records, k) for k in (kind if isinstance(kind, tuple) else (kind,))):
             continue  # a partial run (bench/run.py --only)

@@ -518,6 +518,12 @@ def alert_bench(build):
     receiver.stop()
 
 
+def sketch_bench(build):
+    """The sketch's bucket index: two table reads against the formula's `log`, ns per call (thread CPU time)."""
+    for record in run_json([f"{build}/bench/kodemon-sketchbench"]):
+        emit("sketch-index", **record)
+
+
 def influx_ingest(build, rate, seconds):
     with tempfile.TemporaryDirectory() as workdir:
         influx = Influx(workdir)
@@ -786,7 +792,7 @@ def influx_queries(workdir, lines, info, repeats):
 # Every program this script starts, relative to the build folder.
 BINARIES = ["app/kodemon"] + [f"bench/kodemon-{name}" for name in
                               ("alertbench", "changebench", "gendb", "loadgen", "otlpload", "querybench",
-                               "recvceiling", "uibench")]
+                               "recvceiling", "sketchbench", "uibench")]
 
 
 def main():
@@ -882,6 +888,7 @@ def main():
     if not args.skip_influx:
         influx_sweep(args.build, hold, quick)
     alert_bench(args.build)
+    sketch_bench(args.build)
 
     with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(args.build))) as workdir:
         db = os.path.join(workdir, "bench.sqlite")

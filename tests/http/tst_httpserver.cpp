@@ -7,6 +7,7 @@
 #include "httpclient.h"
 #include "sqlite/sqlitestore.h"
 
+#include <algorithm>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -100,7 +101,8 @@ void tst_HttpServer::keepAliveAnswersDoNotWaitForAcknowledgements_data()
 
 // A head written apart from its body, with Nagle's algorithm on, waited for the client's delayed acknowledgement:
 // /api/functions over 30 functions answered this client in 44 ms instead of 1 (2026-12-07; the same
-// with python-requests). Small answers, so that the slowest of ten stays far under that delay.
+// with python-requests). Small answers, so that they stay far under that delay; the median of ten, because the
+// delay hit every answer while one slow answer is what a loaded CI machine makes.
 void tst_HttpServer::keepAliveAnswersDoNotWaitForAcknowledgements()
 {
     QFETCH(QByteArray, path);
@@ -120,14 +122,18 @@ void tst_HttpServer::keepAliveAnswersDoNotWaitForAcknowledgements()
     QVERIFY(server.start().ok());
     HttpClient client(server.port());
     QVERIFY(client.get(path).status > 0); // the server thread's first answer opens its database connection
-    qint64 slowest = 0;
+    QList<qint64> took;
     for (int i = 0; i < 10; ++i) {
         QElapsedTimer timer;
         timer.start();
         QVERIFY(client.get(path).status > 0);
-        slowest = std::max(slowest, timer.elapsed());
+        took.append(timer.elapsed());
     }
-    QVERIFY2(slowest < 35, qPrintable(QStringLiteral("the slowest answer took %1 ms").arg(slowest)));
+    std::sort(took.begin(), took.end());
+    QVERIFY2(took.at(took.size() / 2) < 35,
+        qPrintable(QStringLiteral("the median answer took %1 ms (slowest %2)")
+                       .arg(took.at(took.size() / 2))
+                       .arg(took.last())));
 }
 
 void tst_HttpServer::idleConnectionsAreClosed()
