@@ -101,8 +101,9 @@ void tst_HttpServer::keepAliveAnswersDoNotWaitForAcknowledgements_data()
 
 // A head written apart from its body, with Nagle's algorithm on, waited for the client's delayed acknowledgement:
 // /api/functions over 30 functions answered this client in 44 ms instead of 1 (2026-12-07; the same
-// with python-requests). Small answers, so that they stay far under that delay; the median of ten, because the
-// delay hit every answer while one slow answer is what a loaded CI machine makes.
+// with python-requests). The first answer on a new connection never waits (the client acknowledges at once while
+// the connection is new), so it is the reference: a slow machine slows both alike, the 40 ms delay only the
+// reused connection. Medians of ten, interleaved, so that one stall on a loaded CI machine decides nothing.
 void tst_HttpServer::keepAliveAnswersDoNotWaitForAcknowledgements()
 {
     QFETCH(QByteArray, path);
@@ -122,18 +123,26 @@ void tst_HttpServer::keepAliveAnswersDoNotWaitForAcknowledgements()
     QVERIFY(server.start().ok());
     HttpClient client(server.port());
     QVERIFY(client.get(path).status > 0); // the server thread's first answer opens its database connection
-    QList<qint64> took;
+    QList<qint64> reused;
+    QList<qint64> fresh;
     for (int i = 0; i < 10; ++i) {
         QElapsedTimer timer;
         timer.start();
         QVERIFY(client.get(path).status > 0);
-        took.append(timer.elapsed());
+        reused.append(timer.elapsed());
+        timer.restart();
+        HttpClient once(server.port());
+        QVERIFY(once.get(path).status > 0);
+        fresh.append(timer.elapsed());
     }
-    std::sort(took.begin(), took.end());
-    QVERIFY2(took.at(took.size() / 2) < 35,
-        qPrintable(QStringLiteral("the median answer took %1 ms (slowest %2)")
-                       .arg(took.at(took.size() / 2))
-                       .arg(took.last())));
+    const auto median = [](QList<qint64> times) {
+        std::sort(times.begin(), times.end());
+        return times.at(times.size() / 2);
+    };
+    QVERIFY2(median(reused) < median(fresh) + 25,
+        qPrintable(QStringLiteral("answers on the reused connection took %1 ms (median), on new ones %2 ms")
+                       .arg(median(reused))
+                       .arg(median(fresh))));
 }
 
 void tst_HttpServer::idleConnectionsAreClosed()
