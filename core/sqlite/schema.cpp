@@ -460,6 +460,13 @@ const char* const Version11End[] = {
     "DELETE FROM meta WHERE name = 'moving_rollups'",
 };
 
+// Version 12: every tier weighs its rows too (ChunkRowBytes and the others, schema.h). The step only notes it in
+// `meta`: the triggers of `rollups` and `rollup_hours` exist only once version 11's move has ended, so the new
+// weights are set after it (reweighRows), in one transaction that counts the rows already stored.
+const char* const Version12[] = {
+    "INSERT INTO meta (name, value) VALUES ('reweigh_rows', 1)",
+};
+
 const char* const Version9Cleanup[] = {
     "DROP TABLE rollups",
     "ALTER TABLE rollups_by_hour RENAME TO rollups",
@@ -602,6 +609,8 @@ QList<const char*> stepStatements(int version)
         return statements(Version10);
     case 11:
         return statements(Version11);
+    case 12:
+        return statements(Version12);
     default:
         return {};
     }
@@ -775,6 +784,62 @@ Status moveRollupsApart(SqliteConnection& connection)
     return Ok {};
 }
 
+// Version 12's weights (see Version12), when `meta` says they are not set yet: the insert and delete triggers of the
+// four tables that hold calls made again with each row's cost, and that cost added for the rows already there.
+Status reweighRows(SqliteConnection& connection)
+{
+    auto pending = connection.scalar(QStringLiteral("SELECT count(*) FROM meta WHERE name = 'reweigh_rows'"));
+    if (!pending)
+        return pending.failure();
+    if (pending->toLongLong() == 0)
+        return Ok {};
+    struct Weighed
+    {
+        const char* table;
+        const char* tier;
+        const char* blobs; // of a row, with NEW. or OLD. in front of each column
+        const char* calls; // the calls term, empty for `rollups` (its hour row counts them)
+        int rowBytes;
+    };
+    const Weighed tables[] = {
+        { "chunks", "chunks", "length(%1data) + coalesce(length(%1sketch), 0)", "%1sample_count", ChunkRowBytes },
+        { "recent", "recent", "length(%1data)", "%1sample_count", ChunkRowBytes },
+        { "rollup_hours", "rollups", "length(%1sketch)", "%1sample_count", HourRowBytes },
+        { "rollups", "rollups", "length(%1data)", "", MinuteRowBytes },
+    };
+    const auto work = [&]() -> Status {
+        for (const Weighed& t : tables) {
+            const QString table = QLatin1String(t.table);
+            for (const QString& event : { QStringLiteral("insert"), QStringLiteral("delete") }) {
+                const bool insert = event == u"insert";
+                const QString row = insert ? QStringLiteral("NEW.") : QStringLiteral("OLD.");
+                const QString sign = insert ? QStringLiteral("+") : QStringLiteral("-");
+                const QString calls = *t.calls ? QLatin1String(t.calls).arg(row) : QString();
+                const QString sql
+                    = QStringLiteral("CREATE TRIGGER %1_use_%2 AFTER %3 ON %1 BEGIN UPDATE tier_use SET "
+                                     "bytes = bytes %4 (%5 + %6)%7 WHERE tier = '%8'; END")
+                          .arg(table, event, event.toUpper(), sign, QLatin1String(t.blobs).arg(row))
+                          .arg(t.rowBytes)
+                          .arg(calls.isEmpty() ? QString() : QStringLiteral(", calls = calls %1 %2").arg(sign, calls),
+                              QLatin1String(t.tier));
+                for (const QString& statement :
+                    { QStringLiteral("DROP TRIGGER IF EXISTS %1_use_%2").arg(table, event), sql }) {
+                    if (auto status = connection.execute(statement); !status)
+                        return status;
+                }
+            }
+            const QString counted = QStringLiteral("UPDATE tier_use SET bytes = bytes + %1 * (SELECT count(*) FROM %2) "
+                                                   "WHERE tier = '%3'")
+                                        .arg(t.rowBytes)
+                                        .arg(table, QLatin1String(t.tier));
+            if (auto status = connection.execute(counted); !status)
+                return status;
+        }
+        return connection.execute(QStringLiteral("DELETE FROM meta WHERE name = 'reweigh_rows'"));
+    };
+    return inTransaction(connection, work, QStringLiteral("weighing the rows (schema version 12)"));
+}
+
 } // namespace
 
 Status migrateTo(SqliteConnection& connection, int version)
@@ -813,6 +878,11 @@ Status migrateTo(SqliteConnection& connection, int version)
         if (auto status = moveRollupsApart(connection); !status)
             return status.failure().withMessage(
                 QStringLiteral("upgrade to schema version 11 failed: %1").arg(status.error()));
+    }
+    if (version >= 12) {
+        if (auto status = reweighRows(connection); !status)
+            return status.failure().withMessage(
+                QStringLiteral("upgrade to schema version 12 failed: %1").arg(status.error()));
     }
     if (from >= 1 && from < 6 && version >= 6)
         return announceRetention(connection);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "sqlite/schema.h"
 #include "sqlite/sqliteconnection.h"
 #include "sqlite/sqlitereader.h"
 
@@ -10,7 +11,8 @@
 namespace Kodemon {
 
 // What SqliteReader::storageStatus() answers from tier_use and the per-series indexes, against the same figures
-// summed over every row of the tables (what it used to scan). Returns what differs, or nothing.
+// summed over every row of the tables (what it used to scan), each row weighing its blobs and its cost (schema 12).
+// Returns what differs, or nothing.
 inline QString wrongStorageStatus(const QString& path)
 {
     SqliteReader reader(path);
@@ -22,15 +24,19 @@ inline QString wrongStorageStatus(const QString& path)
         return QStringLiteral("cannot open the file");
     QSqlQuery query((*connection)->database());
     if (!query.exec(QStringLiteral(
-            "SELECT (SELECT coalesce(sum(length(data) + coalesce(length(sketch), 0)), 0) FROM chunks) "
-            "       + (SELECT coalesce(sum(length(data)), 0) FROM recent), "
-            "(SELECT coalesce(sum(length(data)), 0) FROM rollups) "
-            "       + (SELECT coalesce(sum(length(sketch)), 0) FROM rollup_hours), "
+            "SELECT (SELECT coalesce(sum(length(data) + coalesce(length(sketch), 0) + %1), 0) FROM chunks) "
+            "       + (SELECT coalesce(sum(length(data) + %1), 0) FROM recent), "
+            "(SELECT coalesce(sum(length(data) + %3), 0) FROM rollups) "
+            "       + (SELECT coalesce(sum(length(sketch) + %2), 0) FROM rollup_hours), "
             "(SELECT coalesce(sum(sample_count), 0) FROM rollup_hours), "
             "(SELECT min(t) FROM (SELECT min(min_ts) AS t FROM chunks UNION ALL SELECT min(min_ts) FROM recent)), "
             "(SELECT min(min_ts) FROM rollup_hours), "
-            "(SELECT coalesce(sum(sample_count), 0) FROM chunks) + (SELECT coalesce(sum(sample_count), 0) FROM recent), "
-            "(SELECT coalesce(sum(calls), 0) FROM tier_use WHERE tier IN ('chunks', 'recent'))"))
+            "(SELECT coalesce(sum(sample_count), 0) FROM chunks) + (SELECT coalesce(sum(sample_count), 0) FROM "
+            "recent), "
+            "(SELECT coalesce(sum(calls), 0) FROM tier_use WHERE tier IN ('chunks', 'recent'))")
+                        .arg(Schema::ChunkRowBytes)
+                        .arg(Schema::HourRowBytes)
+                        .arg(Schema::MinuteRowBytes))
         || !query.next())
         return QStringLiteral("cannot scan the tables");
     const auto optional = [](const QVariant& value) {
