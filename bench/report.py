@@ -199,6 +199,12 @@ def history(records):
     for r in of(records, "retention"):
         text += (f"\n\nRetention over {r['samples']:,} calls: {r['summarized_calls']:,} summarized in {r['seconds']} s "
                  f"({r['call_mb']} MB of calls and {r['summary_mb']} MB of summaries left; peak RSS {r['peak_rss_mb']} MB).")
+    for r in of(records, "summary-layout"):
+        tables = ", ".join(f"`{name}` {mb} MB" for name, mb in r["table_mb"].items() if mb >= 1)
+        text += (f"\n\nWhere the bytes are (dbstat): {tables}. Summary tables and their indexes: "
+                 f"{r['summary_bytes_per_call']} B per summarized call; {r['hour_rows']:,} hour rows of "
+                 f"{r['calls_per_hour_row']} calls and a {r['sketch_bytes_per_hour_row']}-byte sketch on average, "
+                 f"{r['minute_rows']:,} minute rows of {r['minute_bytes_per_row']} bytes.")
     windows = [[r["ui"], r["ms"], r["target_ms"], r["verdict"], r.get("note", "")]
                for r in of(records, "ui", database="history")]
     if windows:

@@ -743,6 +743,7 @@ def history_bench(build, workdir, repeats, quick):
          summarized_calls=retention["summarized_calls"], call_mb=round(retention["call_bytes"] / 1e6, 1),
          summary_mb=round(retention["summary_bytes"] / 1e6, 1), peak_rss_mb=round(proc_peak_rss_mb(kodemon.process.pid), 1))
     kodemon.stop()
+    summary_layout(db, retention["summarized_calls"])
     for record in run_json(query):
         emit("query", system="kodemon-core-history", **record)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -755,6 +756,25 @@ def history_bench(build, workdir, repeats, quick):
             if record["ms"] < 0:
                 print(run.stderr[-2000:], flush=True)  # what the window showed instead
     os.remove(db)
+
+
+def summary_layout(db, summarized_calls):
+    """Where the summaries' bytes go after retention over the year: each table's and index's pages (SQLite's dbstat)
+    and the average row of the hour tables. The summaries of this sparse year took more room than its calls (30 B a
+    call against 13.6, 2026-12-07); this is what a smaller format must start from."""
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    pages = dict(connection.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
+    hours, hour_calls, sketch_bytes = connection.execute(
+        "SELECT count(*), sum(sample_count), sum(length(sketch)) FROM rollup_hours").fetchone()
+    minute_rows, minute_bytes = connection.execute("SELECT count(*), sum(length(data)) FROM rollups").fetchone()
+    connection.close()
+    summary_tables = {name: size for name, size in pages.items() if "rollup" in name}
+    emit("summary-layout", summarized_calls=summarized_calls,
+         table_mb={name: round(size / 1e6, 1) for name, size in sorted(pages.items(), key=lambda item: -item[1])},
+         summary_bytes_per_call=round(sum(summary_tables.values()) / max(summarized_calls, 1), 1),
+         hour_rows=hours, calls_per_hour_row=round((hour_calls or 0) / max(hours, 1), 1),
+         sketch_bytes_per_hour_row=round((sketch_bytes or 0) / max(hours, 1), 1),
+         minute_rows=minute_rows, minute_bytes_per_row=round((minute_bytes or 0) / max(minute_rows, 1), 1))
 
 
 def influx_queries(workdir, lines, info, repeats):
