@@ -487,6 +487,11 @@ Result<RulesDocument> RulesDocument::parse(const QString& text)
             if (auto status = close(); !status)
                 return status.failure();
             const QString name = line.mid(1, line.size() - 2).trimmed();
+            // What the editor refuses (withRule) is refused here too: "[a]]" read as the name "a]" could not be
+            // edited or written back (fuzz_rulesfile, 2026-12-07).
+            if (name.contains(u'[') || name.contains(u']'))
+                return Error { at(i + 1) + QStringLiteral("a rule's name cannot hold brackets: [%1]").arg(name),
+                    ErrorKind::Invalid };
             if (const int existing = document.indexOf(name); existing >= 0)
                 return Error { at(i + 1)
                         + QStringLiteral("there is already a rule called \"%1\" (line %2); names must be unique")

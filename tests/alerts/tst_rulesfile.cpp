@@ -175,6 +175,11 @@ void tst_RulesFile::refusesMistakesNamingTheLine_data()
     QTest::newRow("unclosed bracket") << QStringLiteral("# c\n[checkout\nfunction = f\n") << "line 2: "
                                       << "brackets";
     QTest::newRow("empty name") << QStringLiteral("[ ]\nfunction = f\nwhen = no calls\n") << "line 1: " << "name";
+    // The editor cannot write such a name back (fuzz_rulesfile found "[checkout is slo]]", 2026-12-07).
+    QTest::newRow("bracket in a name") << QStringLiteral("# c\n[checkout is slo]]\nfunction = f\nwhen = no calls\n")
+                                       << "line 2: " << "cannot hold brackets";
+    QTest::newRow("bracket opening a name") << QStringLiteral("[[r]\nfunction = f\nwhen = no calls\n") << "line 1: "
+                                            << "cannot hold brackets";
     QTest::newRow("unknown field") << head + QStringLiteral("when = p95 > 1 ms\nwindw = 5m\n") << "line 4: "
                                    << "unknown field \"windw\"";
     QTest::newRow("unknown setting") << QStringLiteral("intervall = 5s\n") << "line 1: " << "unknown setting";
