@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: the alert rules file (alerts/rulesfile.h), which people write by hand. Any text is either
-// refused with a line that exists, or read into rules that write back to the same rules; editing a rule without
-// changing it leaves the text as it was, and muting and deleting read back.
+// refused with a line that exists, or read into rules that write back to the same rules and a text that reads back
+// to itself; editing a rule without changing it leaves the text as it was, and muting and deleting read back.
 #include "alerts/rulesfile.h"
 
 #include <cstdint>
@@ -57,6 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     const auto reread = RulesDocument::parse(document->text());
     check(reread.ok() && reread->rules().rules.size() == document->rules().rules.size());
+    check(reread->text() == document->text()); // what Kodemon writes reads back to itself
     if (!document->rules().rules.isEmpty())
         checkEdits(*document);
     return 0;

@@ -468,7 +468,9 @@ Result<RulesDocument> RulesDocument::parse(const QString& text)
     };
     for (int i = 0; i < document.m_lines.size(); ++i) {
         QString& raw = document.m_lines[i];
-        if (raw.endsWith(u'\r'))
+        // Every carriage return ending the line, not one: "x\r\r\n" kept one, which the next parse of the text
+        // (after any edit) took away, so that an edit without a change changed the file (fuzz_rulesfile).
+        while (raw.endsWith(u'\r'))
             raw.chop(1);
         const QString line = raw.trimmed();
         if (line.isEmpty()) {

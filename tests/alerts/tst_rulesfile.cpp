@@ -386,6 +386,14 @@ void tst_RulesFile::crlfAndBlankLines()
     QVERIFY(document.ok());
     QCOMPARE(document->rules().rules.constFirst().function, QStringLiteral("f"));
     QCOMPARE(document->rules().rules.constFirst().condition.statistic, AlertStatistic::NoCalls);
+    // A line ending in two carriage returns (an editor's mistake, found by fuzz_rulesfile): the text Kodemon keeps
+    // reads back to itself, and an edit without a change leaves it as it was.
+    const auto doubled = RulesDocument::parse(QStringLiteral("[a]\r\nfunction = f\r\r\nwhen = no calls\r\n"));
+    QVERIFY(doubled.ok());
+    QCOMPARE(doubled->text(), QStringLiteral("[a]\nfunction = f\nwhen = no calls\n"));
+    QCOMPARE(RulesDocument::parse(doubled->text())->text(), doubled->text());
+    const AlertRule& rule = doubled->rules().rules.constFirst();
+    QCOMPARE(doubled->withRule(rule.name, rule)->text(), doubled->text());
 }
 
 // The README's complete example is what people copy: it must read, and mean what the README says.
