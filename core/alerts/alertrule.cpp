@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cmath>
+#include <QLocale>
 #include <QRegularExpression>
 
 Q_LOGGING_CATEGORY(lcAlerts, "kodemon.alerts")
@@ -66,9 +67,11 @@ constexpr std::array<Unit, 6> DurationUnits { {
     { u"w", 604800 },
 } };
 
+// Fixed notation with the fewest digits that read back to the same double: 'g' wrote 4e52 as "4e+52", which the
+// rules file's numbers (digits and one point) do not read, and cut values past 12 digits (fuzz_rulesfile).
 QString formatNumber(double value)
 {
-    return QString::number(value, 'g', 12);
+    return QString::number(value, 'f', QLocale::FloatingPointShortest);
 }
 
 } // namespace

@@ -144,6 +144,13 @@ void tst_RulesFile::conditions_data()
         "p95 30% above baseline");
     row("relative below", "calls per minute 50 % below baseline", AlertStatistic::CallsPerMinute, AlertOperator::Below,
         0, "calls per minute 50% below baseline");
+    // Written in digits the file reads back, never as 1e-05 or 4e+52 (fuzz_rulesfile), and with every digit.
+    row("tiny threshold", "p95 > 0.00001 ms", AlertStatistic::P95, AlertOperator::Above, 0.00001, "p95 > 0.00001 ms");
+    row("many digits", "p95 > 25.1234567890123 ms", AlertStatistic::P95, AlertOperator::Above, 25.1234567890123,
+        "p95 > 25.1234567890123 ms");
+    row("huge percentage", "p95 40000000000000000000000000000000000000000000000000000% above baseline",
+        AlertStatistic::P95, AlertOperator::Above, 0,
+        "p95 40000000000000000000000000000000000000000000000000000% above baseline");
 }
 
 void tst_RulesFile::conditions()
