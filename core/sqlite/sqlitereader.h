@@ -66,6 +66,8 @@ private:
     Result<bool> usesSummaries(const QList<SeriesRef>& series, const SeriesSelector& selector);
     // Whether per-minute summaries (calls older than --retention-raw) of any of `series` overlap the range.
     Result<bool> holdsRollups(const QList<SeriesRef>& series, const TimeRange& range);
+    // Whether summaries hold calls of `range` for this series (by the range summary scans read).
+    Result<bool> summarizedIn(const SeriesRef& series, const TimeRange& range);
     Result<CallSummary> callSummary(const SeriesRef& series, const TimeRange& range);
     // With `wholeMinutes`, buckets of whole hours or minutes (the range holds rollups); see SummaryGrid.
     Result<BucketedSeries> bucketsFromSummaries(const QList<SeriesRef>& series, const TimeRange& range,

@@ -42,6 +42,8 @@ private Q_SLOTS:
     void anUpgradeMovesHoursApartInBatchesAndResumes();
     void summarizedBucketsAreWholeHours_data();
     void summarizedBucketsAreWholeHours();
+    void aRangeReadBeforeRetentionKeepsItsFirstMinute_data();
+    void aRangeReadBeforeRetentionKeepsItsFirstMinute();
     void theStatusReadsNoTableWhole();
     void theStatusWeighsWhatTheFileHolds_data();
     void theStatusWeighsWhatTheFileHolds();
@@ -608,6 +610,66 @@ void tst_Retention::deletingARangeCutsHourRows()
     const auto keys = query.keys();
     for (const auto& info : *keys)
         QCOMPARE(info.count, expectedIn(kept, info.id.key, {}, end).count);
+}
+
+void tst_Retention::aRangeReadBeforeRetentionKeepsItsFirstMinute_data()
+{
+    QTest::addColumn<qint64>("exactCallLimit"); // above it the reader answers from summaries
+    QTest::addColumn<int>("summarized"); // the oldest calls retention summarizes after the range was read
+    QTest::newRow("exact reads, a few calls of the first minute") << SqliteReader::DefaultExactCallLimit << 9;
+    QTest::newRow("summaries, a few calls of the first minute") << qint64(100) << 9;
+    QTest::newRow("exact reads, into the second minute") << SqliteReader::DefaultExactCallLimit << 20;
+    QTest::newRow("summaries, into the second minute") << qint64(100) << 20;
+}
+
+void tst_Retention::aRangeReadBeforeRetentionKeepsItsFirstMinute()
+{
+    // The window takes a function's range from its first call to its last (the functions list), then draws it.
+    // If retention summarizes the oldest calls in between, they now exist only in minute summaries that start
+    // before the range's start. Found by make bench on the 10M database (the file spanned exactly the raw
+    // retention): the chart of the 1M-call function drew 999,987-999,991 calls while the statistics said 1M.
+    QFETCH(qint64, exactCallLimit);
+    QFETCH(int, summarized);
+    const double first = double(Rollup::minuteOf(double(Now - 40 * Day))) + 30.5; // inside its minute
+    QList<Sample> samples;
+    for (int i = 0; i < 2000; ++i) {
+        const double t = first + 2.0 * i;
+        samples.append({ QStringLiteral("t"), A, t, 1.0 + i % 97, qint64(std::floor(t)),
+            i % 10 ? QByteArray() : QByteArray(R"({"error":"E"})") });
+    }
+    SqliteStore store(path());
+    QVERIFY(store.open().ok());
+    RetentionPolicy policy;
+    policy.raw = 30 * Day;
+    policy.summaries = 0;
+    SqliteWriter writer(path(), {}, ChunkPolicy::Compaction { 500, 0 }, policy);
+    QVERIFY(writer.write(samples).ok());
+    Query query(std::make_unique<SqliteReader>(path(), ReadScope {}, exactCallLimit));
+    const auto keys = query.keys();
+    QVERIFY(keys.ok() && keys->size() == 1);
+    const SeriesInfo before = keys->front();
+    QCOMPARE(before.first, first);
+    // Now retention summarizes the oldest calls: those that arrived before the cutoff.
+    const qint64 cutoff = samples[summarized].receivedAt;
+    QVERIFY(maintainFully(writer, cutoff + 30 * Day) > 0);
+    QCOMPARE(storedMinutes(path()).size(), summarized > 15 ? 2 : 1);
+    const SeriesSelector all { A, QStringLiteral("t"), { before.first, before.last } };
+    const auto chart = query.buckets(all, 251);
+    QVERIFY(chart.ok());
+    qint64 drawn = 0;
+    for (const auto& bucket : chart->buckets)
+        drawn += bucket.count;
+    QCOMPARE(drawn, qint64(samples.size()));
+    const auto stats = query.stats(all);
+    QVERIFY(stats.ok());
+    QCOMPARE(stats->count, qint64(samples.size()));
+    QCOMPARE(stats->errors, qint64(samples.size() / 10));
+    const auto summary = query.summary(all);
+    QVERIFY(summary.ok());
+    QCOMPARE(summary->count, qint64(samples.size()));
+    const auto table = query.summaries(all.range); // the functions table over the same range
+    QVERIFY(table.ok() && table->size() == 1);
+    QCOMPARE(table->front().count, qint64(samples.size()));
 }
 
 void tst_Retention::summarizedBucketsAreWholeHours_data()
